@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, describeIssues } from '../errors.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+
+/** Every environment variable Switchyard reads, parsed once at the edge. */
+export const envSchema = z.object({
+  SWITCHYARD_HOST: z.string().default('127.0.0.1'),
+  SWITCHYARD_PORT: port.default(8080),
+  SWITCHYARD_API_PORT: port.default(4000),
+  SWITCHYARD_DATA: z.string().default('.data'),
+  /** Routes file (YAML or JSON). Unset: provider keys in the environment, else simulated providers. */
+  SWITCHYARD_CONFIG: z.string().optional(),
+  /** GraphQL endpoint the collector polls for routing weights. */
+  SWITCHYARD_API_URL: z.url().optional(),
+  SWITCHYARD_WEIGHTS_POLL_MS: positiveMs.default(2000),
+  SWITCHYARD_POLICY_INTERVAL_MS: positiveMs.default(5000),
+  SWITCHYARD_POLICY_WINDOW_MS: positiveMs.default(30_000),
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1).optional()),
+  KAFKA_GROUP_ID: z.string().default('switchyard-ingest'),
+  CLICKHOUSE_URL: z.url().optional(),
+});
+
+export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };
+
+export function parseEnv(env: Record<string, string | undefined> = process.env): SwitchyardEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(`environment is invalid:\n${describeIssues(result.error.issues)}`);
+  return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
+}

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InProcessAttemptBus } from './in-process-bus.ts';
+import type { RawAttemptMessage } from './event-bus.ts';
+import { sampleAttemptEvent } from '../../test/support/sample-event.ts';
+
+test('events published before the subscriber starts are delivered in order once it does', async () => {
+  const bus = new InProcessAttemptBus({ batchSize: 10, lingerMs: 1 });
+  const events = Array.from({ length: 25 }, () => sampleAttemptEvent());
+  for (const e of events) bus.publisher.publish(e);
+  const seen: string[] = [];
+  await bus.subscriber.start(async (batch) => {
+    assert.ok(batch.length <= 10);
+    for (const m of batch) seen.push(JSON.parse(m.value).attempt_id);
+  });
+  await bus.publisher.flush();
+  assert.deepEqual(seen, events.map((e) => e.attempt_id));
+  await bus.subscriber.stop();
+});
+
+test('a failing handler gets the same batch again; nothing is lost or skipped', async () => {
+  const bus = new InProcessAttemptBus({ batchSize: 100, lingerMs: 1, retryDelayMs: 5 });
+  const deliveries: RawAttemptMessage[][] = [];
+  let failures = 2;
+  await bus.subscriber.start(async (batch) => {
+    deliveries.push(batch);
+    if (failures-- > 0) throw new Error('ClickHouse unavailable');
+  });
+  for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
+  await bus.publisher.flush();
+  assert.equal(deliveries.length, 3);
+  assert.deepEqual(deliveries[0]!.map((m) => m.offset), deliveries[2]!.map((m) => m.offset));
+  assert.equal(bus.pending, 0);
+  await bus.subscriber.stop();
+});
+
+test('beyond its bound the queue drops the oldest and counts it', () => {
+  const bus = new InProcessAttemptBus({ maxBuffered: 3 });
+  for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
+  assert.equal(bus.publisher.dropped, 2);
+  assert.equal(bus.pending, 3);
+});
