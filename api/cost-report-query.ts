@@ -1,0 +1,73 @@
+import type { ClickHouseClient } from '../core/clickhouse/client.ts';
+
+/** Dimensions a cost report can be grouped by; each maps to one `attempts` column. */
+export const costDimensions = ['team', 'project', 'feature', 'user', 'api_key_id', 'environment', 'route', 'provider', 'deployment', 'model'] as const;
+export type CostDimension = (typeof costDimensions)[number];
+
+export interface CostReportRow {
+  group: Partial<Record<CostDimension, string>>;
+  /** Exact decimal USD. */
+  costUsd: string;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** Requests whose final attempt falls in this group (each request counts once overall). */
+  requests: number;
+  attempts: number;
+}
+
+export interface CostReport {
+  from: string;
+  to: string;
+  groupBy: CostDimension[];
+  rows: CostReportRow[];
+  total: Omit<CostReportRow, 'group'>;
+}
+
+/**
+ * Cost, tokens, requests and attempts over [from, to), grouped by the given dimensions.
+ * Reads with FINAL so a redelivered event can never be billed twice. Group columns come from a
+ * fixed allow-list; all values are bound parameters.
+ */
+export async function queryCostReport(client: ClickHouseClient, fromIso: string, toIso: string, groupBy: CostDimension[]): Promise<CostReport> {
+  const dims = [...new Set(groupBy)].filter((d) => (costDimensions as readonly string[]).includes(d));
+  const select = dims.map((d) => `${d} AS ${d}`).join(', ');
+  const result = await client.query({
+    query: `
+      SELECT ${select ? `${select},` : ''}
+        toString(sum(cost_usd)) AS cost_usd,
+        sum(input_tokens) AS input_tokens,
+        sum(cached_input_tokens) AS cached_input_tokens,
+        sum(output_tokens) AS output_tokens,
+        sum(reasoning_tokens) AS reasoning_tokens,
+        countIf(is_final) AS requests,
+        count() AS attempts
+      FROM attempts FINAL
+      WHERE started_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC')
+        AND started_at < parseDateTime64BestEffort({to:String}, 3, 'UTC')
+      ${dims.length ? `GROUP BY ${dims.join(', ')} WITH TOTALS ORDER BY sum(cost_usd) DESC` : ''}`,
+    query_params: { from: fromIso, to: toIso },
+    format: 'JSON',
+  });
+  type Raw = Record<string, string | number> & { cost_usd: string };
+  const json = await result.json<Raw>();
+  const toRow = (r: Raw): CostReportRow => ({
+    group: Object.fromEntries(dims.map((d) => [d, String(r[d])])),
+    costUsd: r.cost_usd,
+    inputTokens: Number(r.input_tokens),
+    cachedInputTokens: Number(r.cached_input_tokens),
+    outputTokens: Number(r.output_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
+    requests: Number(r.requests),
+    attempts: Number(r.attempts),
+  });
+  const rows = json.data.map(toRow);
+  const totalsRaw = (json as { totals?: Raw }).totals ?? json.data[0];
+  const { group: _group, ...total } = totalsRaw ? toRow(totalsRaw) : emptyRow();
+  return { from: fromIso, to: toIso, groupBy: dims, rows: dims.length ? rows : [], total };
+}
+
+function emptyRow(): CostReportRow {
+  return { group: {}, costUsd: '0', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, requests: 0, attempts: 0 };
+}

@@ -1,0 +1,166 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiServer } from '../api/api-server.ts';
+import { createCollectorServer } from '../collector/http/collector-server.ts';
+import type { RoutesConfig } from '../collector/config/routes-config.ts';
+import { ChatService } from '../collector/dispatch/chat-service.ts';
+import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
+import { buildRouteTable } from '../collector/dispatch/route-table.ts';
+import { RoutingWeights } from '../collector/routing/routing-weights.ts';
+import { WeightsPoller } from '../collector/routing/weights-poller.ts';
+import { createClickHouse, describeTarget, type ClickHouseClient, type ClickHouseTarget } from '../core/clickhouse/client.ts';
+import { migrate } from '../core/clickhouse/migrate.ts';
+import { ConfigError } from '../core/errors.ts';
+import { ATTEMPT_TOPIC } from '../core/events/attempt-event.ts';
+import { countingPublisher, type EmittedCounts } from '../core/transport/counting-publisher.ts';
+import type { AttemptPublisher, AttemptSubscriber } from '../core/transport/event-bus.ts';
+import { InProcessAttemptBus } from '../core/transport/in-process-bus.ts';
+import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
+import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
+import { PolicyService } from '../policy/policy-service.ts';
+
+export const serviceNames = ['collector', 'ingest', 'policy', 'api'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface PipelineOptions {
+  services: ReadonlySet<ServiceName>;
+  host: string;
+  collectorPort: number;
+  apiPort: number;
+  /** Required when the collector runs. */
+  routes?: RoutesConfig;
+  /** Where provider keys are looked up (api_key_env). */
+  providerEnv: Record<string, string | undefined>;
+  /** Required when ingest, policy or api run. */
+  clickhouse?: ClickHouseTarget;
+  /** Brokers; absent means the embedded in-process transport (collector and ingest in this process). */
+  kafka?: { brokers: string[]; groupId: string; topic?: string };
+  /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
+  apiUrl?: string;
+  weightsPollMs: number;
+  policyIntervalMs: number;
+  policyWindowMs: number;
+  log: (message: string) => void;
+}
+
+export interface Pipeline {
+  collectorUrl: string | null;
+  apiUrl: string | null;
+  clickhouse: ClickHouseClient | null;
+  publisher: AttemptPublisher | null;
+  /** Attempts the collector emitted since start. */
+  emitted: EmittedCounts | null;
+  ingest: IngestService | null;
+  policy: PolicyService | null;
+  weights: RoutingWeights | null;
+  poller: WeightsPoller | null;
+  /** Stops in dependency order: intake, drain events, writers, clients. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: every client is built here and passed down; nothing else picks an implementation. */
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const has = (s: ServiceName) => o.services.has(s);
+  const stops: Array<() => Promise<void>> = [];
+  const p: Pipeline = { collectorUrl: null, apiUrl: null, clickhouse: null, publisher: null, emitted: null, ingest: null, policy: null, weights: null, poller: null, stop: async () => {} };
+  let stopping: Promise<void> | null = null;
+  p.stop = () => (stopping ??= (async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => o.log(`shutdown: ${(err as Error).message}`));
+  })());
+
+  try {
+    const transport = chooseTransport(o);
+    if (has('ingest') || has('policy') || has('api')) {
+      if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
+      const clickhouse = createClickHouse(o.clickhouse);
+      stops.push(() => clickhouse.close());
+      await migrate(clickhouse);
+      p.clickhouse = clickhouse;
+      o.log(`storage: ${describeTarget(o.clickhouse)}`);
+    }
+    if (has('api')) {
+      const server = createApiServer({ clickhouse: p.clickhouse!, log: o.log });
+      const port = await listen(server, o.host, o.apiPort);
+      stops.push(() => closeServer(server));
+      p.apiUrl = `http://${o.host}:${port}/graphql`;
+    }
+    if (has('ingest')) {
+      const subscriber = transport.subscriber();
+      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, log: o.log });
+      await p.ingest.start();
+      stops.push(() => p.ingest!.stop());
+    }
+    if (has('policy')) {
+      p.policy = new PolicyService({ clickhouse: p.clickhouse!, intervalMs: o.policyIntervalMs, windowMs: o.policyWindowMs, log: o.log });
+      p.policy.start();
+      stops.push(() => p.policy!.stop());
+    }
+    if (has('collector')) await startCollector(o, p, transport, stops);
+    return p;
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+}
+
+async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transport, stops: Array<() => Promise<void>>): Promise<void> {
+  if (!o.routes) throw new ConfigError('the collector needs routes: set SWITCHYARD_CONFIG to a routes file');
+  const routeTable = buildRouteTable(o.routes, o.providerEnv);
+  const { publisher, counts } = countingPublisher(transport.publisher());
+  p.emitted = counts;
+  // Registered before the server so that, stopping in reverse, the server closes first and the publisher drains after.
+  stops.push(() => publisher.close());
+  p.publisher = publisher;
+  p.weights = new RoutingWeights();
+  const apiUrl = o.apiUrl ?? p.apiUrl;
+  if (apiUrl) {
+    p.poller = new WeightsPoller({ apiUrl, routes: [...routeTable.keys()], weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
+    p.poller.start();
+    stops.push(() => p.poller!.stop());
+  }
+  const dispatcher = new Dispatcher({ routes: routeTable, weights: p.weights, retry: o.routes.retry, publisher });
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), log: o.log });
+  const port = await listen(server, o.host, o.collectorPort);
+  stops.push(() => closeServer(server));
+  p.collectorUrl = `http://${o.host}:${port}/v1`;
+}
+
+interface Transport {
+  source: string;
+  publisher(): AttemptPublisher;
+  subscriber(): AttemptSubscriber;
+}
+
+function chooseTransport(o: PipelineOptions): Transport {
+  if (o.kafka) {
+    const { brokers, groupId } = o.kafka;
+    const topic = o.kafka.topic ?? ATTEMPT_TOPIC;
+    return {
+      source: topic,
+      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', logger: o.log }),
+      subscriber: () => createKafkaAttemptSubscriber({ brokers, topic, groupId, clientId: 'switchyard-ingest', fromBeginning: true, logger: o.log }),
+    };
+  }
+  if (o.services.has('collector') !== o.services.has('ingest')) {
+    throw new ConfigError('without KAFKA_BROKERS, events are handed over in-process, so collector and ingest must run in the same process (e.g. `switchyard all`)');
+  }
+  const bus = new InProcessAttemptBus();
+  // Offsets of the embedded bus restart with each process, so its dedup source must be unique per process.
+  return { source: `in-process:${crypto.randomUUID()}`, publisher: () => bus.publisher, subscriber: () => bus.subscriber };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with SWITCHYARD_PORT / SWITCHYARD_API_PORT`) : err),
+    );
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, describeIssues } from '../../core/errors.ts';
+
+const decimalString = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a non-negative decimal with at most 6 decimals'));
+
+/** Negotiated prices in USD per million tokens; they replace the catalog for this deployment. */
+const priceOverrideSchema = z.strictObject({
+  input_per_mtok: decimalString,
+  output_per_mtok: decimalString,
+  cached_input_per_mtok: decimalString.optional(),
+});
+
+const deploymentSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'use letters, digits, dot, dash, underscore'),
+  provider: z.enum(['openai', 'anthropic', 'gemini', 'openai-compatible']),
+  base_url: z.url(),
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+  model: z.string().min(1),
+  weight: z.number().nonnegative().default(1),
+  region: z.string().default(''),
+  price: priceOverrideSchema.optional(),
+});
+
+const routeSchema = z.strictObject({
+  /** The `model` value clients send. */
+  name: z.string().min(1),
+  deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
+});
+
+const retrySchema = z.strictObject({
+  max_attempts: z.number().int().min(1).max(10).default(3),
+  base_delay_ms: z.number().int().min(0).default(50),
+  max_delay_ms: z.number().int().min(0).default(2000),
+  attempt_timeout_ms: z.number().int().min(100).default(30_000),
+  request_timeout_ms: z.number().int().min(100).default(120_000),
+});
+
+export const routesConfigSchema = z
+  .strictObject({
+    routes: z.array(routeSchema).min(1, 'configure at least one route'),
+    retry: retrySchema.default(retrySchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.routes.forEach((route, i) => {
+      if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route "${route.name}"` });
+      seen.add(route.name);
+      const names = new Set<string>();
+      route.deployments.forEach((d, j) => {
+        if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'deployments', j, 'name'], message: `duplicate deployment "${d.name}"` });
+        names.add(d.name);
+      });
+    });
+  });
+
+export type RoutesConfig = z.infer<typeof routesConfigSchema>;
+export type RouteConfig = RoutesConfig['routes'][number];
+export type DeploymentConfig = RouteConfig['deployments'][number];
+export type RetryConfig = RoutesConfig['retry'];
+
+export function parseRoutesConfig(input: unknown, origin = 'routes config'): RoutesConfig {
+  const result = routesConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(`${origin} is invalid:\n${describeIssues(result.error.issues)}`);
+  return result.data;
+}
+
+/** Reads a YAML or JSON routes file; every error names the file and the offending key. */
+export function loadRoutesConfig(path: string): RoutesConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read routes config ${path}: ${(err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`routes config ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  return parseRoutesConfig(data, `routes config ${path}`);
+}

@@ -1,0 +1,88 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  ATTEMPT_SCHEMA_VERSION,
+  type AttemptEvent,
+  type AttemptStatus,
+  type FallbackReason,
+} from '../../core/events/attempt-event.ts';
+import { attemptCostUsd } from '../pricing/price-sheet.ts';
+import type { ProviderError, Usage } from '../providers/provider.ts';
+import type { RequestContext } from './request-context.ts';
+import type { Deployment } from './route-table.ts';
+
+export const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+export interface AttemptFacts {
+  context: RequestContext;
+  route: string;
+  requestedModel: string;
+  deployment: Deployment;
+  attemptNo: number;
+  isFinal: boolean;
+  isStream: boolean;
+  startedAtMs: number;
+  endedAtMs: number;
+  ttftMs: number | null;
+  /** The model the provider says served the request, when it answered. */
+  responseModel: string | null;
+  usage: Usage;
+  fallbackReason: FallbackReason;
+  /** null when the attempt succeeded; 'cancelled' when the client went away. */
+  failure: ProviderError | 'cancelled' | null;
+}
+
+/** Turns what happened in one attempt into its event; pure apart from the fresh attempt id. */
+export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
+  const d = f.deployment.config;
+  return {
+    schema_version: ATTEMPT_SCHEMA_VERSION,
+    attempt_id: uuidv7({ msecs: f.startedAtMs }),
+    request_id: f.context.requestId,
+    attempt_no: f.attemptNo,
+    is_final: f.isFinal,
+    started_at: new Date(f.startedAtMs).toISOString(),
+    ended_at: new Date(f.endedAtMs).toISOString(),
+    ttft_ms: f.ttftMs,
+    latency_ms: Math.max(0, f.endedAtMs - f.startedAtMs),
+    route: f.route,
+    requested_model: f.requestedModel,
+    provider: d.provider,
+    deployment: d.name,
+    model: f.responseModel ?? d.model,
+    region: d.region,
+    is_stream: f.isStream,
+    status: statusOf(f.failure),
+    http_status: f.failure === null ? 200 : f.failure === 'cancelled' ? null : f.failure.httpStatus,
+    error_class: f.failure === null ? null : f.failure === 'cancelled' ? 'cancelled' : f.failure.kind,
+    fallback_reason: f.fallbackReason,
+    input_tokens: f.usage.inputTokens,
+    output_tokens: f.usage.outputTokens,
+    cached_input_tokens: f.usage.cachedInputTokens,
+    reasoning_tokens: f.usage.reasoningTokens,
+    cost_usd: attemptCostUsd(f.usage, f.deployment.price),
+    price_version: f.deployment.price.version,
+    tags: f.context.tags,
+  };
+}
+
+function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
+  if (failure === null) return 'ok';
+  if (failure === 'cancelled') return 'cancelled';
+  if (failure.kind === 'rate_limited') return 'rate_limited';
+  if (failure.kind === 'timeout') return 'timeout';
+  return 'error';
+}
+
+/** Why the next attempt exists, given how this one failed. */
+export function fallbackReasonFor(failure: ProviderError): FallbackReason {
+  switch (failure.kind) {
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'timeout':
+      return 'timeout';
+    case 'network':
+      return 'network_error';
+    default:
+      return 'server_error';
+  }
+}

@@ -1,0 +1,34 @@
+import type { ProviderError } from '../providers/provider.ts';
+
+/**
+ * A request the dispatcher could not serve, already in the terms the client may see:
+ * OpenAI error fields, no provider keys, URLs or upstream bodies beyond a provider's
+ * own message about the client's request.
+ */
+export class DispatchError extends Error {
+  override readonly name = 'DispatchError';
+  constructor(
+    readonly httpStatus: number,
+    readonly type: string,
+    message: string,
+    readonly code: string | null = null,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+  }
+
+  /** A provider 4xx. Its 401/403 is about our deployment's key, not the caller's, so it is a gateway fault. */
+  static fromClientError(error: ProviderError): DispatchError {
+    if (error.httpStatus === 401 || error.httpStatus === 403) {
+      return new DispatchError(502, 'api_error', 'the provider rejected the deployment credentials', 'upstream_auth_error');
+    }
+    const status = error.httpStatus && error.httpStatus >= 400 && error.httpStatus < 500 ? error.httpStatus : 400;
+    return new DispatchError(status, 'invalid_request_error', error.message, 'upstream_rejected');
+  }
+}
+
+/** Every attempt failed with a retryable error: 503 listing each attempt's reason. */
+export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>): DispatchError {
+  const reasons = failures.map(({ deployment, error }) => `${deployment}: ${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`);
+  return new DispatchError(503, 'service_unavailable', `all ${failures.length} attempts failed: ${reasons.join('; ')}`, 'all_attempts_failed');
+}

@@ -1,0 +1,70 @@
+import { systemClock, type Clock } from '../../core/clock.ts';
+import type { RoutingWeights, WeightTable } from './routing-weights.ts';
+
+const QUERY = 'query Weights($route: String!) { routingWeights(route: $route) { deployment weight } }';
+
+export interface WeightsPollerOptions {
+  apiUrl: string;
+  routes: string[];
+  weights: RoutingWeights;
+  intervalMs: number;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+/**
+ * Polls the API for routing weights. A failed poll keeps the last known good table, and is
+ * logged once per outage rather than once per poll.
+ */
+export class WeightsPoller {
+  private timer: NodeJS.Timeout | null = null;
+  private failing = false;
+  private inFlight: Promise<unknown> | null = null;
+
+  constructor(private readonly options: WeightsPollerOptions) {}
+
+  start(): void {
+    const tick = () => {
+      this.inFlight = this.pollOnce().finally(() => {
+        this.inFlight = null;
+        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  /** One poll of every route; resolves true when the table was replaced. */
+  async pollOnce(): Promise<boolean> {
+    try {
+      const table: WeightTable = new Map();
+      for (const route of this.options.routes) table.set(route, await this.fetchRoute(route));
+      this.options.weights.replace(table, (this.options.clock ?? systemClock).now());
+      if (this.failing) this.options.log?.('collector: routing weights API reachable again');
+      this.failing = false;
+      return true;
+    } catch (err) {
+      if (!this.failing) this.options.log?.(`collector: cannot read routing weights (${(err as Error).message}); keeping the last known weights`);
+      this.failing = true;
+      return false;
+    }
+  }
+
+  private async fetchRoute(route: string): Promise<Map<string, number>> {
+    const response = await fetch(this.options.apiUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY, variables: { route } }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`API answered HTTP ${response.status}`);
+    const body = (await response.json()) as { data?: { routingWeights: Array<{ deployment: string; weight: number }> }; errors?: unknown[] };
+    if (!body.data) throw new Error('API answered with errors');
+    return new Map(body.data.routingWeights.map((w) => [w.deployment, w.weight]));
+  }
+}
