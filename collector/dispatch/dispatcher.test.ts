@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AttemptEvent } from '../../core/events/attempt-event.ts';
+import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
+import { parseRoutesConfig } from '../config/routes-config.ts';
+import { resolvePriceSheet } from '../pricing/price-sheet.ts';
+import { ProviderError, type ChatRequest, type CompletionResult, type ProviderAdapter } from '../providers/provider.ts';
+import { RoutingWeights } from '../routing/routing-weights.ts';
+import { ChatService } from './chat-service.ts';
+import { DispatchError } from './dispatch-error.ts';
+import { Dispatcher } from './dispatcher.ts';
+import type { Route } from './route-table.ts';
+
+type Behaviour = 'ok' | ProviderError | 'hang';
+
+/** A provider double whose answers are scripted per call. */
+function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number } {
+  const adapter = {
+    kind: 'openai' as const,
+    calls: 0,
+    async complete(request: ChatRequest, target: { model: string }, signal: AbortSignal): Promise<CompletionResult> {
+      const behaviour = script[Math.min(adapter.calls++, script.length - 1)]!;
+      if (behaviour === 'hang') {
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      }
+      if (behaviour instanceof ProviderError) throw behaviour;
+      return {
+        completion: { id: 'c', object: 'chat.completion', created: 0, model: target.model, choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+        usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: 5, reasoningTokens: 0 },
+      };
+    },
+    async stream(): Promise<never> {
+      throw new Error('not used');
+    },
+  };
+  return adapter;
+}
+
+function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}) {
+  const names = Object.keys(scripts);
+  const config = parseRoutesConfig({
+    routes: [{ name: 'chat', deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })) }],
+    retry: { base_delay_ms: 1, max_delay_ms: 5, ...retry },
+  });
+  const adapters = Object.fromEntries(names.map((n) => [n, scriptedAdapter(scripts[n]!)]));
+  const route: Route = {
+    config: config.routes[0]!,
+    deployments: config.routes[0]!.deployments.map((d) => ({ config: d, adapter: adapters[d.name]!, target: { baseUrl: d.base_url, apiKey: 'sk-secret-never-logged', model: d.model }, price: resolvePriceSheet(d) })),
+  };
+  const events: AttemptEvent[] = [];
+  const publisher: AttemptPublisher = { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 };
+  const weights = new RoutingWeights();
+  // Deterministic order: first deployment in config first.
+  const dispatcher = new Dispatcher({ routes: new Map([['chat', route]]), weights, retry: config.retry, publisher, random: () => 0 });
+  return { chat: new ChatService(dispatcher), events, adapters, weights };
+}
+
+const request: ChatRequest = { model: 'chat', messages: [{ role: 'user', content: 'hello' }], stream: false };
+const ctx = () => ({ requestId: crypto.randomUUID(), tags: { team: 't', project: '', feature: '', user: '', api_key_id: '', environment: '', extra: {} }, signal: new AbortController().signal });
+
+test('a 429 then a 500 fail over to the next deployments; one event per attempt, linked by request', async () => {
+  const { chat, events } = setup({ a: [new ProviderError('rate_limited', 'slow down', 429, 1000)], b: [new ProviderError('server', 'boom', 500)], c: ['ok'] });
+  const c = ctx();
+  const completion = await chat.complete(request, c);
+  assert.equal(completion.choices[0]!.message.content, 'hi');
+  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.http_status, e.fallback_reason, e.is_final]), [
+    ['a', 'rate_limited', 429, 'none', false],
+    ['b', 'error', 500, 'rate_limited', false],
+    ['c', 'ok', 200, 'server_error', true],
+  ]);
+  assert.deepEqual(events.map((e) => e.attempt_no), [1, 2, 3]);
+  assert.ok(events.every((e) => e.request_id === c.requestId));
+  assert.equal(new Set(events.map((e) => e.attempt_id)).size, 3);
+  assert.equal(events[2]!.cost_usd, '0.000004500000');
+  assert.equal(events[0]!.cost_usd, '0.000000000000');
+});
+
+test('a client error (400) is not retried and reaches the caller as a 400', async () => {
+  const { chat, events, adapters } = setup({ a: [new ProviderError('client', 'max_tokens is too large', 400)], b: ['ok'] });
+  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 400 && /max_tokens is too large/.test(err.message));
+  assert.equal(adapters.b!.calls, 0);
+  assert.equal(events.length, 1);
+  assert.equal(events[0]!.is_final, true);
+});
+
+test("the provider rejecting our key is a 502 that does not blame the caller's key", async () => {
+  const { chat } = setup({ a: [new ProviderError('client', 'Incorrect API key provided: sk-secret-never-logged', 401)] });
+  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 502 && !err.message.includes('sk-'));
+});
+
+test('all attempts failing is a 503 naming each attempt, without secrets', async () => {
+  const { chat, events } = setup({ a: [new ProviderError('server', 'x', 503)], b: [new ProviderError('network', 'ECONNRESET')] }, { max_attempts: 3 });
+  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => {
+    assert.equal(err.httpStatus, 503);
+    assert.equal(err.message, 'all 3 attempts failed: a: server (HTTP 503); b: network; a: server (HTTP 503)');
+    assert.ok(!err.message.includes('sk-secret'));
+    return true;
+  });
+  assert.deepEqual(events.map((e) => e.is_final), [false, false, true]);
+});
+
+test('a hung provider times out per attempt and the request fails over', async () => {
+  const { chat, events } = setup({ a: ['hang'], b: ['ok'] }, { attempt_timeout_ms: 100 });
+  await chat.complete(request, ctx());
+  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.error_class]), [['a', 'timeout', 'timeout'], ['b', 'ok', null]]);
+  assert.ok(events[0]!.latency_ms >= 90);
+});
+
+test('a client that goes away cancels the attempt and records it as cancelled', async () => {
+  const { chat, events } = setup({ a: ['hang'], b: ['ok'] });
+  const controller = new AbortController();
+  const c = { ...ctx(), signal: controller.signal };
+  setTimeout(() => controller.abort(), 30);
+  await assert.rejects(chat.complete(request, c), (err: DispatchError) => err.httpStatus === 499);
+  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.is_final]), [['a', 'cancelled', true]]);
+});
+
+test('policy weights steer the first choice; weight 0 is only a last resort', async () => {
+  const { chat, events, weights } = setup({ a: ['ok'], b: ['ok'] });
+  weights.replace(new Map([['chat', new Map([['a', 0], ['b', 1]])]]), 0);
+  for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
+  assert.deepEqual(new Set(events.map((e) => e.deployment)), new Set(['b']));
+});
+
+test('an unknown model is a 404 in OpenAI terms, with no attempt made', async () => {
+  const { chat, events } = setup({ a: ['ok'] });
+  await assert.rejects(chat.complete({ ...request, model: 'gpt-17' }, ctx()), (err: DispatchError) => err.httpStatus === 404 && err.code === 'model_not_found');
+  assert.equal(events.length, 0);
+});
