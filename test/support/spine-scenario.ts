@@ -8,6 +8,7 @@ import { serviceNames, startPipeline, type Pipeline } from '../../cli/pipeline.t
 import { startSimulator, type Simulator } from '../../collector/simulator/index.ts';
 import type { ClickHouseClient } from '../../core/clickhouse/client.ts';
 import { scalar } from './embedded-store.ts';
+export { until } from './wait.ts';
 
 export interface SpineHarness {
   pipeline: Pipeline;
@@ -74,16 +75,6 @@ export async function waitForStoredAttempts(client: ClickHouseClient, expected: 
   for (;;) {
     const n = Number(await scalar(client, 'SELECT count() FROM attempts FINAL'));
     if (n >= expected || Date.now() > deadline) return n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,0 +1,212 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
+import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, RawAttemptMessage } from './event-bus.ts';
+
+// kafkajs stays inside this file: the rest of Switchyard sees only AttemptPublisher/AttemptSubscriber.
+
+interface KafkaCommon {
+  brokers: string[];
+  clientId: string;
+  topic?: string;
+  logger?: (message: string) => void;
+}
+
+const TOPIC_PARTITIONS = 3;
+
+function kafkaClient(o: KafkaCommon): Kafka {
+  // kafkajs's own logging is off: it would log every reconnect. State changes are logged here, once.
+  return new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 } });
+}
+
+async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Capped exponential backoff with full jitter, ms. */
+function retryDelayMs(failures: number, capMs = 5000): number {
+  return Math.floor(Math.random() * Math.min(capMs, 100 * 2 ** Math.min(failures, 10)));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Settles with `promise`, or rejects after `ms` without leaving a timer behind either way. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface KafkaPublisherOptions extends KafkaCommon {
+  /** Queue bound; beyond it the oldest event is dropped and counted. */
+  maxBuffered?: number;
+  batchSize?: number;
+  /** How long a partial batch may wait for company, ms. */
+  lingerMs?: number;
+}
+
+/**
+ * Idempotent, acks=all producer behind a bounded in-memory queue. `publish` only enqueues;
+ * a background loop sends batches and, while the broker is unreachable, keeps the events and
+ * retries with backoff, so a user request never waits for or fails on Kafka.
+ */
+export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPublisher & { flush(timeoutMs?: number): Promise<void> } {
+  const topic = o.topic ?? ATTEMPT_TOPIC;
+  const maxBuffered = o.maxBuffered ?? 100_000;
+  const batchSize = o.batchSize ?? 500;
+  const lingerMs = o.lingerMs ?? 20;
+  const kafka = kafkaClient(o);
+  const queue: Array<{ key: string; value: string }> = [];
+  let enqueued = 0; // events ever accepted (sequence of the newest)
+  let settled = 0; // events acknowledged or dropped (a prefix of the sequence)
+  let dropped = 0;
+  let producer: Producer | null = null;
+  let closing = false;
+  let wake: (() => void) | null = null;
+  let failures = 0;
+  const waiters: Array<{ upTo: number; resolve: () => void }> = [];
+
+  const settle = (n: number) => {
+    settled += n;
+    for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!.upTo <= settled) waiters.splice(i, 1)[0]!.resolve();
+  };
+
+  async function connect(): Promise<Producer> {
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    await p.connect();
+    await ensureTopic(kafka, topic);
+    return p;
+  }
+
+  async function loop(): Promise<void> {
+    while (!(closing && queue.length === 0)) {
+      if (queue.length === 0) {
+        await new Promise<void>((r) => (wake = r));
+        continue;
+      }
+      if (queue.length < batchSize && !closing) await sleep(lingerMs);
+      const batch = queue.slice(0, batchSize);
+      try {
+        producer ??= await connect();
+        await producer.send({ topic, acks: -1, messages: batch });
+        queue.splice(0, batch.length);
+        settle(batch.length);
+        if (failures > 0) o.logger?.(`kafka publisher: broker reachable again, ${queue.length} events still queued`);
+        failures = 0;
+      } catch (err) {
+        if (failures === 0) o.logger?.(`kafka publisher: send failed (${(err as Error).message}); keeping ${queue.length} events and retrying`);
+        failures++;
+        await producer?.disconnect().catch(() => undefined);
+        producer = null;
+        if (closing && failures > 3) break;
+        await sleep(retryDelayMs(failures));
+      }
+    }
+  }
+  const running = loop();
+
+  const flush = (timeoutMs?: number): Promise<void> => {
+    const upTo = enqueued;
+    if (settled >= upTo) return Promise.resolve();
+    const done = new Promise<void>((resolve) => waiters.push({ upTo, resolve }));
+    if (timeoutMs === undefined) return done;
+    return withTimeout(done, timeoutMs, () => `kafka publisher: ${upTo - settled} events not acknowledged within ${timeoutMs} ms`);
+  };
+
+  return {
+    publish(event: AttemptEvent) {
+      if (queue.length >= maxBuffered) {
+        queue.shift();
+        dropped++;
+        settle(1);
+      }
+      queue.push({ key: event.request_id, value: serializeAttemptEvent(event) });
+      enqueued++;
+      wake?.();
+      wake = null;
+    },
+    flush,
+    async close() {
+      closing = true;
+      wake?.();
+      await withTimeout(running, 10_000, () => 'send loop did not finish').catch(() => undefined);
+      if (queue.length > 0) o.logger?.(`kafka publisher: closing with ${queue.length} events unsent (broker unreachable)`);
+      await producer?.disconnect().catch(() => undefined);
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+}
+
+export interface KafkaSubscriberOptions extends KafkaCommon {
+  groupId: string;
+  fromBeginning?: boolean;
+}
+
+/**
+ * Consumer-group subscriber that commits a partition's offsets only after the handler resolved
+ * for the batch; a failing handler gets the same batch again (with backoff and heartbeats) until
+ * it succeeds or the subscriber stops, in which case nothing is committed and the batch is
+ * redelivered to whoever owns the partition next.
+ */
+export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): AttemptSubscriber {
+  const topic = o.topic ?? ATTEMPT_TOPIC;
+  const kafka = kafkaClient(o);
+  let consumer: Consumer | null = null;
+
+  return {
+    async start(handler: AttemptBatchHandler) {
+      await ensureTopic(kafka, topic);
+      const c = kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: true, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+      consumer = c;
+      const joined = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`kafka subscriber: no group join for "${o.groupId}" within 30 s`)), 30_000);
+        c.on(c.events.GROUP_JOIN, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (batch.messages.length === 0) return;
+          const messages: RawAttemptMessage[] = batch.messages.map((m) => ({
+            key: m.key?.toString('utf8') ?? null,
+            value: m.value?.toString('utf8') ?? '',
+            partition: batch.partition,
+            offset: m.offset,
+          }));
+          const last = messages[messages.length - 1]!.offset;
+          for (let failures = 0; ; failures++) {
+            try {
+              await handler(messages);
+              break;
+            } catch (err) {
+              if (failures === 0) o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
+              if (!isRunning() || isStale()) return;
+              await sleep(retryDelayMs(failures));
+              await heartbeat();
+            }
+          }
+          resolveOffset(last);
+          await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        },
+      });
+      await joined;
+    },
+    async stop() {
+      await consumer?.disconnect();
+      consumer = null;
+    },
+  };
+}
