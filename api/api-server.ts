@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { apiSchema, type ApiContext } from './graphql-schema.ts';
 
@@ -11,7 +11,13 @@ export function createApiServer(options: { clickhouse: ClickHouseClient; log?: (
     graphqlEndpoint: '/graphql',
     logging: false,
     // Internal errors reach the client masked; the detail goes to our log only.
-    maskedErrors: { maskError: (error, message) => { options.log?.(`api: ${String((error as Error).message ?? error)}`); return new Error(message); } },
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const masked = defaultMaskError(error, message, isDev);
+        if (masked !== error) options.log?.(`api: ${(error as Error)?.message ?? String(error)}`);
+        return masked;
+      },
+    },
   });
   return createServer(yoga);
 }

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
+import { formatScaled, toScaled } from '../collector/pricing/decimal-usd.ts';
 
 /** Dimensions a cost report can be grouped by; each maps to one `attempts` column. */
 export const costDimensions = ['team', 'project', 'feature', 'user', 'api_key_id', 'environment', 'route', 'provider', 'deployment', 'model'] as const;
@@ -36,13 +37,13 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
   const result = await client.query({
     query: `
       SELECT ${select ? `${select},` : ''}
-        toString(sum(cost_usd)) AS cost_usd,
-        sum(input_tokens) AS input_tokens,
-        sum(cached_input_tokens) AS cached_input_tokens,
-        sum(output_tokens) AS output_tokens,
-        sum(reasoning_tokens) AS reasoning_tokens,
-        countIf(is_final) AS requests,
-        count() AS attempts
+        toString(sum(cost_usd)) AS total_cost_usd,
+        sum(input_tokens) AS total_input_tokens,
+        sum(cached_input_tokens) AS total_cached_input_tokens,
+        sum(output_tokens) AS total_output_tokens,
+        sum(reasoning_tokens) AS total_reasoning_tokens,
+        countIf(is_final) AS total_requests,
+        count() AS total_attempts
       FROM attempts FINAL
       WHERE started_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC')
         AND started_at < parseDateTime64BestEffort({to:String}, 3, 'UTC')
@@ -50,17 +51,18 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
     query_params: { from: fromIso, to: toIso },
     format: 'JSON',
   });
-  type Raw = Record<string, string | number> & { cost_usd: string };
+  type Raw = Record<string, string | number> & { total_cost_usd: string };
   const json = await result.json<Raw>();
   const toRow = (r: Raw): CostReportRow => ({
     group: Object.fromEntries(dims.map((d) => [d, String(r[d])])),
-    costUsd: r.cost_usd,
-    inputTokens: Number(r.input_tokens),
-    cachedInputTokens: Number(r.cached_input_tokens),
-    outputTokens: Number(r.output_tokens),
-    reasoningTokens: Number(r.reasoning_tokens),
-    requests: Number(r.requests),
-    attempts: Number(r.attempts),
+    // ClickHouse trims trailing zeros; money always leaves the API with its full 12 decimals.
+    costUsd: formatScaled(toScaled(r.total_cost_usd, 12), 12),
+    inputTokens: Number(r.total_input_tokens),
+    cachedInputTokens: Number(r.total_cached_input_tokens),
+    outputTokens: Number(r.total_output_tokens),
+    reasoningTokens: Number(r.total_reasoning_tokens),
+    requests: Number(r.total_requests),
+    attempts: Number(r.total_attempts),
   });
   const rows = json.data.map(toRow);
   const totalsRaw = (json as { totals?: Raw }).totals ?? json.data[0];
@@ -69,5 +71,5 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
 }
 
 function emptyRow(): CostReportRow {
-  return { group: {}, costUsd: '0', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, requests: 0, attempts: 0 };
+  return { group: {}, costUsd: '0.000000000000', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, requests: 0, attempts: 0 };
 }

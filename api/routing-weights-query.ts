@@ -18,12 +18,12 @@ export async function queryRoutingWeights(client: ClickHouseClient, route: strin
       SELECT
         route,
         deployment,
-        argMax(weight, computed_at) AS weight,
-        argMax(success_rate, computed_at) AS success_rate,
-        argMax(p95_ms, computed_at) AS p95_ms,
-        argMax(attempts, computed_at) AS attempts,
-        argMax(reason, computed_at) AS reason,
-        formatDateTime(max(computed_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS computed_at
+        argMax(weight, computed_at) AS latest_weight,
+        argMax(success_rate, computed_at) AS latest_success_rate,
+        argMax(p95_ms, computed_at) AS latest_p95_ms,
+        argMax(attempts, computed_at) AS latest_attempts,
+        argMax(reason, computed_at) AS latest_reason,
+        formatDateTime(max(computed_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS latest_computed_at
       FROM routing_weights
       WHERE route = {route:String}
       GROUP BY route, deployment
@@ -31,15 +31,15 @@ export async function queryRoutingWeights(client: ClickHouseClient, route: strin
     query_params: { route },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ route: string; deployment: string; weight: number; success_rate: number | null; p95_ms: number | null; attempts: number | string; reason: string; computed_at: string }>();
+  const rows = await result.json<{ route: string; deployment: string; latest_weight: number; latest_success_rate: number | null; latest_p95_ms: number | null; latest_attempts: number | string; latest_reason: string; latest_computed_at: string }>();
   return rows.map((r) => ({
     route: r.route,
     deployment: r.deployment,
-    weight: r.weight,
-    successRate: r.success_rate,
-    p95LatencyMs: r.p95_ms,
-    attempts: Number(r.attempts),
-    reason: r.reason,
-    computedAt: r.computed_at,
+    weight: r.latest_weight,
+    successRate: r.latest_success_rate,
+    p95LatencyMs: r.latest_p95_ms,
+    attempts: Number(r.latest_attempts),
+    reason: r.latest_reason,
+    computedAt: r.latest_computed_at,
   }));
 }

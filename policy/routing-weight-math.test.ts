@@ -31,8 +31,13 @@ test('too few samples earn a probe share, so a recovered deployment is rediscove
 test('latency scales weight relative to the fastest healthy deployment of the route, floored', () => {
   const w = byName(computeRoutingWeights([s('fast', 50, 50, 100), s('slow', 50, 50, 200), s('glacial', 50, 50, 10_000)]));
   assert.equal(w.fast!.weight, 1);
-  assert.equal(w.slow!.weight, 0.5);
+  assert.equal(w.slow!.weight, 0.6); // (100 + 50) / (200 + 50)
   assert.equal(w.glacial!.weight, defaultWeightPolicy.minLatencyFactor);
+});
+
+test('a few milliseconds of latency noise barely move the weight', () => {
+  const w = byName(computeRoutingWeights([s('a', 50, 50, 1), s('b', 50, 50, 3)]));
+  assert.ok(w.b!.weight > 0.95, String(w.b!.weight));
 });
 
 test('a failing deployment does not set the latency yardstick, and routes are independent', () => {

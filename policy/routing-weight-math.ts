@@ -20,6 +20,8 @@ export interface WeightPolicy {
   healthySuccessRate: number;
   /** The slowest a deployment may be scaled down to for latency alone. */
   minLatencyFactor: number;
+  /** Added to both p95s before comparing, ms, so a few milliseconds of noise move no traffic. */
+  latencySlackMs: number;
 }
 
 export const defaultWeightPolicy: WeightPolicy = {
@@ -28,6 +30,7 @@ export const defaultWeightPolicy: WeightPolicy = {
   failingSuccessRate: 0.5,
   healthySuccessRate: 0.95,
   minLatencyFactor: 0.25,
+  latencySlackMs: 50,
 };
 
 export interface RoutingWeight {
@@ -42,7 +45,8 @@ export interface RoutingWeight {
 
 /**
  * Weights from window stats: reliability ramps linearly from 0 at `failingSuccessRate` to 1 at
- * `healthySuccessRate`; latency scales by (fastest p95 in the route / own p95), floored. A
+ * `healthySuccessRate`; latency scales by (fastest p95 in the route + slack) / (own p95 + slack),
+ * floored. A
  * deployment failing most attempts therefore drops to 0 within one window and, once its failures
  * age out of the window, returns as a probe and then to full weight when its probes succeed.
  */
@@ -61,7 +65,7 @@ export function computeRoutingWeights(stats: readonly DeploymentWindowStats[], p
     const span = policy.healthySuccessRate - policy.failingSuccessRate;
     const reliability = clamp((successRate - policy.failingSuccessRate) / span, 0, 1);
     const fastest = fastestP95.get(s.route);
-    const latencyFactor = fastest !== undefined && s.p95Ms ? clamp(fastest / s.p95Ms, policy.minLatencyFactor, 1) : 1;
+    const latencyFactor = fastest !== undefined && s.p95Ms !== null ? clamp((fastest + policy.latencySlackMs) / (s.p95Ms + policy.latencySlackMs), policy.minLatencyFactor, 1) : 1;
     const weight = round4(reliability * latencyFactor);
     const reason = weight === 0 ? 'failing' : weight >= 0.95 ? 'healthy' : 'degraded';
     return { ...base, successRate, weight, reason };

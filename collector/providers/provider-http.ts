@@ -1,0 +1,94 @@
+import { ProviderError, type ChatCompletionChunk, type ProviderTarget } from './provider.ts';
+
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * POSTs JSON to a provider and returns the response if it is 2xx. Everything else becomes a
+ * classified ProviderError: 429 → rate_limited (with Retry-After), 5xx → server, other 4xx →
+ * client, our own attempt timeout → timeout, connection failures → network. Error text never
+ * carries the key. A client cancellation is rethrown as-is for the caller to recognise.
+ */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, target: ProviderTarget, signal: AbortSignal): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+  } catch (err) {
+    throw transportError(err, signal, target);
+  }
+  if (response.ok) return response;
+  const text = await response.text().catch(() => '');
+  const message = redact(`${extractMessage(text) ?? `HTTP ${response.status}`}`.slice(0, MAX_ERROR_CHARS), target);
+  const status = response.status;
+  if (status === 429) throw new ProviderError('rate_limited', message, status, retryAfterMs(response.headers));
+  if (status === 408) throw new ProviderError('timeout', message, status);
+  if (status >= 500) throw new ProviderError('server', message, status, retryAfterMs(response.headers));
+  throw new ProviderError('client', message, status);
+}
+
+/** Classifies a failure of fetch or of reading a body. */
+export function transportError(err: unknown, signal: AbortSignal, target: ProviderTarget): unknown {
+  if (err instanceof ProviderError) return err;
+  if (signal.aborted) {
+    const reason = signal.reason as { name?: string } | undefined;
+    if (reason?.name === 'TimeoutError') return new ProviderError('timeout', 'attempt timed out');
+    return err; // the client went away: not a provider failure
+  }
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'request failed';
+  return new ProviderError('network', redact(`network error: ${detail}`, target));
+}
+
+/** Reads an SSE body, turning a mid-stream failure into a classified error. */
+export async function* guardStream<T>(source: AsyncIterable<T>, signal: AbortSignal, target: ProviderTarget): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (err) {
+    throw transportError(err, signal, target);
+  }
+}
+
+export function streamEndedEarly(): ProviderError {
+  return new ProviderError('network', 'stream ended early');
+}
+
+export function parseJsonFrame<T>(data: string): T {
+  try {
+    return JSON.parse(data) as T;
+  } catch {
+    throw new ProviderError('server', 'provider sent a malformed stream frame');
+  }
+}
+
+function retryAfterMs(headers: Headers): number | null {
+  const ms = headers.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function extractMessage(text: string): string | null {
+  try {
+    const json = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+    if (typeof json.error === 'string') return json.error;
+    return json.error?.message ?? json.message ?? null;
+  } catch {
+    return text.trim() || null;
+  }
+}
+
+function redact(text: string, target: ProviderTarget): string {
+  return target.apiKey ? text.split(target.apiKey).join('[redacted]') : text;
+}
+
+export function chunk(id: string, model: string, created: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
+  return { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+}
+
+/** Text of canonical message content. */
+export function messageText(content: string | Array<{ type: string; text?: string }> | null): string {
+  if (typeof content === 'string') return content;
+  return (content ?? []).map((p) => p.text ?? '').join('');
+}

@@ -1,0 +1,59 @@
+import { contentText, type SimAnswer } from './answer.ts';
+import { header, sse, type SimRequest, type SseFrame, type WireFormat } from './wire-format.ts';
+
+const created = () => Math.floor(Date.now() / 1000);
+
+function usage(a: SimAnswer) {
+  // OpenAI: prompt_tokens includes cached ones, completion_tokens includes reasoning.
+  const completion = a.outputTokens + a.reasoningTokens;
+  return {
+    prompt_tokens: a.promptTokens,
+    completion_tokens: completion,
+    total_tokens: a.promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: a.cachedTokens },
+    completion_tokens_details: { reasoning_tokens: a.reasoningTokens },
+  };
+}
+
+/** OpenAI Chat Completions (and every OpenAI-compatible host). */
+export const openaiFormat: WireFormat = {
+  name: 'openai',
+  route: (method, path) => (method === 'POST' && path === '/v1/chat/completions' ? {} : null),
+  authorized: (headers) => /^Bearer \S+/.test(header(headers, 'authorization')),
+  parse(body) {
+    const b = body as { model?: unknown; messages?: unknown; stream?: unknown; max_tokens?: unknown; max_completion_tokens?: unknown; stream_options?: { include_usage?: unknown } };
+    if (typeof b?.model !== 'string') return { error: 'you must provide a model parameter' };
+    if (!Array.isArray(b.messages) || b.messages.length === 0) return { error: "'messages' must be a non-empty array" };
+    const max = b.max_completion_tokens ?? b.max_tokens;
+    return {
+      model: b.model,
+      promptTexts: b.messages.map((m: { content?: unknown }) => contentText(m?.content)),
+      maxTokens: typeof max === 'number' ? max : undefined,
+      stream: b.stream === true,
+      includeUsage: b.stream_options?.include_usage === true,
+    };
+  },
+  body: (a: SimAnswer, r: SimRequest, id: string) => ({
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: created(),
+    model: r.model,
+    system_fingerprint: 'fp_simulated',
+    choices: [{ index: 0, message: { role: 'assistant', content: a.pieces.join('') }, logprobs: null, finish_reason: a.finishReason }],
+    usage: usage(a),
+  }),
+  frames(a: SimAnswer, r: SimRequest, id: string): SseFrame[] {
+    const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: created(), model: r.model, system_fingerprint: 'fp_simulated' };
+    const frames: SseFrame[] = [{ text: sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }), content: false }];
+    for (const piece of a.pieces) frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }), content: true });
+    frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: a.finishReason }] }), content: false });
+    if (r.includeUsage) frames.push({ text: sse({ ...base, choices: [], usage: usage(a) }), content: false });
+    frames.push({ text: sse('[DONE]'), content: false });
+    return frames;
+  },
+  error(status, message) {
+    const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : status === 401 ? 'invalid_request_error' : 'invalid_request_error';
+    const code = status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : null;
+    return { error: { message, type, param: null, code } };
+  },
+};

@@ -1,0 +1,36 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimAnswer } from './answer.ts';
+
+/** What the simulator needs from a request, whatever its wire format. */
+export interface SimRequest {
+  model: string;
+  promptTexts: string[];
+  maxTokens: number | undefined;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+export interface SseFrame {
+  text: string;
+  /** Carries answer text; the stream-cut fault counts these. */
+  content: boolean;
+}
+
+/** One provider's API surface, as the simulator serves it. */
+export interface WireFormat {
+  name: 'openai' | 'anthropic' | 'gemini';
+  /** Whether this format serves the path (after the upstream prefix); the model from the path for Gemini. */
+  route(method: string, path: string, query: URLSearchParams): { model?: string; stream?: boolean } | null;
+  authorized(headers: IncomingHttpHeaders, query: URLSearchParams): boolean;
+  parse(body: unknown, routed: { model?: string; stream?: boolean }): SimRequest | { error: string };
+  body(answer: SimAnswer, request: SimRequest, id: string): unknown;
+  frames(answer: SimAnswer, request: SimRequest, id: string): SseFrame[];
+  error(status: number, message: string): unknown;
+}
+
+export const sse = (data: unknown, event?: string): string => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+
+export function header(headers: IncomingHttpHeaders, name: string): string {
+  const v = headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
