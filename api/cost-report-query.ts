@@ -47,12 +47,12 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
       FROM attempts FINAL
       WHERE started_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC')
         AND started_at < parseDateTime64BestEffort({to:String}, 3, 'UTC')
-      ${dims.length ? `GROUP BY ${dims.join(', ')} WITH TOTALS ORDER BY sum(cost_usd) DESC` : ''}`,
+      ${dims.length ? `GROUP BY ${dims.join(', ')} ORDER BY sum(cost_usd) DESC` : ''}`,
     query_params: { from: fromIso, to: toIso },
-    format: 'JSON',
+    format: 'JSONEachRow',
   });
   type Raw = Record<string, string | number> & { total_cost_usd: string };
-  const json = await result.json<Raw>();
+  const raw = await result.json<Raw>();
   const toRow = (r: Raw): CostReportRow => ({
     group: Object.fromEntries(dims.map((d) => [d, String(r[d])])),
     // ClickHouse trims trailing zeros; money always leaves the API with its full 12 decimals.
@@ -64,12 +64,23 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
     requests: Number(r.total_requests),
     attempts: Number(r.total_attempts),
   });
-  const rows = json.data.map(toRow);
-  const totalsRaw = (json as { totals?: Raw }).totals ?? json.data[0];
-  const { group: _group, ...total } = totalsRaw ? toRow(totalsRaw) : emptyRow();
+  const rows = raw.map(toRow);
+  // Totals are summed here, exactly, rather than by WITH TOTALS, so they add up to the rows by construction.
+  const { group: _group, ...total } = sumRows(rows);
   return { from: fromIso, to: toIso, groupBy: dims, rows: dims.length ? rows : [], total };
 }
 
-function emptyRow(): CostReportRow {
-  return { group: {}, costUsd: '0.000000000000', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, requests: 0, attempts: 0 };
+function sumRows(rows: CostReportRow[]): CostReportRow {
+  let pico = 0n;
+  const total: CostReportRow = { group: {}, costUsd: '', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, requests: 0, attempts: 0 };
+  for (const r of rows) {
+    pico += toScaled(r.costUsd, 12);
+    total.inputTokens += r.inputTokens;
+    total.cachedInputTokens += r.cachedInputTokens;
+    total.outputTokens += r.outputTokens;
+    total.reasoningTokens += r.reasoningTokens;
+    total.requests += r.requests;
+    total.attempts += r.attempts;
+  }
+  return { ...total, costUsd: formatScaled(pico, 12) };
 }

@@ -14,7 +14,8 @@ const errorTypes: Record<number, string> = { 400: 'invalid_request_error', 401: 
 export const anthropicFormat: WireFormat = {
   name: 'anthropic',
   route: (method, path) => (method === 'POST' && path === '/v1/messages' ? {} : null),
-  authorized: (headers) => header(headers, 'x-api-key').length > 0,
+  // Newer SDKs send the key as a bearer token; older ones and raw clients use x-api-key.
+  authorized: (headers) => header(headers, 'x-api-key').length > 0 || /^Bearer \S+/.test(header(headers, 'authorization')),
   parse(body) {
     const b = body as { model?: unknown; messages?: unknown; system?: unknown; stream?: unknown; max_tokens?: unknown };
     if (typeof b?.model !== 'string') return { error: 'model: Field required' };
