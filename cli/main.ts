@@ -85,7 +85,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     routes,
     providerEnv,
     clickhouse: services.has('ingest') || services.has('policy') || services.has('api') ? clickhouseTarget(env) : undefined,
-    kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID } : undefined,
+    kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
     apiUrl: env.SWITCHYARD_API_URL,
     weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
     policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Tracer } from '@opentelemetry/api';
+import { tracing } from '@opentelemetry/sdk-node';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import { parseRoutesConfig } from '../config/routes-config.ts';
@@ -36,7 +38,7 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
   return adapter;
 }
 
-function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}) {
+function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer) {
   const names = Object.keys(scripts);
   const config = parseRoutesConfig({
     routes: [{ name: 'chat', deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })) }],
@@ -51,7 +53,7 @@ function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, numbe
   const publisher: AttemptPublisher = { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 };
   const weights = new RoutingWeights();
   // Deterministic order: first deployment in config first.
-  const dispatcher = new Dispatcher({ routes: new Map([['chat', route]]), weights, retry: config.retry, publisher, random: () => 0 });
+  const dispatcher = new Dispatcher({ routes: new Map([['chat', route]]), weights, retry: config.retry, publisher, random: () => 0, tracer });
   return { chat: new ChatService(dispatcher), events, adapters, weights };
 }
 
@@ -126,4 +128,27 @@ test('an unknown model is a 404 in OpenAI terms, with no attempt made', async ()
   const { chat, events } = setup({ a: ['ok'] });
   await assert.rejects(chat.complete({ ...request, model: 'gpt-17' }, ctx()), (err: DispatchError) => err.httpStatus === 404 && err.code === 'model_not_found');
   assert.equal(events.length, 0);
+});
+
+test('spans: one per request and one per attempt, with GenAI semantic-convention attributes and no secrets', async () => {
+  const exporter = new tracing.InMemorySpanExporter();
+  const provider = new tracing.BasicTracerProvider({ spanProcessors: [new tracing.SimpleSpanProcessor(exporter)] });
+  const { chat } = setup({ a: [new ProviderError('rate_limited', 'slow down', 429)], b: ['ok'] }, {}, provider.getTracer('test'));
+  await chat.complete(request, ctx());
+  const spans = exporter.getFinishedSpans();
+  const attempts = spans.filter((s) => s.attributes['switchyard.attempt_no'] !== undefined);
+  const root = spans.find((s) => s.attributes['switchyard.request_id'] !== undefined)!;
+  assert.equal(attempts.length, 2);
+  assert.ok(attempts.every((s) => s.parentSpanContext?.spanId === root.spanContext().spanId), 'attempts are children of the request span');
+  assert.equal(root.attributes['gen_ai.operation.name'], 'chat');
+  assert.equal(root.attributes['gen_ai.request.model'], 'chat');
+  const [failed, ok] = attempts;
+  assert.equal(failed!.attributes['error.type'], 'rate_limited');
+  assert.equal(ok!.attributes['gen_ai.provider.name'], 'openai');
+  assert.equal(ok!.attributes['gen_ai.request.model'], 'gpt-4o-mini');
+  assert.equal(ok!.attributes['gen_ai.response.model'], 'gpt-4o-mini');
+  assert.equal(ok!.attributes['gen_ai.usage.input_tokens'], 10);
+  assert.equal(ok!.attributes['gen_ai.usage.output_tokens'], 5);
+  assert.ok(!JSON.stringify(spans.map((s) => s.attributes)).includes('sk-secret'), 'no key in spans');
+  await provider.shutdown();
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../errors.ts';
+import { ATTEMPT_TOPIC } from '../events/attempt-event.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -24,6 +25,7 @@ export const envSchema = z.object({
     .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : undefined))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1).optional()),
   KAFKA_GROUP_ID: z.string().default('switchyard-ingest'),
+  KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash, underscore').default(ATTEMPT_TOPIC),
   CLICKHOUSE_URL: z.url().optional(),
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import OpenAI from 'openai';
 import { simulatedRoutes, simulatedUpstreams, SIMULATOR_KEY_ENV } from '../../cli/default-routes.ts';
 import { serviceNames, startPipeline, type Pipeline } from '../../cli/pipeline.ts';
@@ -15,6 +16,8 @@ export interface SpineHarness {
   simulator: Simulator;
   client: ClickHouseClient;
   openai: OpenAI;
+  /** Puts a raw message on the transport, bypassing the collector (Kafka only). */
+  injectRaw?: (value: string) => Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function startSpine(kafka?: { brokers: string[] }): Promise<SpineHa
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-spine-'));
   const simulator = await startSimulator({ seed: 7, faults: { [simulatedUpstreams.anthropic]: { down: true } } });
   const suffix = crypto.randomUUID().slice(0, 8);
+  const topic = `llm.attempts.v1.spine-${suffix}`;
   const pipeline = await startPipeline({
     services: new Set(serviceNames),
     host: '127.0.0.1',
@@ -34,7 +38,7 @@ export async function startSpine(kafka?: { brokers: string[] }): Promise<SpineHa
     routes: simulatedRoutes((u, k) => simulator.baseUrl(u, k), { base_delay_ms: 5, max_delay_ms: 50 }),
     providerEnv: { [SIMULATOR_KEY_ENV]: 'simulated-key' },
     clickhouse: { kind: 'embedded', path: join(dataDir, 'clickhouse') },
-    kafka: kafka && { brokers: kafka.brokers, groupId: `spine-${suffix}`, topic: `llm.attempts.v1.spine-${suffix}` },
+    kafka: kafka && { brokers: kafka.brokers, groupId: `spine-${suffix}`, topic },
     weightsPollMs: 100,
     policyIntervalMs: 300,
     policyWindowMs: 3000,
@@ -46,6 +50,7 @@ export async function startSpine(kafka?: { brokers: string[] }): Promise<SpineHa
     simulator,
     client: pipeline.clickhouse!,
     openai,
+    injectRaw: kafka && ((value) => produceRaw(kafka.brokers, topic, value)),
     dispose: async () => {
       await pipeline.stop();
       await simulator.close();
@@ -84,4 +89,14 @@ export async function graphql<T>(apiUrl: string, query: string, variables: Recor
   const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
   if (!body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+async function produceRaw(brokers: string[], topic: string, value: string): Promise<void> {
+  const producer = new Kafka({ clientId: 'spine-poison', brokers, logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: [{ key: 'poison', value }] });
+  } finally {
+    await producer.disconnect();
+  }
 }

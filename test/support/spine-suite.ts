@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { toScaled } from '../../collector/pricing/decimal-usd.ts';
 import { scalar } from './embedded-store.ts';
-import { chat, graphql, startSpine, until, waitForStoredAttempts, type SpineHarness } from './spine-scenario.ts';
+import { chat, graphql, until, waitForStoredAttempts, type SpineHarness } from './spine-scenario.ts';
 
 const DOWN = 'anthropic-backup';
 
@@ -12,7 +12,7 @@ const DOWN = 'anthropic-backup';
  * duplicate-free storage, policy weights that react, exact cost reports, streaming, bad input.
  * Run once per transport.
  */
-export function spineSuite(transport: string, start: () => Promise<SpineHarness>, options: { skip?: string } = {}): void {
+export function spineSuite(transport: string, start: () => Promise<SpineHarness>, options: { skip?: string; carriesRawMessages?: boolean } = {}): void {
   describe(`spine over ${transport}`, { skip: options.skip }, () => {
     let h: SpineHarness;
     before(async () => (h = await start()));
@@ -110,6 +110,25 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       assert.ok(!rows.includes('sk-team-search-123'), 'no caller key');
       assert.ok(!rows.includes('simulated-key'), 'no provider key');
       assert.match(rows, /"api_key_id":"key_[0-9a-f]{16}"/);
+    });
+
+    // Only a broker carries messages the collector did not write; the embedded path is covered in ingest/attempt-writer.test.ts.
+    if (options.carriesRawMessages) test('a poison message on the topic goes to rejected_events and ingest keeps flowing', async () => {
+      await h.injectRaw!('{"schema_version": 1, "attempt_id": "not-a-uuid"');
+      await until('the poison message to be rejected', async () => Number(await scalar(h.client, 'SELECT count() FROM rejected_events')) === 1);
+      const error = await scalar(h.client, 'SELECT error FROM rejected_events');
+      assert.match(error, /not JSON/);
+      await chat(h.openai, 3);
+      await h.pipeline.publisher!.flush();
+      assert.equal(await waitForStoredAttempts(h.client, h.pipeline.emitted!.total), h.pipeline.emitted!.total);
+    });
+
+    test('once the provider recovers and its failures age out of the window, it is probed and chosen again', async () => {
+      h.simulator.clearFaults();
+      await until('policy to offer the recovered deployment a probe share', async () => (h.pipeline.weights!.policyWeight('chat', DOWN) ?? 0) > 0, 15_000);
+      const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
+      for (let i = 0; i < 400 && (h.pipeline.emitted!.byProvider.anthropic ?? 0) === before; i++) await chat(h.openai, 1, 1);
+      assert.ok((h.pipeline.emitted!.byProvider.anthropic ?? 0) > before, 'traffic reaches the recovered deployment again');
     });
   });
 }
