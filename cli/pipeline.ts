@@ -144,7 +144,7 @@ function chooseTransport(o: PipelineOptions): Transport {
   if (o.services.has('collector') !== o.services.has('ingest')) {
     throw new ConfigError('without KAFKA_BROKERS, events are handed over in-process, so collector and ingest must run in the same process (e.g. `switchyard all`)');
   }
-  const bus = new InProcessAttemptBus();
+  const bus = new InProcessAttemptBus({ log: o.log });
   // Offsets of the embedded bus restart with each process, so its dedup source must be unique per process.
   return { source: `in-process:${crypto.randomUUID()}`, publisher: () => bus.publisher, subscriber: () => bus.subscriber };
 }

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { PeriodicTask } from '../core/periodic-task.ts';
 import { queryDeploymentWindow } from './deployment-window-query.ts';
 import { computeRoutingWeights, defaultWeightPolicy, type RoutingWeight, type WeightPolicy } from './routing-weight-math.ts';
 
@@ -16,30 +17,23 @@ export interface PolicyServiceOptions {
 
 /** Recomputes routing weights from ClickHouse on a timer and stores them in `routing_weights`. */
 export class PolicyService {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
   private readonly clock: Clock;
+  private readonly loop: PeriodicTask;
 
   constructor(private readonly options: PolicyServiceOptions) {
     this.clock = options.clock ?? systemClock;
+    this.loop = new PeriodicTask(
+      () => this.evaluate().catch((err: unknown) => options.log?.(`policy: evaluation failed, keeping previous weights: ${(err as Error).message}`)),
+      options.intervalMs,
+    );
   }
 
   start(): void {
-    const tick = () => {
-      this.running = this.evaluate()
-        .catch((err: unknown) => this.options.log?.(`policy: evaluation failed, keeping previous weights: ${(err as Error).message}`))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One evaluation: window stats → weights → stored. Returns what it stored. */

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../core/clock.ts';
+import { PeriodicTask } from '../../core/periodic-task.ts';
 import type { RoutingWeights, WeightTable } from './routing-weights.ts';
 
 const QUERY = 'query Weights($route: String!) { routingWeights(route: $route) { deployment weight } }';
@@ -17,26 +18,19 @@ export interface WeightsPollerOptions {
  * logged once per outage rather than once per poll.
  */
 export class WeightsPoller {
-  private timer: NodeJS.Timeout | null = null;
   private failing = false;
-  private inFlight: Promise<unknown> | null = null;
+  private readonly loop: PeriodicTask;
 
-  constructor(private readonly options: WeightsPollerOptions) {}
-
-  start(): void {
-    const tick = () => {
-      this.inFlight = this.pollOnce().finally(() => {
-        this.inFlight = null;
-        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+  constructor(private readonly options: WeightsPollerOptions) {
+    this.loop = new PeriodicTask(() => this.pollOnce(), options.intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.inFlight;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One poll of every route; resolves true when the table was replaced. */

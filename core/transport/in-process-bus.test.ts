@@ -40,3 +40,15 @@ test('beyond its bound the queue drops the oldest and counts it', () => {
   assert.equal(bus.publisher.dropped, 2);
   assert.equal(bus.pending, 3);
 });
+
+test('close gives up after its timeout when ingest cannot store, and says how many events are lost', async () => {
+  const logs: string[] = [];
+  const bus = new InProcessAttemptBus({ lingerMs: 1, retryDelayMs: 5, closeTimeoutMs: 100, log: (m) => logs.push(m) });
+  await bus.subscriber.start(async () => {
+    throw new Error('ClickHouse down');
+  });
+  for (let i = 0; i < 3; i++) bus.publisher.publish(sampleAttemptEvent());
+  await bus.publisher.close();
+  assert.match(logs[0]!, /did not take 3 queued events within 100 ms/);
+  await bus.subscriber.stop();
+});

@@ -10,6 +10,9 @@ export interface InProcessBusOptions {
   maxBuffered?: number;
   /** Delay before a rejected batch is handed over again, in ms. */
   retryDelayMs?: number;
+  /** How long close() waits for ingest to take what is queued, in ms. */
+  closeTimeoutMs?: number;
+  log?: (message: string) => void;
 }
 
 /**
@@ -28,18 +31,22 @@ export class InProcessAttemptBus {
   private readonly lingerMs: number;
   private readonly maxBuffered: number;
   private readonly retryDelayMs: number;
+  private readonly closeTimeoutMs: number;
+  private readonly log: (message: string) => void;
 
   constructor(options: InProcessBusOptions = {}) {
     this.batchSize = options.batchSize ?? 1000;
     this.lingerMs = options.lingerMs ?? 50;
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
+    this.log = options.log ?? (() => {});
   }
 
   readonly publisher: AttemptPublisher = ((bus) => ({
     publish: (event: AttemptEvent) => bus.enqueue(event.request_id, serializeAttemptEvent(event)),
     flush: () => bus.drain(),
-    close: () => bus.drain(),
+    close: () => bus.closeWithin(bus.closeTimeoutMs),
     get dropped() {
       return bus.droppedCount;
     },
@@ -75,6 +82,21 @@ export class InProcessAttemptBus {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Drains, but gives up after `timeoutMs` (ClickHouse down at shutdown) and says how many events
+   * an in-memory hand-off cannot keep, instead of hanging the shutdown.
+   */
+  private async closeWithin(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)));
+    const gaveUp = await Promise.race([this.drain().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      this.stopped = true;
+      this.log(`in-process bus: ingest did not take ${this.queue.length} queued events within ${timeoutMs} ms; they are lost with this process`);
+    }
   }
 
   /** Resolves once every queued message has been handled, or at once when nobody subscribes. */
