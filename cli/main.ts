@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-config.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { runSimulatorCommand } from '../collector/simulator/cli.ts';
@@ -6,6 +7,7 @@ import { createClickHouse, describeTarget, type ClickHouseTarget } from '../core
 import { migrate } from '../core/clickhouse/migrate.ts';
 import { parseEnv, type SwitchyardEnv } from '../core/config/env.ts';
 import { ConfigError } from '../core/errors.ts';
+import { reconcileDay } from '../ingest/reconcile-day.ts';
 import { startTelemetry } from '../core/telemetry/otel.ts';
 import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
 import { runDrillCommand } from './drill.ts';
@@ -15,6 +17,7 @@ const USAGE = `usage: switchyard <command>
   all                          collector, ingest, policy and api in one process (npm start)
   collector|ingest|policy|api  one or more services, e.g. "switchyard ingest policy api"
   migrate                      apply ClickHouse migrations
+  reconcile --day YYYY-MM-DD   prove a closed UTC day: raw attempts vs every rollup (exit 1 on mismatch)
   simulate [--port N]          run the provider simulator
   drill --scenario NAME --requests N [--concurrency C] [--json]
                                drive traffic through a fault scenario and report`;
@@ -29,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'drill') return await runDrillCommand(rest);
     const env = parseEnv();
     if (command === 'migrate') return await runMigrate(env);
+    if (command === 'reconcile') return await runReconcile(env, rest);
     const services = command === 'all' ? new Set<ServiceName>(serviceNames) : parseServices([command, ...rest]);
     return await runServices(env, services);
   } catch (err) {
@@ -57,6 +61,21 @@ async function runMigrate(env: SwitchyardEnv): Promise<number> {
     const applied = await migrate(client);
     console.log(applied.length ? `applied ${applied.join(', ')} on ${describeTarget(target)}` : `schema up to date on ${describeTarget(target)}`);
     return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+async function runReconcile(env: SwitchyardEnv, argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { day: { type: 'string' } } });
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const day = values.day ?? yesterday;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ConfigError(`--day must be YYYY-MM-DD, got "${day}"`);
+  const client = createClickHouse(clickhouseTarget(env));
+  try {
+    const report = await reconcileDay(client, day);
+    console.log(JSON.stringify(report, null, 2));
+    return report.ok ? 0 : 1;
   } finally {
     await client.close();
   }

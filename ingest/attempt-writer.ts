@@ -71,6 +71,12 @@ async function insertRows(client: ClickHouseClient, table: string, values: objec
     table,
     values,
     format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, async_insert: 0 },
+    clickhouse_settings: {
+      insert_deduplicate: 1,
+      insert_deduplication_token: token,
+      // A replayed block must not be counted again by the rollups either.
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+      async_insert: 0,
+    },
   });
 }
