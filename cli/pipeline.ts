@@ -13,9 +13,9 @@ import { migrate } from '../core/clickhouse/migrate.ts';
 import { ConfigError } from '../core/errors.ts';
 import { ATTEMPT_TOPIC } from '../core/events/attempt-event.ts';
 import { countingPublisher, type EmittedCounts } from '../core/transport/counting-publisher.ts';
-import type { AttemptPublisher, AttemptSubscriber } from '../core/transport/event-bus.ts';
+import type { AttemptPublisher, AttemptSubscriber, DeadLetterSink } from '../core/transport/event-bus.ts';
 import { InProcessAttemptBus } from '../core/transport/in-process-bus.ts';
-import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
+import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber, createKafkaDeadLetterSink } from '../core/transport/kafka-bus.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { PolicyService } from '../policy/policy-service.ts';
 
@@ -86,7 +86,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     }
     if (has('ingest')) {
       const subscriber = transport.subscriber();
-      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, log: o.log });
+      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, deadLetters: transport.deadLetters?.(), log: o.log });
       await p.ingest.start();
       stops.push(() => p.ingest!.stop());
     }
@@ -129,6 +129,8 @@ interface Transport {
   source: string;
   publisher(): AttemptPublisher;
   subscriber(): AttemptSubscriber;
+  /** Kafka only: the embedded transport keeps rejected messages in `rejected_events` alone. */
+  deadLetters?(): DeadLetterSink;
 }
 
 function chooseTransport(o: PipelineOptions): Transport {
@@ -139,6 +141,7 @@ function chooseTransport(o: PipelineOptions): Transport {
       source: topic,
       publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', logger: o.log }),
       subscriber: () => createKafkaAttemptSubscriber({ brokers, topic, groupId, clientId: 'switchyard-ingest', fromBeginning: true, logger: o.log }),
+      deadLetters: () => createKafkaDeadLetterSink({ brokers, topic, clientId: 'switchyard-ingest-dlq', logger: o.log }),
     };
   }
   if (o.services.has('collector') !== o.services.has('ingest')) {

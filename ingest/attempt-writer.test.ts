@@ -36,6 +36,56 @@ test('a redelivered batch (same offsets) is absorbed, not stored twice', async (
   assert.equal(Number(await scalar(store.client, 'SELECT count() FROM attempts')), before + 2);
 });
 
+test('after a crash before commit, redelivered messages cut differently are re-cut as stored: no duplicates, rollups included', async () => {
+  const events = Array.from({ length: 10 }, () => sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team: 'crash-test' } }));
+  const all = messages(events.map(serializeAttemptEvent), 500);
+  const before = createAttemptWriter({ clickhouse: store.client, source: 'crash', maxRows: 4 });
+  await before.handle(all.slice(0, 6)); // stored as 500-503 and 504-505, then the process dies before committing
+  const after = createAttemptWriter({ clickhouse: store.client, source: 'crash', maxRows: 4 });
+  await after.handle(all); // a new fetch returns everything from the committed offset, 500-509
+  const count = (q: string) => scalar(store.client, q).then(Number);
+  assert.equal(await count("SELECT count() FROM attempts WHERE team = 'crash-test'"), 10, 'raw rows, before any merge');
+  assert.equal(await count("SELECT sum(attempts) FROM usage_per_minute_by_team_v1 WHERE team = 'crash-test'"), 10, 'rollup');
+});
+
+test('a row ClickHouse refuses is isolated by bisection and dead-lettered; the rest of the batch is stored', async () => {
+  const events = Array.from({ length: 9 }, () => sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team: 'bisect' } }));
+  const poisonId = events[6]!.attempt_id;
+  // ClickHouse itself refuses the row (as it would a value out of a column's range).
+  const refusing = new Proxy(store.client, {
+    get(target, prop, receiver) {
+      if (prop !== 'insert') return Reflect.get(target, prop, receiver);
+      return async (params: { table: string; values: Array<{ attempt_id?: string }> }) => {
+        if (params.table === 'attempts' && params.values.some((v) => v.attempt_id === poisonId)) {
+          throw Object.assign(new Error('Cannot parse input: value out of range'), { type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', code: '27' });
+        }
+        return target.insert(params as Parameters<typeof target.insert>[0]);
+      };
+    },
+  });
+  const letters: string[] = [];
+  const { handle, stats } = createAttemptWriter({
+    clickhouse: refusing,
+    source: 'bisect',
+    deadLetters: { send: async (l) => void letters.push(...l.map((d) => `${d.stage}:${d.message.offset}`)), close: async () => {} },
+  });
+  await handle(messages(events.map(serializeAttemptEvent), 0));
+  assert.equal(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'bisect'"), '8');
+  assert.deepEqual(letters, ['insert:6']);
+  assert.ok(stats.bisections >= 3);
+  assert.match(await scalar(store.client, "SELECT error FROM rejected_events WHERE source = 'bisect'"), /ClickHouse refused the row/);
+});
+
+test('ClickHouse unavailable is not a data error: the batch fails whole and nothing is dead-lettered', async () => {
+  const failing = new Proxy(store.client, {
+    get: (target, prop, receiver) => (prop === 'insert' ? async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) : Reflect.get(target, prop, receiver)),
+  });
+  const letters: unknown[] = [];
+  const { handle } = createAttemptWriter({ clickhouse: failing, source: 'unavailable', deadLetters: { send: async (l) => void letters.push(...l), close: async () => {} } });
+  await assert.rejects(handle(messages([serializeAttemptEvent(sampleAttemptEvent())], 0)), /ECONNREFUSED/);
+  assert.equal(letters.length, 0);
+});
+
 // Last in this file: it closes the store (chDB allows one data directory per process).
 test('ClickHouse down: the batch fails, so the transport will not commit it', async () => {
   await store.client.close();

@@ -1,12 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { parseAttemptEvent } from '../core/events/attempt-event.ts';
-import type { AttemptBatchHandler, RawAttemptMessage } from '../core/transport/event-bus.ts';
+import type { AttemptBatchHandler, DeadLetter, DeadLetterSink, RawAttemptMessage } from '../core/transport/event-bus.ts';
+import { cutBatches, type StoredRange } from './batch-ranges.ts';
+import { isDataError } from './clickhouse-errors.ts';
 import { toAttemptRow, type AttemptRow } from './attempt-row.ts';
 
 export interface AttemptWriterOptions {
   clickhouse: ClickHouseClient;
   /** Names the stream the offsets belong to (topic, or a per-process id for the embedded bus). */
   source: string;
+  /** Rows per insert at most. */
+  maxRows?: number;
+  /** Where rejected messages are copied besides `rejected_events` (the Kafka DLQ topic). */
+  deadLetters?: DeadLetterSink;
   log?: (message: string) => void;
 }
 
@@ -14,56 +21,101 @@ export interface AttemptWriterStats {
   stored: number;
   rejected: number;
   batches: number;
+  /** Inserts ClickHouse refused for their content, split to isolate the bad rows. */
+  bisections: number;
 }
 
-interface RejectedRow {
-  source: string;
-  partition: number;
-  offset: string;
-  error: string;
-  payload: string;
-}
+type SourcedRow = AttemptRow & { source: string; source_partition: number; batch_first_offset: number; batch_last_offset: number };
 
 /**
- * Validates a batch and stores it: good events into `attempts`, poison ones into
- * `rejected_events`. Resolves only when ClickHouse acknowledged both, so the transport commits
- * nothing that is not stored. A retried batch carries the same deduplication token, so
- * ClickHouse absorbs the replay instead of storing it twice.
+ * Validates and stores batches: good events into `attempts`, poison ones into `rejected_events`
+ * (and the DLQ). Resolves only when ClickHouse acknowledged everything, so the transport commits
+ * nothing unstored. Every insert carries a token derived from (source, partition, offset range),
+ * and messages redelivered after a crash are re-cut on the ranges stored before it, so a replay is
+ * absorbed by ClickHouse, rollups included, instead of counted twice.
  */
 export function createAttemptWriter(options: AttemptWriterOptions): { handle: AttemptBatchHandler; stats: AttemptWriterStats } {
-  const stats: AttemptWriterStats = { stored: 0, rejected: 0, batches: 0 };
+  const stats: AttemptWriterStats = { stored: 0, rejected: 0, batches: 0, bisections: 0 };
+  const maxRows = options.maxRows ?? 10_000;
+  /** Partitions whose stored-but-uncommitted ranges were looked up since this writer started. */
+  const recovered = new Map<number, StoredRange[]>();
+
   const handle: AttemptBatchHandler = async (messages) => {
     if (messages.length === 0) return;
-    const { rows, rejected } = splitBatch(messages, options.source);
-    const token = batchToken(options.source, messages);
-    if (rows.length > 0) await insertRows(options.clickhouse, 'attempts', rows, `${token}:attempts`);
-    if (rejected.length > 0) {
-      await insertRows(options.clickhouse, 'rejected_events', rejected, `${token}:rejected`);
-      for (const r of rejected) options.log?.(`ingest: rejected message ${r.partition}/${r.offset}: ${r.error}`);
+    const partition = messages[0]!.partition;
+    if (!recovered.has(partition)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
+    for (const batch of cutBatches(messages, recovered.get(partition)!, maxRows)) await writeBatch(batch);
+  };
+
+  async function writeBatch(batch: RawAttemptMessage[]): Promise<void> {
+    const first = batch[0]!;
+    const last = batch[batch.length - 1]!;
+    const range = { source: options.source, source_partition: first.partition, batch_first_offset: Number(first.offset), batch_last_offset: Number(last.offset) };
+    const token = `${options.source}:${first.partition}:${first.offset}-${last.offset}`;
+    const rows: Array<{ row: SourcedRow; message: RawAttemptMessage }> = [];
+    const rejected: DeadLetter[] = [];
+    for (const message of batch) {
+      const parsed = parseAttemptEvent(message.value);
+      if (parsed.ok) rows.push({ row: { ...toAttemptRow(parsed.event), ...range }, message });
+      else rejected.push({ message, error: parsed.error, stage: 'validation' });
     }
-    stats.stored += rows.length;
+    rejected.push(...(await insertBisecting(rows, token)));
+    if (rejected.length > 0) await reject(rejected, range);
+    stats.stored += rows.length - rejected.filter((r) => r.stage === 'insert').length;
     stats.rejected += rejected.length;
     stats.batches++;
-  };
+  }
+
+  /** Inserts; if ClickHouse refuses the content, halves the batch until the refused rows are alone. */
+  async function insertBisecting(rows: Array<{ row: SourcedRow; message: RawAttemptMessage }>, token: string): Promise<DeadLetter[]> {
+    if (rows.length === 0) return [];
+    try {
+      await insertRows(options.clickhouse, 'attempts', rows.map((r) => r.row), token);
+      return [];
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (rows.length === 1) return [{ message: rows[0]!.message, error: `ClickHouse refused the row: ${(err as Error).message.split('\n')[0]}`, stage: 'insert' }];
+      stats.bisections++;
+      const mid = Math.ceil(rows.length / 2);
+      return [...(await insertBisecting(rows.slice(0, mid), `${token}/a`)), ...(await insertBisecting(rows.slice(mid), `${token}/b`))];
+    }
+  }
+
+  async function reject(rejected: DeadLetter[], range: Pick<SourcedRow, 'batch_first_offset' | 'batch_last_offset'>): Promise<void> {
+    await options.deadLetters?.send(rejected);
+    const values = rejected.map((r) => ({
+      source: options.source,
+      partition: r.message.partition,
+      offset: r.message.offset,
+      error: r.error,
+      payload: r.message.value,
+      stage: r.stage,
+      batch_first_offset: range.batch_first_offset,
+      batch_last_offset: range.batch_last_offset,
+    }));
+    // Token from the rejected offsets themselves: a replay of the same messages is absorbed whatever the cut.
+    const token = `${options.source}:rejected:${createHash('sha256').update(values.map((v) => `${v.partition}/${v.offset}`).join(',')).digest('hex')}`;
+    await insertRows(options.clickhouse, 'rejected_events', values, token);
+    for (const r of rejected) options.log?.(`ingest: rejected message ${r.message.partition}/${r.message.offset} (${r.stage}): ${r.error}`);
+  }
+
   return { handle, stats };
 }
 
-function splitBatch(messages: RawAttemptMessage[], source: string): { rows: AttemptRow[]; rejected: RejectedRow[] } {
-  const rows: AttemptRow[] = [];
-  const rejected: RejectedRow[] = [];
-  for (const message of messages) {
-    const parsed = parseAttemptEvent(message.value);
-    if (parsed.ok) rows.push(toAttemptRow(parsed.event));
-    else rejected.push({ source, partition: message.partition, offset: message.offset, error: parsed.error, payload: message.value });
-  }
-  return { rows, rejected };
-}
-
-/** Deterministic per (source, partition, offset range): the same batch always gets the same token. */
-function batchToken(source: string, messages: RawAttemptMessage[]): string {
-  const first = messages[0]!;
-  const last = messages[messages.length - 1]!;
-  return `${source}:${first.partition}:${first.offset}-${last.offset}`;
+/** Offset ranges of this partition that earlier runs stored at or after `fromOffset`. */
+async function storedRanges(client: ClickHouseClient, source: string, partition: number, fromOffset: string): Promise<StoredRange[]> {
+  const result = await client.query({
+    query: `
+      SELECT DISTINCT batch_first_offset AS first, batch_last_offset AS last FROM attempts
+      WHERE source = {source:String} AND source_partition = {partition:UInt32} AND batch_last_offset >= {from:UInt64}
+      UNION DISTINCT
+      SELECT DISTINCT batch_first_offset AS first, batch_last_offset AS last FROM rejected_events
+      WHERE source = {source:String} AND partition = {partition:UInt32} AND batch_last_offset >= {from:UInt64}`,
+    query_params: { source, partition, from: fromOffset },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ first: string; last: string }>();
+  return rows.map((r) => ({ first: BigInt(r.first), last: BigInt(r.last) })).sort((a, b) => (a.first < b.first ? -1 : 1));
 }
 
 async function insertRows(client: ClickHouseClient, table: string, values: object[], token: string): Promise<void> {

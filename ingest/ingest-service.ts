@@ -1,4 +1,4 @@
-import type { AttemptSubscriber } from '../core/transport/event-bus.ts';
+import type { AttemptSubscriber, DeadLetterSink } from '../core/transport/event-bus.ts';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { createAttemptWriter, type AttemptWriterStats } from './attempt-writer.ts';
 
@@ -13,12 +13,16 @@ export function createIngestService(options: {
   subscriber: AttemptSubscriber;
   clickhouse: ClickHouseClient;
   source: string;
+  deadLetters?: DeadLetterSink;
   log?: (message: string) => void;
 }): IngestService {
-  const writer = createAttemptWriter({ clickhouse: options.clickhouse, source: options.source, log: options.log });
+  const writer = createAttemptWriter({ clickhouse: options.clickhouse, source: options.source, deadLetters: options.deadLetters, log: options.log });
   return {
     stats: writer.stats,
     start: () => options.subscriber.start(writer.handle),
-    stop: () => options.subscriber.stop(),
+    stop: async () => {
+      await options.subscriber.stop();
+      await options.deadLetters?.close();
+    },
   };
 }

@@ -35,3 +35,18 @@ export interface AttemptSubscriber {
   /** Stops intake; resolves after the batch in flight has been handled and committed. */
   stop(): Promise<void>;
 }
+
+/** A message ingest could not store, and why. */
+export interface DeadLetter {
+  message: RawAttemptMessage;
+  error: string;
+  /** `validation`: not a valid attempt event; `insert`: ClickHouse refused the row. */
+  stage: 'validation' | 'insert';
+}
+
+/** Where rejected messages are parked for inspection and replay (the Kafka DLQ topic). */
+export interface DeadLetterSink {
+  /** Resolves once the dead letters are durably stored; only then may their offsets be committed. */
+  send(letters: DeadLetter[]): Promise<void>;
+  close(): Promise<void>;
+}

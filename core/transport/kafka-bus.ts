@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
-import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, RawAttemptMessage } from './event-bus.ts';
+import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, DeadLetter, DeadLetterSink, RawAttemptMessage } from './event-bus.ts';
 
 // kafkajs stays inside this file: the rest of Switchyard sees only AttemptPublisher/AttemptSubscriber.
 
@@ -147,6 +147,12 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPu
 export interface KafkaSubscriberOptions extends KafkaCommon {
   groupId: string;
   fromBeginning?: boolean;
+  /** A fetch waits for this many bytes… */
+  fetchMinBytes?: number;
+  /** …or this long, ms: the batch age bound. */
+  fetchMaxWaitMs?: number;
+  /** The batch byte bound per partition. */
+  fetchMaxBytesPerPartition?: number;
 }
 
 /**
@@ -163,7 +169,17 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
   return {
     async start(handler: AttemptBatchHandler) {
       await ensureTopic(kafka, topic);
-      const c = kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: true, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+      // The broker does the batching: a fetch returns once it has minBytes or waited maxWaitTimeInMs,
+      // so a batch per partition is bounded by bytes and age; the writer then caps rows per insert.
+      const c = kafka.consumer({
+        groupId: o.groupId,
+        allowAutoTopicCreation: true,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+        minBytes: o.fetchMinBytes ?? 1 << 20,
+        maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1000,
+        maxBytesPerPartition: o.fetchMaxBytesPerPartition ?? 8 << 20,
+      });
       consumer = c;
       const joined = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`kafka subscriber: no group join for "${o.groupId}" within 30 s`)), 30_000);
@@ -207,6 +223,45 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
     async stop() {
       await consumer?.disconnect();
       consumer = null;
+    },
+  };
+}
+
+/** The dead-letter topic for a source topic: `llm.attempts.v1` → `llm.attempts.v1.dlq`. */
+export function deadLetterTopic(sourceTopic: string): string {
+  return `${sourceTopic}.dlq`;
+}
+
+/**
+ * Parks rejected messages on the DLQ topic, value unchanged, with the reason and the source
+ * coordinates in headers, so they can be inspected and replayed.
+ */
+export function createKafkaDeadLetterSink(o: KafkaCommon): DeadLetterSink {
+  const sourceTopic = o.topic ?? ATTEMPT_TOPIC;
+  const topic = deadLetterTopic(sourceTopic);
+  const kafka = kafkaClient(o);
+  let producer: Producer | null = null;
+  return {
+    async send(letters: DeadLetter[]) {
+      if (!producer) {
+        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await p.connect();
+        await ensureTopic(kafka, topic);
+        producer = p;
+      }
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: letters.map((l) => ({
+          key: l.message.key,
+          value: l.message.value,
+          headers: { error: l.error.slice(0, 2000), stage: l.stage, source_topic: sourceTopic, source_partition: String(l.message.partition), source_offset: l.message.offset },
+        })),
+      });
+    },
+    async close() {
+      await producer?.disconnect().catch(() => undefined);
+      producer = null;
     },
   };
 }
