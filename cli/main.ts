@@ -107,6 +107,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
     apiUrl: env.SWITCHYARD_API_URL,
     weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
+    ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
     policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
     policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
     log,

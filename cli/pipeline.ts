@@ -38,6 +38,8 @@ export interface PipelineOptions {
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
   apiUrl?: string;
   weightsPollMs: number;
+  /** Rows per ClickHouse insert at most (default 10,000). */
+  ingestMaxRows?: number;
   policyIntervalMs: number;
   policyWindowMs: number;
   log: (message: string) => void;
@@ -86,7 +88,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     }
     if (has('ingest')) {
       const subscriber = transport.subscriber();
-      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, deadLetters: transport.deadLetters?.(), log: o.log });
+      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, maxRows: o.ingestMaxRows, deadLetters: transport.deadLetters?.(), log: o.log });
       await p.ingest.start();
       stops.push(() => p.ingest!.stop());
     }

@@ -13,10 +13,11 @@ export function createIngestService(options: {
   subscriber: AttemptSubscriber;
   clickhouse: ClickHouseClient;
   source: string;
+  maxRows?: number;
   deadLetters?: DeadLetterSink;
   log?: (message: string) => void;
 }): IngestService {
-  const writer = createAttemptWriter({ clickhouse: options.clickhouse, source: options.source, deadLetters: options.deadLetters, log: options.log });
+  const writer = createAttemptWriter({ clickhouse: options.clickhouse, source: options.source, maxRows: options.maxRows, deadLetters: options.deadLetters, log: options.log });
   return {
     stats: writer.stats,
     start: () => options.subscriber.start(writer.handle),
