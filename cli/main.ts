@@ -58,7 +58,7 @@ async function runMigrate(env: SwitchyardEnv): Promise<number> {
   const target = clickhouseTarget(env);
   const client = createClickHouse(target);
   try {
-    const applied = await migrate(client);
+    const applied = await migrate(client, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS });
     console.log(applied.length ? `applied ${applied.join(', ')} on ${describeTarget(target)}` : `schema up to date on ${describeTarget(target)}`);
     return 0;
   } finally {
@@ -108,6 +108,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     apiUrl: env.SWITCHYARD_API_URL,
     weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
     ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
+    rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
     policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
     policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
     log,

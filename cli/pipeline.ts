@@ -38,6 +38,8 @@ export interface PipelineOptions {
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
   apiUrl?: string;
   weightsPollMs: number;
+  /** Days raw attempts are kept; unset keeps them forever. */
+  rawTtlDays?: number;
   /** Rows per ClickHouse insert at most (default 10,000). */
   ingestMaxRows?: number;
   policyIntervalMs: number;
@@ -76,7 +78,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
       const clickhouse = createClickHouse(o.clickhouse);
       stops.push(() => clickhouse.close());
-      await migrate(clickhouse);
+      await migrate(clickhouse, { rawTtlDays: o.rawTtlDays });
       p.clickhouse = clickhouse;
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }

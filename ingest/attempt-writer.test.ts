@@ -86,6 +86,14 @@ test('ClickHouse unavailable is not a data error: the batch fails whole and noth
   assert.equal(letters.length, 0);
 });
 
+test('a newer producer adding an optional field is ingested by this version, not rejected', async () => {
+  const event = sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team: 'v1.1-producer' } });
+  const { handle, stats } = createAttemptWriter({ clickhouse: store.client, source: 'evolution' });
+  await handle(messages([JSON.stringify({ ...event, service_tier: 'priority', tags: { ...event.tags, cost_center: 'cc-7' } })], 0));
+  assert.equal(stats.rejected, 0);
+  assert.equal(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'v1.1-producer'"), '1');
+});
+
 // Last in this file: it closes the store (chDB allows one data directory per process).
 test('ClickHouse down: the batch fails, so the transport will not commit it', async () => {
   await store.client.close();

@@ -13,9 +13,19 @@ test('migrations are numbered, applied once, and a rerun applies nothing', async
   assert.ok(names.every((n) => /^\d{4}_/.test(n)));
   assert.equal(Number(await scalar(store.client, 'SELECT count() FROM schema_migrations')), names.length);
   assert.deepEqual(await migrate(store.client), []);
+  assert.deepEqual(await migrate(store.client, {}, loadMigrations()), []);
   assert.equal(Number(await scalar(store.client, 'SELECT count() FROM schema_migrations')), names.length);
 });
 
 test('money is stored as an exact Decimal, never a float', async () => {
   assert.equal(await scalar(store.client, "SELECT type FROM system.columns WHERE table = 'attempts' AND name = 'cost_usd'"), 'Decimal(20, 12)');
+});
+
+test('raw retention is configurable and can be changed on a later run', async () => {
+  await migrate(store.client, { rawTtlDays: 90 });
+  assert.match(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'attempts'"), /TTL toDateTime\(started_at\) \+ toIntervalDay\(90\)/);
+  await migrate(store.client, { rawTtlDays: 30 });
+  assert.match(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'attempts'"), /toIntervalDay\(30\)/);
+  assert.doesNotMatch(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'chargeback_per_day_v1'"), /TTL/);
+  await assert.rejects(migrate(store.client, { rawTtlDays: 0 }), /whole number of days/);
 });

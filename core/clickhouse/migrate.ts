@@ -17,8 +17,16 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     .map((file) => ({ name: file.replace(/\.sql$/, ''), sql: readFileSync(dir + file, 'utf8') }));
 }
 
-/** Applies what is not yet recorded in `schema_migrations`; safe to rerun. Returns the names applied now. */
-export async function migrate(client: ClickHouseClient, migrations = loadMigrations()): Promise<string[]> {
+export interface MigrateOptions {
+  /** Days raw attempts are kept; unset keeps them forever. Rollups are not affected. */
+  rawTtlDays?: number;
+}
+
+/**
+ * Applies what is not yet recorded in `schema_migrations`, then the raw retention; safe to
+ * rerun. Returns the names applied now.
+ */
+export async function migrate(client: ClickHouseClient, options: MigrateOptions = {}, migrations = loadMigrations()): Promise<string[]> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations
       (name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
@@ -36,5 +44,13 @@ export async function migrate(client: ClickHouseClient, migrations = loadMigrati
     await client.insert({ table: 'schema_migrations', values: [{ name: migration.name }], format: 'JSONEachRow' });
     appliedNow.push(migration.name);
   }
+  if (options.rawTtlDays !== undefined) await setRawTtl(client, options.rawTtlDays);
   return appliedNow;
+}
+
+/** Retention is deployment configuration, not schema history, so it is applied on every run. */
+async function setRawTtl(client: ClickHouseClient, days: number): Promise<void> {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`raw TTL must be a whole number of days ≥ 1, got ${days}`);
+  // DDL takes no bound parameters; `days` is a checked integer.
+  await client.command({ query: `ALTER TABLE attempts MODIFY TTL toDateTime(started_at) + toIntervalDay(${days})` });
 }

@@ -19,6 +19,8 @@ export const envSchema = z.object({
   SWITCHYARD_WEIGHTS_POLL_MS: positiveMs.default(2000),
   SWITCHYARD_POLICY_INTERVAL_MS: positiveMs.default(5000),
   SWITCHYARD_POLICY_WINDOW_MS: positiveMs.default(30_000),
+  /** Days raw attempts are kept (rollups stay); unset keeps them forever. */
+  SWITCHYARD_RAW_TTL_DAYS: z.coerce.number().int().min(1).optional(),
   /** Rows per ClickHouse insert at most. */
   SWITCHYARD_INGEST_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   KAFKA_BROKERS: z
