@@ -108,6 +108,8 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     apiUrl: env.SWITCHYARD_API_URL,
     weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
     ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
+    opsPort: env.SWITCHYARD_OPS_PORT,
+    ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
     rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
     policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
     policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
@@ -120,6 +122,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
   console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : 'in-process'})`);
   if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
   if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
+  if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {

@@ -18,6 +18,8 @@ import { InProcessAttemptBus } from '../core/transport/in-process-bus.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber, createKafkaDeadLetterSink } from '../core/transport/kafka-bus.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { PolicyService } from '../policy/policy-service.ts';
+import { createOpsServer } from '../core/ops/ops-server.ts';
+import { createMetrics } from '../core/telemetry/metrics.ts';
 
 export const serviceNames = ['collector', 'ingest', 'policy', 'api'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -40,6 +42,10 @@ export interface PipelineOptions {
   weightsPollMs: number;
   /** Days raw attempts are kept; unset keeps them forever. */
   rawTtlDays?: number;
+  /** Port of /metrics, /healthz, /readyz; unset: no ops server. */
+  opsPort?: number;
+  /** Ingest is unhealthy when a partition has lag and no progress this long, ms. */
+  ingestStallMs?: number;
   /** Rows per ClickHouse insert at most (default 10,000). */
   ingestMaxRows?: number;
   policyIntervalMs: number;
@@ -49,6 +55,8 @@ export interface PipelineOptions {
 
 export interface Pipeline {
   collectorUrl: string | null;
+  /** Base URL of the ops server (/metrics, /healthz). */
+  opsUrl: string | null;
   apiUrl: string | null;
   clickhouse: ClickHouseClient | null;
   publisher: AttemptPublisher | null;
@@ -66,7 +74,7 @@ export interface Pipeline {
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const has = (s: ServiceName) => o.services.has(s);
   const stops: Array<() => Promise<void>> = [];
-  const p: Pipeline = { collectorUrl: null, apiUrl: null, clickhouse: null, publisher: null, emitted: null, ingest: null, policy: null, weights: null, poller: null, stop: async () => {} };
+  const p: Pipeline = { collectorUrl: null, opsUrl: null, apiUrl: null, clickhouse: null, publisher: null, emitted: null, ingest: null, policy: null, weights: null, poller: null, stop: async () => {} };
   let stopping: Promise<void> | null = null;
   p.stop = () => (stopping ??= (async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => o.log(`shutdown: ${(err as Error).message}`));
@@ -74,6 +82,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
 
   try {
     const transport = chooseTransport(o);
+    const metrics = createMetrics();
+    stops.push(() => metrics.shutdown());
     if (has('ingest') || has('policy') || has('api')) {
       if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
       const clickhouse = createClickHouse(o.clickhouse);
@@ -90,7 +100,16 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     }
     if (has('ingest')) {
       const subscriber = transport.subscriber();
-      p.ingest = createIngestService({ subscriber, clickhouse: p.clickhouse!, source: transport.source, maxRows: o.ingestMaxRows, deadLetters: transport.deadLetters?.(), log: o.log });
+      p.ingest = createIngestService({
+        subscriber,
+        clickhouse: p.clickhouse!,
+        source: transport.source,
+        maxRows: o.ingestMaxRows,
+        deadLetters: transport.deadLetters?.(),
+        meter: metrics.meter,
+        stallMs: o.ingestStallMs,
+        log: o.log,
+      });
       await p.ingest.start();
       stops.push(() => p.ingest!.stop());
     }
@@ -100,6 +119,13 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       stops.push(() => p.policy!.stop());
     }
     if (has('collector')) await startCollector(o, p, transport, stops);
+    if (o.opsPort !== undefined) {
+      const ops = createOpsServer({ metrics, health: async () => (p.ingest ? p.ingest.health() : { ok: true, checks: {} }) });
+      const port = await listen(ops, o.host, o.opsPort);
+      // Closed first on shutdown, registered last.
+      stops.push(() => closeServer(ops));
+      p.opsUrl = `http://${o.host}:${port}`;
+    }
     return p;
   } catch (err) {
     await p.stop();

@@ -5,6 +5,7 @@ import type { AttemptBatchHandler, DeadLetter, DeadLetterSink, RawAttemptMessage
 import { cutBatches, type StoredRange } from './batch-ranges.ts';
 import { isDataError } from './clickhouse-errors.ts';
 import { toAttemptRow, type AttemptRow } from './attempt-row.ts';
+import { noIngestMetrics, type IngestMetrics } from './ingest-metrics.ts';
 
 export interface AttemptWriterOptions {
   clickhouse: ClickHouseClient;
@@ -14,6 +15,7 @@ export interface AttemptWriterOptions {
   maxRows?: number;
   /** Where rejected messages are copied besides `rejected_events` (the Kafka DLQ topic). */
   deadLetters?: DeadLetterSink;
+  metrics?: IngestMetrics;
   log?: (message: string) => void;
 }
 
@@ -37,17 +39,24 @@ type SourcedRow = AttemptRow & { source: string; source_partition: number; batch
 export function createAttemptWriter(options: AttemptWriterOptions): { handle: AttemptBatchHandler; stats: AttemptWriterStats } {
   const stats: AttemptWriterStats = { stored: 0, rejected: 0, batches: 0, bisections: 0 };
   const maxRows = options.maxRows ?? 10_000;
+  const metrics = options.metrics ?? noIngestMetrics;
   /** Partitions whose stored-but-uncommitted ranges were looked up since this writer started. */
   const recovered = new Map<number, StoredRange[]>();
 
   const handle: AttemptBatchHandler = async (messages) => {
     if (messages.length === 0) return;
     const partition = messages[0]!.partition;
-    if (!recovered.has(partition)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
-    for (const batch of cutBatches(messages, recovered.get(partition)!, maxRows)) await writeBatch(batch);
+    try {
+      if (!recovered.has(partition)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
+      for (const batch of cutBatches(messages, recovered.get(partition)!, maxRows)) await writeBatch(batch);
+    } catch (err) {
+      metrics.batchFailed();
+      throw err;
+    }
   };
 
   async function writeBatch(batch: RawAttemptMessage[]): Promise<void> {
+    const startedMs = performance.now();
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
     const range = { source: options.source, source_partition: first.partition, batch_first_offset: Number(first.offset), batch_last_offset: Number(last.offset) };
@@ -61,7 +70,15 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
     }
     rejected.push(...(await insertBisecting(rows, token)));
     if (rejected.length > 0) await reject(rejected, range);
-    stats.stored += rows.length - rejected.filter((r) => r.stage === 'insert').length;
+    const refused = new Set(rejected.filter((r) => r.stage === 'insert').map((r) => r.message));
+    const stored = rows.filter((r) => !refused.has(r.message));
+    const nowMs = Date.now();
+    metrics.batchStored(stored.length, performance.now() - startedMs, stored.map((r) => nowMs - Date.parse(r.row.ended_at)));
+    for (const stage of ['validation', 'insert'] as const) {
+      const n = rejected.filter((r) => r.stage === stage).length;
+      if (n > 0) metrics.rejected(n, stage);
+    }
+    stats.stored += stored.length;
     stats.rejected += rejected.length;
     stats.batches++;
   }

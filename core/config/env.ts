@@ -11,6 +11,10 @@ export const envSchema = z.object({
   SWITCHYARD_HOST: z.string().default('127.0.0.1'),
   SWITCHYARD_PORT: port.default(8080),
   SWITCHYARD_API_PORT: port.default(4000),
+  /** /metrics, /healthz and /readyz. */
+  SWITCHYARD_OPS_PORT: port.default(9464),
+  /** Ingest reports unhealthy when a partition has lag and no progress this long, ms. */
+  SWITCHYARD_INGEST_STALL_MS: positiveMs.default(300_000),
   SWITCHYARD_DATA: z.string().default('.data'),
   /** Routes file (YAML or JSON). Unset: provider keys in the environment, else simulated providers. */
   SWITCHYARD_CONFIG: z.string().optional(),

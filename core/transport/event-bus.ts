@@ -50,3 +50,19 @@ export interface DeadLetterSink {
   send(letters: DeadLetter[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How far ingest's committed position trails the newest message of a partition. */
+export interface PartitionLag {
+  partition: number;
+  /** Next offset the group will read (committed), decimal string; '-1' when nothing is committed yet. */
+  committed: string;
+  /** Offset the next produced message will get, decimal string. */
+  high: string;
+  /** Messages not yet committed. */
+  lag: number;
+}
+
+/** Optional on subscribers: reports consumer lag per partition. */
+export interface LagProbe {
+  lag(): Promise<PartitionLag[]>;
+}

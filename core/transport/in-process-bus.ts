@@ -1,5 +1,5 @@
 import { serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
-import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, RawAttemptMessage } from './event-bus.ts';
+import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, LagProbe, RawAttemptMessage } from './event-bus.ts';
 
 export interface InProcessBusOptions {
   /** Messages handed to the subscriber at once. */
@@ -52,7 +52,12 @@ export class InProcessAttemptBus {
     },
   }))(this);
 
-  readonly subscriber: AttemptSubscriber = {
+  readonly subscriber: AttemptSubscriber & LagProbe = {
+    lag: async () => {
+      const high = this.nextOffset;
+      const committed = high - BigInt(this.queue.length);
+      return [{ partition: 0, committed: String(committed), high: String(high), lag: this.queue.length }];
+    },
     start: async (handler) => {
       this.handler = handler;
       this.stopped = false;

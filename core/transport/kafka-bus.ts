@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
-import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, DeadLetter, DeadLetterSink, RawAttemptMessage } from './event-bus.ts';
+import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, DeadLetter, DeadLetterSink, LagProbe, PartitionLag, RawAttemptMessage } from './event-bus.ts';
 
 // kafkajs stays inside this file: the rest of Switchyard sees only AttemptPublisher/AttemptSubscriber.
 
@@ -161,12 +161,28 @@ export interface KafkaSubscriberOptions extends KafkaCommon {
  * it succeeds or the subscriber stops, in which case nothing is committed and the batch is
  * redelivered to whoever owns the partition next.
  */
-export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): AttemptSubscriber {
+export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): AttemptSubscriber & LagProbe {
   const topic = o.topic ?? ATTEMPT_TOPIC;
   const kafka = kafkaClient(o);
   let consumer: Consumer | null = null;
 
   return {
+    /** Committed group offsets against the partitions' high watermarks, from the broker. */
+    async lag(): Promise<PartitionLag[]> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: o.groupId, topics: [topic] })]);
+        const committedByPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+        return high.map((h) => {
+          const c = committedByPartition.get(h.partition) ?? '-1';
+          const start = c === '-1' ? BigInt(h.low) : BigInt(c);
+          return { partition: h.partition, committed: c, high: h.high, lag: Number(BigInt(h.high) - start) };
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async start(handler: AttemptBatchHandler) {
       await ensureTopic(kafka, topic);
       // The broker does the batching: a fetch returns once it has minBytes or waited maxWaitTimeInMs,
