@@ -110,8 +110,8 @@ async function main(): Promise<void> {
     await producer.connect();
     const produceStart = performance.now();
     const now = Date.now();
-    for (let sent = 0; sent < EVENTS; sent += 10_000) {
-      const messages = Array.from({ length: Math.min(10_000, EVENTS - sent) }, (_, k) => {
+    for (let sent = 0; sent < EVENTS; sent += 2000) {
+      const messages = Array.from({ length: Math.min(2000, EVENTS - sent) }, (_, k) => {
         const e = event(sent + k, now);
         return { key: e.request_id, value: serializeAttemptEvent(e) };
       });
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     await subscriber.start(writer.handle);
     while (writer.stats.stored + writer.stats.rejected < EVENTS) await new Promise((r) => setTimeout(r, 50));
     const drainS = (performance.now() - drainStart) / 1000;
+    const drainBatches = writer.stats.batches;
 
     // Steady load through the collector's publisher, ended_at = publish time: delay = ingested_at − ended_at.
     const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'bench-pub', topic });
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
       events: EVENTS,
       produce_s: round(produceS),
       events_per_s: Math.round(EVENTS / drainS),
+      drain_avg_batch_rows: Math.round(EVENTS / Math.max(1, drainBatches)),
       steady_rate: RATE,
       steady_rate_achieved: Math.round(steadyActualRate),
       steady_seconds: STEADY_S,

@@ -55,8 +55,8 @@ test('a row ClickHouse refuses is isolated by bisection and dead-lettered; the r
   const refusing = new Proxy(store.client, {
     get(target, prop, receiver) {
       if (prop !== 'insert') return Reflect.get(target, prop, receiver);
-      return async (params: { table: string; values: Array<{ attempt_id?: string }> }) => {
-        if (params.table === 'attempts' && params.values.some((v) => v.attempt_id === poisonId)) {
+      return async (params: { table: string; values: unknown[] }) => {
+        if (params.table === 'attempts' && params.values.some((v) => JSON.stringify(v).includes(poisonId))) {
           throw Object.assign(new Error('Cannot parse input: value out of range'), { type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', code: '27' });
         }
         return target.insert(params as Parameters<typeof target.insert>[0]);

@@ -87,7 +87,7 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
   async function insertBisecting(rows: Array<{ row: SourcedRow; message: RawAttemptMessage }>, token: string): Promise<DeadLetter[]> {
     if (rows.length === 0) return [];
     try {
-      await insertRows(options.clickhouse, 'attempts', rows.map((r) => r.row), token);
+      await insertAttempts(options.clickhouse, rows.map((r) => r.row), token);
       return [];
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -135,11 +135,21 @@ async function storedRanges(client: ClickHouseClient, source: string, partition:
   return rows.map((r) => ({ first: BigInt(r.first), last: BigInt(r.last) })).sort((a, b) => (a.first < b.first ? -1 : 1));
 }
 
-async function insertRows(client: ClickHouseClient, table: string, values: object[], token: string): Promise<void> {
+/**
+ * Attempts go as JSONCompactEachRow (arrays in a fixed column order): half the bytes of
+ * JSONEachRow, which measured twice as fast into the embedded engine.
+ */
+async function insertAttempts(client: ClickHouseClient, rows: SourcedRow[], token: string): Promise<void> {
+  const columns = Object.keys(rows[0]!) as Array<keyof SourcedRow>;
+  await insertRows(client, 'attempts', rows.map((r) => columns.map((c) => r[c])), token, 'JSONCompactEachRow', columns);
+}
+
+async function insertRows(client: ClickHouseClient, table: string, values: unknown[], token: string, format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow', columns?: string[]): Promise<void> {
   await client.insert({
     table,
     values,
-    format: 'JSONEachRow',
+    format,
+    ...(columns ? { columns: columns as [string, ...string[]] } : {}),
     clickhouse_settings: {
       insert_deduplicate: 1,
       insert_deduplication_token: token,

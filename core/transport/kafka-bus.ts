@@ -207,6 +207,8 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
       await c.connect();
       await c.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
       await c.run({
+        // Partitions are written in parallel, so one partition's insert overlaps another's fetch and parse.
+        partitionsConsumedConcurrently: TOPIC_PARTITIONS,
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
