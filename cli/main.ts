@@ -58,7 +58,7 @@ async function runMigrate(env: SwitchyardEnv): Promise<number> {
   const target = clickhouseTarget(env);
   const client = createClickHouse(target);
   try {
-    const applied = await migrate(client, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS });
+    const applied = await migrate(client, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS, cluster: env.CLICKHOUSE_CLUSTER });
     console.log(applied.length ? `applied ${applied.join(', ')} on ${describeTarget(target)}` : `schema up to date on ${describeTarget(target)}`);
     return 0;
   } finally {
@@ -111,6 +111,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     opsPort: env.SWITCHYARD_OPS_PORT,
     ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
     rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
+    cluster: env.CLICKHOUSE_CLUSTER,
     policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
     policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
     log,

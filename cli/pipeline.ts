@@ -42,6 +42,8 @@ export interface PipelineOptions {
   weightsPollMs: number;
   /** Days raw attempts are kept; unset keeps them forever. */
   rawTtlDays?: number;
+  /** Migrate ON CLUSTER with replicated engines. */
+  cluster?: string;
   /** Port of /metrics, /healthz, /readyz; unset: no ops server. */
   opsPort?: number;
   /** Ingest is unhealthy when a partition has lag and no progress this long, ms. */
@@ -88,7 +90,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
       const clickhouse = createClickHouse(o.clickhouse);
       stops.push(() => clickhouse.close());
-      await migrate(clickhouse, { rawTtlDays: o.rawTtlDays });
+      await migrate(clickhouse, { rawTtlDays: o.rawTtlDays, cluster: o.cluster });
       p.clickhouse = clickhouse;
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }

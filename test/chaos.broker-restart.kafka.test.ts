@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
+import { reconcileDay } from '../ingest/reconcile-day.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { freshEmbeddedStore, scalar } from './support/embedded-store.ts';
 import { sampleAttemptEvent } from './support/sample-event.ts';
@@ -44,4 +45,6 @@ test('the broker restarts mid-traffic: the collector keeps publishing without bl
   await subscriber.stop();
   assert.equal(await stored(), 2000, 'raw rows: none lost, none twice');
   assert.equal(publisher.dropped, 0);
+  const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
+  assert.equal(report.ok, true, `rollups equal raw: ${JSON.stringify(report)}`);
 });

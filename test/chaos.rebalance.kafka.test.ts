@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
+import { reconcileDay } from '../ingest/reconcile-day.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { freshEmbeddedStore, scalar } from './support/embedded-store.ts';
 import { sampleAttemptEvent } from './support/sample-event.ts';
@@ -45,4 +46,6 @@ test('ingest members joining and leaving mid-stream lose nothing and duplicate n
   await c.subscriber.stop();
   assert.equal(await stored(), 8000, 'raw rows: no loss, no duplicates');
   assert.equal(Number(await scalar(store.client, "SELECT uniqExact(attempt_id) FROM attempts WHERE team = 'rebalance'")), 8000);
+  const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
+  assert.equal(report.ok, true, `rollups equal raw: ${JSON.stringify(report)}`);
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from './client.ts';
+import { forCluster } from './on-cluster.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -20,6 +21,8 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 export interface MigrateOptions {
   /** Days raw attempts are kept; unset keeps them forever. Rollups are not affected. */
   rawTtlDays?: number;
+  /** Run every statement ON CLUSTER, with replicated engines. */
+  cluster?: string;
 }
 
 /**
@@ -27,10 +30,11 @@ export interface MigrateOptions {
  * rerun. Returns the names applied now.
  */
 export async function migrate(client: ClickHouseClient, options: MigrateOptions = {}, migrations = loadMigrations()): Promise<string[]> {
+  const adapt = (sql: string) => (options.cluster ? forCluster(sql, options.cluster) : sql);
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS schema_migrations
+    query: adapt(`CREATE TABLE IF NOT EXISTS schema_migrations
       (name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-      ENGINE = MergeTree ORDER BY name`,
+      ENGINE = MergeTree ORDER BY name`),
   });
   const applied = new Set(
     (await (await client.query({ query: 'SELECT name FROM schema_migrations', format: 'JSONEachRow' })).json<{ name: string }>()).map(
@@ -40,17 +44,17 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions 
   const appliedNow: string[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.name)) continue;
-    await client.command({ query: migration.sql });
+    await client.command({ query: adapt(migration.sql) });
     await client.insert({ table: 'schema_migrations', values: [{ name: migration.name }], format: 'JSONEachRow' });
     appliedNow.push(migration.name);
   }
-  if (options.rawTtlDays !== undefined) await setRawTtl(client, options.rawTtlDays);
+  if (options.rawTtlDays !== undefined) await setRawTtl(client, options.rawTtlDays, adapt);
   return appliedNow;
 }
 
 /** Retention is deployment configuration, not schema history, so it is applied on every run. */
-async function setRawTtl(client: ClickHouseClient, days: number): Promise<void> {
+async function setRawTtl(client: ClickHouseClient, days: number, adapt: (sql: string) => string): Promise<void> {
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`raw TTL must be a whole number of days ≥ 1, got ${days}`);
   // DDL takes no bound parameters; `days` is a checked integer.
-  await client.command({ query: `ALTER TABLE attempts MODIFY TTL toDateTime(started_at) + toIntervalDay(${days})` });
+  await client.command({ query: adapt(`ALTER TABLE attempts MODIFY TTL toDateTime(started_at) + toIntervalDay(${days})`) });
 }

@@ -35,6 +35,8 @@ export const envSchema = z.object({
   KAFKA_GROUP_ID: z.string().default('switchyard-ingest'),
   KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash, underscore').default(ATTEMPT_TOPIC),
   CLICKHOUSE_URL: z.url().optional(),
+  /** Run migrations ON CLUSTER with replicated engines (server mode only). */
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash, underscore').optional(),
 });
 
 export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };
