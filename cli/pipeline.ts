@@ -150,7 +150,15 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     p.poller.start();
     stops.push(() => p.poller!.stop());
   }
-  const dispatcher = new Dispatcher({ routes: routeTable, weights: p.weights, retry: o.routes.retry, publisher });
+  const dispatcher = new Dispatcher({
+    routes: routeTable,
+    weights: p.weights,
+    retry: o.routes.retry,
+    retryBudget: o.routes.retry_budget,
+    circuitBreaker: o.routes.circuit_breaker,
+    onCircuitChange: (deployment, state) => o.log(`collector: circuit ${state} for deployment ${deployment}`),
+    publisher,
+  });
   const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), log: o.log });
   const port = await listen(server, o.host, o.collectorPort);
   stops.push(() => closeServer(server));

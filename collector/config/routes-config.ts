@@ -41,10 +41,28 @@ const retrySchema = z.strictObject({
   request_timeout_ms: z.number().int().min(100).default(120_000),
 });
 
+/** Retries may use at most this share of recent traffic (plus a floor), so outages cannot become retry storms. */
+const retryBudgetSchema = z.strictObject({
+  ratio: z.number().min(0).max(1).default(0.2),
+  min_per_window: z.number().int().min(0).default(10),
+  window_ms: z.number().int().min(1000).default(10_000),
+});
+
+/** Per-deployment circuit breaker: failure share over a sampling window, then cool-down and one probe. */
+const circuitBreakerSchema = z.strictObject({
+  failure_threshold: z.number().gt(0).lt(1).default(0.5),
+  window_ms: z.number().int().min(100).default(10_000),
+  /** The window must see at least minimum_rps × window seconds calls before it can open. */
+  minimum_rps: z.number().positive().default(1),
+  half_open_after_ms: z.number().int().min(10).default(5_000),
+});
+
 export const routesConfigSchema = z
   .strictObject({
     routes: z.array(routeSchema).min(1, 'configure at least one route'),
     retry: retrySchema.default(retrySchema.parse({})),
+    retry_budget: retryBudgetSchema.default(retryBudgetSchema.parse({})),
+    circuit_breaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -63,6 +81,8 @@ export type RoutesConfig = z.infer<typeof routesConfigSchema>;
 export type RouteConfig = RoutesConfig['routes'][number];
 export type DeploymentConfig = RouteConfig['deployments'][number];
 export type RetryConfig = RoutesConfig['retry'];
+export type RetryBudgetConfig = RoutesConfig['retry_budget'];
+export type CircuitBreakerConfig = RoutesConfig['circuit_breaker'];
 
 export function parseRoutesConfig(input: unknown, origin = 'routes config'): RoutesConfig {
   const result = routesConfigSchema.safeParse(input);

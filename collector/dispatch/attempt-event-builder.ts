@@ -27,8 +27,11 @@ export interface AttemptFacts {
   responseModel: string | null;
   usage: Usage;
   fallbackReason: FallbackReason;
-  /** null when the attempt succeeded; 'cancelled' when the client went away. */
-  failure: ProviderError | 'cancelled' | null;
+  /**
+   * null when the attempt succeeded; 'cancelled' when the client went away; 'circuit_open' when
+   * no deployment could be tried because every circuit was open (a rejection, not a call).
+   */
+  failure: ProviderError | 'cancelled' | 'circuit_open' | null;
 }
 
 /** Turns what happened in one attempt into its event; pure apart from the fresh attempt id. */
@@ -52,8 +55,8 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     region: d.region,
     is_stream: f.isStream,
     status: statusOf(f.failure),
-    http_status: f.failure === null ? 200 : f.failure === 'cancelled' ? null : f.failure.httpStatus,
-    error_class: f.failure === null ? null : f.failure === 'cancelled' ? 'cancelled' : f.failure.kind,
+    http_status: f.failure === null ? 200 : typeof f.failure === 'string' ? null : f.failure.httpStatus,
+    error_class: f.failure === null ? null : typeof f.failure === 'string' ? f.failure : f.failure.kind,
     fallback_reason: f.fallbackReason,
     input_tokens: f.usage.inputTokens,
     output_tokens: f.usage.outputTokens,
@@ -68,6 +71,7 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
 function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
   if (failure === null) return 'ok';
   if (failure === 'cancelled') return 'cancelled';
+  if (failure === 'circuit_open') return 'rejected';
   if (failure.kind === 'rate_limited') return 'rate_limited';
   if (failure.kind === 'timeout') return 'timeout';
   return 'error';

@@ -27,8 +27,11 @@ export class DispatchError extends Error {
   }
 }
 
-/** Every attempt failed with a retryable error: 503 listing each attempt's reason. */
-export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>): DispatchError {
+/** Every attempt failed with a retryable error (or none could be made): 503 listing each reason. */
+export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>, stoppedBecause?: string): DispatchError {
   const reasons = failures.map(({ deployment, error }) => `${deployment}: ${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`);
-  return new DispatchError(503, 'service_unavailable', `all ${failures.length} attempts failed: ${reasons.join('; ')}`, 'all_attempts_failed');
+  const attempts = failures.length ? `all ${failures.length} attempts failed: ${reasons.join('; ')}` : '';
+  const message = [attempts, stoppedBecause].filter(Boolean).join('; ');
+  const code = failures.length === 0 ? 'circuit_open' : stoppedBecause === 'retry budget exhausted' ? 'retry_budget_exhausted' : 'all_attempts_failed';
+  return new DispatchError(503, 'service_unavailable', message, code);
 }

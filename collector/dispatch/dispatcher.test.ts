@@ -38,11 +38,12 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
   return adapter;
 }
 
-function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer) {
+function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer, resilience: { retry_budget?: object; circuit_breaker?: object } = {}) {
   const names = Object.keys(scripts);
   const config = parseRoutesConfig({
     routes: [{ name: 'chat', deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })) }],
     retry: { base_delay_ms: 1, max_delay_ms: 5, ...retry },
+    ...resilience,
   });
   const adapters = Object.fromEntries(names.map((n) => [n, scriptedAdapter(scripts[n]!)]));
   const route: Route = {
@@ -53,8 +54,19 @@ function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, numbe
   const publisher: AttemptPublisher = { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 };
   const weights = new RoutingWeights();
   // Deterministic order: first deployment in config first.
-  const dispatcher = new Dispatcher({ routes: new Map([['chat', route]]), weights, retry: config.retry, publisher, random: () => 0, tracer });
-  return { chat: new ChatService(dispatcher), events, adapters, weights };
+  const circuitChanges: string[] = [];
+  const dispatcher = new Dispatcher({
+    routes: new Map([['chat', route]]),
+    weights,
+    retry: config.retry,
+    retryBudget: config.retry_budget,
+    circuitBreaker: config.circuit_breaker,
+    onCircuitChange: (d, state) => circuitChanges.push(`${d}:${state}`),
+    publisher,
+    random: () => 0,
+    tracer,
+  });
+  return { chat: new ChatService(dispatcher), events, adapters, weights, dispatcher, circuitChanges };
 }
 
 const request: ChatRequest = { model: 'chat', messages: [{ role: 'user', content: 'hello' }], stream: false };
@@ -151,4 +163,53 @@ test('spans: one per request and one per attempt, with GenAI semantic-convention
   assert.equal(ok!.attributes['gen_ai.usage.output_tokens'], 5);
   assert.ok(!JSON.stringify(spans.map((s) => s.attributes)).includes('sk-secret'), 'no key in spans');
   await provider.shutdown();
+});
+
+const breakerConfig = { circuit_breaker: { failure_threshold: 0.5, window_ms: 1000, minimum_rps: 0.001, half_open_after_ms: 150 } };
+
+test('a failing deployment trips its circuit: it is skipped without a call until it cools down, then one probe closes it', async () => {
+  const { chat, events, adapters, dispatcher, circuitChanges } = setup({ a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] }, {}, undefined, breakerConfig);
+  for (let i = 0; i < 3; i++) await chat.complete(request, ctx());
+  assert.equal(dispatcher.circuitState('a'), 'open');
+  const callsWhileOpen = adapters.a!.calls;
+  events.length = 0;
+  for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
+  assert.equal(adapters.a!.calls, callsWhileOpen, 'no calls to an open circuit');
+  assert.deepEqual(events.map((e) => [e.deployment, e.attempt_no, e.fallback_reason]), Array(5).fill(['b', 1, 'none']), 'traffic goes straight to the healthy deployment');
+  await new Promise((r) => setTimeout(r, 200));
+  await chat.complete(request, ctx());
+  assert.equal(adapters.a!.calls, callsWhileOpen + 1, 'one probe after the cool-down');
+  assert.equal(dispatcher.circuitState('a'), 'closed');
+  assert.deepEqual(circuitChanges, ['a:open', 'a:half_open', 'a:closed']);
+});
+
+test('429s do not trip the circuit: a rate-limited deployment is still healthy', async () => {
+  const { chat, dispatcher } = setup({ a: [new ProviderError('rate_limited', 'slow', 429)], b: ['ok'] }, {}, undefined, breakerConfig);
+  for (let i = 0; i < 6; i++) await chat.complete(request, ctx());
+  assert.equal(dispatcher.circuitState('a'), 'closed');
+});
+
+test('when every circuit is open the request is rejected at once with a 503, recorded as rejected', async () => {
+  const { chat, events, adapters } = setup({ a: [new ProviderError('server', 'x', 500)], b: [new ProviderError('server', 'x', 502)] }, { max_attempts: 2 }, undefined, breakerConfig);
+  for (let i = 0; i < 3; i++) await assert.rejects(chat.complete(request, ctx()));
+  const calls = adapters.a!.calls + adapters.b!.calls;
+  events.length = 0;
+  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 503 && err.code === 'circuit_open' && /cooling down/.test(err.message));
+  assert.equal(adapters.a!.calls + adapters.b!.calls, calls, 'no provider was called');
+  assert.deepEqual(events.map((e) => [e.status, e.error_class, e.is_final, e.cost_usd]), [['rejected', 'circuit_open', true, '0.000000000000']]);
+});
+
+test('the retry budget stops retries beyond its share of traffic: no retry storm during an outage', async () => {
+  const budget = { retry_budget: { ratio: 0.1, min_per_window: 2, window_ms: 10_000 }, circuit_breaker: { failure_threshold: 0.99, window_ms: 1000, minimum_rps: 1000, half_open_after_ms: 1000 } };
+  const { chat, events } = setup({ a: [new ProviderError('server', 'x', 503)], b: ['ok'] }, { max_attempts: 3 }, undefined, budget);
+  const outcomes: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    await chat.complete(request, ctx()).then(
+      () => outcomes.push('ok'),
+      (err: DispatchError) => outcomes.push(err.code ?? 'error'),
+    );
+  }
+  assert.deepEqual(outcomes.slice(0, 2), ['ok', 'ok'], 'the floor of two retries lets the first failovers through');
+  assert.deepEqual(outcomes.slice(2), Array(8).fill('retry_budget_exhausted'));
+  assert.equal(events.filter((e) => e.attempt_no > 1).length, 2, 'only two retries in all');
 });

@@ -2,7 +2,9 @@ import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, typ
 import type { FallbackReason } from '../../core/events/attempt-event.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
-import type { RetryConfig } from '../config/routes-config.ts';
+import type { CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
+import { CircuitOpenError, DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
+import { RetryBudget } from '../resilience/retry-budget.ts';
 import { ProviderError, type ChatRequest, type Usage } from '../providers/provider.ts';
 import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
@@ -16,6 +18,10 @@ export interface DispatcherOptions {
   routes: Map<string, Route>;
   weights: RoutingWeights;
   retry: RetryConfig;
+  retryBudget?: RetryBudgetConfig;
+  circuitBreaker?: CircuitBreakerConfig;
+  /** Told when a deployment's circuit opens, probes or closes. */
+  onCircuitChange?: (deployment: string, state: BreakerState) => void;
   publisher: AttemptPublisher;
   clock?: Clock;
   random?: () => number;
@@ -49,11 +55,26 @@ export class Dispatcher {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly tracer: Tracer;
+  private readonly retryBudget: RetryBudget;
+  private readonly breakers: DeploymentBreakers;
 
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
+    const budget = options.retryBudget ?? { ratio: 0.2, min_per_window: 10, window_ms: 10_000 };
+    this.retryBudget = new RetryBudget({ ratio: budget.ratio, minPerWindow: budget.min_per_window, windowMs: budget.window_ms });
+    const cb = options.circuitBreaker ?? { failure_threshold: 0.5, window_ms: 10_000, minimum_rps: 1, half_open_after_ms: 5000 };
+    this.breakers = new DeploymentBreakers(
+      { failureThreshold: cb.failure_threshold, windowMs: cb.window_ms, minimumRps: cb.minimum_rps, halfOpenAfterMs: cb.half_open_after_ms },
+      options.onCircuitChange,
+      this.clock,
+    );
+  }
+
+  /** Circuit state per deployment name, for health and metrics. */
+  circuitState(deployment: string): BreakerState {
+    return this.breakers.state(deployment);
   }
 
   routeNames(): string[] {
@@ -87,34 +108,64 @@ export class Dispatcher {
     const deadlineMs = this.clock.now() + retry.request_timeout_ms;
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
     let fallbackReason: FallbackReason = 'none';
+    let cursor = 0;
+    let raced = 0;
+    this.retryBudget.recordRequest(this.clock.now());
 
     for (let attemptNo = 1; ; attemptNo++) {
       if (ctx.signal.aborted) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
-      const deployment = order[(attemptNo - 1) % order.length]!;
       const startedAtMs = this.clock.now();
+      const index = this.nextAvailable(order, cursor);
+      const deployment = order[(index ?? cursor) % order.length]!;
       const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason };
       const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
+      if (index === null) {
+        // Every circuit is open: reject without calling anyone, and record that the request ended here.
+        this.emit({ ...facts, isFinal: true, endedAtMs: startedAtMs, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'circuit_open' }, span);
+        throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
+      }
+      cursor = index + 1;
       try {
-        const result = await this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control));
+        const result = await this.breakers.run(deployment.config.name, () =>
+          this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control)),
+        );
         const failure = result.failedAfterCommit ?? null;
         this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure }, span);
         return result.value;
       } catch (err) {
+        if (err instanceof CircuitOpenError && raced++ < order.length) {
+          // Another request holds the half-open probe: try the next deployment, no call was made.
+          span.end();
+          attemptNo--;
+          continue;
+        }
         const failure = ctx.signal.aborted ? 'cancelled' : toProviderError(err);
-        const nextAttemptNo = attemptNo + 1;
-        const next = order[(nextAttemptNo - 1) % order.length]!;
-        const delayMs =
-          failure === 'cancelled' ? 0 : backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, nextAttemptNo, this.random, failure.retryAfterMs, next === deployment);
-        const canRetry = failure !== 'cancelled' && failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < deadlineMs;
-        this.emit({ ...facts, isFinal: !canRetry, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, span);
-        if (failure === 'cancelled') throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
+        if (failure === 'cancelled') {
+          this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, span);
+          throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
+        }
+        const next = order[cursor % order.length]!;
+        const delayMs = backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, attemptNo + 1, this.random, failure.retryAfterMs, next === deployment);
+        const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < deadlineMs;
+        // The budget is consulted last, so only retries that would really happen spend it.
+        const budgetLeft = mayRetry && this.retryBudget.tryAcquire(this.clock.now());
+        this.emit({ ...facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, span);
         failures.push({ deployment: deployment.config.name, error: failure });
-        if (!canRetry) throw failure.retryable ? allAttemptsFailed(failures) : DispatchError.fromClientError(failure);
+        if (!failure.retryable) throw DispatchError.fromClientError(failure);
+        if (!budgetLeft) throw allAttemptsFailed(failures, mayRetry ? 'retry budget exhausted' : undefined);
         fallbackReason = fallbackReasonFor(failure);
         requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
         await sleep(delayMs, ctx.signal);
       }
     }
+  }
+
+  /** Index (from `cursor`, wrapping) of the next deployment not cooling down behind an open circuit. */
+  private nextAvailable(order: Deployment[], cursor: number): number | null {
+    for (let i = cursor; i < cursor + order.length; i++) {
+      if (!this.breakers.coolingDown(order[i % order.length]!.config.name)) return i;
+    }
+    return null;
   }
 
   private startAttemptSpan(parent: Span, deployment: Deployment, request: ChatRequest, attemptNo: number): Span {
