@@ -17,6 +17,8 @@ import type { AttemptPublisher, AttemptSubscriber, DeadLetterSink } from '../cor
 import { InProcessAttemptBus } from '../core/transport/in-process-bus.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber, createKafkaDeadLetterSink } from '../core/transport/kafka-bus.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
+import type { Meter } from '@opentelemetry/api';
+import { createCollectorMetrics } from '../collector/telemetry/collector-metrics.ts';
 import { PolicyService } from '../policy/policy-service.ts';
 import { createOpsServer } from '../core/ops/ops-server.ts';
 import { createMetrics } from '../core/telemetry/metrics.ts';
@@ -120,7 +122,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       p.policy.start();
       stops.push(() => p.policy!.stop());
     }
-    if (has('collector')) await startCollector(o, p, transport, stops);
+    if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
     if (o.opsPort !== undefined) {
       const ops = createOpsServer({ metrics, health: async () => (p.ingest ? p.ingest.health() : { ok: true, checks: {} }) });
       const port = await listen(ops, o.host, o.opsPort);
@@ -135,7 +137,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   }
 }
 
-async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transport, stops: Array<() => Promise<void>>): Promise<void> {
+async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transport, stops: Array<() => Promise<void>>, meter: Meter): Promise<void> {
   if (!o.routes) throw new ConfigError('the collector needs routes: set SWITCHYARD_CONFIG to a routes file');
   const routeTable = buildRouteTable(o.routes, o.providerEnv);
   const { publisher, counts } = countingPublisher(transport.publisher());
@@ -150,8 +152,12 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     p.poller.start();
     stops.push(() => p.poller!.stop());
   }
-  const dispatcher = new Dispatcher({
+  const pairs = [...routeTable.values()].flatMap((r) => r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name })));
+  let dispatcher: Dispatcher | null = null;
+  const metrics = createCollectorMetrics(meter, () => pairs.map((p) => ({ ...p, state: dispatcher!.circuitState(p.route, p.deployment) })));
+  dispatcher = new Dispatcher({
     routes: routeTable,
+    onAttempt: (event) => metrics.attemptEnded(event),
     weights: p.weights,
     retry: o.routes.retry,
     retryBudget: o.routes.retry_budget,

@@ -48,6 +48,10 @@ test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-querya
   assert.match(text, /switchyard_ingest_batch_rows_bucket/);
   assert.match(text, /switchyard_ingest_insert_duration_milliseconds_count|switchyard_ingest_insert_duration_count/);
   assert.match(text, /switchyard_ingest_event_to_queryable_delay[a-z_]*_count(\{[^}]*\})? 5\b/);
+  assert.match(text, /gen_ai_client_operation_duration(_seconds)?_count\{[^}]*gen_ai_provider_name="(openai|anthropic|gemini)"/);
+  assert.match(text, /gen_ai_client_token_usage[a-z_]*_count\{[^}]*gen_ai_token_type="input"/);
+  assert.match(text, /switchyard_collector_cost_(USD_)?total\{/);
+  assert.match(text, /switchyard_collector_circuit_state\{[^}]*switchyard_deployment="openai-primary"[^}]*\} 0/);
   const health = await fetch(`${pipeline.opsUrl}/healthz`);
   assert.equal(health.status, 200);
   const report = (await health.json()) as { ok: boolean; checks: { ingest: { stored: number } } };

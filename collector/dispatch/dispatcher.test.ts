@@ -170,7 +170,7 @@ const breakerConfig = { circuit_breaker: { failure_threshold: 0.5, window_ms: 10
 test('a failing deployment trips its circuit: it is skipped without a call until it cools down, then one probe closes it', async () => {
   const { chat, events, adapters, dispatcher, circuitChanges } = setup({ a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] }, {}, undefined, breakerConfig);
   for (let i = 0; i < 3; i++) await chat.complete(request, ctx());
-  assert.equal(dispatcher.circuitState('a'), 'open');
+  assert.equal(dispatcher.circuitState('chat', 'a'), 'open');
   const callsWhileOpen = adapters.a!.calls;
   events.length = 0;
   for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
@@ -179,14 +179,14 @@ test('a failing deployment trips its circuit: it is skipped without a call until
   await new Promise((r) => setTimeout(r, 200));
   await chat.complete(request, ctx());
   assert.equal(adapters.a!.calls, callsWhileOpen + 1, 'one probe after the cool-down');
-  assert.equal(dispatcher.circuitState('a'), 'closed');
-  assert.deepEqual(circuitChanges, ['a:open', 'a:half_open', 'a:closed']);
+  assert.equal(dispatcher.circuitState('chat', 'a'), 'closed');
+  assert.deepEqual(circuitChanges, ['chat/a:open', 'chat/a:half_open', 'chat/a:closed']);
 });
 
 test('429s do not trip the circuit: a rate-limited deployment is still healthy', async () => {
   const { chat, dispatcher } = setup({ a: [new ProviderError('rate_limited', 'slow', 429)], b: ['ok'] }, {}, undefined, breakerConfig);
   for (let i = 0; i < 6; i++) await chat.complete(request, ctx());
-  assert.equal(dispatcher.circuitState('a'), 'closed');
+  assert.equal(dispatcher.circuitState('chat', 'a'), 'closed');
 });
 
 test('when every circuit is open the request is rejected at once with a 503, recorded as rejected', async () => {

@@ -1,5 +1,5 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { FallbackReason } from '../../core/events/attempt-event.ts';
+import type { AttemptEvent, FallbackReason } from '../../core/events/attempt-event.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   circuitBreaker?: CircuitBreakerConfig;
   /** Told when a deployment's circuit opens, probes or closes. */
   onCircuitChange?: (deployment: string, state: BreakerState) => void;
+  /** Told about every attempt event, after it was published (metrics). */
+  onAttempt?: (event: AttemptEvent) => void;
   publisher: AttemptPublisher;
   clock?: Clock;
   random?: () => number;
@@ -72,9 +74,9 @@ export class Dispatcher {
     );
   }
 
-  /** Circuit state per deployment name, for health and metrics. */
-  circuitState(deployment: string): BreakerState {
-    return this.breakers.state(deployment);
+  /** Circuit state of a route's deployment, for health and metrics. */
+  circuitState(route: string, deployment: string): BreakerState {
+    return this.breakers.state(`${route}/${deployment}`);
   }
 
   routeNames(): string[] {
@@ -115,7 +117,7 @@ export class Dispatcher {
     for (let attemptNo = 1; ; attemptNo++) {
       if (ctx.signal.aborted) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
       const startedAtMs = this.clock.now();
-      const index = this.nextAvailable(order, cursor);
+      const index = this.nextAvailable(route, order, cursor);
       const deployment = order[(index ?? cursor) % order.length]!;
       const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason };
       const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
@@ -126,7 +128,7 @@ export class Dispatcher {
       }
       cursor = index + 1;
       try {
-        const result = await this.breakers.run(deployment.config.name, () =>
+        const result = await this.breakers.run(breakerKey(route, deployment), () =>
           this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control)),
         );
         const failure = result.failedAfterCommit ?? null;
@@ -161,9 +163,9 @@ export class Dispatcher {
   }
 
   /** Index (from `cursor`, wrapping) of the next deployment not cooling down behind an open circuit. */
-  private nextAvailable(order: Deployment[], cursor: number): number | null {
+  private nextAvailable(route: Route, order: Deployment[], cursor: number): number | null {
     for (let i = cursor; i < cursor + order.length; i++) {
-      if (!this.breakers.coolingDown(order[i % order.length]!.config.name)) return i;
+      if (!this.breakers.coolingDown(breakerKey(route, order[i % order.length]!))) return i;
     }
     return null;
   }
@@ -201,6 +203,7 @@ export class Dispatcher {
     }
     span.end();
     this.options.publisher.publish(event);
+    this.options.onAttempt?.(event);
   }
 
   /** Aborts the attempt on client disconnect, or on timeout until the response is committed. */
@@ -216,6 +219,11 @@ export class Dispatcher {
       clientSignal.removeEventListener('abort', onClientAbort);
     }
   }
+}
+
+/** Circuits are per route and deployment: one deployment name may serve different routes differently. */
+function breakerKey(route: Route, deployment: Deployment): string {
+  return `${route.config.name}/${deployment.config.name}`;
 }
 
 function toProviderError(err: unknown): ProviderError {

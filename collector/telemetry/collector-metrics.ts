@@ -1,0 +1,50 @@
+import type { Meter } from '@opentelemetry/api';
+import type { AttemptEvent } from '../../core/events/attempt-event.ts';
+import type { BreakerState } from '../resilience/deployment-breakers.ts';
+
+const circuitLevel: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/**
+ * Collector metrics after the OpenTelemetry GenAI conventions (operation duration, token usage,
+ * time to first chunk), plus cost, retries and circuit state. Fed from attempt events, so the
+ * numbers match what is billed.
+ */
+export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ route: string; deployment: string; state: BreakerState }>): { attemptEnded(event: AttemptEvent): void } {
+  const duration = meter.createHistogram('gen_ai.client.operation.duration', {
+    unit: 's',
+    description: 'GenAI operation duration, per provider attempt',
+    advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] },
+  });
+  const tokens = meter.createHistogram('gen_ai.client.token.usage', {
+    unit: '{token}',
+    description: 'Tokens per attempt, by gen_ai.token.type',
+    advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] },
+  });
+  const firstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', { unit: 's', description: 'Time to the first streamed content chunk' });
+  const cost = meter.createCounter('switchyard.collector.cost', { unit: 'USD', description: 'Provider cost of attempts (float here; exact decimals are in the events)' });
+  const retries = meter.createCounter('switchyard.collector.retries', { description: 'Attempts that exist because an earlier one failed, by reason' });
+  meter.createObservableGauge('switchyard.collector.circuit_state', { description: 'Circuit per deployment: 0 closed, 1 half-open, 2 open' }).addCallback((result) => {
+    for (const { route, deployment, state } of circuits()) result.observe(circuitLevel[state], { 'switchyard.route': route, 'switchyard.deployment': deployment });
+  });
+
+  return {
+    attemptEnded(e) {
+      const attrs = {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': e.provider,
+        'gen_ai.request.model': e.requested_model,
+        'gen_ai.response.model': e.model,
+        'switchyard.deployment': e.deployment,
+        ...(e.error_class ? { 'error.type': e.error_class } : {}),
+      };
+      duration.record(e.latency_ms / 1000, attrs);
+      if (e.status === 'ok' || e.input_tokens + e.output_tokens > 0) {
+        tokens.record(e.input_tokens + e.cached_input_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
+        tokens.record(e.output_tokens + e.reasoning_tokens, { ...attrs, 'gen_ai.token.type': 'output' });
+      }
+      if (e.ttft_ms !== null) firstChunk.record(e.ttft_ms / 1000, attrs);
+      cost.add(Number(e.cost_usd), { 'gen_ai.provider.name': e.provider, 'gen_ai.response.model': e.model, 'switchyard.team': e.tags.team });
+      if (e.fallback_reason !== 'none') retries.add(1, { 'switchyard.fallback_reason': e.fallback_reason });
+    },
+  };
+}
