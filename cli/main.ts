@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-config.ts';
+import { sha256Hex } from '../collector/http/key-ring.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { runSimulatorCommand } from '../collector/simulator/cli.ts';
 import { createClickHouse, describeTarget, type ClickHouseTarget } from '../core/clickhouse/client.ts';
@@ -18,6 +19,7 @@ const USAGE = `usage: switchyard <command>
   collector|ingest|policy|api  one or more services, e.g. "switchyard ingest policy api"
   migrate                      apply ClickHouse migrations
   reconcile --day YYYY-MM-DD   prove a closed UTC day: raw attempts vs every rollup (exit 1 on mismatch)
+  hash-key                     read a client key on stdin, print the sha256 for the routes file's keys
   simulate [--port N]          run the provider simulator
   drill --scenario NAME --requests N [--concurrency C] [--json]
                                drive traffic through a fault scenario and report`;
@@ -30,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'help' || command === '--help') return void console.log(USAGE), 0;
     if (command === 'simulate') return await runSimulatorCommand(rest), 0;
     if (command === 'drill') return await runDrillCommand(rest);
+    if (command === 'hash-key') return await runHashKey();
     const env = parseEnv();
     if (command === 'migrate') return await runMigrate(env);
     if (command === 'reconcile') return await runReconcile(env, rest);
@@ -64,6 +67,16 @@ async function runMigrate(env: SwitchyardEnv): Promise<number> {
   } finally {
     await client.close();
   }
+}
+
+/** Reads the key from stdin so it never lands in shell history or a process list. */
+async function runHashKey(): Promise<number> {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  const key = input.trim();
+  if (!key) throw new ConfigError('hash-key: pipe the client key on stdin, e.g. `printf %s "$KEY" | switchyard hash-key`');
+  console.log(sha256Hex(key));
+  return 0;
 }
 
 async function runReconcile(env: SwitchyardEnv, argv: string[]): Promise<number> {

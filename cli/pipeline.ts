@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../api/api-server.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
+import { KeyRing } from '../collector/http/key-ring.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
@@ -165,7 +166,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     onCircuitChange: (deployment, state) => o.log(`collector: circuit ${state} for deployment ${deployment}`),
     publisher,
   });
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), log: o.log });
+  const routeNames = () => dispatcher!.routeNames();
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys: new KeyRing(o.routes.keys), log: o.log });
   const port = await listen(server, o.host, o.collectorPort);
   stops.push(() => closeServer(server));
   p.collectorUrl = `http://${o.host}:${port}/v1`;

@@ -71,3 +71,10 @@ test('unreadable and unparsable files say so', () => {
   assert.throws(() => loadRoutesConfig(write('bad.json', '{ nope')), /bad\.json is not valid JSON/);
   assert.throws(() => loadRoutesConfig(write('bad.yaml', 'routes: [\n')), /bad\.yaml is not valid YAML/);
 });
+
+test('client keys: only a SHA-256 is accepted, and their routes must exist', () => {
+  const routes = [{ name: 'chat', deployments: [{ name: 'd', provider: 'openai', base_url: 'https://x', api_key_env: 'K', model: 'm' }] }];
+  assert.throws(() => parseRoutesConfig({ routes, keys: [{ id: 'k1', sha256: 'sk-live-plaintext-key' }] }), /keys\.0\.sha256: must be the lowercase hex SHA-256/);
+  assert.throws(() => parseRoutesConfig({ routes, keys: [{ id: 'k1', sha256: 'a'.repeat(64), routes: ['chta'] }] }), /keys\.0\.routes\.0: no route named "chta"/);
+  assert.throws(() => parseRoutesConfig({ routes, keys: [{ id: 'k1', sha256: 'a'.repeat(64) }, { id: 'k1', sha256: 'b'.repeat(64) }] }), /keys\.1\.id: duplicate key id "k1"/);
+});

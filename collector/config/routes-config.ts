@@ -57,8 +57,26 @@ const circuitBreakerSchema = z.strictObject({
   half_open_after_ms: z.number().int().min(10).default(5_000),
 });
 
+/** A client key Switchyard issues; only its SHA-256 is configured, never the key. */
+const virtualKeySchema = z.strictObject({
+  /** Recorded as tags.api_key_id. */
+  id: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash, underscore'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the key (switchyard hash-key)'),
+  team: z.string().max(128).default(''),
+  project: z.string().max(128).default(''),
+  user: z.string().max(256).default(''),
+  environment: z.string().max(64).default(''),
+  /** Routes this key may call; absent means all. */
+  routes: z.array(z.string().min(1)).optional(),
+  /** Upper bound on max_tokens; requests without one get this. */
+  max_tokens: z.number().int().positive().optional(),
+  max_request_bytes: z.number().int().positive().optional(),
+});
+
 export const routesConfigSchema = z
   .strictObject({
+    /** Client keys. When any are configured, every request must present one of them. */
+    keys: z.array(virtualKeySchema).default([]),
     routes: z.array(routeSchema).min(1, 'configure at least one route'),
     retry: retrySchema.default(retrySchema.parse({})),
     retry_budget: retryBudgetSchema.default(retryBudgetSchema.parse({})),
@@ -66,6 +84,14 @@ export const routesConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
+    const keyIds = new Set<string>();
+    config.keys.forEach((key, i) => {
+      if (keyIds.has(key.id)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `duplicate key id "${key.id}"` });
+      keyIds.add(key.id);
+      for (const [j, r] of (key.routes ?? []).entries()) {
+        if (!config.routes.some((route) => route.name === r)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'routes', j], message: `no route named "${r}"` });
+      }
+    });
     config.routes.forEach((route, i) => {
       if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route "${route.name}"` });
       seen.add(route.name);
@@ -82,6 +108,7 @@ export type RouteConfig = RoutesConfig['routes'][number];
 export type DeploymentConfig = RouteConfig['deployments'][number];
 export type RetryConfig = RoutesConfig['retry'];
 export type RetryBudgetConfig = RoutesConfig['retry_budget'];
+export type VirtualKeyConfig = RoutesConfig['keys'][number];
 export type CircuitBreakerConfig = RoutesConfig['circuit_breaker'];
 
 export function parseRoutesConfig(input: unknown, origin = 'routes config'): RoutesConfig {

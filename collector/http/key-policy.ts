@@ -1,0 +1,33 @@
+import type { AttemptTags } from '../../core/events/attempt-event.ts';
+import type { VirtualKeyConfig } from '../config/routes-config.ts';
+import { DispatchError } from '../dispatch/dispatch-error.ts';
+import type { ChatRequest } from '../providers/provider.ts';
+
+/**
+ * What a key allows: its routes and its max_tokens cap. A request without max_tokens gets the
+ * cap, so its worst case is bounded. Returns the refusal, or null (and may set max_tokens).
+ */
+export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): DispatchError | null {
+  if (key.routes && !key.routes.includes(request.model)) {
+    return new DispatchError(403, 'permission_error', `this API key may not use the model \`${request.model}\``, 'model_not_allowed', 'model');
+  }
+  if (key.max_tokens !== undefined) {
+    if (request.max_tokens !== undefined && request.max_tokens > key.max_tokens) {
+      return new DispatchError(400, 'invalid_request_error', `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`, 'max_tokens_over_limit', 'max_tokens');
+    }
+    request.max_tokens ??= key.max_tokens;
+  }
+  return null;
+}
+
+/** The key's attribution wins over headers: a caller cannot bill another team by setting a header. */
+export function tagsForKey(key: VirtualKeyConfig, fromHeaders: AttemptTags): AttemptTags {
+  return {
+    ...fromHeaders,
+    api_key_id: key.id,
+    team: key.team || fromHeaders.team,
+    project: key.project || fromHeaders.project,
+    user: key.user || fromHeaders.user,
+    environment: key.environment || fromHeaders.environment,
+  };
+}
