@@ -44,7 +44,8 @@ const retrySchema = z.strictObject({
 /** Retries may use at most this share of recent traffic (plus a floor), so outages cannot become retry storms. */
 const retryBudgetSchema = z.strictObject({
   ratio: z.number().min(0).max(1).default(0.2),
-  min_per_window: z.number().int().min(0).default(10),
+  /** 10 a second over the default window: enough for a 1-of-3 outage at low traffic. */
+  min_per_window: z.number().int().min(0).default(100),
   window_ms: z.number().int().min(1000).default(10_000),
 });
 

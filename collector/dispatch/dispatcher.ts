@@ -64,7 +64,7 @@ export class Dispatcher {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
-    const budget = options.retryBudget ?? { ratio: 0.2, min_per_window: 10, window_ms: 10_000 };
+    const budget = options.retryBudget ?? { ratio: 0.2, min_per_window: 100, window_ms: 10_000 };
     this.retryBudget = new RetryBudget({ ratio: budget.ratio, minPerWindow: budget.min_per_window, windowMs: budget.window_ms });
     const cb = options.circuitBreaker ?? { failure_threshold: 0.5, window_ms: 10_000, minimum_rps: 1, half_open_after_ms: 5000 };
     this.breakers = new DeploymentBreakers(
