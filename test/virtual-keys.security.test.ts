@@ -1,51 +1,30 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../cli/default-routes.ts';
 import { parseRoutesConfig } from '../collector/config/routes-config.ts';
-import { ChatService } from '../collector/dispatch/chat-service.ts';
-import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
-import { buildRouteTable } from '../collector/dispatch/route-table.ts';
-import { createCollectorServer } from '../collector/http/collector-server.ts';
-import { KeyRing, sha256Hex } from '../collector/http/key-ring.ts';
-import { RoutingWeights } from '../collector/routing/routing-weights.ts';
-import { startSimulator, type Simulator } from '../collector/simulator/index.ts';
-import type { AttemptEvent } from '../core/events/attempt-event.ts';
+import { sha256Hex } from '../collector/http/key-ring.ts';
+import { startCollectorHarness, type CollectorHarness } from './support/collector-harness.ts';
 
 const SEARCH_KEY = 'sk-sy-search-5f0c1d2e';
 const INTERN_KEY = 'sk-sy-intern-99aa88bb';
-let sim: Simulator;
-let server: Server;
+let h: CollectorHarness;
 let baseURL: string;
-const events: AttemptEvent[] = [];
 
 before(async () => {
-  sim = await startSimulator({ seed: 9 });
-  const base = simulatedRoutes((u, k) => sim.baseUrl(u, k));
-  const config = parseRoutesConfig({
-    routes: [...base.routes, { ...base.routes[0]!, name: 'premium' }],
-    keys: [
-      { id: 'search-prod', sha256: sha256Hex(SEARCH_KEY), team: 'search', project: 'autocomplete', environment: 'production' },
-      { id: 'intern', sha256: sha256Hex(INTERN_KEY), team: 'interns', routes: ['chat'], max_tokens: 5, max_request_bytes: 2048 },
-    ],
+  h = await startCollectorHarness({
+    seed: 9,
+    config: (base) =>
+      parseRoutesConfig({
+        routes: [...base.routes, { ...base.routes[0]!, name: 'premium' }],
+        keys: [
+          { id: 'search-prod', sha256: sha256Hex(SEARCH_KEY), team: 'search', project: 'autocomplete', environment: 'production' },
+          { id: 'intern', sha256: sha256Hex(INTERN_KEY), team: 'interns', routes: ['chat'], max_tokens: 5, max_request_bytes: 2048 },
+        ],
+      }),
   });
-  const dispatcher = new Dispatcher({
-    routes: buildRouteTable(config, { [SIMULATOR_KEY_ENV]: 'k' }),
-    weights: new RoutingWeights(),
-    retry: config.retry,
-    publisher: { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 },
-  });
-  server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), keys: new KeyRing(config.keys) });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  baseURL = `${h.origin}/v1`;
 });
-after(async () => {
-  server.close();
-  server.closeAllConnections();
-  await sim.close();
-});
+after(() => h.close());
 
 const client = (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 const hello = { model: 'chat', messages: [{ role: 'user' as const, content: 'hello' }] };
@@ -63,11 +42,11 @@ test('no key or an unknown key is a 401 that never echoes the key', async () => 
 });
 
 test("a key's attribution wins over headers: a caller cannot bill another team", async () => {
-  events.length = 0;
+  h.events.length = 0;
   await client(SEARCH_KEY).chat.completions.create(hello, { headers: { 'x-switchyard-team': 'finance', 'x-switchyard-feature': 'suggest' } });
-  const tags = events[0]!.tags;
+  const tags = h.events[0]!.tags;
   assert.deepEqual([tags.api_key_id, tags.team, tags.project, tags.environment, tags.feature], ['search-prod', 'search', 'autocomplete', 'production', 'suggest']);
-  assert.ok(!JSON.stringify(events).includes(SEARCH_KEY), 'the key is not in the event');
+  assert.ok(!JSON.stringify(h.events).includes(SEARCH_KEY), 'the key is not in the event');
 });
 
 test('a key limited to some routes sees only those and is refused the others', async () => {

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ChatService } from '../dispatch/chat-service.ts';
 import { DispatchError } from '../dispatch/dispatch-error.ts';
 import type { RequestContext } from '../dispatch/request-context.ts';
-import { parseChatBody } from './chat-request-schema.ts';
+import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';
 import { tagsFromHeaders } from './request-tags.ts';
@@ -33,8 +33,12 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
 async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return sendJson(res, 200, { status: 'ok' });
+  const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
-  if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'));
+  if (auth.kind === 'unknown') {
+    const err = new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
+    return sendJson(res, 401, (endpoint ?? openaiChatEndpoint).errorBody(err));
+  }
   const key = auth.kind === 'key' ? auth.key : null;
   if (req.method === 'GET' && path === '/v1/models') {
     const data = options
@@ -43,21 +47,22 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
       .map((id) => ({ id, object: 'model', created: 0, owned_by: 'switchyard' }));
     return sendJson(res, 200, { object: 'list', data });
   }
-  if (path === '/v1/chat/completions') {
-    if (req.method !== 'POST') return sendError(res, new DispatchError(405, 'invalid_request_error', 'use POST'));
-    return handleChat(options, req, res, key);
+  if (endpoint) {
+    if (req.method !== 'POST') return sendJson(res, 405, endpoint.errorBody(new DispatchError(405, 'invalid_request_error', 'use POST')));
+    return handleCompletion(options, req, res, key, endpoint);
   }
   sendError(res, new DispatchError(404, 'invalid_request_error', `unknown path ${path}`, 'unknown_url'));
 }
 
-async function handleChat(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, key: VirtualKeyConfig | null): Promise<void> {
+async function handleCompletion(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, key: VirtualKeyConfig | null, endpoint: Endpoint): Promise<void> {
+  const fail = (err: DispatchError) => sendJson(res, err.httpStatus, endpoint.errorBody(err));
   const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
-  if (!body.ok) return sendError(res, body.error);
-  const parsed = parseChatBody(body.value);
-  if (!parsed.ok) return sendError(res, new DispatchError(400, 'invalid_request_error', parsed.message, null, parsed.param));
-  const { request, includeUsage } = parsed.value;
+  if (!body.ok) return fail(body.error);
+  const parsed = endpoint.parse(body.value);
+  if (parsed instanceof DispatchError) return fail(parsed);
+  const { request, includeUsage } = parsed;
   const refused = key ? applyKeyLimits(key, request) : null;
-  if (refused) return sendError(res, refused);
+  if (refused) return fail(refused);
 
   const requestId = uuidv7();
   res.setHeader('x-request-id', requestId);
@@ -69,29 +74,13 @@ async function handleChat(options: CollectorServerOptions, req: IncomingMessage,
   const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal };
 
   try {
-    if (!request.stream) return sendJson(res, 200, await options.chat.complete(request, ctx));
-    await options.chat.stream(request, ctx, {
-      open: () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' }),
-      chunk: (chunk) => res.write(`data: ${JSON.stringify(chunk)}\n\n`),
-      fail: (message) => {
-        // An error frame and no [DONE]: clients must not mistake a cut answer for a complete one.
-        res.end(`data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted' } })}\n\n`);
-      },
-      done: (usage) => {
-        if (includeUsage) {
-          const prompt = usage.inputTokens + usage.cachedInputTokens;
-          const completion = usage.outputTokens + usage.reasoningTokens;
-          const frame = { id: requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
-          res.write(`data: ${JSON.stringify(frame)}\n\n`);
-        }
-        res.end('data: [DONE]\n\n');
-      },
-    });
+    if (!request.stream) return sendJson(res, 200, endpoint.render(await options.chat.complete(request, ctx), requestId));
+    await options.chat.stream(request, ctx, endpoint.sink(res, request, requestId, includeUsage));
   } catch (err) {
     if (!(err instanceof DispatchError)) throw err;
     if (err.httpStatus === 499) return void res.destroy();
     if (res.headersSent) return void res.end();
-    sendError(res, err);
+    fail(err);
   }
 }
 
@@ -125,7 +114,7 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.end(body);
 }
 
-/** The one place dispatcher errors become HTTP responses, in OpenAI's error shape. */
+/** Errors outside an endpoint (auth, unknown paths) answer in OpenAI's shape. */
 function sendError(res: ServerResponse, err: DispatchError): void {
-  sendJson(res, err.httpStatus, { error: { message: err.message, type: err.type, param: err.param, code: err.code } });
+  sendJson(res, err.httpStatus, openaiChatEndpoint.errorBody(err));
 }

@@ -1,0 +1,51 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { simulatedUpstreams } from '../cli/default-routes.ts';
+import { startCollectorHarness, type CollectorHarness } from './support/collector-harness.ts';
+
+// The official Anthropic SDK against the shim's /v1/messages, routed to any provider.
+let h: CollectorHarness;
+let anthropic: Anthropic;
+
+// Start on the Gemini deployment: an Anthropic client served by another provider.
+before(async () => {
+  h = await startCollectorHarness({ seed: 21, firstChoice: 'gemini-backup' });
+  anthropic = new Anthropic({ baseURL: h.origin, apiKey: 'sk-ant-client', maxRetries: 0 });
+});
+after(() => h.close());
+
+test('messages.create answers in Anthropic shape, served by whichever provider the route picks', async () => {
+  h.events.length = 0;
+  const m = await anthropic.messages.create({ model: 'chat', max_tokens: 64, system: 'be brief', messages: [{ role: 'user', content: 'hello' }] });
+  assert.equal(m.type, 'message');
+  assert.equal(m.content[0]!.type, 'text');
+  assert.ok((m.content[0] as { text: string }).text.length > 0);
+  assert.ok(m.usage.input_tokens > 0 && m.usage.output_tokens > 0);
+  assert.ok(['end_turn', 'max_tokens'].includes(m.stop_reason!));
+  assert.equal(h.events[0]!.provider, 'gemini');
+});
+
+test('streaming through the SDK assembles the full message; a failing provider is replaced before the first token', async () => {
+  h.sim.setFaults(simulatedUpstreams.gemini, { errorRates: { '500': 1 } });
+  h.events.length = 0;
+  const final = await anthropic.messages.stream({ model: 'chat', max_tokens: 64, messages: [{ role: 'user', content: 'stream' }] }).finalMessage();
+  assert.ok((final.content[0] as { text: string }).text.length > 10);
+  assert.ok(final.usage.output_tokens > 0);
+  assert.deepEqual(h.events.map((e) => [e.provider, e.status]), [['gemini', 'error'], ['openai', 'ok']]);
+  h.sim.clearFaults();
+});
+
+test('a stream cut after commit surfaces as an error in the SDK, never as a clean message', async () => {
+  h.sim.setFaults(simulatedUpstreams.gemini, { streamCutAfterChunks: 3 });
+  await assert.rejects(anthropic.messages.stream({ model: 'chat', max_tokens: 64, messages: [{ role: 'user', content: 'x' }] }).finalMessage());
+  h.sim.clearFaults();
+});
+
+test('bad requests get Anthropic-style errors naming the field', async () => {
+  await assert.rejects(
+    anthropic.messages.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming),
+    (err: InstanceType<typeof Anthropic.BadRequestError>) => err.status === 400 && /max_tokens/.test(err.message) && (err.error as { error: { type: string } }).error.type === 'invalid_request_error',
+  );
+  await assert.rejects(anthropic.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), (err: InstanceType<typeof Anthropic.NotFoundError>) => err.status === 404);
+});
