@@ -23,6 +23,14 @@ export const drillScenarios: Record<string, Scenario> = {
     description: '30% of requests to the OpenAI deployment answer 429 with Retry-After',
     faults: { [simulatedUpstreams.openai]: { errorRates: { '429': 0.3 }, retryAfterSeconds: 1 } },
   },
+  flapping: {
+    description: 'the OpenAI deployment flaps: 300 ms up, 300 ms down (503)',
+    faults: { [simulatedUpstreams.openai]: { flap: { upMs: 300, downMs: 300 } } },
+  },
+  'all-down': {
+    description: 'every provider is down: requests fail fast with 503 and circuits open',
+    faults: { [simulatedUpstreams.openai]: { down: true }, [simulatedUpstreams.anthropic]: { down: true }, [simulatedUpstreams.gemini]: { down: true } },
+  },
   'latency-spike': {
     description: 'the OpenAI deployment answers after 1.5–3 s; attempts time out at 1 s and fail over',
     faults: { [simulatedUpstreams.openai]: { latencyMs: { min: 1500, max: 3000 } } },

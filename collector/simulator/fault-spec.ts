@@ -17,6 +17,8 @@ export const faultSpecSchema = z.strictObject({
   downMode: z.enum(['status', 'reset']).optional(),
   /** Down between these offsets (ms) from when the faults were set. */
   outage: z.strictObject({ fromMs: z.number().nonnegative(), toMs: z.number().nonnegative() }).optional(),
+  /** Flapping: up for upMs, then down for downMs, repeating from when the faults were set. */
+  flap: z.strictObject({ upMs: z.number().positive(), downMs: z.number().positive() }).optional(),
   /** Probability that a request is never answered (until the client gives up). */
   hangRate: probability.optional(),
   /** Streams: the connection is cut after this many content chunks. */

@@ -84,7 +84,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = faults.get(upstream);
     const spec = fault?.spec ?? {};
     const elapsed = Date.now() - (fault?.setAtMs ?? 0);
-    const inOutage = spec.down === true || (spec.outage !== undefined && elapsed >= spec.outage.fromMs && elapsed < spec.outage.toMs);
+    const flapping = spec.flap !== undefined && elapsed % (spec.flap.upMs + spec.flap.downMs) >= spec.flap.upMs;
+    const inOutage = spec.down === true || flapping || (spec.outage !== undefined && elapsed >= spec.outage.fromMs && elapsed < spec.outage.toMs);
     if (inOutage) {
       if (spec.downMode === 'reset') return void (count(upstream, 'reset'), req.socket.destroy());
       return fail(format, res, upstream, 503, 'simulated outage', spec.retryAfterSeconds);

@@ -68,6 +68,11 @@ test('faults: 429 with Retry-After, hard down, outage window, hang, and a cut st
   sim.setFaults('later', { outage: { fromMs: 60_000, toMs: 120_000 } });
   assert.ok(await openai('later').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }));
 
+  sim.setFaults('flap', { flap: { upMs: 150, downMs: 10_000 } });
+  assert.ok(await openai('flap').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), 'up at first');
+  await new Promise((r) => setTimeout(r, 200));
+  await assert.rejects(openai('flap').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503);
+
   sim.setFaults('hang', { hangRate: 1 });
   await assert.rejects(openai('hang', 200).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), OpenAI.APIConnectionTimeoutError);
 
