@@ -87,6 +87,7 @@ export function fallbackReasonFor(failure: ProviderError): FallbackReason {
     case 'network':
       return 'network_error';
     default:
+      // server and overloaded: the event contract keeps one reason for provider-side failures.
       return 'server_error';
   }
 }

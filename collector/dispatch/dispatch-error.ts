@@ -17,11 +17,11 @@ export class DispatchError extends Error {
     super(message);
   }
 
-  /** A provider 4xx. Its 401/403 is about our deployment's key, not the caller's, so it is a gateway fault. */
+  /** A non-retryable provider error. Its auth failure is about our deployment's key, not the caller's: a gateway fault. */
   static fromClientError(error: ProviderError): DispatchError {
-    if (error.httpStatus === 401 || error.httpStatus === 403) {
-      return new DispatchError(502, 'api_error', 'the provider rejected the deployment credentials', 'upstream_auth_error');
-    }
+    if (error.kind === 'auth') return new DispatchError(502, 'api_error', 'the provider rejected the deployment credentials', 'upstream_auth_error');
+    if (error.kind === 'context_length') return new DispatchError(400, 'invalid_request_error', error.message, 'context_length_exceeded', 'messages');
+    if (error.kind === 'content_filter') return new DispatchError(400, 'invalid_request_error', error.message, 'content_filter');
     const status = error.httpStatus && error.httpStatus >= 400 && error.httpStatus < 500 ? error.httpStatus : 400;
     return new DispatchError(status, 'invalid_request_error', error.message, 'upstream_rejected');
   }

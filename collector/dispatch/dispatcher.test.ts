@@ -90,7 +90,7 @@ test('a 429 then a 500 fail over to the next deployments; one event per attempt,
 });
 
 test('a client error (400) is not retried and reaches the caller as a 400', async () => {
-  const { chat, events, adapters } = setup({ a: [new ProviderError('client', 'max_tokens is too large', 400)], b: ['ok'] });
+  const { chat, events, adapters } = setup({ a: [new ProviderError('invalid_request', 'max_tokens is too large', 400)], b: ['ok'] });
   await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 400 && /max_tokens is too large/.test(err.message));
   assert.equal(adapters.b!.calls, 0);
   assert.equal(events.length, 1);
@@ -98,7 +98,7 @@ test('a client error (400) is not retried and reaches the caller as a 400', asyn
 });
 
 test("the provider rejecting our key is a 502 that does not blame the caller's key", async () => {
-  const { chat } = setup({ a: [new ProviderError('client', 'Incorrect API key provided: sk-secret-never-logged', 401)] });
+  const { chat } = setup({ a: [new ProviderError('auth', 'Incorrect API key provided: sk-secret-never-logged', 401)] });
   await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 502 && !err.message.includes('sk-'));
 });
 

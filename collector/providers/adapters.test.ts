@@ -83,7 +83,7 @@ for (const kind of kinds) {
 
       sim.setFaults(`${kind}-400`, { errorRates: { '400': 1 } });
       const client = await rejection(adapter.complete(request(), target(kind, `${kind}-400`), signal()));
-      assert.deepEqual([client.kind, client.retryable], ['client', false]);
+      assert.deepEqual([client.kind, client.retryable], ['invalid_request', false]);
 
       sim.setFaults(`${kind}-hang`, { hangRate: 1 });
       const timeout = await rejection(adapter.complete(request(), target(kind, `${kind}-hang`), signal(150)));

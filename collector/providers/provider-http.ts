@@ -1,4 +1,4 @@
-import { ProviderError, type ChatCompletionChunk, type ProviderTarget } from './provider.ts';
+import { ProviderError, type ChatCompletionChunk, type ProviderErrorKind, type ProviderTarget } from './provider.ts';
 
 const MAX_ERROR_CHARS = 500;
 
@@ -18,11 +18,22 @@ export async function postJson(url: string, headers: Record<string, string>, bod
   if (response.ok) return response;
   const text = await response.text().catch(() => '');
   const message = redact(`${extractMessage(text) ?? `HTTP ${response.status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  const status = response.status;
-  if (status === 429) throw new ProviderError('rate_limited', message, status, retryAfterMs(response.headers));
-  if (status === 408) throw new ProviderError('timeout', message, status);
-  if (status >= 500) throw new ProviderError('server', message, status, retryAfterMs(response.headers));
-  throw new ProviderError('client', message, status);
+  throw new ProviderError(classifyStatus(response.status, message), message, response.status, retryAfterMs(response.headers));
+}
+
+/**
+ * HTTP status (and, for 400s, the provider's message) → taxonomy. Providers signal a too-long
+ * prompt or a safety block only in the text of a 400, so those are matched on wording.
+ */
+export function classifyStatus(status: number, message: string): ProviderErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status === 408) return 'timeout';
+  if (status >= 500) return 'server';
+  if (status === 401 || status === 403) return 'auth';
+  if (/context.?(length|window)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message)) return 'context_length';
+  if (/content.?(filter|policy|management)|safety|flagged|blocked/i.test(message)) return 'content_filter';
+  return 'invalid_request';
 }
 
 /** Classifies a failure of fetch or of reading a body. */

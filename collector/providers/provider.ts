@@ -70,7 +70,13 @@ export interface CompletionResult {
 
 export type StreamEvent = { type: 'chunk'; chunk: ChatCompletionChunk } | { type: 'usage'; usage: Usage };
 
-export type ProviderErrorKind = 'rate_limited' | 'server' | 'timeout' | 'network' | 'client';
+/**
+ * The error taxonomy every adapter maps into. The first five are worth trying elsewhere; the rest
+ * are about the request or our credentials and would fail the same way on any deployment.
+ */
+export const providerErrorKinds = ['rate_limited', 'overloaded', 'server', 'timeout', 'network', 'auth', 'invalid_request', 'context_length', 'content_filter'] as const;
+export type ProviderErrorKind = (typeof providerErrorKinds)[number];
+const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'overloaded', 'server', 'timeout', 'network']);
 
 /** A failed provider call, already classified; never carries the API key or the prompt. */
 export class ProviderError extends Error {
@@ -85,9 +91,9 @@ export class ProviderError extends Error {
     super(message);
   }
 
-  /** 429, 5xx, timeouts and network failures are worth trying elsewhere; other 4xx are the caller's fault. */
+  /** 429, 5xx, timeouts and network failures are worth trying elsewhere; other 4xx are not. */
   get retryable(): boolean {
-    return this.kind !== 'client';
+    return retryableKinds.has(this.kind);
   }
 }
 

@@ -14,8 +14,8 @@ export interface BreakerPolicy {
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Server errors, timeouts and network failures count; 429s and caller errors say nothing about health. */
-const countsAsFailure = (err: unknown) => err instanceof ProviderError && (err.kind === 'server' || err.kind === 'timeout' || err.kind === 'network');
+/** Server errors, overload, timeouts and network failures count; 429s and request errors say nothing about health. */
+const countsAsFailure = (err: unknown) => err instanceof ProviderError && (err.kind === 'server' || err.kind === 'overloaded' || err.kind === 'timeout' || err.kind === 'network');
 
 /**
  * One circuit breaker per deployment (cockatiel's sampling breaker). An open circuit takes its
