@@ -121,6 +121,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     apiUrl: env.SWITCHYARD_API_URL,
     weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
     ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
+    spoolDir: join(env.dataDir, 'spool'),
     opsPort: env.SWITCHYARD_OPS_PORT,
     ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
     rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,

@@ -38,6 +38,8 @@ export interface PipelineOptions {
   providerEnv: Record<string, string | undefined>;
   /** Required when ingest, policy or api run. */
   clickhouse?: ClickHouseTarget;
+  /** Where the collector spools events while the broker is unreachable (Kafka only). */
+  spoolDir?: string;
   /** Brokers; absent means the embedded in-process transport (collector and ingest in this process). */
   kafka?: { brokers: string[]; groupId: string; topic?: string };
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
@@ -187,7 +189,7 @@ function chooseTransport(o: PipelineOptions): Transport {
     const topic = o.kafka.topic ?? ATTEMPT_TOPIC;
     return {
       source: topic,
-      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', logger: o.log }),
+      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', spoolDir: o.spoolDir, logger: o.log }),
       subscriber: () => createKafkaAttemptSubscriber({ brokers, topic, groupId, clientId: 'switchyard-ingest', fromBeginning: true, logger: o.log }),
       deadLetters: () => createKafkaDeadLetterSink({ brokers, topic, clientId: 'switchyard-ingest-dlq', logger: o.log }),
     };

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
+import { DiskSpool, type SpoolSegment, type SpooledMessage } from './disk-spool.ts';
 import type { AttemptBatchHandler, AttemptPublisher, AttemptSubscriber, DeadLetter, DeadLetterSink, LagProbe, PartitionLag, RawAttemptMessage } from './event-bus.ts';
 
 // kafkajs stays inside this file: the rest of Switchyard sees only AttemptPublisher/AttemptSubscriber.
@@ -43,25 +44,33 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string):
 }
 
 export interface KafkaPublisherOptions extends KafkaCommon {
-  /** Queue bound; beyond it the oldest event is dropped and counted. */
+  /** Queue bound; beyond it the oldest event is dropped and counted (the spool normally prevents that). */
   maxBuffered?: number;
   batchSize?: number;
   /** How long a partial batch may wait for company, ms. */
   lingerMs?: number;
+  /** Directory of the disk spool; without one, events wait in memory only. */
+  spoolDir?: string;
+  /** While the broker is unreachable, the queue moves to the spool once it holds this many events. */
+  spillAt?: number;
 }
 
 /**
  * Idempotent, acks=all producer behind a bounded in-memory queue. `publish` only enqueues;
- * a background loop sends batches and, while the broker is unreachable, keeps the events and
- * retries with backoff, so a user request never waits for or fails on Kafka.
+ * a background loop sends batches. While the broker is unreachable the events stay queued and,
+ * past `spillAt` or at shutdown, move to an fsync'd disk spool that is replayed in order (spool
+ * first, then the queue) once the broker is back — also by the next process. A user request
+ * never waits for or fails on Kafka.
  */
-export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPublisher & { flush(timeoutMs?: number): Promise<void> } {
+export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPublisher & { flush(timeoutMs?: number): Promise<void>; readonly spooledSegments: number } {
   const topic = o.topic ?? ATTEMPT_TOPIC;
   const maxBuffered = o.maxBuffered ?? 100_000;
   const batchSize = o.batchSize ?? 500;
   const lingerMs = o.lingerMs ?? 20;
+  const spillAt = o.spillAt ?? 1000;
   const kafka = kafkaClient(o);
-  const queue: Array<{ key: string; value: string }> = [];
+  const spool = o.spoolDir ? new DiskSpool(o.spoolDir) : null;
+  const queue: SpooledMessage[] = [];
   let enqueued = 0; // events ever accepted (sequence of the newest)
   let settled = 0; // events acknowledged or dropped (a prefix of the sequence)
   let dropped = 0;
@@ -69,6 +78,8 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPu
   let closing = false;
   let wake: (() => void) | null = null;
   let failures = 0;
+  /** The spool segment being replayed and how much of it the broker already took. */
+  let replaying: { segment: SpoolSegment; sent: number } | null = null;
   const waiters: Array<{ upTo: number; resolve: () => void }> = [];
 
   const settle = (n: number) => {
@@ -76,33 +87,61 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPu
     for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!.upTo <= settled) waiters.splice(i, 1)[0]!.resolve();
   };
 
-  async function connect(): Promise<Producer> {
-    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-    await p.connect();
-    await ensureTopic(kafka, topic);
-    return p;
+  async function send(messages: SpooledMessage[]): Promise<void> {
+    if (!producer) {
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      await p.connect();
+      await ensureTopic(kafka, topic);
+      producer = p;
+    }
+    await producer.send({ topic, acks: -1, messages });
+    if (failures > 0) o.logger?.(`kafka publisher: broker reachable again, ${queue.length} events queued, ${spool?.segments ?? 0} spool segments`);
+    failures = 0;
+  }
+
+  /** Sends what comes first: the oldest spool segment, else the queue. */
+  async function sendNext(): Promise<void> {
+    if (spool?.hasData) {
+      replaying ??= { segment: (await spool.oldest())!, sent: 0 };
+      const { segment } = replaying;
+      while (replaying.sent < segment.messages.length) {
+        const chunk = segment.messages.slice(replaying.sent, replaying.sent + batchSize);
+        await send(chunk);
+        replaying.sent += chunk.length;
+      }
+      await spool.remove(segment);
+      replaying = null;
+      if (segment.ownedByThisProcess) settle(segment.messages.length);
+      return;
+    }
+    if (queue.length < batchSize && !closing) await sleep(lingerMs);
+    const batch = queue.slice(0, batchSize);
+    await send(batch);
+    queue.splice(0, batch.length);
+    settle(batch.length);
+  }
+
+  async function spill(): Promise<void> {
+    if (!spool || queue.length === 0) return;
+    const moved = queue.splice(0);
+    await spool.append(moved);
+    o.logger?.(`kafka publisher: spooled ${moved.length} events to disk while the broker is unreachable`);
   }
 
   async function loop(): Promise<void> {
-    while (!(closing && queue.length === 0)) {
-      if (queue.length === 0) {
+    while (!(closing && queue.length === 0 && !spool?.hasData)) {
+      if (queue.length === 0 && !spool?.hasData) {
         await new Promise<void>((r) => (wake = r));
         continue;
       }
-      if (queue.length < batchSize && !closing) await sleep(lingerMs);
-      const batch = queue.slice(0, batchSize);
       try {
-        producer ??= await connect();
-        await producer.send({ topic, acks: -1, messages: batch });
-        queue.splice(0, batch.length);
-        settle(batch.length);
-        if (failures > 0) o.logger?.(`kafka publisher: broker reachable again, ${queue.length} events still queued`);
-        failures = 0;
+        await sendNext();
       } catch (err) {
         if (failures === 0) o.logger?.(`kafka publisher: send failed (${(err as Error).message}); keeping ${queue.length} events and retrying`);
         failures++;
         await producer?.disconnect().catch(() => undefined);
         producer = null;
+        if (queue.length >= spillAt) await spill().catch((e: unknown) => o.logger?.(`kafka publisher: spool write failed: ${(e as Error).message}`));
         if (closing && failures > 3) break;
         await sleep(retryDelayMs(failures));
       }
@@ -135,11 +174,17 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPu
       closing = true;
       wake?.();
       await withTimeout(running, 10_000, () => 'send loop did not finish').catch(() => undefined);
-      if (queue.length > 0) o.logger?.(`kafka publisher: closing with ${queue.length} events unsent (broker unreachable)`);
+      if (queue.length > 0) {
+        if (spool) await spill();
+        else o.logger?.(`kafka publisher: closing with ${queue.length} events unsent (broker unreachable, no spool)`);
+      }
       await producer?.disconnect().catch(() => undefined);
     },
     get dropped() {
       return dropped;
+    },
+    get spooledSegments() {
+      return spool?.segments ?? 0;
     },
   };
 }
