@@ -169,7 +169,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     publisher,
   });
   const routeNames = () => dispatcher!.routeNames();
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys: new KeyRing(o.routes.keys), log: o.log });
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys: new KeyRing(o.routes.keys), onOverhead: (ms) => metrics.overhead(ms), log: o.log });
   const port = await listen(server, o.host, o.collectorPort);
   stops.push(() => closeServer(server));
   p.collectorUrl = `http://${o.host}:${port}/v1`;

@@ -39,6 +39,7 @@ test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-querya
   for (let i = 0; i < 5; i++) {
     const r = await fetch(`${pipeline.collectorUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }) });
     assert.equal(r.status, 200);
+    assert.ok(Number(r.headers.get('x-switchyard-overhead-ms')) >= 0);
   }
   await pipeline.publisher!.flush();
   const text = await until('ingest metrics', async () => {
@@ -51,6 +52,7 @@ test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-querya
   assert.match(text, /gen_ai_client_operation_duration(_seconds)?_count\{[^}]*gen_ai_provider_name="(openai|anthropic|gemini)"/);
   assert.match(text, /gen_ai_client_token_usage[a-z_]*_count\{[^}]*gen_ai_token_type="input"/);
   assert.match(text, /switchyard_collector_cost_(USD_)?total\{/);
+  assert.match(text, /switchyard_collector_overhead[a-z_]*_count(\{[^}]*\})? 5\b/);
   assert.match(text, /switchyard_collector_circuit_state\{[^}]*switchyard_deployment="openai-primary"[^}]*\} 0/);
   const health = await fetch(`${pipeline.opsUrl}/healthz`);
   assert.equal(health.status, 200);

@@ -42,6 +42,7 @@ test('a stream cut after the first tokens ends with an error event and no [DONE]
     body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }),
   });
   assert.equal(response.status, 200);
+  assert.match(response.headers.get('x-switchyard-overhead-ms') ?? '', /^\d+\.\d{3}$/, 'the shim reports its own overhead at commit');
   const body = await response.text();
   assert.doesNotMatch(body, /\[DONE\]/);
   assert.match(body, /"code":"stream_interrupted"/);

@@ -127,14 +127,17 @@ export class Dispatcher {
         throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
       }
       cursor = index + 1;
+      ctx.timing?.attemptStarted();
       try {
         const result = await this.breakers.run(breakerKey(route, deployment), () =>
           this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control)),
         );
+        ctx.timing?.attemptEnded();
         const failure = result.failedAfterCommit ?? null;
         this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure }, span);
         return result.value;
       } catch (err) {
+        ctx.timing?.attemptEnded();
         if (err instanceof CircuitOpenError && raced++ < order.length) {
           // Another request holds the half-open probe: try the next deployment, no call was made.
           span.end();
@@ -158,6 +161,7 @@ export class Dispatcher {
         fallbackReason = fallbackReasonFor(failure);
         requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
         await sleep(delayMs, ctx.signal);
+        ctx.timing?.backedOff(delayMs);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
+import type { RequestTiming } from './request-timing.ts';
 
 /** What the dispatcher knows about a request besides its body. */
 export interface RequestContext {
@@ -6,4 +7,6 @@ export interface RequestContext {
   tags: AttemptTags;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** Filled in by the dispatcher when given: where the request's time went. */
+  timing?: RequestTiming;
 }

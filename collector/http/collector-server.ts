@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ChatService } from '../dispatch/chat-service.ts';
 import { DispatchError } from '../dispatch/dispatch-error.ts';
 import type { RequestContext } from '../dispatch/request-context.ts';
+import { RequestTiming } from '../dispatch/request-timing.ts';
 import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';
@@ -16,6 +17,8 @@ export interface CollectorServerOptions {
   routeNames: () => string[];
   /** Client keys; without any configured, the endpoint is open. */
   keys?: KeyRing;
+  /** Told the shim's own overhead of each answered request, ms. */
+  onOverhead?: (ms: number) => void;
   log?: (message: string) => void;
 }
 
@@ -71,11 +74,23 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
     if (!res.writableFinished) clientGone.abort();
   });
   const headerTags = tagsFromHeaders(req.headers, request.user);
-  const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal };
+  const timing = new RequestTiming();
+  const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal, timing };
+  // Reported before the body goes out; for a stream that is at commit, when the overhead is spent.
+  const reportOverhead = () => {
+    const ms = timing.overheadMs();
+    res.setHeader('x-switchyard-overhead-ms', ms.toFixed(3));
+    options.onOverhead?.(ms);
+  };
 
   try {
-    if (!request.stream) return sendJson(res, 200, endpoint.render(await options.chat.complete(request, ctx), requestId));
-    await options.chat.stream(request, ctx, endpoint.sink(res, request, requestId, includeUsage));
+    if (!request.stream) {
+      const completion = await options.chat.complete(request, ctx);
+      reportOverhead();
+      return sendJson(res, 200, endpoint.render(completion, requestId));
+    }
+    const sink = endpoint.sink(res, request, requestId, includeUsage);
+    await options.chat.stream(request, ctx, { ...sink, open: () => (reportOverhead(), sink.open()) });
   } catch (err) {
     if (!(err instanceof DispatchError)) throw err;
     if (err.httpStatus === 499) return void res.destroy();

@@ -9,7 +9,7 @@ const circuitLevel: Record<BreakerState, number> = { closed: 0, half_open: 1, op
  * time to first chunk), plus cost, retries and circuit state. Fed from attempt events, so the
  * numbers match what is billed.
  */
-export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ route: string; deployment: string; state: BreakerState }>): { attemptEnded(event: AttemptEvent): void } {
+export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ route: string; deployment: string; state: BreakerState }>): { attemptEnded(event: AttemptEvent): void; overhead(ms: number): void } {
   const duration = meter.createHistogram('gen_ai.client.operation.duration', {
     unit: 's',
     description: 'GenAI operation duration, per provider attempt',
@@ -22,12 +22,18 @@ export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ rou
   });
   const firstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', { unit: 's', description: 'Time to the first streamed content chunk' });
   const cost = meter.createCounter('switchyard.collector.cost', { unit: 'USD', description: 'Provider cost of attempts (float here; exact decimals are in the events)' });
+  const overhead = meter.createHistogram('switchyard.collector.overhead', {
+    unit: 'ms',
+    description: "The shim's own time per answered request: wall time minus upstream attempts and backoff waits",
+    advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100] },
+  });
   const retries = meter.createCounter('switchyard.collector.retries', { description: 'Attempts that exist because an earlier one failed, by reason' });
   meter.createObservableGauge('switchyard.collector.circuit_state', { description: 'Circuit per deployment: 0 closed, 1 half-open, 2 open' }).addCallback((result) => {
     for (const { route, deployment, state } of circuits()) result.observe(circuitLevel[state], { 'switchyard.route': route, 'switchyard.deployment': deployment });
   });
 
   return {
+    overhead: (ms) => overhead.record(ms),
     attemptEnded(e) {
       const attrs = {
         'gen_ai.operation.name': 'chat',
