@@ -1,4 +1,4 @@
-import { chunk, guardStream, messageText, parseJsonFrame, postJson, streamEndedEarly } from './provider-http.ts';
+import { chunk, guardStream, messageText, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import { ProviderError, type ChatCompletion, type ChatRequest, type ProviderAdapter, type ProviderTarget, type StreamEvent, type Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
 
@@ -95,13 +95,13 @@ type AnthropicFrame = {
   error?: { type?: string; message?: string };
 };
 
-async function* readStream(response: Response, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let id = '';
   let model = target.model;
   let usage: AnthropicUsage = {};
   let finish: FinishReason = null;
-  for await (const message of guardStream(parseSse(response.body!), signal, target)) {
+  for await (const message of guardStream(parseSse(response.body), signal, target)) {
     const frame = parseJsonFrame<AnthropicFrame>(message.data);
     switch (frame.type) {
       case 'message_start':

@@ -1,4 +1,4 @@
-import { chunk, guardStream, messageText, parseJsonFrame, postJson, streamEndedEarly } from './provider-http.ts';
+import { chunk, guardStream, messageText, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import type { ChatCompletion, ChatRequest, ProviderAdapter, ProviderTarget, StreamEvent, Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
 
@@ -85,11 +85,11 @@ export const geminiAdapter: ProviderAdapter = {
   },
 };
 
-async function* readStream(response: Response, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let finished = false;
   let usage: GeminiUsage | undefined;
-  for await (const message of guardStream(parseSse(response.body!), signal, target)) {
+  for await (const message of guardStream(parseSse(response.body), signal, target)) {
     const frame = parseJsonFrame<GeminiResponse>(message.data);
     const id = frame.responseId ?? 'gemini-stream';
     const model = frame.modelVersion ?? target.model;

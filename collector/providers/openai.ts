@@ -1,4 +1,4 @@
-import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly } from './provider-http.ts';
+import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import { ProviderError, type ChatCompletion, type ChatRequest, type ProviderAdapter, type ProviderTarget, type StreamEvent, type Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
 
@@ -68,8 +68,8 @@ export const openaiAdapter: ProviderAdapter = {
   },
 };
 
-async function* readStream(response: Response, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-  for await (const message of guardStream(parseSse(response.body!), signal, target)) {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  for await (const message of guardStream(parseSse(response.body), signal, target)) {
     if (message.data === '[DONE]') return;
     const frame = parseJsonFrame<{ id: string; created: number; model: string; choices?: Array<{ index: number; delta: { role?: 'assistant'; content?: string | null }; finish_reason: FinishReason }>; usage?: OpenAIUsage | null; error?: { message?: string } }>(message.data);
     if (frame.error) throw new ProviderError('server', frame.error.message ?? 'provider stream error');

@@ -1,6 +1,23 @@
+import { Agent, request, type Dispatcher } from 'undici';
 import { ProviderError, type ChatCompletionChunk, type ProviderErrorKind, type ProviderTarget } from './provider.ts';
 
 const MAX_ERROR_CHARS = 500;
+
+/** What adapters read from a provider's 2xx answer. */
+export interface UpstreamResponse {
+  status: number;
+  json(): Promise<unknown>;
+  /** The raw body, for SSE streams. */
+  body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * One keep-alive connection pool for all provider calls of this process. undici's request API
+ * instead of global fetch: measured about a millisecond less per call on this machine, which is
+ * most of what a shim may add.
+ */
+let pool: Dispatcher | null = null;
+const upstreamPool = () => (pool ??= new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } }));
 
 /**
  * POSTs JSON to a provider and returns the response if it is 2xx. Everything else becomes a
@@ -8,17 +25,23 @@ const MAX_ERROR_CHARS = 500;
  * client, our own attempt timeout → timeout, connection failures → network. Error text never
  * carries the key. A client cancellation is rethrown as-is for the caller to recognise.
  */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, target: ProviderTarget, signal: AbortSignal): Promise<Response> {
-  let response: Response;
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, target: ProviderTarget, signal: AbortSignal): Promise<UpstreamResponse> {
+  let response: Dispatcher.ResponseData;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+    response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal, dispatcher: upstreamPool() });
   } catch (err) {
     throw transportError(err, signal, target);
   }
-  if (response.ok) return response;
-  const text = await response.text().catch(() => '');
-  const message = redact(`${extractMessage(text) ?? `HTTP ${response.status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  throw new ProviderError(classifyStatus(response.status, message), message, response.status, retryAfterMs(response.headers));
+  const status = response.statusCode;
+  if (status >= 200 && status < 300) return { status, json: () => response.body.json(), body: response.body };
+  const text = await response.body.text().catch(() => '');
+  const message = redact(`${extractMessage(text) ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
+  throw new ProviderError(classifyStatus(status, message), message, status, retryAfterMs((name) => headerOf(response.headers, name)));
+}
+
+function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const v = headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? null;
 }
 
 /**
@@ -44,8 +67,8 @@ export function transportError(err: unknown, signal: AbortSignal, target: Provid
     if (reason?.name === 'TimeoutError') return new ProviderError('timeout', 'attempt timed out');
     return err; // the client went away: not a provider failure
   }
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'request failed';
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const detail = e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? 'request failed';
   return new ProviderError('network', redact(`network error: ${detail}`, target));
 }
 
@@ -70,10 +93,10 @@ export function parseJsonFrame<T>(data: string): T {
   }
 }
 
-function retryAfterMs(headers: Headers): number | null {
-  const ms = headers.get('retry-after-ms');
+function retryAfterMs(header: (name: string) => string | null): number | null {
+  const ms = header('retry-after-ms');
   if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const value = headers.get('retry-after');
+  const value = header('retry-after');
   if (!value) return null;
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
   const date = Date.parse(value);
