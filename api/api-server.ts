@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
-import { apiSchema, type ApiContext } from './graphql-schema.ts';
+import { apiSchema } from './graphql-schema.ts';
 
 /** The GraphQL API on `/graphql`; resolvers read ClickHouse through the given client. */
 export function createApiServer(options: { clickhouse: ClickHouseClient; log?: (message: string) => void }): Server {

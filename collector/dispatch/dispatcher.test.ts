@@ -20,7 +20,7 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
   const adapter = {
     kind: 'openai' as const,
     calls: 0,
-    async complete(request: ChatRequest, target: { model: string }, signal: AbortSignal): Promise<CompletionResult> {
+    async complete(_request: ChatRequest, target: { model: string }, signal: AbortSignal): Promise<CompletionResult> {
       const behaviour = script[Math.min(adapter.calls++, script.length - 1)]!;
       if (behaviour === 'hang') {
         await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));

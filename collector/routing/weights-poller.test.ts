@@ -6,7 +6,7 @@ import { RoutingWeights } from './routing-weights.ts';
 import { WeightsPoller } from './weights-poller.ts';
 
 let mode: 'ok' | 'error' = 'ok';
-const server: Server = createServer((req, res) => {
+const server: Server = createServer((_req, res) => {
   if (mode === 'error') {
     res.writeHead(502).end();
     return;
