@@ -8,6 +8,7 @@ import { RetryBudget } from '../resilience/retry-budget.ts';
 import { ProviderError, type ChatRequest, type Usage } from '../providers/provider.ts';
 import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
+import { StickySessions } from '../routing/sticky-sessions.ts';
 import { weightedOrder } from '../routing/weighted-order.ts';
 import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE } from './attempt-event-builder.ts';
 import { DispatchError, allAttemptsFailed } from './dispatch-error.ts';
@@ -59,6 +60,7 @@ export class Dispatcher {
   private readonly tracer: Tracer;
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
+  private readonly sticky = new StickySessions();
 
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? systemClock;
@@ -103,10 +105,8 @@ export class Dispatcher {
 
   private async attemptAll<T>(route: Route, request: ChatRequest, ctx: RequestContext, execute: AttemptExecutor<T>, requestSpan: Span): Promise<T> {
     const { retry, weights } = this.options;
-    const order = weightedOrder(
-      route.deployments.map((d) => ({ name: d.config.name, weight: weights.effective(route.config.name, d.config.name, d.config.weight), d })),
-      this.random,
-    ).map((w) => w.d);
+    const weighted = route.deployments.map((d) => ({ name: d.config.name, weight: weights.effective(route.config.name, d.config.name, d.config.weight), d }));
+    const order = this.stickyFirst(route, ctx, weightedOrder(weighted, this.random));
     const deadlineMs = this.clock.now() + retry.request_timeout_ms;
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
     let fallbackReason: FallbackReason = 'none';
@@ -134,6 +134,7 @@ export class Dispatcher {
         );
         ctx.timing?.attemptEnded();
         const failure = result.failedAfterCommit ?? null;
+        if (ctx.conversationId) this.sticky.remember(`${route.config.name}:${ctx.conversationId}`, deployment.config.name, this.clock.now());
         this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure }, span);
         return result.value;
       } catch (err) {
@@ -164,6 +165,18 @@ export class Dispatcher {
         ctx.timing?.backedOff(delayMs);
       }
     }
+  }
+
+  /**
+   * A conversation's deployment goes first while policy still gives it weight; an open circuit
+   * is skipped like for any request, and the conversation then sticks to whoever answers.
+   */
+  private stickyFirst(route: Route, ctx: RequestContext, order: Array<{ weight: number; d: Deployment }>): Deployment[] {
+    const deployments = order.map((w) => w.d);
+    if (!ctx.conversationId) return deployments;
+    const name = this.sticky.get(`${route.config.name}:${ctx.conversationId}`, this.clock.now());
+    const i = order.findIndex((w) => w.d.config.name === name && w.weight > 0);
+    return i <= 0 ? deployments : [deployments[i]!, ...deployments.filter((_, k) => k !== i)];
   }
 
   /** Index (from `cursor`, wrapping) of the next deployment not cooling down behind an open circuit. */

@@ -7,6 +7,8 @@ export interface RequestContext {
   tags: AttemptTags;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** Turns of one conversation stick to the deployment that served it (x-switchyard-conversation-id). */
+  conversationId?: string;
   /** Filled in by the dispatcher when given: where the request's time went. */
   timing?: RequestTiming;
 }

@@ -75,7 +75,8 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   });
   const headerTags = tagsFromHeaders(req.headers, request.user);
   const timing = new RequestTiming();
-  const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal, timing };
+  const conversationId = headerValue(req, 'x-switchyard-conversation-id')?.slice(0, 256) || undefined;
+  const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal, timing, conversationId };
   // Reported before the body goes out; for a stream that is at commit, when the overhead is spent.
   const reportOverhead = () => {
     const ms = timing.overheadMs();
