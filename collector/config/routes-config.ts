@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.ts';
+import { routeStrategies } from '../routing/route-strategy.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -30,6 +31,8 @@ const deploymentSchema = z.strictObject({
 const routeSchema = z.strictObject({
   /** The `model` value clients send. */
   name: z.string().min(1),
+  /** weighted (policy weights), priority (config order), cost (cheapest first), latency (fastest recent first). */
+  strategy: z.enum(routeStrategies).default('weighted'),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 

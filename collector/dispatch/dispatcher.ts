@@ -9,7 +9,8 @@ import { ProviderError, type ChatRequest, type Usage } from '../providers/provid
 import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { StickySessions } from '../routing/sticky-sessions.ts';
-import { weightedOrder } from '../routing/weighted-order.ts';
+import { ewma, orderCandidates } from '../routing/route-strategy.ts';
+import { blendedPrice } from '../pricing/price-sheet.ts';
 import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE } from './attempt-event-builder.ts';
 import { DispatchError, allAttemptsFailed } from './dispatch-error.ts';
 import type { RequestContext } from './request-context.ts';
@@ -61,6 +62,8 @@ export class Dispatcher {
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
   private readonly sticky = new StickySessions();
+  /** Recent latency (time to first token for streams) per route/deployment, for `latency` routing. */
+  private readonly latency = new Map<string, number>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? systemClock;
@@ -105,8 +108,13 @@ export class Dispatcher {
 
   private async attemptAll<T>(route: Route, request: ChatRequest, ctx: RequestContext, execute: AttemptExecutor<T>, requestSpan: Span): Promise<T> {
     const { retry, weights } = this.options;
-    const weighted = route.deployments.map((d) => ({ name: d.config.name, weight: weights.effective(route.config.name, d.config.name, d.config.weight), d }));
-    const order = this.stickyFirst(route, ctx, weightedOrder(weighted, this.random));
+    const candidates = route.deployments.map((d) => ({
+      item: d,
+      weight: weights.effective(route.config.name, d.config.name, d.config.weight),
+      priceScore: blendedPrice(d.price),
+      latencyMs: this.latency.get(breakerKey(route, d)) ?? null,
+    }));
+    const order = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
     const deadlineMs = this.clock.now() + retry.request_timeout_ms;
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
     let fallbackReason: FallbackReason = 'none';
@@ -134,6 +142,8 @@ export class Dispatcher {
         );
         ctx.timing?.attemptEnded();
         const failure = result.failedAfterCommit ?? null;
+        const key = breakerKey(route, deployment);
+        this.latency.set(key, ewma(this.latency.get(key) ?? null, result.ttftMs ?? this.clock.now() - startedAtMs));
         if (ctx.conversationId) this.sticky.remember(`${route.config.name}:${ctx.conversationId}`, deployment.config.name, this.clock.now());
         this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure }, span);
         return result.value;
@@ -171,12 +181,12 @@ export class Dispatcher {
    * A conversation's deployment goes first while policy still gives it weight; an open circuit
    * is skipped like for any request, and the conversation then sticks to whoever answers.
    */
-  private stickyFirst(route: Route, ctx: RequestContext, order: Array<{ weight: number; d: Deployment }>): Deployment[] {
-    const deployments = order.map((w) => w.d);
-    if (!ctx.conversationId) return deployments;
+  private stickyFirst(route: Route, ctx: RequestContext, order: Deployment[], candidates: Array<{ item: Deployment; weight: number }>): Deployment[] {
+    if (!ctx.conversationId) return order;
     const name = this.sticky.get(`${route.config.name}:${ctx.conversationId}`, this.clock.now());
-    const i = order.findIndex((w) => w.d.config.name === name && w.weight > 0);
-    return i <= 0 ? deployments : [deployments[i]!, ...deployments.filter((_, k) => k !== i)];
+    const healthy = candidates.some((c) => c.item.config.name === name && c.weight > 0);
+    const i = order.findIndex((d) => d.config.name === name);
+    return !healthy || i <= 0 ? order : [order[i]!, ...order.filter((_, k) => k !== i)];
   }
 
   /** Index (from `cursor`, wrapping) of the next deployment not cooling down behind an open circuit. */

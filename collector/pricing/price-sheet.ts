@@ -78,3 +78,9 @@ function rateFor(rate: Rate, promptTokens: number): number | string {
   for (const tier of rate.tiers) if (promptTokens > tier.start) price = tier.price;
   return price;
 }
+
+/** Input plus output USD per million tokens at base tier: how `cost` routing compares deployments. */
+export function blendedPrice(sheet: PriceSheet): number {
+  const base = (rate: Rate) => Number(typeof rate === 'object' ? rate.base : rate);
+  return base(sheet.input) + base(sheet.output);
+}
