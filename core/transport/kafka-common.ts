@@ -1,0 +1,41 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+// Shared by the Kafka transport modules; kafkajs never leaves core/transport/kafka-*.ts.
+
+export interface KafkaCommon {
+  brokers: string[];
+  clientId: string;
+  topic?: string;
+  logger?: (message: string) => void;
+}
+
+export const TOPIC_PARTITIONS = 3;
+
+export function kafkaClient(o: KafkaCommon): Kafka {
+  // kafkajs's own logging is off: it would log every reconnect. State changes are logged here, once.
+  return new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 } });
+}
+
+export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Capped exponential backoff with full jitter, ms. */
+export function retryDelayMs(failures: number, capMs = 5000): number {
+  return Math.floor(Math.random() * Math.min(capMs, 100 * 2 ** Math.min(failures, 10)));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Settles with `promise`, or rejects after `ms` without leaving a timer behind either way. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,105 @@
+import type { Consumer } from 'kafkajs';
+import { ATTEMPT_TOPIC } from '../events/attempt-event.ts';
+import type { AttemptBatchHandler, AttemptSubscriber, LagProbe, PartitionLag, RawAttemptMessage } from './event-bus.ts';
+import { ensureTopic, kafkaClient, retryDelayMs, sleep, TOPIC_PARTITIONS, type KafkaCommon } from './kafka-common.ts';
+
+export interface KafkaSubscriberOptions extends KafkaCommon {
+  groupId: string;
+  fromBeginning?: boolean;
+  /** A fetch waits for this many bytes… */
+  fetchMinBytes?: number;
+  /** …or this long, ms: the batch age bound. */
+  fetchMaxWaitMs?: number;
+  /** The batch byte bound per partition. */
+  fetchMaxBytesPerPartition?: number;
+}
+
+/**
+ * Consumer-group subscriber that commits a partition's offsets only after the handler resolved
+ * for the batch; a failing handler gets the same batch again (with backoff and heartbeats) until
+ * it succeeds or the subscriber stops, in which case nothing is committed and the batch is
+ * redelivered to whoever owns the partition next.
+ */
+export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): AttemptSubscriber & LagProbe {
+  const topic = o.topic ?? ATTEMPT_TOPIC;
+  const kafka = kafkaClient(o);
+  let consumer: Consumer | null = null;
+
+  return {
+    /** Committed group offsets against the partitions' high watermarks, from the broker. */
+    async lag(): Promise<PartitionLag[]> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: o.groupId, topics: [topic] })]);
+        const committedByPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+        return high.map((h) => {
+          const c = committedByPartition.get(h.partition) ?? '-1';
+          const start = c === '-1' ? BigInt(h.low) : BigInt(c);
+          return { partition: h.partition, committed: c, high: h.high, lag: Number(BigInt(h.high) - start) };
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    async start(handler: AttemptBatchHandler) {
+      await ensureTopic(kafka, topic);
+      // The broker does the batching: a fetch returns once it has minBytes or waited maxWaitTimeInMs,
+      // so a batch per partition is bounded by bytes and age; the writer then caps rows per insert.
+      const c = kafka.consumer({
+        groupId: o.groupId,
+        allowAutoTopicCreation: true,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+        minBytes: o.fetchMinBytes ?? 1 << 20,
+        maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1000,
+        maxBytesPerPartition: o.fetchMaxBytesPerPartition ?? 8 << 20,
+      });
+      consumer = c;
+      const joined = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`kafka subscriber: no group join for "${o.groupId}" within 30 s`)), 30_000);
+        c.on(c.events.GROUP_JOIN, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: o.fromBeginning ?? true });
+      await c.run({
+        // Partitions are written in parallel, so one partition's insert overlaps another's fetch and parse.
+        partitionsConsumedConcurrently: TOPIC_PARTITIONS,
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (batch.messages.length === 0) return;
+          const messages: RawAttemptMessage[] = batch.messages.map((m) => ({
+            key: m.key?.toString('utf8') ?? null,
+            value: m.value?.toString('utf8') ?? '',
+            partition: batch.partition,
+            offset: m.offset,
+          }));
+          const last = messages[messages.length - 1]!.offset;
+          for (let failures = 0; ; failures++) {
+            try {
+              await handler(messages);
+              break;
+            } catch (err) {
+              if (failures === 0) o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
+              if (!isRunning() || isStale()) return;
+              await sleep(retryDelayMs(failures));
+              await heartbeat();
+            }
+          }
+          resolveOffset(last);
+          await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        },
+      });
+      await joined;
+    },
+    async stop() {
+      await consumer?.disconnect();
+      consumer = null;
+    },
+  };
+}
