@@ -115,6 +115,7 @@ async function runServices(env: SwitchyardEnv, services: Set<ServiceName>): Prom
     collectorPort: env.SWITCHYARD_PORT,
     apiPort: env.SWITCHYARD_API_PORT,
     routes,
+    routesFile: env.SWITCHYARD_CONFIG || undefined,
     providerEnv,
     clickhouse: services.has('ingest') || services.has('policy') || services.has('api') ? clickhouseTarget(env) : undefined,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,

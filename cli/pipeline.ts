@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../api/api-server.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
+import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   apiPort: number;
   /** Required when the collector runs. */
   routes?: RoutesConfig;
+  /** The file `routes` came from: watched and hot-reloaded when set. */
+  routesFile?: string;
   /** Where provider keys are looked up (api_key_env). */
   providerEnv: Record<string, string | undefined>;
   /** Required when ingest, policy or api run. */
@@ -151,7 +154,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   p.weights = new RoutingWeights();
   const apiUrl = o.apiUrl ?? p.apiUrl;
   if (apiUrl) {
-    p.poller = new WeightsPoller({ apiUrl, routes: [...routeTable.keys()], weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
+    p.poller = new WeightsPoller({ apiUrl, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
     p.poller.start();
     stops.push(() => p.poller!.stop());
   }
@@ -169,7 +172,22 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     publisher,
   });
   const routeNames = () => dispatcher!.routeNames();
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys: new KeyRing(o.routes.keys), onOverhead: (ms) => metrics.overhead(ms), log: o.log });
+  const keys = new KeyRing(o.routes.keys);
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), log: o.log });
+  if (o.routesFile) {
+    const reloader = new RoutesReloader(
+      o.routesFile,
+      (config) => {
+        // Build first: a missing key or unpriced model refuses the whole reload.
+        const table = buildRouteTable(config, o.providerEnv);
+        dispatcher!.reconfigure(table, config.retry);
+        keys.replace(config.keys);
+      },
+      o.log,
+    );
+    reloader.start();
+    stops.push(async () => reloader.stop());
+  }
   const port = await listen(server, o.host, o.collectorPort);
   stops.push(() => closeServer(server));
   p.collectorUrl = `http://${o.host}:${port}/v1`;

@@ -62,6 +62,8 @@ export class Dispatcher {
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
   private readonly sticky = new StickySessions();
+  private routes: Map<string, Route>;
+  private retry: RetryConfig;
   /** Recent latency (time to first token for streams) per route/deployment, for `latency` routing. */
   private readonly latency = new Map<string, number>();
 
@@ -69,6 +71,8 @@ export class Dispatcher {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
+    this.routes = options.routes;
+    this.retry = options.retry;
     const budget = options.retryBudget ?? { ratio: 0.2, min_per_window: 100, window_ms: 10_000 };
     this.retryBudget = new RetryBudget({ ratio: budget.ratio, minPerWindow: budget.min_per_window, windowMs: budget.window_ms });
     const cb = options.circuitBreaker ?? { failure_threshold: 0.5, window_ms: 10_000, minimum_rps: 1, half_open_after_ms: 5000 };
@@ -79,17 +83,23 @@ export class Dispatcher {
     );
   }
 
+  /** Swaps routes and retry settings for requests that start from now on (config hot reload). */
+  reconfigure(routes: Map<string, Route>, retry: RetryConfig): void {
+    this.routes = routes;
+    this.retry = retry;
+  }
+
   /** Circuit state of a route's deployment, for health and metrics. */
   circuitState(route: string, deployment: string): BreakerState {
     return this.breakers.state(`${route}/${deployment}`);
   }
 
   routeNames(): string[] {
-    return [...this.options.routes.keys()];
+    return [...this.routes.keys()];
   }
 
   async run<T>(request: ChatRequest, ctx: RequestContext, execute: AttemptExecutor<T>): Promise<T> {
-    const route = this.options.routes.get(request.model);
+    const route = this.routes.get(request.model);
     if (!route) throw new DispatchError(404, 'invalid_request_error', `The model \`${request.model}\` does not exist`, 'model_not_found', 'model');
     const span = this.tracer.startSpan(`chat ${request.model}`, {
       kind: SpanKind.SERVER,
@@ -107,7 +117,9 @@ export class Dispatcher {
   }
 
   private async attemptAll<T>(route: Route, request: ChatRequest, ctx: RequestContext, execute: AttemptExecutor<T>, requestSpan: Span): Promise<T> {
-    const { retry, weights } = this.options;
+    const { weights } = this.options;
+    // Read once: a config reload swaps these for later requests, never under a running one.
+    const retry = this.retry;
     const candidates = route.deployments.map((d) => ({
       item: d,
       weight: weights.effective(route.config.name, d.config.name, d.config.weight),

@@ -13,9 +13,14 @@ export function sha256Hex(text: string): string {
 
 /** The configured client keys, looked up by the SHA-256 of what the caller presents. */
 export class KeyRing {
-  private readonly byHash: Map<string, VirtualKeyConfig>;
+  private byHash: Map<string, VirtualKeyConfig>;
 
   constructor(keys: readonly VirtualKeyConfig[]) {
+    this.byHash = new Map(keys.map((k) => [k.sha256, k]));
+  }
+
+  /** Takes the keys of a reloaded config; requests already admitted are unaffected. */
+  replace(keys: readonly VirtualKeyConfig[]): void {
     this.byHash = new Map(keys.map((k) => [k.sha256, k]));
   }
 

@@ -21,7 +21,7 @@ after(() => server.close());
 test('weights from the API are applied; when the API fails or vanishes the last known good weights stay', async () => {
   const weights = new RoutingWeights();
   const logs: string[] = [];
-  const poller = new WeightsPoller({ apiUrl, routes: ['chat'], weights, intervalMs: 1000, log: (m) => logs.push(m), clock: { now: () => 1234 } });
+  const poller = new WeightsPoller({ apiUrl, routes: () => ['chat'], weights, intervalMs: 1000, log: (m) => logs.push(m), clock: { now: () => 1234 } });
   assert.equal(await poller.pollOnce(), true);
   assert.equal(weights.effective('chat', 'a', 2), 0);
   assert.equal(weights.effective('chat', 'b', 2), 1.6);
@@ -35,7 +35,7 @@ test('weights from the API are applied; when the API fails or vanishes the last 
   assert.equal(logs.length, 1, 'an outage is logged once, not per poll');
   assert.match(logs[0]!, /keeping the last known weights/);
 
-  const gone = new WeightsPoller({ apiUrl: 'http://127.0.0.1:1/graphql', routes: ['chat'], weights, intervalMs: 1000 });
+  const gone = new WeightsPoller({ apiUrl: 'http://127.0.0.1:1/graphql', routes: () => ['chat'], weights, intervalMs: 1000 });
   assert.equal(await gone.pollOnce(), false);
   assert.equal(weights.policyWeight('chat', 'a'), 0);
 

@@ -6,7 +6,8 @@ const QUERY = 'query Weights($route: String!) { routingWeights(route: $route) { 
 
 export interface WeightsPollerOptions {
   apiUrl: string;
-  routes: string[];
+  /** Routes to poll; a function, since a config reload can change them. */
+  routes: () => string[];
   weights: RoutingWeights;
   intervalMs: number;
   clock?: Clock;
@@ -37,7 +38,7 @@ export class WeightsPoller {
   async pollOnce(): Promise<boolean> {
     try {
       const table: WeightTable = new Map();
-      for (const route of this.options.routes) table.set(route, await this.fetchRoute(route));
+      for (const route of this.options.routes()) table.set(route, await this.fetchRoute(route));
       this.options.weights.replace(table, (this.options.clock ?? systemClock).now());
       if (this.failing) this.options.log?.('collector: routing weights API reachable again');
       this.failing = false;

@@ -1,0 +1,57 @@
+import { statSync, unwatchFile, watchFile } from 'node:fs';
+import { ConfigError } from '../../core/errors.ts';
+import { loadRoutesConfig, type RoutesConfig } from './routes-config.ts';
+
+export type ReloadResult = { ok: true; config: RoutesConfig } | { ok: false; error: string } | { ok: null };
+
+/**
+ * Watches the routes file and applies a changed one without a restart: a canary split, a new
+ * deployment, or a rollback is a file edit. A file that does not validate (or whose deployments
+ * cannot be built) is refused with the reason, and the running config stays.
+ */
+export class RoutesReloader {
+  private lastMtimeMs: number;
+
+  constructor(
+    private readonly path: string,
+    /** Builds and installs the config; throws ConfigError to refuse it. */
+    private readonly apply: (config: RoutesConfig) => void,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    this.lastMtimeMs = statSync(path).mtimeMs;
+  }
+
+  start(intervalMs = 1000): void {
+    watchFile(this.path, { interval: intervalMs }, () => void this.check());
+  }
+
+  stop(): void {
+    unwatchFile(this.path);
+  }
+
+  /** Reloads if the file changed since the last look. */
+  check(): ReloadResult {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.path).mtimeMs;
+    } catch (err) {
+      return this.refuse(`cannot read ${this.path}: ${(err as Error).message}`);
+    }
+    if (mtimeMs === this.lastMtimeMs) return { ok: null };
+    this.lastMtimeMs = mtimeMs;
+    try {
+      const config = loadRoutesConfig(this.path);
+      this.apply(config);
+      this.log(`collector: routes reloaded from ${this.path} (${config.routes.map((r) => r.name).join(', ')})`);
+      return { ok: true, config };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return this.refuse(err.message);
+    }
+  }
+
+  private refuse(error: string): ReloadResult {
+    this.log(`collector: routes reload refused, keeping the running config: ${error}`);
+    return { ok: false, error };
+  }
+}
