@@ -229,9 +229,21 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/**
+ * Stops intake and waits for requests in flight. Keep-alive clients under steady load would keep
+ * their connections busy forever, so every response from now on closes its connection, and
+ * after `graceMs` whatever is left is cut.
+ */
+function closeServer(server: Server, graceMs = 15_000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    server.prependListener('request', (_req, res) => {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+    });
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }
