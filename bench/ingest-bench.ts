@@ -83,6 +83,12 @@ function event(i: number, endedMs: number): AttemptEvent {
       environment: i % 10 === 0 ? 'staging' : 'production',
       extra: {},
     },
+    cache_write_tokens: provider === 'anthropic' && i % 7 === 0 ? 512 : 0,
+    finish_reason: status === 'ok' ? 'stop' : null,
+    provider_fields: status === 'ok' && provider === 'openai' ? { system_fingerprint: 'fp_bench' } : {},
+    tier: pick(['economy', 'standard', 'standard', 'premium'], i),
+    budget: { decision: 'allow', reserved_usd: '0.001000000000', delay_ms: 0, limited_by: '' },
+    content: null,
   };
 }
 

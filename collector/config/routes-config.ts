@@ -15,6 +15,7 @@ const priceOverrideSchema = z.strictObject({
   input_per_mtok: decimalString,
   output_per_mtok: decimalString,
   cached_input_per_mtok: decimalString.optional(),
+  cache_write_per_mtok: decimalString.optional(),
 });
 
 const deploymentSchema = z.strictObject({
@@ -85,6 +86,8 @@ export const routesConfigSchema = z
     retry: retrySchema.default(retrySchema.parse({})),
     retry_budget: retryBudgetSchema.default(retryBudgetSchema.parse({})),
     circuit_breaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
+    /** Prices for models the catalog does not know and no deployment override covers. */
+    default_price: priceOverrideSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -114,6 +117,7 @@ export type RetryConfig = RoutesConfig['retry'];
 export type RetryBudgetConfig = RoutesConfig['retry_budget'];
 export type VirtualKeyConfig = RoutesConfig['keys'][number];
 export type CircuitBreakerConfig = RoutesConfig['circuit_breaker'];
+export type PriceOverride = z.infer<typeof priceOverrideSchema>;
 
 export function parseRoutesConfig(input: unknown, origin = 'routes config'): RoutesConfig {
   const result = routesConfigSchema.safeParse(input);

@@ -1,16 +1,18 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
   ATTEMPT_SCHEMA_VERSION,
+  NO_BUDGET,
+  type AttemptBudget,
   type AttemptEvent,
   type AttemptStatus,
   type FallbackReason,
 } from '../../core/events/attempt-event.ts';
 import { attemptCostUsd } from '../pricing/price-sheet.ts';
-import type { ProviderError, Usage } from '../providers/provider.ts';
+import type { FinishReason, ProviderError, ProviderFields, Usage } from '../providers/provider.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Deployment } from './route-table.ts';
 
-export const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+export const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
 export interface AttemptFacts {
   context: RequestContext;
@@ -28,11 +30,21 @@ export interface AttemptFacts {
   usage: Usage;
   fallbackReason: FallbackReason;
   /**
-   * null when the attempt succeeded; 'cancelled' when the client went away; 'circuit_open' when
-   * no deployment could be tried because every circuit was open (a rejection, not a call).
-   */
-  failure: ProviderError | 'cancelled' | 'circuit_open' | null;
+  /** null when the attempt succeeded. */
+  failure: ProviderError | AttemptRefusal | null;
+  finishReason?: FinishReason;
+  providerFields?: ProviderFields;
+  tier?: string;
+  budget?: AttemptBudget;
+  /** Redacted prompt and completion, for routes that opt in to storing them. */
+  content?: { prompt: string; completion: string } | null;
 }
+
+/**
+ * Attempts that ended without a provider error: the client went away, a hedge lost the race,
+ * every circuit was open, or the budget refused the request (the last two make no call).
+ */
+export type AttemptRefusal = 'cancelled' | 'hedge_lost' | 'circuit_open' | 'budget_exhausted';
 
 /** Turns what happened in one attempt into its event; pure apart from the fresh attempt id. */
 export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
@@ -65,13 +77,19 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     cost_usd: attemptCostUsd(f.usage, f.deployment.price),
     price_version: f.deployment.price.version,
     tags: f.context.tags,
+    cache_write_tokens: f.usage.cacheWriteTokens,
+    finish_reason: f.finishReason ?? null,
+    provider_fields: f.providerFields ?? {},
+    tier: f.tier ?? '',
+    budget: f.budget ?? NO_BUDGET,
+    content: f.content ?? null,
   };
 }
 
 function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
   if (failure === null) return 'ok';
-  if (failure === 'cancelled') return 'cancelled';
-  if (failure === 'circuit_open') return 'rejected';
+  if (failure === 'cancelled' || failure === 'hedge_lost') return 'cancelled';
+  if (failure === 'circuit_open' || failure === 'budget_exhausted') return 'rejected';
   if (failure.kind === 'rate_limited') return 'rate_limited';
   if (failure.kind === 'timeout') return 'timeout';
   return 'error';

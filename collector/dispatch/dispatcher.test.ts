@@ -28,7 +28,8 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
       if (behaviour instanceof ProviderError) throw behaviour;
       return {
         completion: { id: 'c', object: 'chat.completion', created: 0, model: target.model, choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
-        usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: 5, reasoningTokens: 0 },
+        usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 },
+        providerFields: {},
       };
     },
     async stream(): Promise<never> {

@@ -5,7 +5,7 @@ import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
 import { CircuitOpenError, DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
-import { ProviderError, type ChatRequest, type Usage } from '../providers/provider.ts';
+import { ProviderError, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
 import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { StickySessions } from '../routing/sticky-sessions.ts';
@@ -47,6 +47,10 @@ export interface AttemptResult<T> {
   ttftMs: number | null;
   /** The upstream broke after commit: the attempt is final and failed, but the client already has a response. */
   failedAfterCommit?: ProviderError;
+  finishReason?: FinishReason;
+  providerFields?: ProviderFields;
+  /** The answer's text, kept only when the route stores content. */
+  completionText?: string;
 }
 
 export type AttemptExecutor<T> = (deployment: Deployment, control: AttemptControl) => Promise<AttemptResult<T>>;
@@ -157,7 +161,7 @@ export class Dispatcher {
         const key = breakerKey(route, deployment);
         this.latency.set(key, ewma(this.latency.get(key) ?? null, result.ttftMs ?? this.clock.now() - startedAtMs));
         if (ctx.conversationId) this.sticky.remember(`${route.config.name}:${ctx.conversationId}`, deployment.config.name, this.clock.now());
-        this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure }, span);
+        this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {} }, span);
         return result.value;
       } catch (err) {
         ctx.timing?.attemptEnded();

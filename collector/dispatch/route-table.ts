@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.ts';
-import type { DeploymentConfig, RouteConfig, RoutesConfig } from '../config/routes-config.ts';
+import type { DeploymentConfig, PriceOverride, RouteConfig, RoutesConfig } from '../config/routes-config.ts';
 import { resolvePriceSheet, type PriceSheet } from '../pricing/price-sheet.ts';
 import { adapterFor } from '../providers/index.ts';
 import type { ProviderAdapter, ProviderTarget } from '../providers/provider.ts';
@@ -24,17 +24,17 @@ export interface Route {
 export function buildRouteTable(config: RoutesConfig, env: Record<string, string | undefined>): Map<string, Route> {
   const table = new Map<string, Route>();
   for (const route of config.routes) {
-    const deployments = route.deployments.map((d) => buildDeployment(route.name, d, env));
+    const deployments = route.deployments.map((d) => buildDeployment(route.name, d, env, config.default_price));
     table.set(route.name, { config: route, deployments });
   }
   return table;
 }
 
-function buildDeployment(route: string, config: DeploymentConfig, env: Record<string, string | undefined>): Deployment {
+function buildDeployment(route: string, config: DeploymentConfig, env: Record<string, string | undefined>, defaultPrice: PriceOverride | undefined): Deployment {
   const apiKey = env[config.api_key_env];
   if (!apiKey) {
     throw new ConfigError(`route "${route}", deployment "${config.name}": environment variable ${config.api_key_env} is not set (it holds the provider key)`);
   }
   const adapter = adapterFor(config.provider === 'openai-compatible' ? 'openai' : config.provider);
-  return { config, adapter, target: { baseUrl: config.base_url, apiKey, model: config.model }, price: resolvePriceSheet(config) };
+  return { config, adapter, target: { baseUrl: config.base_url, apiKey, model: config.model }, price: resolvePriceSheet(config, defaultPrice) };
 }

@@ -30,7 +30,7 @@ export const openaiChatEndpoint: Endpoint = {
     },
     done: (usage) => {
       if (includeUsage) {
-        const prompt = usage.inputTokens + usage.cachedInputTokens;
+        const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
         const completion = usage.outputTokens + usage.reasoningTokens;
         const frame = { id: requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
         res.write(`data: ${JSON.stringify(frame)}\n\n`);

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import type { Usage } from '../providers/provider.ts';
-import type { DeploymentConfig } from '../config/routes-config.ts';
+import type { DeploymentConfig, PriceOverride } from '../config/routes-config.ts';
 import { picoToUsd, tokenCostPico } from './decimal-usd.ts';
 
 /** The catalog package does not export its package.json, so read it beside its entry point. */
@@ -22,6 +22,8 @@ export interface PriceSheet {
   input: Rate;
   output: Rate;
   cachedInput: Rate;
+  /** Input written to the provider's prompt cache (Anthropic bills it above the input rate). */
+  cacheWrite: Rate;
   /** Recorded on every attempt so a cost can be traced to the prices that made it. */
   version: string;
 }
@@ -33,42 +35,54 @@ const catalogProviderId: Record<DeploymentConfig['provider'], string | null> = {
   'openai-compatible': null,
 };
 
-/** Resolves prices at startup; a deployment without a known price is a config error, never free. */
-export function resolvePriceSheet(deployment: DeploymentConfig): PriceSheet {
-  if (deployment.price) {
-    const p = deployment.price;
-    return {
-      input: p.input_per_mtok,
-      output: p.output_per_mtok,
-      cachedInput: p.cached_input_per_mtok ?? p.input_per_mtok,
-      version: `override:${p.input_per_mtok}/${p.cached_input_per_mtok ?? p.input_per_mtok}/${p.output_per_mtok}`,
-    };
-  }
+function configuredSheet(p: PriceOverride, origin: 'override' | 'default'): PriceSheet {
+  const cached = p.cached_input_per_mtok ?? p.input_per_mtok;
+  const write = p.cache_write_per_mtok ?? p.input_per_mtok;
+  return { input: p.input_per_mtok, output: p.output_per_mtok, cachedInput: cached, cacheWrite: write, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}` };
+}
+
+/**
+ * Resolves prices at startup: the deployment's negotiated price, else the catalog, else the
+ * configured default price. Without any of these it is a config error: a model is never free.
+ */
+export function resolvePriceSheet(deployment: DeploymentConfig, defaultPrice?: PriceOverride): PriceSheet {
+  if (deployment.price) return configuredSheet(deployment.price, 'override');
   const providerId = catalogProviderId[deployment.provider];
   const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
   const price: ModelPrice | undefined = found?.model_price;
   if (!price || price.input_mtok === undefined || price.output_mtok === undefined) {
+    if (defaultPrice) return configuredSheet(defaultPrice, 'default');
     throw new ConfigError(
       `deployment "${deployment.name}": no catalog price for model "${deployment.model}" (${deployment.provider}); ` +
-        'set price.input_per_mtok and price.output_per_mtok on the deployment',
+        'set price.input_per_mtok and price.output_per_mtok on the deployment, or a default_price for the file',
     );
   }
   return {
     input: price.input_mtok,
     output: price.output_mtok,
     cachedInput: price.cache_read_mtok ?? price.input_mtok,
+    cacheWrite: price.cache_write_mtok ?? price.input_mtok,
     version: `${catalogVersion}:${found!.provider.id}/${found!.model.id}`,
   };
 }
 
-/** Exact cost of one attempt; reasoning tokens bill at the output rate, cached input at the cache-read rate. */
+/**
+ * Exact cost of one attempt: each disjoint bucket at its own rate; reasoning tokens bill at the
+ * output rate, cache reads and writes at theirs.
+ */
 export function attemptCostUsd(usage: Usage, sheet: PriceSheet): string {
-  const promptTokens = usage.inputTokens + usage.cachedInputTokens;
-  const pico =
+  return picoToUsd(attemptCostPico(usage, sheet));
+}
+
+/** The same in picodollars (10^-12 USD), for arithmetic such as budgets. */
+export function attemptCostPico(usage: Usage, sheet: PriceSheet): bigint {
+  const promptTokens = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
+  return (
     tokenCostPico(usage.inputTokens, rateFor(sheet.input, promptTokens)) +
     tokenCostPico(usage.cachedInputTokens, rateFor(sheet.cachedInput, promptTokens)) +
-    tokenCostPico(usage.outputTokens + usage.reasoningTokens, rateFor(sheet.output, promptTokens));
-  return picoToUsd(pico);
+    tokenCostPico(usage.cacheWriteTokens, rateFor(sheet.cacheWrite, promptTokens)) +
+    tokenCostPico(usage.outputTokens + usage.reasoningTokens, rateFor(sheet.output, promptTokens))
+  );
 }
 
 /** Tiered catalog prices switch the whole request to the tier its prompt size falls in. */

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { adapterFor } from './index.ts';
-import { ProviderError, type ChatRequest, type ProviderAdapter, type StreamEvent, type Usage } from './provider.ts';
+import { ProviderError, type ChatRequest, type ProviderAdapter, type StreamEvent, type ToolDefinition, type Usage } from './provider.ts';
 
 let sim: Simulator;
 before(async () => (sim = await startSimulator({ seed: 11 })));
@@ -15,19 +15,41 @@ const request = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'cha
 const target = (kind: (typeof kinds)[number], upstream: string, model = models[kind]) => ({ baseUrl: sim.baseUrl(upstream, kind), apiKey: SECRET, model });
 const signal = (ms = 5000) => AbortSignal.timeout(ms);
 
-async function drain(events: AsyncIterable<StreamEvent>): Promise<{ text: string; usage: Usage | null; finish: string | null }> {
-  let text = '';
-  let usage: Usage | null = null;
-  let finish: string | null = null;
+interface Drained {
+  text: string;
+  usage: Usage | null;
+  finish: string | null;
+  fields: Record<string, string>;
+  /** Tool calls reassembled from their streamed pieces. */
+  calls: Array<{ id: string; name: string; arguments: string }>;
+}
+
+async function drain(events: AsyncIterable<StreamEvent>): Promise<Drained> {
+  const out: Drained = { text: '', usage: null, finish: null, fields: {}, calls: [] };
   for await (const e of events) {
-    if (e.type === 'usage') usage = e.usage;
+    if (e.type === 'usage') out.usage = e.usage;
+    else if (e.type === 'provider_fields') out.fields = e.fields;
     else {
-      text += e.chunk.choices[0]?.delta.content ?? '';
-      finish = e.chunk.choices[0]?.finish_reason ?? finish;
+      const choice = e.chunk.choices[0];
+      out.text += choice?.delta.content ?? '';
+      out.finish = choice?.finish_reason ?? out.finish;
+      for (const d of choice?.delta.tool_calls ?? []) {
+        const call = (out.calls[d.index] ??= { id: '', name: '', arguments: '' });
+        call.id ||= d.id ?? '';
+        call.name ||= d.function.name ?? '';
+        call.arguments += d.function.arguments ?? '';
+      }
     }
   }
-  return { text, usage, finish };
+  return out;
 }
+
+const weatherTool: ToolDefinition = {
+  type: 'function',
+  function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } },
+};
+const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const expectedFields = { openai: 'system_fingerprint', anthropic: 'stop_reason', gemini: 'safety_ratings' } as const;
 
 async function rejection(p: Promise<unknown>): Promise<ProviderError> {
   try {
@@ -65,6 +87,60 @@ for (const kind of kinds) {
       assert.ok(text.length > 10);
       assert.equal(usage!.outputTokens, text.split(' ').length);
       assert.ok(finish === 'stop' || finish === 'length');
+    });
+
+    test("tools: the model's call comes back as a canonical tool call with JSON arguments", async () => {
+      const ask = request({ messages: [{ role: 'user', content: 'use get_weather for Paris' }], tools: [weatherTool], tool_choice: 'auto' });
+      const { completion } = await adapter.complete(ask, target(kind, `${kind}-tools`), signal());
+      const choice = completion.choices[0]!;
+      assert.equal(choice.finish_reason, 'tool_calls');
+      assert.equal(choice.message.tool_calls?.length, 1);
+      const call = choice.message.tool_calls![0]!;
+      assert.equal(call.function.name, 'get_weather');
+      assert.ok(call.id.length > 0);
+      assert.deepEqual(JSON.parse(call.function.arguments), { city: 'sample city', days: 1 });
+
+      const streamed = await drain(await adapter.stream({ ...ask, stream: true }, target(kind, `${kind}-tools-s`), signal()));
+      assert.equal(streamed.finish, 'tool_calls');
+      assert.equal(streamed.calls.length, 1);
+      assert.equal(streamed.calls[0]!.name, 'get_weather');
+      assert.deepEqual(JSON.parse(streamed.calls[0]!.arguments), { city: 'sample city', days: 1 });
+    });
+
+    test('tools: a tool result in the conversation is translated back and answered in text', async () => {
+      const history = request({
+        tools: [weatherTool],
+        tool_choice: 'required',
+        messages: [
+          { role: 'user', content: 'weather in Paris?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: '{"temp_c":21}' },
+        ],
+      });
+      const { completion } = await adapter.complete(history, target(kind, `${kind}-tool-result`), signal());
+      assert.notEqual(completion.choices[0]!.finish_reason, 'tool_calls');
+      assert.ok((completion.choices[0]!.message.content ?? '').length > 0);
+    });
+
+    test('JSON mode: the answer parses as JSON', async () => {
+      const { completion } = await adapter.complete(request({ response_format: { type: 'json_object' } }), target(kind, `${kind}-json`), signal());
+      const parsed = JSON.parse(completion.choices[0]!.message.content!) as { answer: string };
+      assert.ok(parsed.answer.length > 0);
+    });
+
+    test('image parts reach the provider and are counted as prompt tokens', async () => {
+      const text = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }] }] });
+      const image = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: PIXEL } }] }] });
+      const a = await adapter.complete(text, target(kind, `${kind}-img`), signal());
+      const b = await adapter.complete(image, target(kind, `${kind}-img`), signal());
+      assert.equal(b.completion.usage.prompt_tokens - a.completion.usage.prompt_tokens, 85);
+    });
+
+    test('provider-specific fields are kept, non-streaming and streaming', async () => {
+      const { providerFields } = await adapter.complete(request(), target(kind, `${kind}-fields`), signal());
+      assert.ok(providerFields[expectedFields[kind]], `${expectedFields[kind]} in ${JSON.stringify(providerFields)}`);
+      const streamed = await drain(await adapter.stream(request({ stream: true }), target(kind, `${kind}-fields-s`), signal()));
+      assert.ok(streamed.fields[expectedFields[kind]], `${expectedFields[kind]} in ${JSON.stringify(streamed.fields)}`);
     });
 
     test('max_tokens truncation is finish_reason length', async () => {
@@ -109,3 +185,17 @@ for (const kind of kinds) {
     });
   });
 }
+
+test('anthropic: cache writes are their own bucket, never folded into uncached input', async () => {
+  const long = 'lorem ipsum '.repeat(800);
+  const ask = request({ messages: [{ role: 'user', content: long }] });
+  const plain = await adapterFor('anthropic').complete(ask, target('anthropic', 'anthropic-cache'), signal());
+  assert.equal(plain.usage.cacheWriteTokens, 0);
+  // A cache breakpoint (as clients send through the Anthropic entry point) makes the provider write the cache.
+  const marked = request({ messages: [{ role: 'user', content: [{ type: 'text', text: long, cache_control: { type: 'ephemeral' } }] }] });
+  const written = await adapterFor('anthropic').complete(marked, target('anthropic', 'anthropic-cache'), signal());
+  assert.equal(written.usage.cachedInputTokens, plain.usage.cachedInputTokens);
+  assert.ok(written.usage.cacheWriteTokens > 0);
+  const billedPrompt = written.usage.inputTokens + written.usage.cachedInputTokens + written.usage.cacheWriteTokens;
+  assert.equal(billedPrompt, written.completion.usage.prompt_tokens, 'the three input buckets add up to the prompt, none counted twice');
+});

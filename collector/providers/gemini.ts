@@ -1,5 +1,6 @@
-import { chunk, guardStream, messageText, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import type { ChatCompletion, ChatRequest, ProviderAdapter, ProviderTarget, StreamEvent, Usage } from './provider.ts';
+import { contentParts, imageSource, messageText, providerFields, stopList, toolArguments } from './canonical-content.ts';
+import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
 
 interface GeminiUsage {
@@ -9,14 +10,15 @@ interface GeminiUsage {
   thoughtsTokenCount?: number;
 }
 
+type GeminiPart = { text?: string; thought?: boolean; functionCall?: { name: string; args?: Record<string, unknown> } };
+
 interface GeminiResponse {
-  candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean }> }; finishReason?: string }>;
+  candidates?: Array<{ content?: { parts?: GeminiPart[] }; finishReason?: string; safetyRatings?: unknown[] }>;
+  promptFeedback?: { blockReason?: string };
   usageMetadata?: GeminiUsage;
   modelVersion?: string;
   responseId?: string;
 }
-
-type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
 
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
 export function geminiUsage(u: GeminiUsage | undefined): Usage {
@@ -24,6 +26,8 @@ export function geminiUsage(u: GeminiUsage | undefined): Usage {
   return {
     inputTokens: Math.max(0, (u?.promptTokenCount ?? 0) - cached),
     cachedInputTokens: cached,
+    // Gemini bills explicit cache creation as storage, not per request.
+    cacheWriteTokens: 0,
     outputTokens: u?.candidatesTokenCount ?? 0,
     reasoningTokens: u?.thoughtsTokenCount ?? 0,
   };
@@ -32,29 +36,91 @@ export function geminiUsage(u: GeminiUsage | undefined): Usage {
 export function geminiFinish(reason: string | undefined): FinishReason {
   if (!reason) return null;
   if (reason === 'MAX_TOKENS') return 'length';
-  if (['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII'].includes(reason)) return 'content_filter';
+  if (['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'].includes(reason)) return 'content_filter';
   return 'stop';
+}
+
+const extensionTypes: Record<string, string> = { png: 'image/png', gif: 'image/gif', webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
+
+function userParts(message: ChatMessage): Array<Record<string, unknown>> {
+  return contentParts(message.content).map((part) => {
+    if (part.type === 'text') return { text: part.text };
+    const source = imageSource(part.image_url.url);
+    if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
+    const ext = /\.([a-z]+)(?:\?|$)/i.exec(source.url)?.[1]?.toLowerCase() ?? '';
+    return { fileData: { mimeType: extensionTypes[ext] ?? 'image/jpeg', fileUri: source.url } };
+  });
+}
+
+/** Canonical turns → Gemini contents; a tool result needs its function's name, found from the call it answers. */
+function geminiContents(messages: ChatMessage[]): Array<{ role: 'user' | 'model'; parts: Array<Record<string, unknown>> }> {
+  const callNames = new Map<string, string>();
+  const out: Array<{ role: 'user' | 'model'; parts: Array<Record<string, unknown>> }> = [];
+  for (const m of messages) {
+    if (m.role === 'system' || m.role === 'developer') continue;
+    let role: 'user' | 'model' = 'user';
+    let parts: Array<Record<string, unknown>>;
+    if (m.role === 'assistant') {
+      role = 'model';
+      const text = messageText(m.content);
+      for (const c of m.tool_calls ?? []) callNames.set(c.id, c.function.name);
+      parts = [...(text ? [{ text }] : []), ...(m.tool_calls ?? []).map((c) => ({ functionCall: { name: c.function.name, args: toolArguments(c.function.arguments) } }))];
+    } else if (m.role === 'tool') {
+      parts = [{ functionResponse: { name: callNames.get(m.tool_call_id ?? '') ?? m.name ?? 'tool', response: { content: messageText(m.content) } } }];
+    } else {
+      parts = userParts(m);
+    }
+    const last = out[out.length - 1];
+    if (last?.role === role) last.parts.push(...parts);
+    else out.push({ role, parts });
+  }
+  return out;
+}
+
+function functionCallingConfig(choice: ToolChoice): Record<string, unknown> {
+  if (choice === 'auto') return { mode: 'AUTO' };
+  if (choice === 'none') return { mode: 'NONE' };
+  if (choice === 'required') return { mode: 'ANY' };
+  return { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
 }
 
 function requestBody(request: ChatRequest) {
   const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => messageText(m.content));
-  const contents = request.messages
-    .filter((m) => m.role !== 'system' && m.role !== 'developer')
-    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: messageText(m.content) }] }));
-  const stop = request.stop === undefined ? undefined : Array.isArray(request.stop) ? request.stop : [request.stop];
+  const stop = stopList(request.stop);
+  const format = request.response_format;
   return {
-    contents,
+    contents: geminiContents(request.messages),
     ...(system.length ? { systemInstruction: { parts: [{ text: system.join('\n\n') }] } } : {}),
+    ...(request.tools?.length
+      ? { tools: [{ functionDeclarations: request.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), ...(t.function.parameters ? { parameters: t.function.parameters } : {}) })) }] }
+      : {}),
+    ...(request.tools?.length && request.tool_choice !== undefined ? { toolConfig: { functionCallingConfig: functionCallingConfig(request.tool_choice) } } : {}),
     generationConfig: {
       ...(request.max_tokens !== undefined ? { maxOutputTokens: request.max_tokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.top_p !== undefined ? { topP: request.top_p } : {}),
       ...(stop ? { stopSequences: stop } : {}),
+      ...(format && format.type !== 'text' ? { responseMimeType: 'application/json' } : {}),
+      ...(format?.type === 'json_schema' && format.json_schema.schema ? { responseJsonSchema: format.json_schema.schema } : {}),
     },
   };
 }
 
-const visibleText = (r: GeminiResponse) => (r.candidates?.[0]?.content?.parts ?? []).filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+const parts = (r: GeminiResponse) => r.candidates?.[0]?.content?.parts ?? [];
+const visibleText = (r: GeminiResponse) => parts(r).filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+
+/** Gemini's calls carry no id: the shim names them by response and position so results can refer back. */
+function toolCalls(r: GeminiResponse, responseId: string, offset: number): ToolCall[] {
+  return parts(r)
+    .filter((p) => p.functionCall)
+    .map((p, i) => ({ id: `call_${responseId}_${offset + i}`, type: 'function', function: { name: p.functionCall!.name, arguments: JSON.stringify(p.functionCall!.args ?? {}) } }));
+}
+
+function fieldsOf(r: GeminiResponse): Record<string, unknown> {
+  const c = r.candidates?.[0];
+  return { finish_reason: c?.finishReason, safety_ratings: c?.safetyRatings?.length ? c.safetyRatings : undefined, block_reason: r.promptFeedback?.blockReason, model_version: r.modelVersion };
+}
+
 const url = (target: ProviderTarget, method: string) => `${target.baseUrl}/v1beta/models/${encodeURIComponent(target.model)}:${method}`;
 const headers = (target: ProviderTarget) => ({ 'x-goog-api-key': target.apiKey });
 
@@ -67,16 +133,20 @@ export const geminiAdapter: ProviderAdapter = {
     const usage = geminiUsage(body.usageMetadata);
     const prompt = usage.inputTokens + usage.cachedInputTokens;
     const completionTokens = usage.outputTokens + usage.reasoningTokens;
+    const id = body.responseId ?? `gemini-${crypto.randomUUID()}`;
+    const calls = toolCalls(body, id, 0);
+    const finish = geminiFinish(body.candidates?.[0]?.finishReason ?? (body.promptFeedback?.blockReason ? 'SAFETY' : undefined)) ?? 'stop';
     return {
       completion: {
-        id: body.responseId ?? `gemini-${crypto.randomUUID()}`,
+        id,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.modelVersion ?? target.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: visibleText(body) }, finish_reason: geminiFinish(body.candidates?.[0]?.finishReason) ?? 'stop' }],
+        choices: [{ index: 0, message: { role: 'assistant', content: visibleText(body) || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: calls.length && finish === 'stop' ? 'tool_calls' : finish }],
         usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
       },
       usage,
+      providerFields: providerFields(fieldsOf(body)),
     };
   },
   async stream(request, target, signal) {
@@ -89,17 +159,31 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
   const created = Math.floor(Date.now() / 1000);
   let finished = false;
   let usage: GeminiUsage | undefined;
+  let fields: Record<string, unknown> = {};
+  let callCount = 0;
+  let first = true;
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
     const frame = parseJsonFrame<GeminiResponse>(message.data);
     const id = frame.responseId ?? 'gemini-stream';
     const model = frame.modelVersion ?? target.model;
     const text = visibleText(frame);
-    const finish = geminiFinish(frame.candidates?.[0]?.finishReason);
+    const calls = toolCalls(frame, id, callCount);
+    let finish = geminiFinish(frame.candidates?.[0]?.finishReason);
+    if (finish === 'stop' && callCount + calls.length > 0) finish = 'tool_calls';
     usage = frame.usageMetadata ?? usage;
-    if (text || finish) yield { type: 'chunk', chunk: chunk(id, model, created, text ? { content: text } : {}, finish) };
+    for (const [k, v] of Object.entries(fieldsOf(frame))) if (v !== undefined) fields = { ...fields, [k]: v };
+    const toolDeltas = calls.map((c, i) => ({ index: callCount + i, id: c.id, type: 'function' as const, function: c.function }));
+    callCount += calls.length;
+    if (text || finish || toolDeltas.length) {
+      // OpenAI clients expect the role on the first delta.
+      const role = first ? { role: 'assistant' as const } : {};
+      first = false;
+      yield { type: 'chunk', chunk: chunk(id, model, created, { ...role, ...(text ? { content: text } : {}), ...(toolDeltas.length ? { tool_calls: toolDeltas } : {}) }, finish) };
+    }
     if (finish) finished = true;
   }
   // Gemini has no terminal frame: a stream is complete when it ended after a finish reason.
   if (!finished) throw streamEndedEarly();
   yield { type: 'usage', usage: geminiUsage(usage) };
+  yield { type: 'provider_fields', fields: providerFields(fields) };
 }

@@ -120,9 +120,3 @@ function redact(text: string, target: ProviderTarget): string {
 export function chunk(id: string, model: string, created: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
   return { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] };
 }
-
-/** Text of canonical message content. */
-export function messageText(content: string | Array<{ type: string; text?: string }> | null): string {
-  if (typeof content === 'string') return content;
-  return (content ?? []).map((p) => p.text ?? '').join('');
-}

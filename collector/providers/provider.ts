@@ -1,17 +1,43 @@
-/**
- * The seam between routing and a provider's wire format. The canonical request and response
- * are OpenAI Chat Completions shaped, because that is what the shim's clients speak.
- */
+/** The seam between routing and a provider's wire format. */
 
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
-export interface ChatMessage {
-  role: ChatRole;
-  /** Plain text, or OpenAI content parts (only `text` parts are translated for now). */
-  content: string | Array<{ type: string; text?: string }> | null;
-  name?: string;
+/**
+ * Text, or an image by URL (`https:` or a `data:` URL with base64 bytes). A text part may mark
+ * a prompt-cache breakpoint (`cache_control`), which Anthropic needs to cache a prefix.
+ */
+export type ContentPart = { type: 'text'; text: string; cache_control?: { type: 'ephemeral' } } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+/** A function call the model asked for; `arguments` is the JSON text the model wrote. */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
 }
 
+export interface ChatMessage {
+  role: ChatRole;
+  content: string | ContentPart[] | null;
+  name?: string;
+  /** Assistant turns that called tools. */
+  tool_calls?: ToolCall[];
+  /** Tool turns: which call this is the result of. */
+  tool_call_id?: string;
+}
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
+export type ResponseFormat = { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
+
+/**
+ * The canonical request, OpenAI Chat Completions shaped because that is what most clients
+ * speak; every adapter translates it to and from its provider's wire format.
+ */
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -21,15 +47,25 @@ export interface ChatRequest {
   top_p?: number;
   stop?: string | string[];
   user?: string;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  response_format?: ResponseFormat;
 }
 
-/** Token counts in disjoint buckets: `inputTokens` excludes cached ones, `outputTokens` excludes reasoning. */
+/**
+ * Token counts in disjoint buckets, so no token is priced twice or missed: `inputTokens` is
+ * uncached input only, `cachedInputTokens` cache reads, `cacheWriteTokens` input written to
+ * the provider cache, `outputTokens` visible output, `reasoningTokens` hidden reasoning.
+ */
 export interface Usage {
   inputTokens: number;
   cachedInputTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
   reasoningTokens: number;
 }
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | null;
 
 export interface ChatCompletion {
   id: string;
@@ -38,10 +74,19 @@ export interface ChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null };
-    finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter' | null;
+    message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] };
+    finish_reason: FinishReason;
   }>;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  system_fingerprint?: string;
+}
+
+/** A streamed piece of a tool call: the first piece of a call has id and name, later ones more arguments. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments?: string };
 }
 
 export interface ChatCompletionChunk {
@@ -51,8 +96,8 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string };
-    finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter' | null;
+    delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
+    finish_reason: FinishReason;
   }>;
 }
 
@@ -63,12 +108,19 @@ export interface ProviderTarget {
   model: string;
 }
 
+/**
+ * What a provider said beyond the canonical answer (`stop_reason`, `system_fingerprint`, safety
+ * ratings…), flattened to strings; kept on the attempt event.
+ */
+export type ProviderFields = Record<string, string>;
+
 export interface CompletionResult {
   completion: ChatCompletion;
   usage: Usage;
+  providerFields: ProviderFields;
 }
 
-export type StreamEvent = { type: 'chunk'; chunk: ChatCompletionChunk } | { type: 'usage'; usage: Usage };
+export type StreamEvent = { type: 'chunk'; chunk: ChatCompletionChunk } | { type: 'usage'; usage: Usage } | { type: 'provider_fields'; fields: ProviderFields };
 
 /**
  * The error taxonomy every adapter maps into. The first five are worth trying elsewhere; the rest
@@ -104,7 +156,7 @@ export interface ProviderAdapter {
   /**
    * Resolves once the upstream accepted the stream (HTTP status known), rejecting with
    * ProviderError otherwise; errors after that surface from the iterator as ProviderError.
-   * Emits a final `usage` event when the provider reports usage.
+   * Emits a final `usage` event when the provider reports usage, and `provider_fields` when it has any.
    */
   stream(request: ChatRequest, target: ProviderTarget, signal: AbortSignal): Promise<AsyncIterable<StreamEvent>>;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { anthropicFormat } from './anthropic-format.ts';
-import { countPromptTokens, generateAnswer } from './answer.ts';
+import { countPromptTokens, generateAnswer, IMAGE_TOKENS, pickTool } from './answer.ts';
 import { faultSpecSchema, type FaultSpec } from './fault-spec.ts';
 import { geminiFormat } from './gemini-format.ts';
 import { openaiFormat } from './openai-format.ts';
@@ -96,7 +96,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (res.destroyed) return;
     if (status !== null) return fail(format, res, upstream, status, `simulated ${status}`, status === 429 || status === 503 ? spec.retryAfterSeconds : undefined);
 
-    const answer = generateAnswer({ promptTokens: countPromptTokens(request.promptTexts), maxTokens: request.maxTokens, reasoning: isReasoningModel(format, request), random });
+    const answer = generateAnswer({
+      promptTokens: countPromptTokens(request.promptTexts) + IMAGE_TOKENS * request.images,
+      maxTokens: request.maxTokens,
+      reasoning: isReasoningModel(format, request),
+      callTool: pickTool(request.tools, request.toolChoice, request.lastUserText, request.afterToolResult),
+      json: request.json,
+      cacheWrite: request.cacheWrite,
+      random,
+    });
     const id = `sim${(nextId++).toString(36)}`;
     count(upstream, 200);
     if (!request.stream) return json(res, 200, format.body(answer, request, id));

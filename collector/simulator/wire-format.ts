@@ -8,6 +8,15 @@ export interface SimRequest {
   maxTokens: number | undefined;
   stream: boolean;
   includeUsage: boolean;
+  tools: Array<{ name: string; parameters: unknown }>;
+  toolChoice: 'auto' | 'none' | 'required' | { name: string };
+  /** Text of the last user turn, and whether the conversation ends with a tool result. */
+  lastUserText: string;
+  afterToolResult: boolean;
+  json: boolean;
+  images: number;
+  /** The request marks a prompt-cache breakpoint (Anthropic `cache_control`). */
+  cacheWrite: boolean;
 }
 
 export interface SseFrame {

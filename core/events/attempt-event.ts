@@ -28,8 +28,28 @@ export const attemptTagsSchema = z.object({
 });
 export type AttemptTags = z.infer<typeof attemptTagsSchema>;
 
+/** What budget enforcement decided before this attempt; `none` when no budget applies. */
+export const budgetDecisions = ['none', 'allow', 'delay', 'downgrade', 'reject'] as const;
+export type BudgetDecision = (typeof budgetDecisions)[number];
+
+export const attemptBudgetSchema = z.object({
+  decision: z.enum(budgetDecisions).default('none'),
+  /** Worst-case cost held in the buckets while the attempt ran, USD. */
+  reserved_usd: decimalUsd.default('0'),
+  /** Soft throttle: how long the attempt waited for budget, milliseconds. */
+  delay_ms: z.number().nonnegative().default(0),
+  /** The bucket that limited the request (`team:payments`), empty when none did. */
+  limited_by: z.string().max(300).default(''),
+});
+export type AttemptBudget = z.infer<typeof attemptBudgetSchema>;
+export const NO_BUDGET: AttemptBudget = { decision: 'none', reserved_usd: '0', delay_ms: 0, limited_by: '' };
+
+/** Prompt and completion text, only for routes that opt in, and redacted before it leaves the shim. */
+export const attemptContentSchema = z.object({ prompt: z.string(), completion: z.string() });
+
 /**
- * One provider attempt, emitted when it ends. Never carries prompt or completion text.
+ * One provider attempt, emitted when it ends. Carries prompt and completion text only when its
+ * route opts in, and then redacted.
  * Unknown fields are stripped (not rejected) so an older consumer accepts newer minor additions.
  */
 export const attemptEventSchema = z.object({
@@ -60,6 +80,17 @@ export const attemptEventSchema = z.object({
   cost_usd: decimalUsd,
   price_version: z.string(),
   tags: attemptTagsSchema,
+  // Fields added after the first release default when absent, so older events still parse.
+  /** Input tokens written to the provider's prompt cache (billed at the cache-write rate). */
+  cache_write_tokens: tokens.default(0),
+  /** stop | length | tool_calls | content_filter, when the provider finished an answer. */
+  finish_reason: z.string().max(32).nullable().default(null),
+  /** What the provider said beyond the canonical answer: stop_reason, system_fingerprint, safety ratings… */
+  provider_fields: z.record(z.string(), z.string()).default({}),
+  /** economy | standard | premium, or empty on routes without tiers. */
+  tier: z.string().max(32).default(''),
+  budget: attemptBudgetSchema.default(NO_BUDGET),
+  content: attemptContentSchema.nullable().default(null),
 });
 export type AttemptEvent = z.infer<typeof attemptEventSchema>;
 

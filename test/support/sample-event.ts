@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ATTEMPT_SCHEMA_VERSION, type AttemptEvent } from '../../core/events/attempt-event.ts';
+import { ATTEMPT_SCHEMA_VERSION, NO_BUDGET, type AttemptEvent } from '../../core/events/attempt-event.ts';
 
 /** A valid attempt event with fresh ids; override what a test cares about. */
 export function sampleAttemptEvent(over: Partial<AttemptEvent> = {}): AttemptEvent {
@@ -32,6 +32,12 @@ export function sampleAttemptEvent(over: Partial<AttemptEvent> = {}): AttemptEve
     cost_usd: '0.000045000000',
     price_version: 'test',
     tags: { team: 'search', project: 'p', feature: 'f', user: 'u', api_key_id: 'key_1', environment: 'test', extra: {} },
+    cache_write_tokens: 0,
+    finish_reason: 'stop',
+    provider_fields: {},
+    tier: '',
+    budget: NO_BUDGET,
+    content: null,
     ...over,
   };
 }
