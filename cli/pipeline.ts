@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../api/api-server.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
+import { createBudgets } from '../collector/budget/budget-gate.ts';
+import { systemClock } from '../core/clock.ts';
 import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
@@ -170,6 +172,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     circuitBreaker: o.routes.circuit_breaker,
     onCircuitChange: (deployment, state) => o.log(`collector: circuit ${state} for deployment ${deployment}`),
     publisher,
+    budgets: createBudgets(o.routes.budgets, systemClock),
   });
   const routeNames = () => dispatcher!.routeNames();
   const keys = new KeyRing(o.routes.keys);
@@ -180,7 +183,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
       (config) => {
         // Build first: a missing key or unpriced model refuses the whole reload.
         const table = buildRouteTable(config, o.providerEnv);
-        dispatcher!.reconfigure(table, config.retry);
+        dispatcher!.reconfigure(table, config.retry, config.budgets);
         keys.replace(config.keys);
       },
       o.log,

@@ -78,6 +78,29 @@ const virtualKeySchema = z.strictObject({
   max_request_bytes: z.number().int().positive().optional(),
 });
 
+const usdAmount = z.number().positive('must be a positive amount of USD');
+
+/**
+ * A spend limit as a cost-aware token bucket: `limit_usd` per `per` sustained, up to
+ * `burst_usd` at once. `id: "*"` gives every distinct key/team/project its own bucket.
+ */
+const budgetLimitSchema = z.strictObject({
+  scope: z.enum(['key', 'team', 'project']),
+  id: z.string().min(1).max(128),
+  limit_usd: usdAmount,
+  per: z.enum(['minute', 'hour', 'day']),
+  burst_usd: usdAmount.optional(),
+  /** reject: 429 with Retry-After; delay: wait up to max_delay_ms for budget; downgrade: a cheaper deployment that fits. */
+  on_exhausted: z.enum(['reject', 'delay', 'downgrade']).default('reject'),
+  max_delay_ms: z.number().int().min(0).max(60_000).default(2000),
+});
+
+const budgetsSchema = z.strictObject({
+  /** Requests without max_tokens get this under a budget, so their worst case is bounded. */
+  default_max_tokens: z.number().int().positive().default(4096),
+  limits: z.array(budgetLimitSchema).default([]),
+});
+
 export const routesConfigSchema = z
   .strictObject({
     /** Client keys. When any are configured, every request must present one of them. */
@@ -86,6 +109,7 @@ export const routesConfigSchema = z
     retry: retrySchema.default(retrySchema.parse({})),
     retry_budget: retryBudgetSchema.default(retryBudgetSchema.parse({})),
     circuit_breaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
+    budgets: budgetsSchema.default(budgetsSchema.parse({})),
     /** Prices for models the catalog does not know and no deployment override covers. */
     default_price: priceOverrideSchema.optional(),
   })
@@ -97,6 +121,11 @@ export const routesConfigSchema = z
       keyIds.add(key.id);
       for (const [j, r] of (key.routes ?? []).entries()) {
         if (!config.routes.some((route) => route.name === r)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'routes', j], message: `no route named "${r}"` });
+      }
+    });
+    config.budgets.limits.forEach((limit, i) => {
+      if (limit.burst_usd !== undefined && limit.burst_usd < limit.limit_usd / 1000) {
+        ctx.addIssue({ code: 'custom', path: ['budgets', 'limits', i, 'burst_usd'], message: 'burst_usd is too small to admit any request; leave it out to use limit_usd' });
       }
     });
     config.routes.forEach((route, i) => {
@@ -118,6 +147,8 @@ export type RetryBudgetConfig = RoutesConfig['retry_budget'];
 export type VirtualKeyConfig = RoutesConfig['keys'][number];
 export type CircuitBreakerConfig = RoutesConfig['circuit_breaker'];
 export type PriceOverride = z.infer<typeof priceOverrideSchema>;
+export type BudgetsConfig = RoutesConfig['budgets'];
+export type BudgetLimitConfig = BudgetsConfig['limits'][number];
 
 export function parseRoutesConfig(input: unknown, origin = 'routes config'): RoutesConfig {
   const result = routesConfigSchema.safeParse(input);

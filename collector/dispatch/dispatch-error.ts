@@ -1,4 +1,5 @@
 import type { ProviderError } from '../providers/provider.ts';
+import type { BudgetRejected } from '../budget/budget-gate.ts';
 
 /**
  * A request the dispatcher could not serve, already in the terms the client may see:
@@ -13,6 +14,8 @@ export class DispatchError extends Error {
     message: string,
     readonly code: string | null = null,
     readonly param: string | null = null,
+    /** Sent as Retry-After (seconds, rounded up) when set. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -34,4 +37,10 @@ export function allAttemptsFailed(failures: Array<{ deployment: string; error: P
   const message = [attempts, stoppedBecause].filter(Boolean).join('; ');
   const code = failures.length === 0 ? 'circuit_open' : stoppedBecause === 'retry budget exhausted' ? 'retry_budget_exhausted' : 'all_attempts_failed';
   return new DispatchError(503, 'service_unavailable', message, code);
+}
+
+/** A budget refusal: 429 with Retry-After while the bucket refills; 400 when the request can never fit. */
+export function budgetRejection(err: BudgetRejected): DispatchError {
+  if (err.retryAfterMs === null) return new DispatchError(400, 'invalid_request_error', err.message, 'budget_exceeds_capacity', 'max_tokens');
+  return new DispatchError(429, 'rate_limit_error', `${err.message}; retry after ${Math.ceil(err.retryAfterMs / 1000)} s`, 'budget_exceeded', null, err.retryAfterMs);
 }

@@ -1,8 +1,8 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { AttemptEvent, FallbackReason } from '../../core/events/attempt-event.ts';
-import { systemClock, type Clock } from '../../core/clock.ts';
+import { sleepUnlessAborted, systemClock, type Clock } from '../../core/clock.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
-import type { CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
+import type { BudgetsConfig, CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
 import { CircuitOpenError, DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
 import { ProviderError, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
@@ -12,7 +12,10 @@ import { StickySessions } from '../routing/sticky-sessions.ts';
 import { ewma, orderCandidates } from '../routing/route-strategy.ts';
 import { blendedPrice } from '../pricing/price-sheet.ts';
 import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE } from './attempt-event-builder.ts';
-import { DispatchError, allAttemptsFailed } from './dispatch-error.ts';
+import { DispatchError, allAttemptsFailed, budgetRejection } from './dispatch-error.ts';
+import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
+import { countPromptTokens } from '../budget/prompt-tokens.ts';
+import { actualNano, inputOnlyUsage, worstCaseNano } from '../budget/worst-case-cost.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Deployment, Route } from './route-table.ts';
 
@@ -27,6 +30,8 @@ export interface DispatcherOptions {
   /** Told about every attempt event, after it was published (metrics). */
   onAttempt?: (event: AttemptEvent) => void;
   publisher: AttemptPublisher;
+  /** Spend limits checked before every attempt; absent means no budgets. */
+  budgets?: Budgets;
   clock?: Clock;
   random?: () => number;
   tracer?: Tracer;
@@ -70,6 +75,7 @@ export class Dispatcher {
   private retry: RetryConfig;
   /** Recent latency (time to first token for streams) per route/deployment, for `latency` routing. */
   private readonly latency = new Map<string, number>();
+  private budgets: DispatcherOptions['budgets'];
 
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? systemClock;
@@ -77,6 +83,7 @@ export class Dispatcher {
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
     this.routes = options.routes;
     this.retry = options.retry;
+    this.budgets = options.budgets;
     const budget = options.retryBudget ?? { ratio: 0.2, min_per_window: 100, window_ms: 10_000 };
     this.retryBudget = new RetryBudget({ ratio: budget.ratio, minPerWindow: budget.min_per_window, windowMs: budget.window_ms });
     const cb = options.circuitBreaker ?? { failure_threshold: 0.5, window_ms: 10_000, minimum_rps: 1, half_open_after_ms: 5000 };
@@ -87,10 +94,14 @@ export class Dispatcher {
     );
   }
 
-  /** Swaps routes and retry settings for requests that start from now on (config hot reload). */
-  reconfigure(routes: Map<string, Route>, retry: RetryConfig): void {
+  /** Swaps routes, retry and budget settings for requests that start from now on (config hot reload). */
+  reconfigure(routes: Map<string, Route>, retry: RetryConfig, budgets?: BudgetsConfig): void {
     this.routes = routes;
     this.retry = retry;
+    if (budgets && this.budgets) {
+      this.budgets.ledger.replaceLimits(budgets.limits);
+      this.budgets.defaultMaxTokens = budgets.default_max_tokens;
+    }
   }
 
   /** Circuit state of a route's deployment, for health and metrics. */
@@ -133,6 +144,12 @@ export class Dispatcher {
     const order = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
     const deadlineMs = this.clock.now() + retry.request_timeout_ms;
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
+    const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
+    // Under a budget the worst case must be bounded: a request without max_tokens gets the default.
+    // In place, because the attempt executor reads the same request object.
+    if (budgets) request.max_tokens ??= budgets.defaultMaxTokens;
+    let promptTokens: number | null = null;
+    const prompt = () => (promptTokens ??= countPromptTokens(request));
     let fallbackReason: FallbackReason = 'none';
     let cursor = 0;
     let raced = 0;
@@ -140,23 +157,45 @@ export class Dispatcher {
 
     for (let attemptNo = 1; ; attemptNo++) {
       if (ctx.signal.aborted) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
-      const startedAtMs = this.clock.now();
       const index = this.nextAvailable(route, order, cursor);
-      const deployment = order[(index ?? cursor) % order.length]!;
-      const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason };
-      const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
+      let deployment = order[(index ?? cursor) % order.length]!;
       if (index === null) {
         // Every circuit is open: reject without calling anyone, and record that the request ended here.
-        this.emit({ ...facts, isFinal: true, endedAtMs: startedAtMs, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'circuit_open' }, span);
+        const now = this.clock.now();
+        const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
+        this.emit({ context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'circuit_open' }, span);
         throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
       }
       cursor = index + 1;
+
+      let admission: Admission<Deployment> | null = null;
+      if (budgets) {
+        const maxTokens = request.max_tokens!;
+        const choices = [deployment, ...this.availableAfter(route, order, cursor)].map((d) => ({ deployment: d, worstCaseNano: worstCaseNano(prompt(), maxTokens, d.price) }));
+        try {
+          admission = await budgets.gate.admit(ctx.tags, choices, ctx.signal, deadlineMs);
+        } catch (err) {
+          if (!(err instanceof BudgetRejected)) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
+          const now = this.clock.now();
+          const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
+          this.emit({ context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'budget_exhausted', budget: err.budget }, span);
+          throw budgetRejection(err);
+        }
+        deployment = admission.deployment;
+        // A soft-throttle wait is deliberate, like backoff: not the shim's overhead.
+        ctx.timing?.backedOff(admission.budget.delay_ms);
+      }
+      const startedAtMs = this.clock.now();
+      const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason, ...(admission ? { budget: admission.budget } : {}) };
+      const settle = (usage: Usage) => admission && budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
+      const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
       ctx.timing?.attemptStarted();
       try {
         const result = await this.breakers.run(breakerKey(route, deployment), () =>
           this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control)),
         );
         ctx.timing?.attemptEnded();
+        settle(result.usage);
         const failure = result.failedAfterCommit ?? null;
         const key = breakerKey(route, deployment);
         this.latency.set(key, ewma(this.latency.get(key) ?? null, result.ttftMs ?? this.clock.now() - startedAtMs));
@@ -167,15 +206,20 @@ export class Dispatcher {
         ctx.timing?.attemptEnded();
         if (err instanceof CircuitOpenError && raced++ < order.length) {
           // Another request holds the half-open probe: try the next deployment, no call was made.
+          settle(ZERO_USAGE);
           span.end();
           attemptNo--;
           continue;
         }
         const failure = ctx.signal.aborted ? 'cancelled' : toProviderError(err);
         if (failure === 'cancelled') {
-          this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, span);
+          // The provider already read the prompt: a cancelled request is charged its input, not zero.
+          const usage = inputOnlyUsage(prompt());
+          settle(usage);
+          this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure }, span);
           throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
         }
+        settle(ZERO_USAGE);
         const next = order[cursor % order.length]!;
         const delayMs = backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, attemptNo + 1, this.random, failure.retryAfterMs, next === deployment);
         const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < deadlineMs;
@@ -187,10 +231,20 @@ export class Dispatcher {
         if (!budgetLeft) throw allAttemptsFailed(failures, mayRetry ? 'retry budget exhausted' : undefined);
         fallbackReason = fallbackReasonFor(failure);
         requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
-        await sleep(delayMs, ctx.signal);
+        await sleepUnlessAborted(delayMs, ctx.signal);
         ctx.timing?.backedOff(delayMs);
       }
     }
+  }
+
+  /** Deployments after `cursor` (wrapping) whose circuits let calls through: where a budget downgrade may go. */
+  private availableAfter(route: Route, order: Deployment[], cursor: number): Deployment[] {
+    const out: Deployment[] = [];
+    for (let i = cursor; i < cursor + order.length - 1; i++) {
+      const d = order[i % order.length]!;
+      if (!this.breakers.coolingDown(breakerKey(route, d))) out.push(d);
+    }
+    return out;
   }
 
   /**
@@ -279,17 +333,4 @@ function toProviderError(err: unknown): ProviderError {
 /** OTel GenAI semantic-convention provider names. */
 function providerSemconvName(provider: Deployment['config']['provider']): string {
   return provider === 'gemini' ? 'gcp.gemini' : provider === 'openai-compatible' ? 'openai' : provider;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

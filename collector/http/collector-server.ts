@@ -58,7 +58,10 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
 }
 
 async function handleCompletion(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, key: VirtualKeyConfig | null, endpoint: Endpoint): Promise<void> {
-  const fail = (err: DispatchError) => sendJson(res, err.httpStatus, endpoint.errorBody(err));
+  const fail = (err: DispatchError) => {
+    if (err.retryAfterMs !== null) res.setHeader('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+    sendJson(res, err.httpStatus, endpoint.errorBody(err));
+  };
   const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
   if (!body.ok) return fail(body.error);
   const parsed = endpoint.parse(body.value);

@@ -9,6 +9,8 @@ import { KeyRing } from '../../collector/http/key-ring.ts';
 import { RoutingWeights } from '../../collector/routing/routing-weights.ts';
 import { startSimulator, type Simulator } from '../../collector/simulator/index.ts';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
+import { systemClock } from '../../core/clock.ts';
+import { createBudgets } from '../../collector/budget/budget-gate.ts';
 
 export interface CollectorHarness {
   sim: Simulator;
@@ -38,6 +40,7 @@ export async function startCollectorHarness(options: { seed?: number; firstChoic
     weights,
     retry: config.retry,
     publisher: { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 },
+    budgets: createBudgets(config.budgets, systemClock),
   });
   const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), keys: new KeyRing(config.keys) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
