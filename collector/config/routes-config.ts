@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.ts';
 import { routeStrategies } from '../routing/route-strategy.ts';
+import { tiers } from '../routing/tiers.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -27,6 +28,23 @@ const deploymentSchema = z.strictObject({
   weight: z.number().nonnegative().default(1),
   region: z.string().default(''),
   price: priceOverrideSchema.optional(),
+  tier: z.enum(tiers).default('standard'),
+  /** What the deployment can do; requests that need more are never routed to it. */
+  capabilities: z
+    .strictObject({
+      tools: z.boolean().default(true),
+      vision: z.boolean().default(true),
+      json_mode: z.boolean().default(true),
+      /** Prompt plus output tokens the model accepts; unset means not checked. */
+      context_window: z.number().int().positive().optional(),
+    })
+    .default({ tools: true, vision: true, json_mode: true }),
+});
+
+const tieringSchema = z.strictObject({
+  short_prompt_tokens: z.number().int().min(0).default(200),
+  long_prompt_tokens: z.number().int().min(1).default(4000),
+  fallback: z.enum(['up_then_down', 'down_then_up', 'none']).default('up_then_down'),
 });
 
 const routeSchema = z.strictObject({
@@ -34,6 +52,8 @@ const routeSchema = z.strictObject({
   name: z.string().min(1),
   /** weighted (policy weights), priority (config order), cost (cheapest first), latency (fastest recent first). */
   strategy: z.enum(routeStrategies).default('weighted'),
+  /** How requests pick a tier when the route's deployments span several. */
+  tiering: tieringSchema.default(tieringSchema.parse({})),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
@@ -73,6 +93,8 @@ const virtualKeySchema = z.strictObject({
   environment: z.string().max(64).default(''),
   /** Routes this key may call; absent means all. */
   routes: z.array(z.string().min(1)).optional(),
+  /** Data residency: deployments whose region is not listed are never used for this key. */
+  regions: z.array(z.string()).optional(),
   /** Upper bound on max_tokens; requests without one get this. */
   max_tokens: z.number().int().positive().optional(),
   max_request_bytes: z.number().int().positive().optional(),

@@ -10,6 +10,8 @@ import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { StickySessions } from '../routing/sticky-sessions.ts';
 import { ewma, orderCandidates } from '../routing/route-strategy.ts';
+import { requirementsOf, unmetNeeds } from '../routing/capabilities.ts';
+import { orderByTier, requestedTier, tierPreference, type Tier } from '../routing/tiers.ts';
 import { blendedPrice } from '../pricing/price-sheet.ts';
 import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE } from './attempt-event-builder.ts';
 import { DispatchError, allAttemptsFailed, budgetRejection } from './dispatch-error.ts';
@@ -135,21 +137,25 @@ export class Dispatcher {
     const { weights } = this.options;
     // Read once: a config reload swaps these for later requests, never under a running one.
     const retry = this.retry;
-    const candidates = route.deployments.map((d) => ({
+    let promptTokens: number | null = null;
+    const prompt = () => (promptTokens ??= countPromptTokens(request));
+    const eligible = this.eligible(route, request, ctx, prompt);
+    const tier = this.tierFor(route, request, ctx, prompt);
+    const candidates = eligible.map((d) => ({
       item: d,
       weight: weights.effective(route.config.name, d.config.name, d.config.weight),
       priceScore: blendedPrice(d.price),
       latencyMs: this.latency.get(breakerKey(route, d)) ?? null,
     }));
-    const order = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
+    const strategyOrder = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
+    const order = tier ? orderByTier(strategyOrder, (d) => d.config.tier, tierPreference(tier, route.config.tiering.fallback)) : strategyOrder;
+    if (order.length === 0) throw new DispatchError(400, 'invalid_request_error', `route "${route.config.name}" has no ${tier} deployment that can serve this request, and its tiering allows no fallback`, 'no_capable_deployment');
     const deadlineMs = this.clock.now() + retry.request_timeout_ms;
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
     const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
     // Under a budget the worst case must be bounded: a request without max_tokens gets the default.
     // In place, because the attempt executor reads the same request object.
     if (budgets) request.max_tokens ??= budgets.defaultMaxTokens;
-    let promptTokens: number | null = null;
-    const prompt = () => (promptTokens ??= countPromptTokens(request));
     let fallbackReason: FallbackReason = 'none';
     let cursor = 0;
     let raced = 0;
@@ -186,7 +192,7 @@ export class Dispatcher {
         ctx.timing?.backedOff(admission.budget.delay_ms);
       }
       const startedAtMs = this.clock.now();
-      const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason, ...(admission ? { budget: admission.budget } : {}) };
+      const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason, tier: tier ? deployment.config.tier : '', ...(admission ? { budget: admission.budget } : {}) };
       const settle = (usage: Usage) => admission && budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
       const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
       ctx.timing?.attemptStarted();
@@ -235,6 +241,37 @@ export class Dispatcher {
         ctx.timing?.backedOff(delayMs);
       }
     }
+  }
+
+  /**
+   * The route's deployments that can serve this request: capabilities it needs (tools, images,
+   * JSON mode, context window for the counted prompt) and the key's region allow-list. None → 400
+   * saying why for each.
+   */
+  private eligible(route: Route, request: ChatRequest, ctx: RequestContext, prompt: () => number): Deployment[] {
+    const checksContext = route.deployments.some((d) => d.config.capabilities.context_window !== undefined);
+    const needs = requirementsOf(request, checksContext ? prompt() + (request.max_tokens ?? 0) : null);
+    const reasons: string[] = [];
+    const eligible = route.deployments.filter((d) => {
+      const unmet = unmetNeeds(d.config, needs, ctx.allowedRegions);
+      if (unmet.length) reasons.push(`${d.config.name}: ${unmet.join(', ')}`);
+      return unmet.length === 0;
+    });
+    if (eligible.length > 0) return eligible;
+    const onlyContext = reasons.every((r) => r.includes('context window'));
+    throw new DispatchError(
+      400,
+      'invalid_request_error',
+      `no deployment of route "${route.config.name}" can serve this request: ${reasons.join('; ')}`,
+      onlyContext ? 'context_length_exceeded' : 'no_capable_deployment',
+      onlyContext ? 'messages' : null,
+    );
+  }
+
+  /** The requested tier, on routes whose deployments span several tiers; null otherwise. */
+  private tierFor(route: Route, request: ChatRequest, ctx: RequestContext, prompt: () => number): Tier | null {
+    if (new Set(route.deployments.map((d) => d.config.tier)).size < 2) return null;
+    return requestedTier(ctx.tierHint ?? {}, { promptTokens: prompt, usesTools: Boolean(request.tools?.length) }, route.config.tiering);
   }
 
   /** Deployments after `cursor` (wrapping) whose circuits let calls through: where a budget downgrade may go. */

@@ -9,6 +9,10 @@ export interface RequestContext {
   signal: AbortSignal;
   /** Turns of one conversation stick to the deployment that served it (x-switchyard-conversation-id). */
   conversationId?: string;
+  /** The key's data-residency allow-list: only deployments in these regions may serve. */
+  allowedRegions?: readonly string[];
+  /** `x-switchyard-tier` / `x-switchyard-difficulty`, for routes with tiers. */
+  tierHint?: { tier?: string; difficulty?: string };
   /** Filled in by the dispatcher when given: where the request's time went. */
   timing?: RequestTiming;
 }

@@ -79,7 +79,16 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   const headerTags = tagsFromHeaders(req.headers, request.user);
   const timing = new RequestTiming();
   const conversationId = headerValue(req, 'x-switchyard-conversation-id')?.slice(0, 256) || undefined;
-  const ctx: RequestContext = { requestId, tags: key ? tagsForKey(key, headerTags) : headerTags, signal: clientGone.signal, timing, conversationId };
+  const tierHint = { tier: headerValue(req, 'x-switchyard-tier')?.trim().toLowerCase(), difficulty: headerValue(req, 'x-switchyard-difficulty')?.trim().toLowerCase() };
+  const ctx: RequestContext = {
+    requestId,
+    tags: key ? tagsForKey(key, headerTags) : headerTags,
+    signal: clientGone.signal,
+    timing,
+    conversationId,
+    tierHint,
+    ...(key?.regions ? { allowedRegions: key.regions } : {}),
+  };
   // Reported before the body goes out; for a stream that is at commit, when the overhead is spent.
   const reportOverhead = () => {
     const ms = timing.overheadMs();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { attemptCostUsd, resolvePriceSheet } from './price-sheet.ts';
 import type { DeploymentConfig } from '../config/routes-config.ts';
 
-const deployment = (over: Partial<DeploymentConfig>): DeploymentConfig => ({ name: 'd', provider: 'openai', base_url: 'http://x', api_key_env: 'K', model: 'gpt-4o-mini', weight: 1, region: '', ...over });
+const deployment = (over: Partial<DeploymentConfig>): DeploymentConfig => ({ name: 'd', provider: 'openai', base_url: 'http://x', api_key_env: 'K', model: 'gpt-4o-mini', weight: 1, region: '', tier: 'standard', capabilities: { tools: true, vision: true, json_mode: true }, ...over });
 
 test('catalog prices bill each token bucket once at its own rate', () => {
   const sheet = resolvePriceSheet(deployment({ model: 'o3-mini' }));
