@@ -47,6 +47,17 @@ const tieringSchema = z.strictObject({
   fallback: z.enum(['up_then_down', 'down_then_up', 'none']).default('up_then_down'),
 });
 
+/** Hedging for latency-critical routes: a second attempt on another deployment when the first is slow. */
+const hedgeSchema = z.strictObject({
+  /** Fixed delay before the second attempt; unset means the route's recent latency percentile. */
+  delay_ms: z.number().int().min(1).optional(),
+  percentile: z.number().min(50).max(99.9).default(95),
+  /** Until the route has this many latency samples, hedge after initial_delay_ms. */
+  min_samples: z.number().int().min(1).default(20),
+  initial_delay_ms: z.number().int().min(1).default(1000),
+  min_delay_ms: z.number().int().min(1).default(10),
+});
+
 const routeSchema = z.strictObject({
   /** The `model` value clients send. */
   name: z.string().min(1),
@@ -54,6 +65,7 @@ const routeSchema = z.strictObject({
   strategy: z.enum(routeStrategies).default('weighted'),
   /** How requests pick a tier when the route's deployments span several. */
   tiering: tieringSchema.default(tieringSchema.parse({})),
+  hedge: hedgeSchema.optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
@@ -169,6 +181,7 @@ export type RetryBudgetConfig = RoutesConfig['retry_budget'];
 export type VirtualKeyConfig = RoutesConfig['keys'][number];
 export type CircuitBreakerConfig = RoutesConfig['circuit_breaker'];
 export type PriceOverride = z.infer<typeof priceOverrideSchema>;
+export type HedgeConfig = z.infer<typeof hedgeSchema>;
 export type BudgetsConfig = RoutesConfig['budgets'];
 export type BudgetLimitConfig = BudgetsConfig['limits'][number];
 

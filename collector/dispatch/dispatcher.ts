@@ -1,5 +1,5 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { AttemptEvent, FallbackReason } from '../../core/events/attempt-event.ts';
+import type { AttemptBudget, AttemptEvent, FallbackReason } from '../../core/events/attempt-event.ts';
 import { sleepUnlessAborted, systemClock, type Clock } from '../../core/clock.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { BudgetsConfig, CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
@@ -10,10 +10,12 @@ import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { StickySessions } from '../routing/sticky-sessions.ts';
 import { ewma, orderCandidates } from '../routing/route-strategy.ts';
-import { requirementsOf, unmetNeeds } from '../routing/capabilities.ts';
-import { orderByTier, requestedTier, tierPreference, type Tier } from '../routing/tiers.ts';
+import { orderByTier, tierPreference, type Tier } from '../routing/tiers.ts';
 import { blendedPrice } from '../pricing/price-sheet.ts';
-import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE } from './attempt-event-builder.ts';
+import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE, type AttemptFacts, type AttemptRefusal } from './attempt-event-builder.ts';
+import { eligibleDeployments, tierForRequest } from './candidates.ts';
+import { HedgeLostError, HedgeRace } from './hedge-race.ts';
+import { LatencyWindow } from '../resilience/latency-window.ts';
 import { DispatchError, allAttemptsFailed, budgetRejection } from './dispatch-error.ts';
 import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
@@ -77,6 +79,8 @@ export class Dispatcher {
   private retry: RetryConfig;
   /** Recent latency (time to first token for streams) per route/deployment, for `latency` routing. */
   private readonly latency = new Map<string, number>();
+  /** Recent latencies per hedged route, for the hedge delay. */
+  private readonly routeLatency = new Map<string, LatencyWindow>();
   private budgets: DispatcherOptions['budgets'];
 
   constructor(private readonly options: DispatcherOptions) {
@@ -139,8 +143,8 @@ export class Dispatcher {
     const retry = this.retry;
     let promptTokens: number | null = null;
     const prompt = () => (promptTokens ??= countPromptTokens(request));
-    const eligible = this.eligible(route, request, ctx, prompt);
-    const tier = this.tierFor(route, request, ctx, prompt);
+    const eligible = eligibleDeployments(route, request, ctx, prompt);
+    const tier = tierForRequest(route, request, ctx, prompt);
     const candidates = eligible.map((d) => ({
       item: d,
       weight: weights.effective(route.config.name, d.config.name, d.config.weight),
@@ -150,128 +154,188 @@ export class Dispatcher {
     const strategyOrder = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
     const order = tier ? orderByTier(strategyOrder, (d) => d.config.tier, tierPreference(tier, route.config.tiering.fallback)) : strategyOrder;
     if (order.length === 0) throw new DispatchError(400, 'invalid_request_error', `route "${route.config.name}" has no ${tier} deployment that can serve this request, and its tiering allows no fallback`, 'no_capable_deployment');
-    const deadlineMs = this.clock.now() + retry.request_timeout_ms;
-    const failures: Array<{ deployment: string; error: ProviderError }> = [];
     const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
     // Under a budget the worst case must be bounded: a request without max_tokens gets the default.
     // In place, because the attempt executor reads the same request object.
     if (budgets) request.max_tokens ??= budgets.defaultMaxTokens;
+    const run: RequestRun<T> = { route, request, ctx, execute, requestSpan, retry, tier, prompt, budgets, deadlineMs: this.clock.now() + retry.request_timeout_ms };
+    const failures: Array<{ deployment: string; error: ProviderError }> = [];
     let fallbackReason: FallbackReason = 'none';
     let cursor = 0;
     let raced = 0;
     this.retryBudget.recordRequest(this.clock.now());
 
     for (let attemptNo = 1; ; attemptNo++) {
-      if (ctx.signal.aborted) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
+      if (ctx.signal.aborted) throw cancelledError();
       const index = this.nextAvailable(route, order, cursor);
-      let deployment = order[(index ?? cursor) % order.length]!;
       if (index === null) {
         // Every circuit is open: reject without calling anyone, and record that the request ended here.
-        const now = this.clock.now();
-        const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
-        this.emit({ context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'circuit_open' }, span);
+        this.emitRefusal(run, order[cursor % order.length]!, attemptNo, fallbackReason, 'circuit_open');
         throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
       }
       cursor = index + 1;
+      const deployment = order[index % order.length]!;
+      const admission = await this.admit(run, [deployment, ...this.availableAfter(route, order, cursor)], attemptNo, fallbackReason, true);
+      const race = route.config.hedge ? new HedgeRace() : null;
+      const launched = [this.launch(run, admission.deployment, attemptNo, fallbackReason, admission.admission, race, 0)];
+      const hedge = race ? await this.hedgeAfterDelay(run, race, launched[0]!, order, cursor, attemptNo) : null;
+      if (hedge) {
+        launched.push(hedge.attempt);
+        cursor = hedge.cursor;
+        attemptNo++;
+      }
+      const attempts = await Promise.all(launched);
 
-      let admission: Admission<Deployment> | null = null;
-      if (budgets) {
-        const maxTokens = request.max_tokens!;
-        const choices = [deployment, ...this.availableAfter(route, order, cursor)].map((d) => ({ deployment: d, worstCaseNano: worstCaseNano(prompt(), maxTokens, d.price) }));
-        try {
-          admission = await budgets.gate.admit(ctx.tags, choices, ctx.signal, deadlineMs);
-        } catch (err) {
-          if (!(err instanceof BudgetRejected)) throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
-          const now = this.clock.now();
-          const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
-          this.emit({ context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'budget_exhausted', budget: err.budget }, span);
-          throw budgetRejection(err);
-        }
-        deployment = admission.deployment;
-        // A soft-throttle wait is deliberate, like backoff: not the shim's overhead.
-        ctx.timing?.backedOff(admission.budget.delay_ms);
-      }
-      const startedAtMs = this.clock.now();
-      const facts = { context: ctx, route: route.config.name, requestedModel: request.model, deployment, attemptNo, isStream: request.stream, startedAtMs, fallbackReason, tier: tier ? deployment.config.tier : '', ...(admission ? { budget: admission.budget } : {}) };
-      const settle = (usage: Usage) => admission && budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
-      const span = this.startAttemptSpan(requestSpan, deployment, request, attemptNo);
-      ctx.timing?.attemptStarted();
-      try {
-        const result = await this.breakers.run(breakerKey(route, deployment), () =>
-          this.withAttemptSignal(ctx.signal, Math.min(retry.attempt_timeout_ms, deadlineMs - startedAtMs), (control) => execute(deployment, control)),
-        );
-        ctx.timing?.attemptEnded();
-        settle(result.usage);
-        const failure = result.failedAfterCommit ?? null;
-        const key = breakerKey(route, deployment);
-        this.latency.set(key, ewma(this.latency.get(key) ?? null, result.ttftMs ?? this.clock.now() - startedAtMs));
-        if (ctx.conversationId) this.sticky.remember(`${route.config.name}:${ctx.conversationId}`, deployment.config.name, this.clock.now());
-        this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {} }, span);
+      const winner = attempts.find((a) => a.outcome.ok);
+      if (winner?.outcome.ok) {
+        for (const a of attempts) if (a !== winner) this.finishUnsuccessful(run, a, race, false, false);
+        const { result } = winner.outcome;
+        winner.settle(result.usage);
+        this.recordSuccess(run, winner, result);
+        this.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure: result.failedAfterCommit ?? null, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {} }, winner.span);
         return result.value;
-      } catch (err) {
-        ctx.timing?.attemptEnded();
-        if (err instanceof CircuitOpenError && raced++ < order.length) {
-          // Another request holds the half-open probe: try the next deployment, no call was made.
-          settle(ZERO_USAGE);
-          span.end();
-          attemptNo--;
-          continue;
-        }
-        const failure = ctx.signal.aborted ? 'cancelled' : toProviderError(err);
-        if (failure === 'cancelled') {
-          // The provider already read the prompt: a cancelled request is charged its input, not zero.
-          const usage = inputOnlyUsage(prompt());
-          settle(usage);
-          this.emit({ ...facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure }, span);
-          throw new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
-        }
-        settle(ZERO_USAGE);
-        const next = order[cursor % order.length]!;
-        const delayMs = backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, attemptNo + 1, this.random, failure.retryAfterMs, next === deployment);
-        const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < deadlineMs;
-        // The budget is consulted last, so only retries that would really happen spend it.
-        const budgetLeft = mayRetry && this.retryBudget.tryAcquire(this.clock.now());
-        this.emit({ ...facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, span);
-        failures.push({ deployment: deployment.config.name, error: failure });
-        if (!failure.retryable) throw DispatchError.fromClientError(failure);
-        if (!budgetLeft) throw allAttemptsFailed(failures, mayRetry ? 'retry budget exhausted' : undefined);
-        fallbackReason = fallbackReasonFor(failure);
-        requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
-        await sleepUnlessAborted(delayMs, ctx.signal);
-        ctx.timing?.backedOff(delayMs);
       }
+      const only = attempts.length === 1 ? attempts[0]! : null;
+      if (only && !only.outcome.ok && only.outcome.error instanceof CircuitOpenError && raced++ < order.length) {
+        // Another request holds the half-open probe: try the next deployment, no call was made.
+        only.settle(ZERO_USAGE);
+        only.span.end();
+        attemptNo--;
+        continue;
+      }
+      if (ctx.signal.aborted) {
+        attempts.forEach((a, i) => this.finishUnsuccessful(run, a, race, true, i === attempts.length - 1));
+        throw cancelledError();
+      }
+      // Every attempt of this step failed: all but the last are settled here, the last decides what next.
+      const last = attempts[attempts.length - 1]!;
+      for (const a of attempts.slice(0, -1)) failures.push(this.finishUnsuccessful(run, a, race, false, false)!);
+      const failure = toProviderError(last.outcome.ok ? null : last.outcome.error);
+      last.settle(ZERO_USAGE);
+      const next = order[cursor % order.length]!;
+      const delayMs = backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, attemptNo + 1, this.random, failure.retryAfterMs, next === last.facts.deployment);
+      const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < run.deadlineMs;
+      // The budget is consulted last, so only retries that would really happen spend it.
+      const budgetLeft = mayRetry && this.retryBudget.tryAcquire(this.clock.now());
+      this.emit({ ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, last.span);
+      failures.push({ deployment: last.facts.deployment.config.name, error: failure });
+      const clientError = failures.find((f) => !f.error.retryable);
+      if (clientError) throw DispatchError.fromClientError(clientError.error);
+      if (!budgetLeft) throw allAttemptsFailed(failures, mayRetry ? 'retry budget exhausted' : undefined);
+      fallbackReason = fallbackReasonFor(failure);
+      requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
+      await sleepUnlessAborted(delayMs, ctx.signal);
+      ctx.timing?.backedOff(delayMs);
     }
   }
 
   /**
-   * The route's deployments that can serve this request: capabilities it needs (tools, images,
-   * JSON mode, context window for the counted prompt) and the key's region allow-list. None → 400
-   * saying why for each.
+   * Reserves budget for an attempt (possibly moving it to a cheaper deployment). A refusal is
+   * recorded and thrown when `mustRun`; for a hedge it just means no hedge (null).
    */
-  private eligible(route: Route, request: ChatRequest, ctx: RequestContext, prompt: () => number): Deployment[] {
-    const checksContext = route.deployments.some((d) => d.config.capabilities.context_window !== undefined);
-    const needs = requirementsOf(request, checksContext ? prompt() + (request.max_tokens ?? 0) : null);
-    const reasons: string[] = [];
-    const eligible = route.deployments.filter((d) => {
-      const unmet = unmetNeeds(d.config, needs, ctx.allowedRegions);
-      if (unmet.length) reasons.push(`${d.config.name}: ${unmet.join(', ')}`);
-      return unmet.length === 0;
-    });
-    if (eligible.length > 0) return eligible;
-    const onlyContext = reasons.every((r) => r.includes('context window'));
-    throw new DispatchError(
-      400,
-      'invalid_request_error',
-      `no deployment of route "${route.config.name}" can serve this request: ${reasons.join('; ')}`,
-      onlyContext ? 'context_length_exceeded' : 'no_capable_deployment',
-      onlyContext ? 'messages' : null,
-    );
+  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: true): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null }>;
+  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: false): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null>;
+  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: boolean): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null> {
+    if (!run.budgets) return { deployment: choices[0]!, admission: null };
+    const maxTokens = run.request.max_tokens!;
+    const priced = choices.map((d) => ({ deployment: d, worstCaseNano: worstCaseNano(run.prompt(), maxTokens, d.price) }));
+    try {
+      const admission = await run.budgets.gate.admit(run.ctx.tags, mustRun ? priced : priced.slice(0, 1), run.ctx.signal, run.deadlineMs);
+      // A soft-throttle wait is deliberate, like backoff: not the shim's overhead.
+      run.ctx.timing?.backedOff(admission.budget.delay_ms);
+      return { deployment: admission.deployment, admission };
+    } catch (err) {
+      if (!(err instanceof BudgetRejected)) throw cancelledError();
+      if (!mustRun) return null;
+      this.emitRefusal(run, choices[0]!, attemptNo, fallbackReason, 'budget_exhausted', err.budget);
+      throw budgetRejection(err);
+    }
   }
 
-  /** The requested tier, on routes whose deployments span several tiers; null otherwise. */
-  private tierFor(route: Route, request: ChatRequest, ctx: RequestContext, prompt: () => number): Tier | null {
-    if (new Set(route.deployments.map((d) => d.config.tier)).size < 2) return null;
-    return requestedTier(ctx.tierHint ?? {}, { promptTokens: prompt, usesTools: Boolean(request.tools?.length) }, route.config.tiering);
+  /** Starts one attempt; the promise never rejects: failures come back as the outcome. */
+  private launch<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, admission: Admission<Deployment> | null, race: HedgeRace | null, raceId: number): Promise<LaunchedAttempt<T>> {
+    const startedAtMs = this.clock.now();
+    const facts = { context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs, fallbackReason, tier: run.tier ? deployment.config.tier : '', ...(admission ? { budget: admission.budget } : {}) };
+    const settle = (usage: Usage) => {
+      if (admission) run.budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
+    };
+    const span = this.startAttemptSpan(run.requestSpan, deployment, run.request, attemptNo);
+    const timeoutMs = Math.min(run.retry.attempt_timeout_ms, run.deadlineMs - startedAtMs);
+    run.ctx.timing?.attemptStarted();
+    const attempt = this.breakers.run(breakerKey(run.route, deployment), () => this.withAttemptSignal(run.ctx.signal, timeoutMs, race, raceId, (control) => run.execute(deployment, control)));
+    return attempt.then(
+      (result): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: true, result } }),
+      (error: unknown): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: false, error } }),
+    ).finally(() => run.ctx.timing?.attemptEnded());
+  }
+
+  /**
+   * Waits for the first attempt up to the hedge delay; if it has neither answered nor failed by
+   * then, starts a twin on the next available deployment (budget permitting).
+   */
+  private async hedgeAfterDelay<T>(run: RequestRun<T>, race: HedgeRace, first: Promise<LaunchedAttempt<T>>, order: Deployment[], cursor: number, attemptNo: number): Promise<{ attempt: Promise<LaunchedAttempt<T>>; cursor: number } | null> {
+    const stopTimer = new AbortController();
+    const timer = sleepUnlessAborted(this.hedgeDelayMs(run.route), AbortSignal.any([run.ctx.signal, stopTimer.signal])).then(() => 'timer' as const);
+    const winner = await Promise.race([first.then(() => 'first' as const), timer]);
+    stopTimer.abort();
+    if (winner === 'first' || race.decided || run.ctx.signal.aborted) return null;
+    const index = this.nextAvailable(run.route, order, cursor);
+    const deployment = index === null ? null : order[index % order.length]!;
+    if (index === null || !deployment || deployment === order[(cursor - 1) % order.length]) return null;
+    const admitted = await this.admit(run, [deployment], attemptNo + 1, 'timeout', false);
+    if (!admitted || race.decided) {
+      if (admitted?.admission) run.budgets!.gate.settle(admitted.admission.reservation, 0);
+      return null;
+    }
+    run.requestSpan.addEvent('hedge', { 'switchyard.next_deployment': deployment.config.name });
+    // The twin exists because the first attempt was slow: its fallback reason is `timeout`.
+    return { attempt: this.launch(run, deployment, attemptNo + 1, 'timeout', admitted.admission, race, 1), cursor: index + 1 };
+  }
+
+  private hedgeDelayMs(route: Route): number {
+    const hedge = route.config.hedge!;
+    if (hedge.delay_ms !== undefined) return hedge.delay_ms;
+    const window = this.routeLatency.get(route.config.name);
+    if (!window || window.count < hedge.min_samples) return hedge.initial_delay_ms;
+    return Math.max(hedge.min_delay_ms, window.percentile(hedge.percentile)!);
+  }
+
+  private recordSuccess<T>(run: RequestRun<T>, winner: LaunchedAttempt<T>, result: AttemptResult<T>): void {
+    const key = breakerKey(run.route, winner.facts.deployment);
+    const latencyMs = result.ttftMs ?? this.clock.now() - winner.facts.startedAtMs;
+    this.latency.set(key, ewma(this.latency.get(key) ?? null, latencyMs));
+    if (run.route.config.hedge) {
+      const window = this.routeLatency.get(run.route.config.name) ?? new LatencyWindow();
+      window.record(latencyMs);
+      this.routeLatency.set(run.route.config.name, window);
+    }
+    if (run.ctx.conversationId) this.sticky.remember(`${run.route.config.name}:${run.ctx.conversationId}`, winner.facts.deployment.config.name, this.clock.now());
+  }
+
+  /**
+   * Records an attempt that did not produce the answer: a hedge loser or one cut off by the
+   * client (both charged their input: the provider read the prompt), or a failure. Returns the
+   * failure for the 503 summary, if it was one.
+   */
+  private finishUnsuccessful<T>(run: RequestRun<T>, a: LaunchedAttempt<T>, race: HedgeRace | null, clientGone: boolean, isFinal: boolean): { deployment: string; error: ProviderError } | null {
+    const refusal: AttemptRefusal | null = race?.lost(a.raceId) ? 'hedge_lost' : clientGone ? 'cancelled' : null;
+    if (refusal) {
+      const usage = inputOnlyUsage(run.prompt());
+      a.settle(usage);
+      this.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure: refusal }, a.span);
+      return null;
+    }
+    const error = toProviderError(a.outcome.ok ? null : a.outcome.error);
+    a.settle(ZERO_USAGE);
+    this.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error }, a.span);
+    return { deployment: a.facts.deployment.config.name, error };
+  }
+
+  /** An attempt that made no call (every circuit open, or the budget refused): recorded as `rejected`. */
+  private emitRefusal<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, failure: 'circuit_open' | 'budget_exhausted', budget?: AttemptBudget): void {
+    const now = this.clock.now();
+    const span = this.startAttemptSpan(run.requestSpan, deployment, run.request, attemptNo);
+    this.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
   }
 
   /** Deployments after `cursor` (wrapping) whose circuits let calls through: where a budget downgrade may go. */
@@ -340,14 +404,24 @@ export class Dispatcher {
     this.options.onAttempt?.(event);
   }
 
-  /** Aborts the attempt on client disconnect, or on timeout until the response is committed. */
-  private async withAttemptSignal<T>(clientSignal: AbortSignal, timeoutMs: number, fn: (control: AttemptControl) => Promise<T>): Promise<T> {
+  /**
+   * Aborts the attempt on client disconnect, or on timeout until the response is committed. In a
+   * hedge race, committing claims the win (a loser's commit throws) and aborts the twin.
+   */
+  private async withAttemptSignal<T>(clientSignal: AbortSignal, timeoutMs: number, race: HedgeRace | null, raceId: number, fn: (control: AttemptControl) => Promise<T>): Promise<T> {
     const controller = new AbortController();
+    race?.join(raceId, controller);
     const onClientAbort = () => controller.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientAbort, { once: true });
     const timer = setTimeout(() => controller.abort(new DOMException('attempt timed out', 'TimeoutError')), Math.max(1, timeoutMs));
+    const commit = () => {
+      clearTimeout(timer);
+      if (race && !race.claim(raceId)) throw new HedgeLostError();
+    };
     try {
-      return await fn({ signal: controller.signal, commit: () => clearTimeout(timer) });
+      const value = await fn({ signal: controller.signal, commit });
+      commit();
+      return value;
     } finally {
       clearTimeout(timer);
       clientSignal.removeEventListener('abort', onClientAbort);
@@ -358,6 +432,30 @@ export class Dispatcher {
 /** Circuits are per route and deployment: one deployment name may serve different routes differently. */
 function breakerKey(route: Route, deployment: Deployment): string {
   return `${route.config.name}/${deployment.config.name}`;
+}
+
+const cancelledError = () => new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
+
+/** Everything one request's attempts share. */
+interface RequestRun<T> {
+  route: Route;
+  request: ChatRequest;
+  ctx: RequestContext;
+  execute: AttemptExecutor<T>;
+  requestSpan: Span;
+  retry: RetryConfig;
+  tier: Tier | null;
+  prompt: () => number;
+  budgets: Budgets | null;
+  deadlineMs: number;
+}
+
+interface LaunchedAttempt<T> {
+  facts: Omit<AttemptFacts, 'isFinal' | 'endedAtMs' | 'ttftMs' | 'responseModel' | 'usage' | 'failure'>;
+  span: Span;
+  settle(usage: Usage): void;
+  raceId: number;
+  outcome: { ok: true; result: AttemptResult<T> } | { ok: false; error: unknown };
 }
 
 function toProviderError(err: unknown): ProviderError {
