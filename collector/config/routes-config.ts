@@ -66,6 +66,8 @@ const routeSchema = z.strictObject({
   /** How requests pick a tier when the route's deployments span several. */
   tiering: tieringSchema.default(tieringSchema.parse({})),
   hedge: hedgeSchema.optional(),
+  /** When every deployment fails, answer an identical earlier request from this cache. */
+  degradation: z.strictObject({ cache_ttl_ms: z.number().int().min(1000).default(600_000) }).optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 

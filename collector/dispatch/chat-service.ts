@@ -2,6 +2,8 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, FinishReason, Pr
 import { ProviderError } from '../providers/provider.ts';
 import { ZERO_USAGE } from './attempt-event-builder.ts';
 import type { AttemptResult, Dispatcher } from './dispatcher.ts';
+import { DispatchError } from './dispatch-error.ts';
+import { DegradationCache } from '../resilience/degradation-cache.ts';
 import type { RequestContext } from './request-context.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 
@@ -14,14 +16,45 @@ export interface ChunkSink {
   done(usage: Usage): void;
 }
 
-/** Chat completions over the dispatcher, non-streaming and streaming. */
+/** The failures a degradation cache may answer for: every deployment failed, none was a client error. */
+const DEGRADABLE = new Set(['all_attempts_failed', 'retry_budget_exhausted', 'circuit_open']);
+
+/**
+ * Chat completions over the dispatcher, non-streaming and streaming. Routes with `degradation`
+ * remember good answers and replay one for an identical request when every provider fails.
+ */
 export class ChatService {
+  private readonly cache: DegradationCache;
+
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.cache = new DegradationCache(clock);
+  }
 
-  complete(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
+  async complete(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
+    const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
+    try {
+      const completion = await this.dispatch(request, ctx);
+      if (degradation) this.cache.put(DegradationCache.key(request, ctx.tags), completion, degradation.cache_ttl_ms);
+      return completion;
+    } catch (err) {
+      const cached = degradation ? this.fallback(err, request, ctx) : null;
+      if (!cached) throw err;
+      return cached;
+    }
+  }
+
+  /** A cached answer when the request failed in a way degradation covers; marks the request degraded. */
+  private fallback(err: unknown, request: ChatRequest, ctx: RequestContext): ChatCompletion | null {
+    if (!(err instanceof DispatchError) || !DEGRADABLE.has(err.code ?? '')) return null;
+    const cached = this.cache.get(DegradationCache.key(request, ctx.tags));
+    if (cached) ctx.degraded = true;
+    return cached;
+  }
+
+  private dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
     return this.dispatcher.run(request, ctx, async (deployment, control) => {
       const result = await deployment.adapter.complete({ ...request, stream: false }, deployment.target, control.signal);
       const choice = result.completion.choices[0];
@@ -42,8 +75,22 @@ export class ChatService {
    * tool call), so a provider that fails before saying anything is still replaced
    * transparently; after that the stream is committed to its provider.
    */
-  stream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<void> {
-    return this.dispatcher.run(request, ctx, async (deployment, control): Promise<AttemptResult<void>> => {
+  async stream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<void> {
+    const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
+    try {
+      const answer = await this.dispatchStream(request, ctx, sink);
+      if (degradation && answer) this.cache.put(DegradationCache.key(request, ctx.tags), answer, degradation.cache_ttl_ms);
+    } catch (err) {
+      const cached = degradation ? this.fallback(err, request, ctx) : null;
+      if (!cached) throw err;
+      replay(cached, sink);
+    }
+  }
+
+  /** Streams an answer; returns it as a completion when it ended cleanly in plain text (cacheable). */
+  private async dispatchStream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<ChatCompletion | null> {
+    let answer: ChatCompletion | null = null;
+    await this.dispatcher.run(request, ctx, async (deployment, control): Promise<AttemptResult<void>> => {
       const startedAt = this.clock.now();
       const events = await deployment.adapter.stream({ ...request, stream: true }, deployment.target, control.signal);
       const held: ChatCompletionChunk[] = [];
@@ -99,7 +146,33 @@ export class ChatService {
         for (const h of held) sink.chunk(h);
       }
       sink.done(usage ?? ZERO_USAGE);
-      return { value: undefined, usage: usage ?? ZERO_USAGE, responseModel, ttftMs, finishReason, providerFields, completionText: text };
+      const final = usage ?? ZERO_USAGE;
+      if (toolArgumentChars === 0 && text) answer = completionOf(text, finishReason, responseModel ?? deployment.config.model, final);
+      return { value: undefined, usage: final, responseModel, ttftMs, finishReason, providerFields, completionText: text };
     });
+    return answer;
   }
+}
+
+function completionOf(text: string, finish: FinishReason, model: string, usage: Usage): ChatCompletion {
+  const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
+  const completion = usage.outputTokens + usage.reasoningTokens;
+  return {
+    id: `chatcmpl-cached-${Date.now().toString(36)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish ?? 'stop' }],
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  };
+}
+
+/** A cached answer as a stream: one content chunk, then the finish. */
+function replay(cached: ChatCompletion, sink: ChunkSink): void {
+  const choice = cached.choices[0]!;
+  const base = { id: cached.id, object: 'chat.completion.chunk' as const, created: cached.created, model: cached.model };
+  sink.open();
+  sink.chunk({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: choice.message.content ?? '' }, finish_reason: null }] });
+  sink.chunk({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] });
+  sink.done(ZERO_USAGE);
 }

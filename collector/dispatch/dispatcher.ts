@@ -115,6 +115,11 @@ export class Dispatcher {
     return this.breakers.state(`${route}/${deployment}`);
   }
 
+  /** A route's config, for layers above dispatch (degradation); undefined for unknown models. */
+  routeConfig(name: string): Route['config'] | undefined {
+    return this.routes.get(name)?.config;
+  }
+
   routeNames(): string[] {
     return [...this.routes.keys()];
   }

@@ -13,6 +13,8 @@ export interface RequestContext {
   allowedRegions?: readonly string[];
   /** `x-switchyard-tier` / `x-switchyard-difficulty`, for routes with tiers. */
   tierHint?: { tier?: string; difficulty?: string };
+  /** Set when the answer came from the degradation cache because every provider failed. */
+  degraded?: boolean;
   /** Filled in by the dispatcher when given: where the request's time went. */
   timing?: RequestTiming;
 }

@@ -91,6 +91,7 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   };
   // Reported before the body goes out; for a stream that is at commit, when the overhead is spent.
   const reportOverhead = () => {
+    if (ctx.degraded) res.setHeader('x-switchyard-degraded', 'cache');
     const ms = timing.overheadMs();
     res.setHeader('x-switchyard-overhead-ms', ms.toFixed(3));
     options.onOverhead?.(ms);
