@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.ts';
 import { routeStrategies } from '../routing/route-strategy.ts';
 import { tiers } from '../routing/tiers.ts';
+import { redactionKinds } from '../privacy/redact.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -66,6 +67,13 @@ const routeSchema = z.strictObject({
   /** How requests pick a tier when the route's deployments span several. */
   tiering: tieringSchema.default(tieringSchema.parse({})),
   hedge: hedgeSchema.optional(),
+  /** Opt in to storing prompt and completion text on the final attempt event, redacted. */
+  store_content: z
+    .strictObject({
+      redact: z.array(z.enum(redactionKinds)).default([...redactionKinds]),
+      max_chars: z.number().int().min(100).max(1_000_000).default(32_768),
+    })
+    .optional(),
   /** When every deployment fails, answer an identical earlier request from this cache. */
   degradation: z.strictObject({ cache_ttl_ms: z.number().int().min(1000).default(600_000) }).optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),

@@ -65,7 +65,7 @@ export class ChatService {
         ttftMs: null,
         finishReason: choice?.finish_reason ?? null,
         providerFields: result.providerFields,
-        completionText: choice?.message.content ?? '',
+        completionText: [choice?.message.content ?? '', ...(choice?.message.tool_calls ?? []).map((c) => `[tool call ${c.function.name}(${c.function.arguments})]`)].filter(Boolean).join(' '),
       };
     });
   }

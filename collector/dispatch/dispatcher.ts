@@ -16,6 +16,7 @@ import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE, type AttemptFacts, ty
 import { eligibleDeployments, tierForRequest } from './candidates.ts';
 import { HedgeLostError, HedgeRace } from './hedge-race.ts';
 import { LatencyWindow } from '../resilience/latency-window.ts';
+import { storedContent } from '../privacy/stored-content.ts';
 import { DispatchError, allAttemptsFailed, budgetRejection } from './dispatch-error.ts';
 import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
@@ -197,7 +198,9 @@ export class Dispatcher {
         const { result } = winner.outcome;
         winner.settle(result.usage);
         this.recordSuccess(run, winner, result);
-        this.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure: result.failedAfterCommit ?? null, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {} }, winner.span);
+        const store = route.config.store_content;
+        const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
+        this.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure: result.failedAfterCommit ?? null, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
         return result.value;
       }
       const only = attempts.length === 1 ? attempts[0]! : null;
