@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RoutesConfig } from '../collector/config/routes-config.ts';
+import type { HedgeConfig, RoutesConfig } from '../collector/config/routes-config.ts';
 import { startSimulator, type FaultSpec } from '../collector/simulator/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import { queryCostReport } from '../api/cost-report-query.ts';
@@ -13,6 +13,8 @@ interface Scenario {
   description: string;
   faults: Record<string, FaultSpec>;
   retry?: Partial<RoutesConfig['retry']>;
+  hedge?: HedgeConfig;
+  budgets?: RoutesConfig['budgets'];
 }
 
 /** Fault scenarios over the three simulated deployments of route `chat`. */
@@ -32,9 +34,15 @@ export const drillScenarios: Record<string, Scenario> = {
     faults: { [simulatedUpstreams.openai]: { down: true }, [simulatedUpstreams.anthropic]: { down: true }, [simulatedUpstreams.gemini]: { down: true } },
   },
   'latency-spike': {
-    description: 'the OpenAI deployment answers after 1.5–3 s; attempts time out at 1 s and fail over',
-    faults: { [simulatedUpstreams.openai]: { latencyMs: { min: 1500, max: 3000 } } },
-    retry: { attempt_timeout_ms: 1000 },
+    description: 'the OpenAI deployment answers after 10 s; the route hedges at its recent p95 and attempts time out at 2 s',
+    faults: { [simulatedUpstreams.openai]: { latencyMs: { min: 10_000, max: 10_000 } } },
+    retry: { attempt_timeout_ms: 2000 },
+    hedge: { percentile: 95, min_samples: 20, initial_delay_ms: 300, min_delay_ms: 20 },
+  },
+  'budget-exhausted': {
+    description: 'team-0 has $0.0005 a day and runs out mid-run (429 + Retry-After); team-1 and team-2 are unaffected',
+    faults: {},
+    budgets: { default_max_tokens: 64, limits: [{ scope: 'team', id: 'team-0', limit_usd: 0.0005, per: 'day', on_exhausted: 'reject', max_delay_ms: 0 }] },
   },
 };
 
@@ -48,6 +56,10 @@ export interface DrillReport {
   p99_ms: number;
   cost_usd: string;
   attempts_by_provider: Record<string, number>;
+  /** HTTP statuses the clients saw. */
+  statuses: Record<string, number>;
+  /** Stored attempts per budget decision (none, allow, delay, downgrade, reject). */
+  budget_decisions: Record<string, number>;
   stored_attempts: number;
 }
 
@@ -78,7 +90,7 @@ export async function runDrill(scenarioName: string, requests: number, concurren
       host: '127.0.0.1',
       collectorPort: 0,
       apiPort: 0,
-      routes: simulatedRoutes((u, k) => simulator.baseUrl(u, k), scenario.retry),
+      routes: scenarioRoutes(scenario, (u, k) => simulator.baseUrl(u, k)),
       providerEnv: { [SIMULATOR_KEY_ENV]: 'simulated-key' },
       clickhouse: { kind: 'embedded', path: join(dataDir, 'clickhouse') },
       weightsPollMs: 500,
@@ -92,6 +104,9 @@ export async function runDrill(scenarioName: string, requests: number, concurren
     const stored = await waitForStored(pipeline, emitted.total);
     const cost = await queryCostReport(pipeline.clickhouse!, '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z', []);
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+    const statuses: Record<string, number> = {};
+    for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+    const decisions = await (await pipeline.clickhouse!.query({ query: 'SELECT budget_decision AS d, count() AS n FROM attempts FINAL GROUP BY d ORDER BY d', format: 'JSONEachRow' })).json<{ d: string; n: string }>();
     return {
       scenario: scenarioName,
       requests,
@@ -102,6 +117,8 @@ export async function runDrill(scenarioName: string, requests: number, concurren
       p99_ms: percentile(latencies, 0.99),
       cost_usd: cost.total.costUsd,
       attempts_by_provider: { ...emitted.byProvider },
+      statuses,
+      budget_decisions: Object.fromEntries(decisions.map((r) => [r.d, Number(r.n)])),
       stored_attempts: stored,
     };
   } finally {
@@ -111,8 +128,17 @@ export async function runDrill(scenarioName: string, requests: number, concurren
   }
 }
 
-async function driveTraffic(baseUrl: string, requests: number, concurrency: number): Promise<Array<{ ok: boolean; ms: number }>> {
-  const outcomes: Array<{ ok: boolean; ms: number }> = [];
+function scenarioRoutes(scenario: Scenario, baseUrl: Parameters<typeof simulatedRoutes>[0]): RoutesConfig {
+  const routes = simulatedRoutes(baseUrl, scenario.retry);
+  return {
+    ...routes,
+    ...(scenario.budgets ? { budgets: scenario.budgets } : {}),
+    routes: routes.routes.map((r) => ({ ...r, ...(scenario.hedge ? { hedge: scenario.hedge } : {}) })),
+  };
+}
+
+async function driveTraffic(baseUrl: string, requests: number, concurrency: number): Promise<Array<{ ok: boolean; status: string; ms: number }>> {
+  const outcomes: Array<{ ok: boolean; status: string; ms: number }> = [];
   let next = 0;
   const worker = async () => {
     while (next < requests) {
@@ -124,7 +150,7 @@ async function driveTraffic(baseUrl: string, requests: number, concurrency: numb
         body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `Drill request ${i}: summarise the weather.` }], max_tokens: 64 }),
       }).catch(() => null);
       await response?.arrayBuffer();
-      outcomes.push({ ok: response?.status === 200, ms: Math.round((performance.now() - started) * 10) / 10 });
+      outcomes.push({ ok: response?.status === 200, status: String(response?.status ?? 'network_error'), ms: Math.round((performance.now() - started) * 10) / 10 });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
