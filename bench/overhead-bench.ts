@@ -15,6 +15,9 @@ const { values } = parseArgs({
   options: {
     rates: { type: 'string', default: '250,500,1000,2000' },
     seconds: { type: 'string', default: '5' },
+    /** After the rates, hold the shim at soak-rate for this long, sampling its RSS (0: no soak). */
+    'soak-seconds': { type: 'string', default: '0' },
+    'soak-rate': { type: 'string', default: '500' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -83,6 +86,22 @@ async function run(url: string, rate: number, seconds: number): Promise<RunResul
   return { p50_us: q(0.5), p99_us: q(0.99), max_us: Math.round(latencies[latencies.length - 1] ?? 0), completed: latencies.length, errors, achieved_rps: Math.round(latencies.length / elapsed) };
 }
 
+/** Holds the shim at a steady rate, sampling RSS every 10 s: flat RSS means no leak per request. */
+async function runSoak(url: string, pid: number): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
+  const seconds = Number(values['soak-seconds']);
+  const rate = Number(values['soak-rate']);
+  if (!(seconds > 0)) return null;
+  const samples: number[] = [rssMb(pid)];
+  let errors = 0;
+  for (let elapsed = 0; elapsed < seconds; elapsed += 10) {
+    errors += (await run(url, rate, Math.min(10, seconds - elapsed))).errors;
+    samples.push(rssMb(pid));
+  }
+  // The first minute warms JIT and pools; growth after it is what a leak would show.
+  const warm = samples[Math.min(6, samples.length - 1)]!;
+  return { rate, seconds, rss_mb: samples, rss_growth_mb_after_first_minute: samples[samples.length - 1]! - warm, errors };
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : 0;
@@ -102,7 +121,9 @@ async function main(): Promise<void> {
   const proxy = (await start(process.execPath, [...tsx, join(here, 'overhead-servers.ts'), 'proxy', upstream], {}, /(http:\/\/\S+)/)).match[1]!;
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
   const routes = join(dir, 'routes.json');
-  writeFileSync(routes, JSON.stringify({ routes: [{ name: 'chat', deployments: [{ name: 'mock', provider: 'openai-compatible', base_url: `${upstream}/v1`, api_key_env: 'BENCH_UPSTREAM_KEY', model: 'bench-model', price: { input_per_mtok: '0.15', output_per_mtok: '0.6' } }] }] }));
+  // A per-key budget far above the traffic: every request is counted, reserved and settled, none refused.
+  const budgets = { default_max_tokens: 16, limits: [{ scope: 'key', id: '*', limit_usd: 1_000_000, per: 'minute' }] };
+  writeFileSync(routes, JSON.stringify({ budgets, routes: [{ name: 'chat', deployments: [{ name: 'mock', provider: 'openai-compatible', base_url: `${upstream}/v1`, api_key_env: 'BENCH_UPSTREAM_KEY', model: 'bench-model', price: { input_per_mtok: '0.15', output_per_mtok: '0.6' } }] }] }));
   const kafka = process.env.KAFKA_BROKERS;
   const shimProcess = await start(
     process.execPath,
@@ -134,6 +155,7 @@ async function main(): Promise<void> {
     }
   }
   const rssEnd = rssMb(shimPid);
+  const soak = await runSoak(targets.shim, shimPid);
   const at = (name: string, rate: number) => results[name]!.find((r) => r.rate === rate);
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs }]),
@@ -145,7 +167,8 @@ async function main(): Promise<void> {
     targets: summary,
     shim_rss_mb: { start: rssStart, end: rssEnd },
     shim_p99_minus_bare_proxy_us_at_1000: RATES.includes(1000) ? (at('shim', 1000)!.p99_us - at('bare_proxy', 1000)!.p99_us) : null,
-    budget_checks: 'not yet implemented in the shim',
+    budget_checks: 'on: a per-key budget, so every shim request counts its prompt, reserves and settles',
+    ...(soak ? { soak } : {}),
   };
   console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
   rmSync(dir, { recursive: true, force: true });
