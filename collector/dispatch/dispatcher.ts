@@ -1,4 +1,4 @@
-import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { AttemptBudget, AttemptEvent, FallbackReason } from '../../core/events/attempt-event.ts';
 import { sleepUnlessAborted, systemClock, type Clock } from '../../core/clock.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
@@ -12,7 +12,8 @@ import { StickySessions } from '../routing/sticky-sessions.ts';
 import { ewma, orderCandidates } from '../routing/route-strategy.ts';
 import { orderByTier, tierPreference, type Tier } from '../routing/tiers.ts';
 import { blendedPrice } from '../pricing/price-sheet.ts';
-import { buildAttemptEvent, fallbackReasonFor, ZERO_USAGE, type AttemptFacts, type AttemptRefusal } from './attempt-event-builder.ts';
+import { AttemptRecorder } from './attempt-recorder.ts';
+import { fallbackReasonFor, ZERO_USAGE, type AttemptFacts, type AttemptRefusal } from './attempt-event-builder.ts';
 import { eligibleDeployments, tierForRequest } from './candidates.ts';
 import { HedgeLostError, HedgeRace } from './hedge-race.ts';
 import { LatencyWindow } from '../resilience/latency-window.ts';
@@ -73,6 +74,7 @@ export class Dispatcher {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly tracer: Tracer;
+  private readonly recorder: AttemptRecorder;
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
   private readonly sticky = new StickySessions();
@@ -88,6 +90,7 @@ export class Dispatcher {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
+    this.recorder = new AttemptRecorder(this.tracer, options.publisher, options.onAttempt);
     this.routes = options.routes;
     this.retry = options.retry;
     this.budgets = options.budgets;
@@ -196,11 +199,15 @@ export class Dispatcher {
       if (winner?.outcome.ok) {
         for (const a of attempts) if (a !== winner) this.finishUnsuccessful(run, a, race, false, false);
         const { result } = winner.outcome;
-        winner.settle(result.usage);
+        // A stream the client left after commit: cancelled, charged its input and the output it got.
+        const clientLeft = Boolean(result.failedAfterCommit) && ctx.signal.aborted;
+        const billedInput = result.usage.inputTokens + result.usage.cachedInputTokens + result.usage.cacheWriteTokens;
+        const usage = clientLeft && billedInput === 0 ? { ...result.usage, inputTokens: prompt() } : result.usage;
+        winner.settle(usage);
         this.recordSuccess(run, winner, result);
         const store = route.config.store_content;
         const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
-        this.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage: result.usage, failure: result.failedAfterCommit ?? null, finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
+        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
         return result.value;
       }
       const only = attempts.length === 1 ? attempts[0]! : null;
@@ -225,7 +232,7 @@ export class Dispatcher {
       const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < run.deadlineMs;
       // The budget is consulted last, so only retries that would really happen spend it.
       const budgetLeft = mayRetry && this.retryBudget.tryAcquire(this.clock.now());
-      this.emit({ ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, last.span);
+      this.recorder.emit({ ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, last.span);
       failures.push({ deployment: last.facts.deployment.config.name, error: failure });
       const clientError = failures.find((f) => !f.error.retryable);
       if (clientError) throw DispatchError.fromClientError(clientError.error);
@@ -267,7 +274,7 @@ export class Dispatcher {
     const settle = (usage: Usage) => {
       if (admission) run.budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
     };
-    const span = this.startAttemptSpan(run.requestSpan, deployment, run.request, attemptNo);
+    const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
     const timeoutMs = Math.min(run.retry.attempt_timeout_ms, run.deadlineMs - startedAtMs);
     run.ctx.timing?.attemptStarted();
     const attempt = this.breakers.run(breakerKey(run.route, deployment), () => this.withAttemptSignal(run.ctx.signal, timeoutMs, race, raceId, (control) => run.execute(deployment, control)));
@@ -330,20 +337,20 @@ export class Dispatcher {
     if (refusal) {
       const usage = inputOnlyUsage(run.prompt());
       a.settle(usage);
-      this.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure: refusal }, a.span);
+      this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure: refusal }, a.span);
       return null;
     }
     const error = toProviderError(a.outcome.ok ? null : a.outcome.error);
     a.settle(ZERO_USAGE);
-    this.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error }, a.span);
+    this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error }, a.span);
     return { deployment: a.facts.deployment.config.name, error };
   }
 
   /** An attempt that made no call (every circuit open, or the budget refused): recorded as `rejected`. */
   private emitRefusal<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, failure: 'circuit_open' | 'budget_exhausted', budget?: AttemptBudget): void {
     const now = this.clock.now();
-    const span = this.startAttemptSpan(run.requestSpan, deployment, run.request, attemptNo);
-    this.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
+    const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
+    this.recorder.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
   }
 
   /** Deployments after `cursor` (wrapping) whose circuits let calls through: where a budget downgrade may go. */
@@ -374,42 +381,6 @@ export class Dispatcher {
       if (!this.breakers.coolingDown(breakerKey(route, order[i % order.length]!))) return i;
     }
     return null;
-  }
-
-  private startAttemptSpan(parent: Span, deployment: Deployment, request: ChatRequest, attemptNo: number): Span {
-    return this.tracer.startSpan(
-      `chat ${deployment.config.model}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': providerSemconvName(deployment.config.provider),
-          'gen_ai.request.model': deployment.config.model,
-          'switchyard.deployment': deployment.config.name,
-          'switchyard.attempt_no': attemptNo,
-          'switchyard.requested_model': request.model,
-        },
-      },
-      trace.setSpan(otelContext.active(), parent),
-    );
-  }
-
-  private emit(facts: Parameters<typeof buildAttemptEvent>[0], span: Span): void {
-    const event = buildAttemptEvent(facts);
-    span.setAttributes({
-      'gen_ai.response.model': event.model,
-      'gen_ai.usage.input_tokens': event.input_tokens + event.cached_input_tokens,
-      'gen_ai.usage.output_tokens': event.output_tokens + event.reasoning_tokens,
-      'switchyard.attempt_id': event.attempt_id,
-      'switchyard.cost_usd': event.cost_usd,
-    });
-    if (event.status !== 'ok') {
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.setAttribute('error.type', event.error_class ?? event.status);
-    }
-    span.end();
-    this.options.publisher.publish(event);
-    this.options.onAttempt?.(event);
   }
 
   /**
@@ -471,9 +442,4 @@ function toProviderError(err: unknown): ProviderError {
   const e = err as { name?: string; message?: string };
   if (e?.name === 'TimeoutError') return new ProviderError('timeout', 'attempt timed out');
   return new ProviderError('network', e?.message ?? 'request failed');
-}
-
-/** OTel GenAI semantic-convention provider names. */
-function providerSemconvName(provider: Deployment['config']['provider']): string {
-  return provider === 'gemini' ? 'gcp.gemini' : provider === 'openai-compatible' ? 'openai' : provider;
 }
