@@ -55,3 +55,43 @@ test('a stream cut after the first tokens ends with an error event and no [DONE]
   assert.equal(h.events.filter((e) => e.request_id === attempt.request_id).length, 1, 'no failover after commit');
   h.sim.clearFaults();
 });
+
+test('a corrupted frame mid-answer ends the stream with an error, never a clean finish', async () => {
+  h.events.length = 0;
+  h.sim.setFaults(simulatedUpstreams.openai, { streamCorruptAfterChunks: 4 });
+  const response = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+  });
+  const body = await response.text();
+  assert.doesNotMatch(body, /\[DONE\]/);
+  assert.match(body, /"code":"stream_interrupted"/);
+  assert.deepEqual([h.events[0]!.status, h.events[0]!.error_class], ['error', 'server']);
+  h.sim.clearFaults();
+});
+
+test('a corrupted first frame, before any content, fails over invisibly', async () => {
+  h.events.length = 0;
+  h.sim.setFaults(simulatedUpstreams.openai, { streamCorruptAfterChunks: 0 });
+  let text = '';
+  for await (const chunk of await ask()) text += chunk.choices[0]?.delta.content ?? '';
+  assert.ok(text.length > 10);
+  assert.deepEqual(h.events.map((e) => [e.deployment, e.status]), [['openai-primary', 'error'], ['anthropic-backup', 'ok']]);
+  h.sim.clearFaults();
+});
+
+test('a stream that stalls before its first token hits the time-to-first-token deadline and fails over', async () => {
+  const stalled = await startCollectorHarness({ seed: 5, firstChoice: 'openai-primary', config: (base) => ({ ...base, retry: { ...base.retry, attempt_timeout_ms: 300 } }) });
+  try {
+    stalled.sim.setFaults(simulatedUpstreams.openai, { latencyMs: { min: 5000, max: 5000 } });
+    const client = new OpenAI({ baseURL: `${stalled.origin}/v1`, apiKey: 'k', maxRetries: 0 });
+    const started = Date.now();
+    let text = '';
+    for await (const chunk of await client.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] })) text += chunk.choices[0]?.delta.content ?? '';
+    assert.ok(text.length > 10 && Date.now() - started < 3000);
+    assert.deepEqual(stalled.events.map((e) => [e.deployment, e.status]), [['openai-primary', 'timeout'], ['anthropic-backup', 'ok']]);
+  } finally {
+    await stalled.close();
+  }
+});

@@ -23,6 +23,8 @@ export const faultSpecSchema = z.strictObject({
   hangRate: probability.optional(),
   /** Streams: the connection is cut after this many content chunks. */
   streamCutAfterChunks: z.number().int().nonnegative().optional(),
+  /** Streams: after this many content chunks, a frame of garbage instead of JSON, then the rest. */
+  streamCorruptAfterChunks: z.number().int().nonnegative().optional(),
 });
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;

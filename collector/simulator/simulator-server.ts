@@ -170,6 +170,7 @@ async function streamFrames(res: ServerResponse, frames: Array<{ text: string; c
       socket.destroy();
       return;
     }
+    if (frame.content && spec.streamCorruptAfterChunks !== undefined && contentSent === spec.streamCorruptAfterChunks) res.write('data: {"choices":[{"delta":{"content": tru\n\n');
     res.write(frame.text);
     if (frame.content) {
       contentSent++;

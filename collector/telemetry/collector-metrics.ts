@@ -2,6 +2,13 @@ import type { Meter } from '@opentelemetry/api';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import type { BreakerState } from '../resilience/deployment-breakers.ts';
 
+/** Decode time per output token after the first, for streams that produced more than one; ms. */
+export function timePerOutputTokenMs(e: Pick<AttemptEvent, 'ttft_ms' | 'latency_ms' | 'output_tokens' | 'reasoning_tokens' | 'is_stream'>): number | null {
+  const outputs = e.output_tokens + e.reasoning_tokens;
+  if (!e.is_stream || e.ttft_ms === null || outputs < 2) return null;
+  return Math.max(0, e.latency_ms - e.ttft_ms) / (outputs - 1);
+}
+
 const circuitLevel: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
@@ -21,6 +28,11 @@ export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ rou
     advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] },
   });
   const firstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', { unit: 's', description: 'Time to the first streamed content chunk' });
+  const perToken = meter.createHistogram('gen_ai.client.operation.time_per_output_chunk', {
+    unit: 's',
+    description: 'Streams: time per output token after the first (decode speed)',
+    advice: { explicitBucketBoundaries: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5] },
+  });
   const cost = meter.createCounter('switchyard.collector.cost', { unit: 'USD', description: 'Provider cost of attempts (float here; exact decimals are in the events)' });
   const overhead = meter.createHistogram('switchyard.collector.overhead', {
     unit: 'ms',
@@ -45,10 +57,12 @@ export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ rou
       };
       duration.record(e.latency_ms / 1000, attrs);
       if (e.status === 'ok' || e.input_tokens + e.output_tokens > 0) {
-        tokens.record(e.input_tokens + e.cached_input_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
+        tokens.record(e.input_tokens + e.cached_input_tokens + e.cache_write_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
         tokens.record(e.output_tokens + e.reasoning_tokens, { ...attrs, 'gen_ai.token.type': 'output' });
       }
       if (e.ttft_ms !== null) firstChunk.record(e.ttft_ms / 1000, attrs);
+      const perOutputToken = timePerOutputTokenMs(e);
+      if (perOutputToken !== null) perToken.record(perOutputToken / 1000, attrs);
       cost.add(Number(e.cost_usd), { 'gen_ai.provider.name': e.provider, 'gen_ai.response.model': e.model, 'switchyard.team': e.tags.team });
       if (e.fallback_reason !== 'none') retries.add(1, { 'switchyard.fallback_reason': e.fallback_reason });
     },
