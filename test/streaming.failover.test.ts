@@ -17,6 +17,14 @@ before(async () => {
 });
 after(() => h.close());
 
+/** The raw SSE response, to see exactly what a client receives. */
+const rawStream = () =>
+  fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+  });
+
 const ask = () => openai.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'stream it' }] });
 
 test('a stream that breaks before its first token fails over invisibly to the client', async () => {
@@ -36,11 +44,7 @@ test('a stream that breaks before its first token fails over invisibly to the cl
 test('a stream cut after the first tokens ends with an error event and no [DONE], never a clean finish', async () => {
   h.events.length = 0;
   h.sim.setFaults(simulatedUpstreams.openai, { streamCutAfterChunks: 5 });
-  const response = await fetch(`${baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }),
-  });
+  const response = await rawStream();
   assert.equal(response.status, 200);
   assert.match(response.headers.get('x-switchyard-overhead-ms') ?? '', /^\d+\.\d{3}$/, 'the shim reports its own overhead at commit');
   const body = await response.text();
@@ -59,11 +63,7 @@ test('a stream cut after the first tokens ends with an error event and no [DONE]
 test('a corrupted frame mid-answer ends the stream with an error, never a clean finish', async () => {
   h.events.length = 0;
   h.sim.setFaults(simulatedUpstreams.openai, { streamCorruptAfterChunks: 4 });
-  const response = await fetch(`${baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }),
-  });
+  const response = await rawStream();
   const body = await response.text();
   assert.doesNotMatch(body, /\[DONE\]/);
   assert.match(body, /"code":"stream_interrupted"/);
