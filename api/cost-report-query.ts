@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
-import { formatScaled, toScaled } from '../collector/pricing/decimal-usd.ts';
+import { formatScaled, toScaled } from '../core/money/decimal-usd.ts';
 
 /** Dimensions a cost report can be grouped by; each maps to one `attempts` column. */
 export const costDimensions = ['team', 'project', 'feature', 'user', 'api_key_id', 'environment', 'route', 'provider', 'deployment', 'model'] as const;

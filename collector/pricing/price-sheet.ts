@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import type { Usage } from '../providers/provider.ts';
 import type { DeploymentConfig, PriceOverride } from '../config/routes-config.ts';
-import { picoToUsd, tokenCostPico } from './decimal-usd.ts';
+import { picoToUsd, tokenCostPico } from '../../core/money/decimal-usd.ts';
 
 /** The catalog package does not export its package.json, so read it beside its entry point. */
 function readCatalogVersion(): string {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { toScaled } from '../../collector/pricing/decimal-usd.ts';
+import { toScaled } from '../../core/money/decimal-usd.ts';
 import { scalar } from './embedded-store.ts';
 import { chat, graphql, until, waitForStoredAttempts, type SpineHarness } from './spine-scenario.ts';
 
