@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { parseAttemptEvent } from '../core/events/attempt-event.ts';
 import type { AttemptBatchHandler, DeadLetter, DeadLetterSink, RawAttemptMessage } from '../core/transport/event-bus.ts';
+import { dropDuplicates } from './attempt-dedupe.ts';
 import { cutBatches, type StoredRange } from './batch-ranges.ts';
 import { isDataError } from './clickhouse-errors.ts';
 import { toAttemptRow, type AttemptRow } from './attempt-row.ts';
@@ -16,12 +17,19 @@ export interface AttemptWriterOptions {
   /** Where rejected messages are copied besides `rejected_events` (the Kafka DLQ topic). */
   deadLetters?: DeadLetterSink;
   metrics?: IngestMetrics;
+  /**
+   * Drop attempts already stored (by attempt_id, within DEDUPE_WINDOW_DAYS) before inserting.
+   * Default true; false exists only so the ingest benchmark can measure what deduplication costs.
+   */
+  dedupe?: boolean;
   log?: (message: string) => void;
 }
 
 export interface AttemptWriterStats {
   stored: number;
   rejected: number;
+  /** Copies of attempts already stored (or earlier in the same batch), removed before the insert. */
+  duplicates: number;
   batches: number;
   /** Inserts ClickHouse refused for their content, split to isolate the bad rows. */
   bisections: number;
@@ -34,10 +42,12 @@ type SourcedRow = AttemptRow & { source: string; source_partition: number; batch
  * (and the DLQ). Resolves only when ClickHouse acknowledged everything, so the transport commits
  * nothing unstored. Every insert carries a token derived from (source, partition, offset range),
  * and messages redelivered after a crash are re-cut on the ranges stored before it, so a replay is
- * absorbed by ClickHouse, rollups included, instead of counted twice.
+ * absorbed by ClickHouse, rollups included, instead of counted twice. Copies of an attempt at
+ * other offsets (a producer re-send, a spool replay) get other tokens, so before inserting, rows
+ * whose attempt_id another insert already stored are dropped (see attempt-dedupe.ts).
  */
 export function createAttemptWriter(options: AttemptWriterOptions): { handle: AttemptBatchHandler; stats: AttemptWriterStats } {
-  const stats: AttemptWriterStats = { stored: 0, rejected: 0, batches: 0, bisections: 0 };
+  const stats: AttemptWriterStats = { stored: 0, rejected: 0, duplicates: 0, batches: 0, bisections: 0 };
   const maxRows = options.maxRows ?? 10_000;
   const metrics = options.metrics ?? noIngestMetrics;
   /** Partitions whose stored-but-uncommitted ranges were looked up since this writer started. */
@@ -68,16 +78,19 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
       if (parsed.ok) rows.push({ row: { ...toAttemptRow(parsed.event), ...range }, message });
       else rejected.push({ message, error: parsed.error, stage: 'validation' });
     }
-    rejected.push(...(await insertBisecting(rows, token)));
+    const { unique, duplicates } = options.dedupe === false ? { unique: rows, duplicates: 0 } : await dropDuplicates(options.clickhouse, rows, (r) => r.row, range);
+    rejected.push(...(await insertBisecting(unique, token)));
     if (rejected.length > 0) await reject(rejected, range);
     const refused = new Set(rejected.filter((r) => r.stage === 'insert').map((r) => r.message));
-    const stored = rows.filter((r) => !refused.has(r.message));
+    const stored = unique.filter((r) => !refused.has(r.message));
     const nowMs = Date.now();
     metrics.batchStored(stored.length, performance.now() - startedMs, stored.map((r) => nowMs - Date.parse(r.row.ended_at)));
     for (const stage of ['validation', 'insert'] as const) {
       const n = rejected.filter((r) => r.stage === stage).length;
       if (n > 0) metrics.rejected(n, stage);
     }
+    if (duplicates > 0) metrics.duplicatesRemoved(duplicates);
+    stats.duplicates += duplicates;
     stats.stored += stored.length;
     stats.rejected += rejected.length;
     stats.batches++;

@@ -5,13 +5,16 @@ export interface IngestMetrics {
   batchStored(rows: number, insertMs: number, delaysMs: number[]): void;
   rejected(count: number, stage: 'validation' | 'insert'): void;
   batchFailed(): void;
+  /** Copies of already stored attempts that ingest removed before inserting. */
+  duplicatesRemoved(count: number): void;
 }
 
-export const noIngestMetrics: IngestMetrics = { batchStored() {}, rejected() {}, batchFailed() {} };
+export const noIngestMetrics: IngestMetrics = { batchStored() {}, rejected() {}, batchFailed() {}, duplicatesRemoved() {} };
 
 export function createIngestMetrics(meter: Meter, lagByPartition: () => Array<{ partition: number; lag: number }>): IngestMetrics {
   const rows = meter.createCounter('switchyard.ingest.rows', { description: 'Attempt rows stored in ClickHouse' });
   const rejected = meter.createCounter('switchyard.ingest.rejected', { description: 'Messages dead-lettered, by stage' });
+  const duplicates = meter.createCounter('switchyard.ingest.duplicates_removed', { description: 'Attempts delivered again (same attempt_id) and removed before the insert' });
   const failures = meter.createCounter('switchyard.ingest.batch_failures', { description: 'Batch writes that failed and will be retried' });
   const batchRows = meter.createHistogram('switchyard.ingest.batch_rows', { description: 'Rows per insert', advice: { explicitBucketBoundaries: [1, 10, 100, 1000, 5000, 10000, 50000] } });
   const insertMs = meter.createHistogram('switchyard.ingest.insert_duration', { unit: 'ms', description: 'Time to validate and insert one batch' });
@@ -32,5 +35,6 @@ export function createIngestMetrics(meter: Meter, lagByPartition: () => Array<{ 
     },
     rejected: (n, stage) => rejected.add(n, { stage }),
     batchFailed: () => failures.add(1),
+    duplicatesRemoved: (n) => duplicates.add(n),
   };
 }

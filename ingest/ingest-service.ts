@@ -62,7 +62,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     },
     health: async () => {
       const stalled = tracker.stalled(clock.now(), stallMs);
-      return { ok: stalled.length === 0, checks: { ingest: { stalled_partitions: stalled, lag: tracker.lagByPartition(), lag_error: lagError, stored: writer.stats.stored, rejected: writer.stats.rejected } } };
+      return { ok: stalled.length === 0, checks: { ingest: { stalled_partitions: stalled, lag: tracker.lagByPartition(), lag_error: lagError, stored: writer.stats.stored, rejected: writer.stats.rejected, duplicates_removed: writer.stats.duplicates } } };
     },
   };
 }
