@@ -156,6 +156,8 @@ export const routesConfigSchema = z
     budgets: budgetsSchema.default(budgetsSchema.parse({})),
     /** Prices for models the catalog does not know and no deployment override covers. */
     default_price: priceOverrideSchema.optional(),
+    /** Alert rules and receivers: validated by policy/alerts/rules/alerts-config.ts, which the policy service reads. */
+    alerts: z.unknown().optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

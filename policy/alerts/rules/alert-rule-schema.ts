@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { durationMs } from './duration.ts';
+import { aggregations, alertDimensions, alertMetricNames, alertMetrics } from './alert-metrics.ts';
+
+const ruleName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use 1–64 lowercase letters, digits, dash, underscore');
+
+/** A fixed line: breaching while the value is above (`>`) or below (`<`) `threshold`. */
+const staticCondition = z.strictObject({
+  type: z.literal('static'),
+  op: z.enum(['>', '<']).default('>'),
+  threshold: z.number().finite(),
+});
+
+/**
+ * Upward anomaly against a baseline: the same window, `baseline.every` apart, `baseline.count`
+ * times before the current one (`every: 1d, count: 7` = the same hour of the last 7 days;
+ * `every: 1h, count: 24` = the trailing day). Threshold =
+ * max(centre + sensitivity × σ, centre × min_ratio, centre + min_delta), where centre and σ are
+ * the median and 1.4826 × MAD (or mean and standard deviation). With `peers`, the group must
+ * also sit above the Tukey fence Q3 + fence × IQR of the other groups sharing its `peers.by` value.
+ */
+const anomalyCondition = z.strictObject({
+  type: z.literal('anomaly'),
+  baseline: z.strictObject({ every: durationMs.default(86_400_000), count: z.number().int().min(3).max(200).default(7) }).default({ every: 86_400_000, count: 7 }),
+  statistic: z.enum(['median', 'mean']).default('median'),
+  sensitivity: z.number().nonnegative().default(4),
+  min_ratio: z.number().min(1).default(1.5),
+  min_delta: z.number().nonnegative().default(0),
+  peers: z.strictObject({ by: z.enum(alertDimensions), fence: z.number().positive().default(3), min_peers: z.number().int().min(2).default(3) }).optional(),
+});
+
+export const alertRuleSchema = z
+  .strictObject({
+    name: ruleName,
+    description: z.string().max(500).default(''),
+    metric: z.enum(alertMetricNames),
+    aggregation: z.enum(aggregations).default('sum'),
+    window: durationMs.pipe(z.number().int().min(60_000, 'window must be at least 1m (rollups are per minute)')),
+    filters: z.partialRecord(z.enum(alertDimensions), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+    group_by: z.array(z.enum(alertDimensions)).default([]),
+    condition: z.discriminatedUnion('type', [staticCondition, anomalyCondition]),
+    /** Below this many requests/attempts in the window the rule cannot fire (too little evidence). */
+    min_volume: z.number().int().nonnegative().default(0),
+    /** How long a breach must last before the alert fires. */
+    pending: durationMs.default(0),
+    severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+    /** Receivers for this rule; unset: the route's receivers. */
+    notify: z.array(z.string()).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.window % 60_000 !== 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'window must be whole minutes (rollups are per minute)' });
+    if (alertMetrics[rule.metric].kind !== 'additive' && rule.aggregation !== 'sum') {
+      ctx.addIssue({ code: 'custom', path: ['aggregation'], message: `${rule.metric} is a ${alertMetrics[rule.metric].kind}; aggregation applies to spend_usd, tokens and requests only` });
+    }
+    const c = rule.condition;
+    if (c.type === 'anomaly' && c.peers && !rule.group_by.includes(c.peers.by)) {
+      ctx.addIssue({ code: 'custom', path: ['condition', 'peers', 'by'], message: `group_by must include "${c.peers.by}" to compare peers within it` });
+    }
+    if (c.type === 'anomaly' && c.baseline.every < rule.window) {
+      ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be at least the window, so baseline windows never overlap the current one' });
+    }
+    if (c.type === 'anomaly' && c.baseline.every % 60_000 !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be whole minutes' });
+    }
+  });
+
+/** A validated alert rule; durations are ms. */
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+export type AlertRuleInput = z.input<typeof alertRuleSchema>;
+export type AlertCondition = AlertRule['condition'];
+export type AnomalyCondition = Extract<AlertCondition, { type: 'anomaly' }>;

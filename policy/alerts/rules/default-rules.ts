@@ -1,0 +1,59 @@
+import { alertRuleSchema, type AlertRule, type AlertRuleInput } from './alert-rule-schema.ts';
+
+/**
+ * The detectors on by default; docs/alerts.md states each baseline and why. Budget thresholds
+ * and "deployment demoted/drained" join when the budget and policy issues publish them.
+ */
+const detectors = {
+  /** Last 5 minutes of a team's spend against the same 5 minutes of each of the last 7 days. */
+  spend_spike: {
+    metric: 'spend_usd', window: '5m', group_by: ['team'], min_volume: 20, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 1.5 },
+    description: 'Team spend in the last 5 minutes against the same 5 minutes of the trailing 7 days (median + 4 × scaled MAD, at least 150 %).',
+  },
+  /** A team's last 24 hours against the mean of the 7 days before. */
+  daily_spend: {
+    metric: 'spend_usd', window: '1d', group_by: ['team'], min_volume: 100, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'mean', sensitivity: 0, min_ratio: 1.5 },
+    description: 'Team spend over the last 24 hours above 150 % of the mean of the 7 days before.',
+  },
+  /** One key's spend per minute against its own trailing day and against its team's other keys. */
+  denial_of_wallet: {
+    metric: 'spend_usd', window: '1m', group_by: ['team', 'api_key_id'], min_volume: 3, severity: 'critical',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'median', sensitivity: 6, min_ratio: 3, peers: { by: 'team', fence: 3, min_peers: 2 } },
+    description: "A key's spend per minute above its own trailing day (median + 6σ, at least 3×) and above its team's other keys (Tukey far-out fence).",
+  },
+  fallback_rate_spike: {
+    metric: 'fallback_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
+    description: 'Share of attempts that are failovers, per route and provider, against the trailing day (+5 points at least).',
+  },
+  error_rate_spike: {
+    metric: 'error_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
+    description: 'Share of attempts ending in an error or timeout, per route and provider, against the trailing day.',
+  },
+  rate_limit_spike: {
+    metric: 'rate_limit_rate', window: '5m', group_by: ['provider'], min_volume: 50, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
+    description: 'Share of attempts answered 429, per provider, against the trailing day.',
+  },
+  p99_latency_regression: {
+    metric: 'p99_latency_ms', window: '10m', group_by: ['deployment'], min_volume: 50, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
+    description: 'p99 attempt latency per deployment against the trailing day (median + 4σ, at least 150 %).',
+  },
+  ttft_regression: {
+    metric: 'p95_ttft_ms', window: '10m', group_by: ['deployment'], min_volume: 50, severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
+    description: 'p95 time to first token per deployment against the trailing day.',
+  },
+} satisfies Record<string, Omit<AlertRuleInput, 'name'>>;
+
+export const detectorNames = Object.keys(detectors) as Array<keyof typeof detectors>;
+export type DetectorName = keyof typeof detectors;
+
+/** The built-in rules, minus those switched off (`alerts.detectors.<name>: false`). */
+export function defaultRules(enabled: Partial<Record<DetectorName, boolean>> = {}): AlertRule[] {
+  return detectorNames.filter((n) => enabled[n] !== false).map((name) => alertRuleSchema.parse({ name, ...detectors[name] }));
+}
