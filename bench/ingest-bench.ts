@@ -89,6 +89,11 @@ function event(i: number, endedMs: number): AttemptEvent {
     tier: pick(['economy', 'standard', 'standard', 'premium'], i),
     budget: { decision: 'allow', reserved_usd: '0.001000000000', delay_ms: 0, limited_by: '' },
     content: null,
+    // Events shaped like those from before per-bucket pricing: the rollups carry their cost as unallocated.
+    pricing: null,
+    list_pricing: null,
+    cost_by_bucket: null,
+    list_cost_usd: null,
   };
 }
 

@@ -45,7 +45,7 @@ test('after a crash before commit, redelivered messages cut differently are re-c
   await after.handle(all); // a new fetch returns everything from the committed offset, 500-509
   const count = (q: string) => scalar(store.client, q).then(Number);
   assert.equal(await count("SELECT count() FROM attempts WHERE team = 'crash-test'"), 10, 'raw rows, before any merge');
-  assert.equal(await count("SELECT sum(attempts) FROM usage_per_minute_by_team_v1 WHERE team = 'crash-test'"), 10, 'rollup');
+  assert.equal(await count("SELECT sum(attempts) FROM attempts_per_minute_by_deployment_v2 WHERE team = 'crash-test'"), 10, 'rollup');
 });
 
 test('a row ClickHouse refuses is isolated by bisection and dead-lettered; the rest of the batch is stored', async () => {

@@ -7,7 +7,7 @@ import {
   type AttemptStatus,
   type FallbackReason,
 } from '../../core/events/attempt-event.ts';
-import { attemptCostUsd } from '../pricing/price-sheet.ts';
+import { priceAttempt } from '../pricing/attempt-pricing.ts';
 import type { FinishReason, ProviderError, ProviderFields, Usage } from '../providers/provider.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Deployment } from './route-table.ts';
@@ -49,6 +49,7 @@ export type AttemptRefusal = 'cancelled' | 'hedge_lost' | 'circuit_open' | 'budg
 /** Turns what happened in one attempt into its event; pure apart from the fresh attempt id. */
 export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
   const d = f.deployment.config;
+  const { cost_usd, ...money } = priceAttempt(f.usage, f.deployment.price);
   return {
     schema_version: ATTEMPT_SCHEMA_VERSION,
     attempt_id: uuidv7({ msecs: f.startedAtMs }),
@@ -74,7 +75,7 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     output_tokens: f.usage.outputTokens,
     cached_input_tokens: f.usage.cachedInputTokens,
     reasoning_tokens: f.usage.reasoningTokens,
-    cost_usd: attemptCostUsd(f.usage, f.deployment.price),
+    cost_usd,
     price_version: f.deployment.price.version,
     tags: f.context.tags,
     cache_write_tokens: f.usage.cacheWriteTokens,
@@ -83,6 +84,7 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     tier: f.tier ?? '',
     budget: f.budget ?? NO_BUDGET,
     content: f.content ?? null,
+    ...money,
   };
 }
 

@@ -15,15 +15,21 @@ function readCatalogVersion(): string {
 }
 const catalogVersion = readCatalogVersion();
 
-type Rate = number | string | { base: number; tiers: Array<{ start: number; price: number }> };
+export type Rate = number | string | { base: number; tiers: Array<{ start: number; price: number }> };
 
-/** Per-million-token USD rates for one deployment, from the catalog or a negotiated override. */
-export interface PriceSheet {
+/** Per-million-token USD rates by token direction; reasoning tokens bill at `output`. */
+export interface RateCard {
   input: Rate;
   output: Rate;
   cachedInput: Rate;
   /** Input written to the provider's prompt cache (Anthropic bills it above the input rate). */
   cacheWrite: Rate;
+}
+
+/** Per-million-token USD rates for one deployment, from the catalog or a negotiated override. */
+export interface PriceSheet extends RateCard {
+  /** Public catalog rates (FOCUS list price); the applied rates when there is no catalog entry. */
+  list: RateCard;
   /** Recorded on every attempt so a cost can be traced to the prices that made it. */
   version: string;
 }
@@ -35,10 +41,22 @@ const catalogProviderId: Record<DeploymentConfig['provider'], string | null> = {
   'openai-compatible': null,
 };
 
-function configuredSheet(p: PriceOverride, origin: 'override' | 'default'): PriceSheet {
+function configuredSheet(p: PriceOverride, origin: 'override' | 'default', list: RateCard | null): PriceSheet {
   const cached = p.cached_input_per_mtok ?? p.input_per_mtok;
   const write = p.cache_write_per_mtok ?? p.input_per_mtok;
-  return { input: p.input_per_mtok, output: p.output_per_mtok, cachedInput: cached, cacheWrite: write, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}` };
+  const rates: RateCard = { input: p.input_per_mtok, output: p.output_per_mtok, cachedInput: cached, cacheWrite: write };
+  return { ...rates, list: list ?? rates, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}` };
+}
+
+function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version: string } | null {
+  const providerId = catalogProviderId[deployment.provider];
+  const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
+  const price: ModelPrice | undefined = found?.model_price;
+  if (!found || !price || price.input_mtok === undefined || price.output_mtok === undefined) return null;
+  return {
+    rates: { input: price.input_mtok, output: price.output_mtok, cachedInput: price.cache_read_mtok ?? price.input_mtok, cacheWrite: price.cache_write_mtok ?? price.input_mtok },
+    version: `${catalogVersion}:${found.provider.id}/${found.model.id}`,
+  };
 }
 
 /**
@@ -46,43 +64,62 @@ function configuredSheet(p: PriceOverride, origin: 'override' | 'default'): Pric
  * configured default price. Without any of these it is a config error: a model is never free.
  */
 export function resolvePriceSheet(deployment: DeploymentConfig, defaultPrice?: PriceOverride): PriceSheet {
-  if (deployment.price) return configuredSheet(deployment.price, 'override');
-  const providerId = catalogProviderId[deployment.provider];
-  const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
-  const price: ModelPrice | undefined = found?.model_price;
-  if (!price || price.input_mtok === undefined || price.output_mtok === undefined) {
-    if (defaultPrice) return configuredSheet(defaultPrice, 'default');
-    throw new ConfigError(
-      `deployment "${deployment.name}": no catalog price for model "${deployment.model}" (${deployment.provider}); ` +
-        'set price.input_per_mtok and price.output_per_mtok on the deployment, or a default_price for the file',
-    );
-  }
-  return {
-    input: price.input_mtok,
-    output: price.output_mtok,
-    cachedInput: price.cache_read_mtok ?? price.input_mtok,
-    cacheWrite: price.cache_write_mtok ?? price.input_mtok,
-    version: `${catalogVersion}:${found!.provider.id}/${found!.model.id}`,
-  };
+  const catalog = catalogEntry(deployment);
+  if (deployment.price) return configuredSheet(deployment.price, 'override', catalog?.rates ?? null);
+  if (catalog) return { ...catalog.rates, list: catalog.rates, version: catalog.version };
+  if (defaultPrice) return configuredSheet(defaultPrice, 'default', null);
+  throw new ConfigError(
+    `deployment "${deployment.name}": no catalog price for model "${deployment.model}" (${deployment.provider}); ` +
+      'set price.input_per_mtok and price.output_per_mtok on the deployment, or a default_price for the file',
+  );
 }
 
 /**
  * Exact cost of one attempt: each disjoint bucket at its own rate; reasoning tokens bill at the
  * output rate, cache reads and writes at theirs.
  */
-export function attemptCostUsd(usage: Usage, sheet: PriceSheet): string {
+export function attemptCostUsd(usage: Usage, sheet: RateCard): string {
   return picoToUsd(attemptCostPico(usage, sheet));
 }
 
-/** The same in picodollars (10^-12 USD), for arithmetic such as budgets. */
-export function attemptCostPico(usage: Usage, sheet: PriceSheet): bigint {
+/**
+ * The same in picodollars (10^-12 USD), for arithmetic such as budgets. Each bucket is rounded on
+ * its own (see `bucketCostsPico`), so the total always equals the sum of the recorded buckets.
+ */
+export function attemptCostPico(usage: Usage, sheet: RateCard): bigint {
+  const b = bucketCostsPico(usage, sheet);
+  return b.input + b.cachedInput + b.cacheWrite + b.output + b.reasoning;
+}
+
+export interface BucketCostsPico {
+  input: bigint;
+  cachedInput: bigint;
+  cacheWrite: bigint;
+  output: bigint;
+  reasoning: bigint;
+}
+
+/** Picodollars per token bucket: `tokens × rate` half-up to 10^-12 USD, bucket by bucket. */
+export function bucketCostsPico(usage: Usage, sheet: RateCard): BucketCostsPico {
+  const rates = appliedRates(usage, sheet);
+  return {
+    input: tokenCostPico(usage.inputTokens, rates.input),
+    cachedInput: tokenCostPico(usage.cachedInputTokens, rates.cachedInput),
+    cacheWrite: tokenCostPico(usage.cacheWriteTokens, rates.cacheWrite),
+    output: tokenCostPico(usage.outputTokens, rates.output),
+    reasoning: tokenCostPico(usage.reasoningTokens, rates.output),
+  };
+}
+
+/** The flat rates this usage is billed at: tiered prices resolved by its prompt size. */
+export function appliedRates(usage: Usage, sheet: RateCard): { input: number | string; cachedInput: number | string; cacheWrite: number | string; output: number | string } {
   const promptTokens = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
-  return (
-    tokenCostPico(usage.inputTokens, rateFor(sheet.input, promptTokens)) +
-    tokenCostPico(usage.cachedInputTokens, rateFor(sheet.cachedInput, promptTokens)) +
-    tokenCostPico(usage.cacheWriteTokens, rateFor(sheet.cacheWrite, promptTokens)) +
-    tokenCostPico(usage.outputTokens + usage.reasoningTokens, rateFor(sheet.output, promptTokens))
-  );
+  return {
+    input: rateFor(sheet.input, promptTokens),
+    cachedInput: rateFor(sheet.cachedInput, promptTokens),
+    cacheWrite: rateFor(sheet.cacheWrite, promptTokens),
+    output: rateFor(sheet.output, promptTokens),
+  };
 }
 
 /** Tiered catalog prices switch the whole request to the tier its prompt size falls in. */

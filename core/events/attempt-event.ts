@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sumUsd } from '../money/decimal-usd.ts';
 
 /** Kafka topic carrying attempt events; the version suffix changes only with a breaking schema change. */
 export const ATTEMPT_TOPIC = 'llm.attempts.v1';
@@ -43,6 +44,31 @@ export const attemptBudgetSchema = z.object({
 });
 export type AttemptBudget = z.infer<typeof attemptBudgetSchema>;
 export const NO_BUDGET: AttemptBudget = { decision: 'none', reserved_usd: '0', delay_ms: 0, limited_by: '' };
+
+/** A rate in USD per million tokens as a decimal string (≤ 9 decimals), never a float. */
+const usdPerMtok = z.string().regex(/^\d+(\.\d{1,9})?$/, 'must be a non-negative decimal string, USD per million tokens');
+
+/**
+ * Rates per token direction, USD per million tokens; reasoning bills at `output_per_mtok`.
+ * Tiered catalog prices are already resolved to the tier this attempt's prompt size fell in.
+ */
+export const attemptRatesSchema = z.object({
+  input_per_mtok: usdPerMtok,
+  cached_input_per_mtok: usdPerMtok,
+  cache_write_per_mtok: usdPerMtok,
+  output_per_mtok: usdPerMtok,
+});
+export type AttemptRates = z.infer<typeof attemptRatesSchema>;
+
+/** Exact USD per token bucket, each `tokens × rate / 10^6` rounded half-up to 12 decimals; they sum to `cost_usd`. */
+export const attemptCostByBucketSchema = z.object({
+  input: decimalUsd,
+  cached_input: decimalUsd,
+  cache_write: decimalUsd,
+  output: decimalUsd,
+  reasoning: decimalUsd,
+});
+export type AttemptCostByBucket = z.infer<typeof attemptCostByBucketSchema>;
 
 /** Prompt and completion text, only for routes that opt in, and redacted before it leaves the shim. */
 export const attemptContentSchema = z.object({ prompt: z.string(), completion: z.string() });
@@ -91,6 +117,18 @@ export const attemptEventSchema = z.object({
   tier: z.string().max(32).default(''),
   budget: attemptBudgetSchema.default(NO_BUDGET),
   content: attemptContentSchema.nullable().default(null),
+  /** Rates actually applied (negotiated override, else catalog, else default price); null on events from before it. */
+  pricing: attemptRatesSchema.nullable().default(null),
+  /** Public catalog rates for the model; equal to `pricing` without a negotiated price or a catalog entry. */
+  list_pricing: attemptRatesSchema.nullable().default(null),
+  cost_by_bucket: attemptCostByBucketSchema.nullable().default(null),
+  /** What the attempt would have cost at `list_pricing`, USD; null on events from before it. */
+  list_cost_usd: decimalUsd.nullable().default(null),
+}).superRefine((event, ctx) => {
+  // Finance bills per bucket, so a breakdown that does not add up to the total is refused, not stored.
+  if (event.cost_by_bucket && sumUsd(Object.values(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
+    ctx.addIssue({ code: 'custom', path: ['cost_by_bucket'], message: `buckets sum to ${sumUsd(Object.values(event.cost_by_bucket))}, not cost_usd ${event.cost_usd}` });
+  }
 });
 export type AttemptEvent = z.infer<typeof attemptEventSchema>;
 

@@ -38,6 +38,11 @@ export function sampleAttemptEvent(over: Partial<AttemptEvent> = {}): AttemptEve
     tier: '',
     budget: NO_BUDGET,
     content: null,
+    // Without a breakdown, like events from before per-bucket pricing, so tests may set any cost_usd.
+    pricing: null,
+    list_pricing: null,
+    cost_by_bucket: null,
+    list_cost_usd: null,
     ...over,
   };
 }

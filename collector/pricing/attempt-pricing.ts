@@ -1,0 +1,44 @@
+import type { AttemptCostByBucket, AttemptRates } from '../../core/events/attempt-event.ts';
+import { formatScaled, picoToUsd, toScaled } from '../../core/money/decimal-usd.ts';
+import type { Usage } from '../providers/provider.ts';
+import { appliedRates, bucketCostsPico, type PriceSheet, type RateCard } from './price-sheet.ts';
+
+const RATE_DECIMALS = 9;
+
+/** The money fields of one attempt event: what it cost, per bucket, at which rates, and at list price. */
+export interface AttemptPricing {
+  cost_usd: string;
+  cost_by_bucket: AttemptCostByBucket;
+  pricing: AttemptRates;
+  list_pricing: AttemptRates;
+  list_cost_usd: string;
+}
+
+/**
+ * Prices one attempt exactly. `cost_usd` is the sum of the five bucket costs, so a FOCUS row per
+ * bucket (unit price × tokens) adds up to the attempt's cost; list cost uses the catalog rates.
+ */
+export function priceAttempt(usage: Usage, sheet: PriceSheet): AttemptPricing {
+  const b = bucketCostsPico(usage, sheet);
+  const list = bucketCostsPico(usage, sheet.list);
+  return {
+    cost_usd: picoToUsd(b.input + b.cachedInput + b.cacheWrite + b.output + b.reasoning),
+    cost_by_bucket: {
+      input: picoToUsd(b.input),
+      cached_input: picoToUsd(b.cachedInput),
+      cache_write: picoToUsd(b.cacheWrite),
+      output: picoToUsd(b.output),
+      reasoning: picoToUsd(b.reasoning),
+    },
+    pricing: rateStrings(usage, sheet),
+    list_pricing: rateStrings(usage, sheet.list),
+    list_cost_usd: picoToUsd(list.input + list.cachedInput + list.cacheWrite + list.output + list.reasoning),
+  };
+}
+
+/** Applied rates as 9-decimal strings (the precision every rate is parsed at). */
+function rateStrings(usage: Usage, card: RateCard): AttemptRates {
+  const r = appliedRates(usage, card);
+  const text = (rate: number | string) => formatScaled(toScaled(rate, RATE_DECIMALS), RATE_DECIMALS);
+  return { input_per_mtok: text(r.input), cached_input_per_mtok: text(r.cachedInput), cache_write_per_mtok: text(r.cacheWrite), output_per_mtok: text(r.output) };
+}
