@@ -1,50 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { HedgeConfig, RoutesConfig } from '../collector/config/routes-config.ts';
-import { startSimulator, type FaultSpec } from '../collector/simulator/index.ts';
+import type { RoutesConfig } from '../collector/config/routes-config.ts';
+import { startSimulator } from '../collector/simulator/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import { queryCostReport } from '../api/cost-report-query.ts';
-import { simulatedRoutes, simulatedUpstreams, SIMULATOR_KEY_ENV } from './default-routes.ts';
+import { simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
+import { drillScenarios, type Outcome, type Scenario } from './drill-scenarios.ts';
+
 import { serviceNames, startPipeline, type Pipeline } from './pipeline.ts';
 
-interface Scenario {
-  description: string;
-  faults: Record<string, FaultSpec>;
-  retry?: Partial<RoutesConfig['retry']>;
-  hedge?: HedgeConfig;
-  budgets?: RoutesConfig['budgets'];
-}
-
-/** Fault scenarios over the three simulated deployments of route `chat`. */
-export const drillScenarios: Record<string, Scenario> = {
-  healthy: { description: 'all three providers healthy', faults: {} },
-  outage: { description: 'the Anthropic deployment is hard down', faults: { [simulatedUpstreams.anthropic]: { down: true } } },
-  'rate-limit-storm': {
-    description: '30% of requests to the OpenAI deployment answer 429 with Retry-After',
-    faults: { [simulatedUpstreams.openai]: { errorRates: { '429': 0.3 }, retryAfterSeconds: 1 } },
-  },
-  flapping: {
-    description: 'the OpenAI deployment flaps: 300 ms up, 300 ms down (503)',
-    faults: { [simulatedUpstreams.openai]: { flap: { upMs: 300, downMs: 300 } } },
-  },
-  'all-down': {
-    description: 'every provider is down: requests fail fast with 503 and circuits open',
-    faults: { [simulatedUpstreams.openai]: { down: true }, [simulatedUpstreams.anthropic]: { down: true }, [simulatedUpstreams.gemini]: { down: true } },
-  },
-  'latency-spike': {
-    description: 'the OpenAI deployment answers after 10 s; the route hedges at its recent p95 and attempts time out at 2 s',
-    faults: { [simulatedUpstreams.openai]: { latencyMs: { min: 10_000, max: 10_000 } } },
-    retry: { attempt_timeout_ms: 2000 },
-    hedge: { percentile: 95, min_samples: 20, initial_delay_ms: 300, min_delay_ms: 20 },
-  },
-  'budget-exhausted': {
-    description: 'team-0 has $0.0005 a day and runs out mid-run (429 + Retry-After); team-1 and team-2 are unaffected',
-    faults: {},
-    budgets: { default_max_tokens: 64, limits: [{ scope: 'team', id: 'team-0', limit_usd: 0.0005, per: 'day', on_exhausted: 'reject', max_delay_ms: 0 }] },
-  },
-};
+export { drillScenarios };
 
 export interface DrillReport {
   scenario: string;
@@ -61,24 +27,20 @@ export interface DrillReport {
   /** Stored attempts per budget decision (none, allow, delay, downgrade, reject). */
   budget_decisions: Record<string, number>;
   stored_attempts: number;
+  /** The scenario's success criterion, in words. */
+  criterion: string;
+  /** Whether the criterion held: every failure was one the scenario tolerates. */
+  passed: boolean;
 }
 
-export async function runDrillCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { scenario: { type: 'string', default: 'healthy' }, requests: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, json: { type: 'boolean', default: false } },
-  });
-  const requests = Number(values.requests);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(requests) || requests < 1) throw new ConfigError(`--requests must be a positive integer, got "${values.requests}"`);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
-  const report = await runDrill(values.scenario!, requests, concurrency);
-  console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-  return 0;
+/** Progress callbacks of a drill (the CLI draws them on stderr). */
+export interface DrillProgress {
+  request(done: number, total: number, failed: number): void;
+  phase(message: string): void;
 }
 
 /** Runs the whole pipeline in-process on a fresh embedded store, drives traffic, and reports. */
-export async function runDrill(scenarioName: string, requests: number, concurrency: number): Promise<DrillReport> {
+export async function runDrill(scenarioName: string, requests: number, concurrency: number, progress?: DrillProgress): Promise<DrillReport> {
   const scenario = drillScenarios[scenarioName];
   if (!scenario) throw new ConfigError(`unknown scenario "${scenarioName}"; choose one of ${Object.keys(drillScenarios).join(', ')}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-drill-'));
@@ -98,8 +60,9 @@ export async function runDrill(scenarioName: string, requests: number, concurren
       policyWindowMs: 10_000,
       log: () => {},
     });
-    const outcomes = await driveTraffic(pipeline.collectorUrl!, requests, concurrency);
+    const outcomes = await driveTraffic(pipeline.collectorUrl!, requests, concurrency, progress);
     const emitted = pipeline.emitted!;
+    progress?.phase(`waiting for ingest to store ${emitted.total} attempts`);
     await pipeline.publisher!.flush();
     const stored = await waitForStored(pipeline, emitted.total);
     const cost = await queryCostReport(pipeline.clickhouse!, '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z', []);
@@ -120,6 +83,8 @@ export async function runDrill(scenarioName: string, requests: number, concurren
       statuses,
       budget_decisions: Object.fromEntries(decisions.map((r) => [r.d, Number(r.n)])),
       stored_attempts: stored,
+      criterion: scenario.criterion,
+      passed: outcomes.every((o) => o.ok || scenario.tolerated?.(o) === true),
     };
   } finally {
     await pipeline?.stop();
@@ -137,20 +102,25 @@ function scenarioRoutes(scenario: Scenario, baseUrl: Parameters<typeof simulated
   };
 }
 
-async function driveTraffic(baseUrl: string, requests: number, concurrency: number): Promise<Array<{ ok: boolean; status: string; ms: number }>> {
-  const outcomes: Array<{ ok: boolean; status: string; ms: number }> = [];
+async function driveTraffic(baseUrl: string, requests: number, concurrency: number, progress?: DrillProgress): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
   let next = 0;
+  let failed = 0;
   const worker = async () => {
     while (next < requests) {
       const i = next++;
       const started = performance.now();
+      const team = `team-${i % 3}`;
       const response = await fetch(`${baseUrl}/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer drill-key', 'x-switchyard-team': `team-${i % 3}`, 'x-switchyard-feature': 'drill' },
+        headers: { 'content-type': 'application/json', authorization: 'Bearer drill-key', 'x-switchyard-team': team, 'x-switchyard-feature': 'drill' },
         body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `Drill request ${i}: summarise the weather.` }], max_tokens: 64 }),
       }).catch(() => null);
       await response?.arrayBuffer();
-      outcomes.push({ ok: response?.status === 200, status: String(response?.status ?? 'network_error'), ms: Math.round((performance.now() - started) * 10) / 10 });
+      const ok = response?.status === 200;
+      outcomes.push({ ok, status: String(response?.status ?? 'network_error'), ms: Math.round((performance.now() - started) * 10) / 10, team });
+      if (!ok) failed++;
+      progress?.request(outcomes.length, requests, failed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));

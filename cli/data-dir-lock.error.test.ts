@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'switchyard-lock-'));
+
+test('the lock file holds our pid and goes away on release', () => {
+  const dir = fresh();
+  const lock = lockDataDir(dir);
+  assert.equal(readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+  lock.release();
+  assert.equal(existsSync(lock.file), false);
+  lockDataDir(dir).release();
+});
+
+test('a live holder: the error names the directory, the pid and what to do', () => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'switchyard.pid'), '4242\n');
+  assert.throws(
+    () => lockDataDir(dir, (pid) => pid === 4242),
+    (err: unknown) =>
+      err instanceof DataDirBusyError &&
+      err.pid === 4242 &&
+      err.message.includes(`holds the data directory ${dir}`) &&
+      /pid 4242/.test(err.message) &&
+      /SWITCHYARD_DATA/.test(err.message) &&
+      /running service/.test(err.message),
+  );
+});
+
+test('a dead holder (kill -9) is stale: the lock is taken over', () => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'switchyard.pid'), '4242\n');
+  const lock = lockDataDir(dir, () => false);
+  assert.equal(readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+  lock.release();
+});
+
+test('a garbled lock file is stale too', () => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'switchyard.pid'), 'not a pid');
+  lockDataDir(dir, () => true).release();
+});

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-config.ts';
+import { startSimulator } from '../collector/simulator/index.ts';
+import type { SwitchyardEnv } from '../core/config/env.ts';
+import { startTelemetry } from '../core/telemetry/otel.ts';
+import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
+import { startPipeline, type ServiceName } from './pipeline.ts';
+import { clickhouseTarget, lockIfEmbedded } from './store.ts';
+
+/**
+ * Runs `services` in this process until SIGINT/SIGTERM, then shuts down in order. With no routes
+ * file and no provider keys the collector routes to the built-in simulator, so it works offline.
+ */
+export async function runServices(env: SwitchyardEnv, services: ReadonlySet<ServiceName>, log: (m: string) => void): Promise<number> {
+  const clickhouse = services.has('ingest') || services.has('policy') || services.has('api') ? clickhouseTarget(env) : undefined;
+  const lock = lockIfEmbedded(env, clickhouse);
+  const telemetry = startTelemetry('switchyard');
+  const providerEnv: Record<string, string | undefined> = { ...process.env };
+  let routes: RoutesConfig | undefined;
+  let closeSimulator: (() => Promise<void>) | null = null;
+  try {
+    if (services.has('collector')) {
+      routes = env.SWITCHYARD_CONFIG ? loadRoutesConfig(env.SWITCHYARD_CONFIG) : (providerRoutesFromEnv(process.env) ?? undefined);
+      if (!routes) {
+        const simulator = await startSimulator({ host: env.SWITCHYARD_HOST });
+        closeSimulator = () => simulator.close();
+        routes = simulatedRoutes((u, k) => simulator.baseUrl(u, k));
+        providerEnv[SIMULATOR_KEY_ENV] = 'simulated-key';
+        log(`collector: no routes file and no provider keys, using simulated providers at ${simulator.url}`);
+      }
+    }
+    const pipeline = await startPipeline({
+      services: new Set(services),
+      host: env.SWITCHYARD_HOST,
+      collectorPort: env.SWITCHYARD_PORT,
+      apiPort: env.SWITCHYARD_API_PORT,
+      routes,
+      routesFile: env.SWITCHYARD_CONFIG || undefined,
+      providerEnv,
+      clickhouse,
+      kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
+      apiUrl: env.SWITCHYARD_API_URL,
+      weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
+      ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
+      spoolDir: join(env.dataDir, 'spool'),
+      opsPort: env.SWITCHYARD_OPS_PORT,
+      ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
+      rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
+      cluster: env.CLICKHOUSE_CLUSTER,
+      policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
+      policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
+      log,
+    });
+
+    console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : 'in-process'})`);
+    if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
+    if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
+    if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
+
+    await untilSignal(log);
+    await pipeline.stop();
+    log(`stopped cleanly${pipeline.ingest ? ` (${pipeline.ingest.stats.stored} attempts stored this run)` : ''}`);
+    return 0;
+  } finally {
+    await closeSimulator?.();
+    await telemetry.shutdown();
+    lock?.release();
+  }
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+function untilSignal(log: (m: string) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      log(`${signal}: shutting down (flushing events)`);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}

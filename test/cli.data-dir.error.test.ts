@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startCli } from './support/cli-process.ts';
+
+test('a second process on the same embedded data directory gets one line: who holds it and what to do', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'switchyard-busy-'));
+  const env = { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '' };
+  const first = await startCli(['all'], env, /GraphQL:/);
+  try {
+    for (const args of [['all'], ['migrate'], ['reconcile', '--day', 'yesterday'], ['ingest', 'policy', 'api']]) {
+      const second = await runCli(args, env, 30_000);
+      assert.equal(second.code, 2, args.join(' '));
+      assert.match(second.stderr, new RegExp(`another Switchyard process \\(pid ${first.child.pid}\\) holds the data directory ${data}`), args.join(' '));
+      assert.match(second.stderr, /SWITCHYARD_DATA/);
+      assert.doesNotMatch(second.stderr, /Cannot lock file|\n\s+at /, 'no ClickHouse stack');
+      assert.equal(second.stderr.trim().split('\n').length, 1, second.stderr);
+    }
+  } finally {
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+  }
+  const after = await runCli(['migrate'], env, 60_000);
+  assert.equal(after.code, 0, `the lock is released at shutdown: ${after.stderr}`);
+});
