@@ -8,9 +8,10 @@ import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';
 import { tagsFromHeaders } from './request-tags.ts';
+import { DEFAULT_MAX_BODY_BYTES, isJsonContentType, serviceIndex } from './service-index.ts';
 import type { VirtualKeyConfig } from '../config/routes-config.ts';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
 export interface CollectorServerOptions {
   chat: ChatService;
@@ -19,6 +20,8 @@ export interface CollectorServerOptions {
   keys?: KeyRing;
   /** Told the shim's own overhead of each answered request, ms. */
   onOverhead?: (ms: number) => void;
+  /** Other faces of this deployment listed by `GET /` (e.g. graphql), when known. */
+  links?: Record<string, string>;
   log?: (message: string) => void;
 }
 
@@ -36,6 +39,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
 async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return sendJson(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
   const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
   if (auth.kind === 'unknown') {
@@ -69,6 +73,8 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   const { request, includeUsage } = parsed;
   const refused = key ? applyKeyLimits(key, request) : null;
   if (refused) return fail(refused);
+  const headerTags = tagsFromHeaders(req.headers, request.user);
+  if (headerTags instanceof DispatchError) return fail(headerTags);
 
   const requestId = uuidv7();
   res.setHeader('x-request-id', requestId);
@@ -76,7 +82,6 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   res.on('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });
-  const headerTags = tagsFromHeaders(req.headers, request.user);
   const timing = new RequestTiming();
   const conversationId = headerValue(req, 'x-switchyard-conversation-id')?.slice(0, 256) || undefined;
   const tierHint = { tier: headerValue(req, 'x-switchyard-tier')?.trim().toLowerCase(), difficulty: headerValue(req, 'x-switchyard-difficulty')?.trim().toLowerCase() };
@@ -122,6 +127,9 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
     size += chunk.length;
     if (size > maxBytes) return { ok: false, error: new DispatchError(413, 'invalid_request_error', `request body exceeds ${maxBytes} bytes`) };
     chunks.push(chunk);
+  }
+  if (!isJsonContentType(req.headers['content-type'])) {
+    return { ok: false, error: new DispatchError(415, 'invalid_request_error', `content-type ${req.headers['content-type']} is not supported: send the body as JSON with content-type: application/json`) };
   }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
