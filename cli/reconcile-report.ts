@@ -13,26 +13,18 @@ export function resolveDay(input: string, now: Date): { day: string; warning: st
 }
 
 /**
- * One line per rollup: which measures agree with raw. A rollup that does not count requests
- * (its `requests` is null, or it is listed in `requestsNotTracked`) says so instead of showing a
- * 0 that looks like agreement.
+ * Per rollup: the columns compared with raw and whether they agree, each difference on its own
+ * line, and the raw totals the rollup has no column for ("not checked"), so a measure it does not
+ * track never reads as agreement.
  */
 export function verdictLines(report: Reconciliation): string[] {
-  const lines = [`raw ${report.day}: ${report.raw.attempts} attempts, ${report.raw.requests} requests, $${report.raw.costUsd}`];
+  const r = report.raw;
+  const lines = [`raw ${report.day}: ${r.attempts} attempts, ${r.requests} requests (${r.requestsServed} served), $${r.costUsd} (list $${r.listCostUsd})`];
   for (const [table, t] of Object.entries(report.rollups)) {
-    const checks = [
-      t.attempts === report.raw.attempts ? 'attempts ok' : `attempts ${t.attempts} ≠ ${report.raw.attempts}`,
-      requestsTracked(report, table) ? (t.requests === report.raw.requests ? 'requests ok' : `requests ${t.requests} ≠ ${report.raw.requests}`) : 'requests not tracked',
-      t.costUsd === report.raw.costUsd ? 'cost ok' : `cost ${t.costUsd} ≠ ${report.raw.costUsd}`,
-    ];
-    lines.push(`  ${table}: ${checks.join(', ')}`);
+    lines.push(`  ${table}: ${t.ok ? 'ok' : 'MISMATCH'} on ${t.checked.join(', ')}`);
+    for (const m of t.mismatches) lines.push(`    ${m}`);
+    if (t.unchecked.length > 0) lines.push(`    not checked (no column): ${t.unchecked.join(', ')}`);
   }
   lines.push(report.ok ? 'reconciled: every rollup agrees with raw' : 'MISMATCH: see the tables above');
   return lines;
-}
-
-function requestsTracked(report: Reconciliation, table: string): boolean {
-  const t = report.rollups[table] as { requests: number | null } | undefined;
-  const untracked = (report as { requestsNotTracked?: readonly string[] }).requestsNotTracked;
-  return t?.requests !== null && !untracked?.includes(table);
 }

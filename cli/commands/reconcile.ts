@@ -10,7 +10,7 @@ import { resolveDay, verdictLines } from '../reconcile-report.ts';
 export const reconcileCommand: RegisterCommand = (program, ctx) => {
   program
     .command('reconcile')
-    .description('prove a closed UTC day: distinct raw attempts, requests and cost against every rollup (exit 1 on a difference)')
+    .description('prove a closed UTC day: distinct raw attempts against every v2 rollup on attempts, requests, token buckets, cost by bucket and list cost (exit 1 on a difference)')
     .addOption(new Option('--day <day>', 'UTC day: YYYY-MM-DD, "yesterday" or "today" (today is not closed: expect differences)').argParser(dayOrKeyword))
     .addHelpText('after', '\nExample: switchyard reconcile --day yesterday\nWith the service running on the embedded store, stop it first or reconcile a copy (SWITCHYARD_DATA).')
     .action(async (o: { day?: string }, command: { error: (m: string, opts: { exitCode: number }) => never }) => {
