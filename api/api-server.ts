@@ -1,23 +1,78 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
-import { apiSchema } from './graphql-schema.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { findApiError, toGraphQLError } from './api-errors.ts';
+import { clickHouseAuditLog } from './audit/audit-log.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import type { AuthMode } from './auth/auth-mode.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
+import { inputErrorsPlugin } from './guards/input-errors.ts';
+import { queryLimitsPlugin } from './guards/query-limits.ts';
+import { localGraphiQL } from './http/graphiql.ts';
+import { defaultReadLimits, readStore, type ReadLimits } from './read-store.ts';
+import { buildApiSchema } from './schema/build-schema.ts';
+import type { ApiContext } from './schema/domain-module.ts';
+import { domains } from './schema/domains.ts';
 
-/** The GraphQL API on `/graphql`; resolvers read ClickHouse through the given client. */
-export function createApiServer(options: { clickhouse: ClickHouseClient; log?: (message: string) => void }): Server {
-  const yoga = createYoga({
-    schema: apiSchema,
-    context: () => ({ clickhouse: options.clickhouse }),
+export interface ApiServiceOptions {
+  clickhouse: ClickHouseClient;
+  /** From `resolveAuthMode`: the tokens, or the loopback-only open default. */
+  auth: AuthMode;
+  log: (message: string) => void;
+  clock?: Clock;
+  readLimits?: ReadLimits;
+  /** Extra HTTP routes beside /graphql (the export download), tried first. */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse, ctx: Omit<ApiContext, 'principal'> & { authenticate(req: IncomingMessage): ApiContext['principal'] }) => boolean>;
+}
+
+export interface ApiService {
+  server: Server;
+  /** Stops the revocation refresh; close the server separately (the pipeline drains it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The API: GraphQL on `/graphql` (GraphiQL on GET from a browser), behind bearer-token
+ * authentication; resolvers read ClickHouse read-only and time-boxed.
+ */
+export async function createApiService(options: ApiServiceOptions): Promise<ApiService> {
+  const clock = options.clock ?? systemClock;
+  const revocations = new TokenRevocations(options.clickhouse, clock, options.log);
+  await revocations.start();
+  const authenticator = new Authenticator(options.auth.tokens, revocations.isRevoked, options.auth.open);
+  const shared = { store: readStore(options.clickhouse, options.readLimits ?? defaultReadLimits), audit: clickHouseAuditLog(options.clickhouse, clock), revocations, clock };
+  const yoga = createYoga<object, ApiContext>({
+    schema: buildApiSchema(domains),
+    context: ({ request }) => {
+      try {
+        return { ...shared, principal: authenticator.authenticate(request.headers.get('authorization')) };
+      } catch (err) {
+        const known = findApiError(err);
+        throw known ? toGraphQLError(known) : err;
+      }
+    },
     graphqlEndpoint: '/graphql',
     logging: false,
-    // Internal errors reach the client masked; the detail goes to our log only.
+    landingPage: false,
+    plugins: [queryLimitsPlugin(), inputErrorsPlugin()],
+    ...localGraphiQL,
     maskedErrors: {
+      // Typed refusals become coded errors here, in one place; anything else is internal and
+      // reaches the client masked, with the detail in our log only.
       maskError: (error, message, isDev) => {
+        const known = findApiError(error);
+        if (known) return toGraphQLError(known, (error as { path?: ReadonlyArray<string | number> }).path);
         const masked = defaultMaskError(error, message, isDev);
-        if (masked !== error) options.log?.(`api: ${(error as Error)?.message ?? String(error)}`);
+        if (masked !== error) options.log(`api: ${(error as Error)?.message ?? String(error)}`);
         return masked;
       },
     },
   });
-  return createServer(yoga);
+  const routeCtx = { ...shared, authenticate: (req: IncomingMessage) => authenticator.authenticate(req.headers.authorization) };
+  const server = createServer((req, res) => {
+    for (const route of options.routes ?? []) if (route(req, res, routeCtx)) return;
+    void yoga(req, res);
+  });
+  return { server, stop: () => revocations.stop() };
 }

@@ -1,5 +1,7 @@
-import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { formatScaled, toScaled } from '../core/money/decimal-usd.ts';
+import type { ReadStore } from './read-store.ts';
+import { chTime, type TimeRange } from './schema/time-range.ts';
+import { teamScopeSql } from './schema/team-scope.ts';
 
 /** Dimensions a cost report can be grouped by; each maps to one `attempts` column. */
 export const costDimensions = ['team', 'project', 'feature', 'user', 'api_key_id', 'environment', 'route', 'provider', 'deployment', 'model'] as const;
@@ -31,11 +33,13 @@ export interface CostReport {
  * Reads with FINAL so a redelivered event can never be billed twice. Group columns come from a
  * fixed allow-list; all values are bound parameters.
  */
-export async function queryCostReport(client: ClickHouseClient, fromIso: string, toIso: string, groupBy: CostDimension[]): Promise<CostReport> {
+export async function queryCostReport(store: ReadStore, range: TimeRange, groupBy: CostDimension[], teams: 'all' | readonly string[]): Promise<CostReport> {
   const dims = [...new Set(groupBy)].filter((d) => (costDimensions as readonly string[]).includes(d));
   const select = dims.map((d) => `${d} AS ${d}`).join(', ');
-  const result = await client.query({
-    query: `
+  const scope = teamScopeSql(teams);
+  type Raw = Record<string, string | number> & { total_cost_usd: string };
+  const raw = await store.rows<Raw>(
+    `
       SELECT ${select ? `${select},` : ''}
         toString(sum(cost_usd)) AS total_cost_usd,
         sum(input_tokens) AS total_input_tokens,
@@ -45,14 +49,10 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
         countIf(is_final) AS total_requests,
         count() AS total_attempts
       FROM attempts FINAL
-      WHERE started_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC')
-        AND started_at < parseDateTime64BestEffort({to:String}, 3, 'UTC')
+      WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND ${scope.sql}
       ${dims.length ? `GROUP BY ${dims.join(', ')} ORDER BY sum(cost_usd) DESC` : ''}`,
-    query_params: { from: fromIso, to: toIso },
-    format: 'JSONEachRow',
-  });
-  type Raw = Record<string, string | number> & { total_cost_usd: string };
-  const raw = await result.json<Raw>();
+    { from: chTime(range.fromMs), to: chTime(range.toMs), ...scope.params },
+  );
   const toRow = (r: Raw): CostReportRow => ({
     group: Object.fromEntries(dims.map((d) => [d, String(r[d])])),
     // ClickHouse trims trailing zeros; money always leaves the API with its full 12 decimals.
@@ -67,7 +67,7 @@ export async function queryCostReport(client: ClickHouseClient, fromIso: string,
   const rows = raw.map(toRow);
   // Totals are summed here, exactly, rather than by WITH TOTALS, so they add up to the rows by construction.
   const { group: _group, ...total } = sumRows(rows);
-  return { from: fromIso, to: toIso, groupBy: dims, rows: dims.length ? rows : [], total };
+  return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), groupBy: dims, rows: dims.length ? rows : [], total };
 }
 
 function sumRows(rows: CostReportRow[]): CostReportRow {

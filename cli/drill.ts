@@ -5,6 +5,7 @@ import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import { queryCostReport } from '../api/cost-report-query.ts';
+import { readStore } from '../api/read-store.ts';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
 import { drillScenarios, type Outcome, type Scenario } from './drill-scenarios.ts';
 
@@ -65,7 +66,7 @@ export async function runDrill(scenarioName: string, requests: number, concurren
     progress?.phase(`waiting for ingest to store ${emitted.total} attempts`);
     await pipeline.publisher!.flush();
     const stored = await waitForStored(pipeline, emitted.total);
-    const cost = await queryCostReport(pipeline.clickhouse!, '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z', []);
+    const cost = await queryCostReport(readStore(pipeline.clickhouse!), { fromMs: 0, toMs: Date.parse('2100-01-01T00:00:00Z') }, [], 'all');
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
     const statuses: Record<string, number> = {};
     for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiServer } from '../api/api-server.ts';
+import { createApiService } from '../api/api-server.ts';
+import { resolveAuthMode } from '../api/auth/auth-mode.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
 import { createBudgets } from '../collector/budget/budget-gate.ts';
@@ -49,6 +50,10 @@ export interface PipelineOptions {
   kafka?: { brokers: string[]; groupId: string; topic?: string };
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
   apiUrl?: string;
+  /** API tokens file (hashed tokens and roles); unset: open API, loopback only. */
+  apiTokensFile?: string;
+  /** Service-role token the collector sends to the API for weights. */
+  apiToken?: string;
   weightsPollMs: number;
   /** Days raw attempts are kept; unset keeps them forever. */
   rawTtlDays?: number;
@@ -105,7 +110,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }
     if (has('api')) {
-      const server = createApiServer({ clickhouse: p.clickhouse!, log: o.log });
+      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log });
+      stops.push(() => api.stop());
+      const server = api.server;
       const port = await listen(server, o.host, o.apiPort);
       stops.push(() => closeServer(server));
       p.apiUrl = `http://${o.host}:${port}/graphql`;
@@ -156,7 +163,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   p.weights = new RoutingWeights();
   const apiUrl = o.apiUrl ?? p.apiUrl;
   if (apiUrl) {
-    p.poller = new WeightsPoller({ apiUrl, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
+    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
     p.poller.start();
     stops.push(() => p.poller!.stop());
   }

@@ -40,6 +40,8 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       clickhouse,
       kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
       apiUrl: env.SWITCHYARD_API_URL,
+      apiTokensFile: env.SWITCHYARD_API_TOKENS || undefined,
+      apiToken: env.SWITCHYARD_API_TOKEN || undefined,
       weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
       ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
       spoolDir: join(env.dataDir, 'spool'),

@@ -6,6 +6,8 @@ const QUERY = 'query Weights($route: String!) { routingWeights(route: $route) { 
 
 export interface WeightsPollerOptions {
   apiUrl: string;
+  /** Service-role API token, when the API requires one (SWITCHYARD_API_TOKEN). */
+  token?: string;
   /** Routes to poll; a function, since a config reload can change them. */
   routes: () => string[];
   weights: RoutingWeights;
@@ -53,7 +55,7 @@ export class WeightsPoller {
   private async fetchRoute(route: string): Promise<Map<string, number>> {
     const response = await fetch(this.options.apiUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
       body: JSON.stringify({ query: QUERY, variables: { route } }),
       signal: AbortSignal.timeout(5000),
     });

@@ -20,6 +20,10 @@ export const envSchema = z.object({
   SWITCHYARD_CONFIG: z.string().optional(),
   /** GraphQL endpoint the collector polls for routing weights. */
   SWITCHYARD_API_URL: z.url().optional(),
+  /** API tokens file: hashed tokens with roles and teams. Unset: open API, allowed on loopback only. */
+  SWITCHYARD_API_TOKENS: z.string().optional(),
+  /** Bearer token the collector sends when polling weights (a service-role token). */
+  SWITCHYARD_API_TOKEN: z.string().optional(),
   SWITCHYARD_WEIGHTS_POLL_MS: positiveMs.default(2000),
   SWITCHYARD_POLICY_INTERVAL_MS: positiveMs.default(5000),
   SWITCHYARD_POLICY_WINDOW_MS: positiveMs.default(30_000),

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '../core/clickhouse/client.ts';
+import type { ReadStore } from '../../read-store.ts';
 
 export interface PublishedWeight {
   route: string;
@@ -12,9 +12,9 @@ export interface PublishedWeight {
 }
 
 /** The newest weight per deployment of a route, as last stored by the policy engine. */
-export async function queryRoutingWeights(client: ClickHouseClient, route: string): Promise<PublishedWeight[]> {
-  const result = await client.query({
-    query: `
+export async function queryRoutingWeights(store: ReadStore, route: string): Promise<PublishedWeight[]> {
+  const rows = await store.rows<{ route: string; deployment: string; latest_weight: number; latest_success_rate: number | null; latest_p95_ms: number | null; latest_attempts: number | string; latest_reason: string; latest_computed_at: string }>(
+    `
       SELECT
         route,
         deployment,
@@ -28,10 +28,8 @@ export async function queryRoutingWeights(client: ClickHouseClient, route: strin
       WHERE route = {route:String}
       GROUP BY route, deployment
       ORDER BY deployment`,
-    query_params: { route },
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ route: string; deployment: string; latest_weight: number; latest_success_rate: number | null; latest_p95_ms: number | null; latest_attempts: number | string; latest_reason: string; latest_computed_at: string }>();
+    { route },
+  );
   return rows.map((r) => ({
     route: r.route,
     deployment: r.deployment,
