@@ -76,6 +76,12 @@ const routeSchema = z.strictObject({
     .optional(),
   /** When every deployment fails, answer an identical earlier request from this cache. */
   degradation: z.strictObject({ cache_ttl_ms: z.number().int().min(1000).default(600_000) }).optional(),
+  /**
+   * A content-filter outcome (a blocked prompt, a refusal before any answer) may be retried on the
+   * next deployment only when the route says so: off by default, because sending a prompt one
+   * provider refused to another is a policy decision, not a reliability one.
+   */
+  content_filter_failover: z.boolean().default(false),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 

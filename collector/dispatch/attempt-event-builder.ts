@@ -36,6 +36,8 @@ export interface AttemptFacts {
   providerFields?: ProviderFields;
   tier?: string;
   budget?: AttemptBudget;
+  /** The provider reported no usage: `usage` was counted by the shim. */
+  usageEstimated?: boolean;
   /** Redacted prompt and completion, for routes that opt in to storing them. */
   content?: { prompt: string; completion: string } | null;
 }
@@ -44,7 +46,7 @@ export interface AttemptFacts {
  * Attempts that ended without a provider error: the client went away, a hedge lost the race,
  * every circuit was open, or the budget refused the request (the last two make no call).
  */
-export type AttemptRefusal = 'cancelled' | 'hedge_lost' | 'circuit_open' | 'budget_exhausted';
+export type AttemptRefusal = 'cancelled' | 'hedge_lost' | 'circuit_open' | 'budget_exhausted' | 'rate_limit_cooldown' | 'internal_error';
 
 /** Turns what happened in one attempt into its event; pure apart from the fresh attempt id. */
 export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
@@ -84,6 +86,7 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     tier: f.tier ?? '',
     budget: f.budget ?? NO_BUDGET,
     content: f.content ?? null,
+    ...(f.usageEstimated ? { usage_estimated: true } : {}),
     ...money,
   };
 }
@@ -91,7 +94,8 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
 function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
   if (failure === null) return 'ok';
   if (failure === 'cancelled' || failure === 'hedge_lost') return 'cancelled';
-  if (failure === 'circuit_open' || failure === 'budget_exhausted') return 'rejected';
+  if (failure === 'circuit_open' || failure === 'budget_exhausted' || failure === 'rate_limit_cooldown') return 'rejected';
+  if (failure === 'internal_error') return 'error';
   if (failure.kind === 'rate_limited') return 'rate_limited';
   if (failure.kind === 'timeout') return 'timeout';
   return 'error';
@@ -106,6 +110,11 @@ export function fallbackReasonFor(failure: ProviderError): FallbackReason {
       return 'timeout';
     case 'network':
       return 'network_error';
+    case 'invalid_response':
+    case 'context_length':
+    case 'unsupported_parameter':
+    case 'content_filter':
+      return failure.kind;
     default:
       // server and overloaded: the event contract keeps one reason for provider-side failures.
       return 'server_error';

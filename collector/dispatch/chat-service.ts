@@ -1,19 +1,24 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, FinishReason, ProviderFields, Usage } from '../providers/provider.ts';
+import type { ChatCompletion, ChatRequest, FinishReason, Usage } from '../providers/provider.ts';
 import { ProviderError } from '../providers/provider.ts';
-import { ZERO_USAGE } from './attempt-event-builder.ts';
-import type { AttemptResult, Dispatcher } from './dispatcher.ts';
+import { openaiUsageBody } from '../providers/canonical-content.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import { DispatchError } from './dispatch-error.ts';
 import { DegradationCache } from '../resilience/degradation-cache.ts';
 import type { RequestContext } from './request-context.ts';
+import { streamAttempt, type ChunkSink } from './stream-attempt.ts';
+import { estimateUsage } from './usage-estimate.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 
-/** Where a streamed answer goes. Nothing reaches it before `open`, which happens at most once. */
-export interface ChunkSink {
-  open(): void;
-  chunk(chunk: ChatCompletionChunk): void;
-  /** The upstream broke after commit: end with an explicit error, never a clean finish. */
-  fail(message: string): void;
-  done(usage: Usage): void;
+export type { ChunkSink, StreamStart } from './stream-attempt.ts';
+
+/**
+ * A non-streamed answer and its usage in canonical buckets: the provider's, or the shim's own
+ * count when `estimated` (the completion then carries no usage); null for a cached replay.
+ */
+export interface ChatAnswer {
+  completion: ChatCompletion;
+  usage: Usage | null;
+  estimated: boolean;
 }
 
 /** The failures a degradation cache may answer for: every deployment failed, none was a client error. */
@@ -34,15 +39,20 @@ export class ChatService {
   }
 
   async complete(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
+    return (await this.answer(request, ctx)).completion;
+  }
+
+  /** Like `complete`, with the canonical usage for faces that report it in their own semantics. */
+  async answer(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
     try {
-      const completion = await this.dispatch(request, ctx);
-      if (degradation) this.cache.put(DegradationCache.key(request, ctx.tags), completion, degradation.cache_ttl_ms);
-      return completion;
+      const answer = await this.dispatch(request, ctx);
+      if (degradation) this.cache.put(DegradationCache.key(request, ctx.tags), answer.completion, degradation.cache_ttl_ms);
+      return answer;
     } catch (err) {
       const cached = degradation ? this.fallback(err, request, ctx) : null;
       if (!cached) throw err;
-      return cached;
+      return { completion: cached, usage: null, estimated: false };
     }
   }
 
@@ -54,27 +64,31 @@ export class ChatService {
     return cached;
   }
 
-  private dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
+  private dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
+    const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
     return this.dispatcher.run(request, ctx, async (deployment, control) => {
       const result = await deployment.adapter.complete({ ...request, stream: false }, deployment.target, control.signal);
       const choice = result.completion.choices[0];
+      const calls = choice?.message.tool_calls ?? [];
+      if (filterFailover && choice?.finish_reason === 'content_filter' && !choice.message.content && calls.length === 0) {
+        throw new ProviderError('content_filter', 'the provider filtered this request before answering');
+      }
+      const text = [choice?.message.content ?? '', ...calls.map((c) => `[tool call ${c.function.name}(${c.function.arguments})]`)].filter(Boolean).join(' ');
+      const usage = result.usageMissing ? estimateUsage(request, [choice?.message.content ?? '', ...calls.map((c) => c.function.arguments)].join('')) : result.usage;
       return {
-        value: result.completion,
-        usage: result.usage,
+        value: { completion: result.completion, usage, estimated: result.usageMissing === true },
+        usage,
+        usageEstimated: result.usageMissing === true,
         responseModel: result.completion.model,
         ttftMs: null,
         finishReason: choice?.finish_reason ?? null,
         providerFields: result.providerFields,
-        completionText: [choice?.message.content ?? '', ...(choice?.message.tool_calls ?? []).map((c) => `[tool call ${c.function.name}(${c.function.arguments})]`)].filter(Boolean).join(' '),
+        completionText: text,
       };
     });
   }
 
-  /**
-   * Streams through the dispatcher. Frames are held back until the first content (text or a
-   * tool call), so a provider that fails before saying anything is still replaced
-   * transparently; after that the stream is committed to its provider.
-   */
+  /** Streams through the dispatcher (see streamAttempt for when a stream commits). */
   async stream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<void> {
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
     try {
@@ -90,80 +104,26 @@ export class ChatService {
   /** Streams an answer; returns it as a completion when it ended cleanly in plain text (cacheable). */
   private async dispatchStream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<ChatCompletion | null> {
     let answer: ChatCompletion | null = null;
-    await this.dispatcher.run(request, ctx, async (deployment, control): Promise<AttemptResult<void>> => {
-      const startedAt = this.clock.now();
-      const events = await deployment.adapter.stream({ ...request, stream: true }, deployment.target, control.signal);
-      const held: ChatCompletionChunk[] = [];
-      let committed = false;
-      let ttftMs: number | null = null;
-      let usage: Usage | null = null;
-      let responseModel: string | null = null;
-      let finishReason: FinishReason = null;
-      let providerFields: ProviderFields = {};
-      let text = '';
-      let toolArgumentChars = 0;
-      try {
-        for await (const event of events) {
-          if (event.type === 'usage') {
-            usage = event.usage;
-            continue;
-          }
-          if (event.type === 'provider_fields') {
-            providerFields = event.fields;
-            continue;
-          }
-          responseModel = event.chunk.model || responseModel;
-          const pieceText = event.chunk.choices.map((c) => c.delta.content ?? '').join('');
-          const hasToolCall = event.chunk.choices.some((c) => c.delta.tool_calls?.length);
-          text += pieceText;
-          toolArgumentChars += event.chunk.choices.reduce((n, c) => n + (c.delta.tool_calls ?? []).reduce((m, t) => m + (t.function.arguments?.length ?? 0), 0), 0);
-          finishReason = event.chunk.choices.find((c) => c.finish_reason)?.finish_reason ?? finishReason;
-          if (!committed && pieceText === '' && !hasToolCall && event.chunk.choices.every((c) => c.finish_reason === null)) {
-            held.push(event.chunk);
-            continue;
-          }
-          if (!committed) {
-            committed = true;
-            ttftMs = this.clock.now() - startedAt;
-            // A hedged twin may have committed first: then this attempt loses and stops here.
-            control.commit();
-            sink.open();
-            for (const h of held) sink.chunk(h);
-          }
-          sink.chunk(event.chunk);
-        }
-      } catch (err) {
-        if (!committed) throw err;
-        const error = err instanceof ProviderError ? err : new ProviderError('network', 'stream broke');
-        sink.fail(`upstream stream failed: ${error.kind}`);
-        // The provider never reported usage for a cut stream: estimate output at ~4 characters a token.
-        const partial = usage ?? { ...ZERO_USAGE, outputTokens: Math.ceil((text.length + toolArgumentChars) / 4) };
-        return { value: undefined, usage: partial, responseModel, ttftMs, failedAfterCommit: error, providerFields, completionText: text };
+    const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
+    await this.dispatcher.run(request, ctx, async (deployment, control) => {
+      const outcome = await streamAttempt(deployment, control, request, sink, this.clock, filterFailover);
+      if (!outcome.failedAfterCommit && outcome.toolArgumentChars === 0 && outcome.text) {
+        answer = completionOf(outcome.text, outcome.finishReason ?? null, outcome.responseModel ?? deployment.config.model, outcome.usage);
       }
-      if (!committed) {
-        control.commit();
-        sink.open();
-        for (const h of held) sink.chunk(h);
-      }
-      sink.done(usage ?? ZERO_USAGE);
-      const final = usage ?? ZERO_USAGE;
-      if (toolArgumentChars === 0 && text) answer = completionOf(text, finishReason, responseModel ?? deployment.config.model, final);
-      return { value: undefined, usage: final, responseModel, ttftMs, finishReason, providerFields, completionText: text };
+      return outcome;
     });
     return answer;
   }
 }
 
 function completionOf(text: string, finish: FinishReason, model: string, usage: Usage): ChatCompletion {
-  const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
   return {
     id: `chatcmpl-cached-${Date.now().toString(36)}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish ?? 'stop' }],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+    usage: openaiUsageBody(usage),
   };
 }
 
@@ -171,8 +131,9 @@ function completionOf(text: string, finish: FinishReason, model: string, usage: 
 function replay(cached: ChatCompletion, sink: ChunkSink): void {
   const choice = cached.choices[0]!;
   const base = { id: cached.id, object: 'chat.completion.chunk' as const, created: cached.created, model: cached.model };
-  sink.open();
+  sink.open({ model: cached.model, usage: null });
   sink.chunk({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: choice.message.content ?? '' }, finish_reason: null }] });
   sink.chunk({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] });
-  sink.done(ZERO_USAGE);
+  // Nothing was billed for a replay: no usage to report.
+  sink.done({ usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 }, estimated: true });
 }

@@ -30,13 +30,35 @@ export class DispatchError extends Error {
   }
 }
 
-/** Every attempt failed with a retryable error (or none could be made): 503 listing each reason. */
-export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>, stoppedBecause?: string): DispatchError {
+/** When a client told to come back after a 429 without a provider's Retry-After should: one second. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
+/**
+ * Every attempt failed with a retryable error (or none could be made): 503 listing each reason.
+ * When every attempt was rate limited the client gets the provider's answer instead — 429 with
+ * Retry-After (`retryAfterMs`: the soonest a deployment of the route may be called again).
+ */
+export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>, stoppedBecause?: string, retryAfterMs: number | null = null): DispatchError {
   const reasons = failures.map(({ deployment, error }) => `${deployment}: ${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`);
   const attempts = failures.length ? `all ${failures.length} attempts failed: ${reasons.join('; ')}` : '';
   const message = [attempts, stoppedBecause].filter(Boolean).join('; ');
+  if (failures.length > 0 && failures.every((f) => f.error.kind === 'rate_limited')) {
+    return new DispatchError(429, 'rate_limit_error', message, 'rate_limited', null, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+  }
   const code = failures.length === 0 ? 'circuit_open' : stoppedBecause === 'retry budget exhausted' ? 'retry_budget_exhausted' : 'all_attempts_failed';
   return new DispatchError(503, 'service_unavailable', message, code);
+}
+
+/** Every deployment of the route is inside a Retry-After its provider gave: 429 without calling anyone. */
+export function rateLimitedRoute(route: string, retryAfterMs: number): DispatchError {
+  return new DispatchError(429, 'rate_limit_error', `every deployment of route "${route}" is rate limited by its provider; retry after ${Math.ceil(retryAfterMs / 1000)} s`, 'rate_limited', null, retryAfterMs);
+}
+
+/** A bug of ours reached the request: 500, the cause kept for the log at the HTTP boundary. */
+export function internalFailure(cause: unknown): DispatchError {
+  const err = new DispatchError(500, 'api_error', 'internal error', 'internal_error');
+  err.cause = cause;
+  return err;
 }
 
 /** A budget refusal: 429 with Retry-After while the bucket refills; 400 when the request can never fit. */

@@ -6,7 +6,6 @@ import type { BudgetsConfig, CircuitBreakerConfig, RetryBudgetConfig, RetryConfi
 import { CircuitOpenError, DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
 import { ProviderError, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
-import { backoffDelayMs } from '../routing/backoff.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { StickySessions } from '../routing/sticky-sessions.ts';
 import { ewma, orderCandidates } from '../routing/route-strategy.ts';
@@ -18,7 +17,11 @@ import { eligibleDeployments, tierForRequest } from './candidates.ts';
 import { HedgeLostError, HedgeRace } from './hedge-race.ts';
 import { LatencyWindow } from '../resilience/latency-window.ts';
 import { storedContent } from '../privacy/stored-content.ts';
-import { DispatchError, allAttemptsFailed, budgetRejection } from './dispatch-error.ts';
+import { DispatchError, allAttemptsFailed, budgetRejection, internalFailure, rateLimitedRoute } from './dispatch-error.ts';
+import { breakerKey, DeploymentAvailability, type NextDeployment } from './deployment-availability.ts';
+import { classifyAttemptFailure, failoverScope, maxWaitMs, planFailover, type FailoverStep } from './failover.ts';
+import { InternalError } from './internal-error.ts';
+import { RateLimitCooldowns } from './rate-limit-cooldowns.ts';
 import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
 import { actualNano, inputOnlyUsage, worstCaseNano } from '../budget/worst-case-cost.ts';
@@ -62,6 +65,8 @@ export interface AttemptResult<T> {
   providerFields?: ProviderFields;
   /** The answer's text, kept only when the route stores content. */
   completionText?: string;
+  /** The provider reported no usage: `usage` was counted by the shim. */
+  usageEstimated?: boolean;
 }
 
 export type AttemptExecutor<T> = (deployment: Deployment, control: AttemptControl) => Promise<AttemptResult<T>>;
@@ -77,6 +82,7 @@ export class Dispatcher {
   private readonly recorder: AttemptRecorder;
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
+  private readonly availability: DeploymentAvailability;
   private readonly sticky = new StickySessions();
   private routes: Map<string, Route>;
   private retry: RetryConfig;
@@ -102,6 +108,7 @@ export class Dispatcher {
       options.onCircuitChange,
       this.clock,
     );
+    this.availability = new DeploymentAvailability(this.breakers, new RateLimitCooldowns(this.clock));
   }
 
   /** Swaps routes, retry and budget settings for requests that start from now on (config hot reload). */
@@ -174,19 +181,36 @@ export class Dispatcher {
     let raced = 0;
     this.retryBudget.recordRequest(this.clock.now());
 
+    /** Chosen when the previous attempt failed (its wait already slept); null: choose afresh. */
+    let planned: NextDeployment | null = null;
+    /** After a failure only a different deployment can cure, the deployments already tried are out. */
+    const tried = new Set<Deployment>();
+    let untriedOnly = false;
+
     for (let attemptNo = 1; ; attemptNo++) {
       if (ctx.signal.aborted) throw cancelledError();
-      const index = this.nextAvailable(route, order, cursor);
-      if (index === null) {
-        // Every circuit is open: reject without calling anyone, and record that the request ended here.
-        this.emitRefusal(run, order[cursor % order.length]!, attemptNo, fallbackReason, 'circuit_open');
+      const pick: NextDeployment | null = planned ?? this.availability.next(route, order, cursor, maxWaitMs(run, this.clock.now()), untriedOnly ? tried : undefined);
+      planned = null;
+      if (pick === null) {
+        // Every circuit is open, or every provider asked us to wait longer than we may: reject
+        // without calling anyone, and record that the request ended here.
+        const retryAfterMs = this.availability.soonestRetryMs(route, order);
+        this.emitRefusal(run, order[cursor % order.length]!, attemptNo, fallbackReason, retryAfterMs === null ? 'circuit_open' : 'rate_limit_cooldown');
+        if (retryAfterMs !== null) throw failures.length ? allAttemptsFailed(failures, undefined, retryAfterMs) : rateLimitedRoute(route.config.name, retryAfterMs);
         throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
       }
-      cursor = index + 1;
-      const deployment = order[index % order.length]!;
-      const admission = await this.admit(run, [deployment, ...this.availableAfter(route, order, cursor)], attemptNo, fallbackReason, true);
+      if (pick.waitMs > 0) {
+        await sleepUnlessAborted(pick.waitMs, ctx.signal);
+        ctx.timing?.backedOff(pick.waitMs);
+      }
+      cursor = pick.index + 1;
+      const deployment = order[pick.index % order.length]!;
+      const admission = await this.admit(run, [deployment, ...this.availability.availableAfter(route, order, cursor)], attemptNo, fallbackReason, true);
+      // A budget that moved the attempt to a cheaper deployment is why this attempt goes there.
+      const reason: FallbackReason = admission.deployment !== deployment ? 'budget_downgrade' : fallbackReason;
       const race = route.config.hedge ? new HedgeRace() : null;
-      const launched = [this.launch(run, admission.deployment, attemptNo, fallbackReason, admission.admission, race, 0)];
+      tried.add(admission.deployment);
+      const launched = [this.launch(run, admission.deployment, attemptNo, reason, admission.admission, race, 0)];
       const hedge = race ? await this.hedgeAfterDelay(run, race, launched[0]!, order, cursor, attemptNo) : null;
       if (hedge) {
         launched.push(hedge.attempt);
@@ -207,7 +231,7 @@ export class Dispatcher {
         this.recordSuccess(run, winner, result);
         const store = route.config.store_content;
         const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
-        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
+        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, usageEstimated: result.usageEstimated ?? false, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
         return result.value;
       }
       const only = attempts.length === 1 ? attempts[0]! : null;
@@ -224,23 +248,34 @@ export class Dispatcher {
       }
       // Every attempt of this step failed: all but the last are settled here, the last decides what next.
       const last = attempts[attempts.length - 1]!;
-      for (const a of attempts.slice(0, -1)) failures.push(this.finishUnsuccessful(run, a, race, false, false)!);
-      const failure = toProviderError(last.outcome.ok ? null : last.outcome.error);
+      for (const a of attempts.slice(0, -1)) {
+        const failed = this.finishUnsuccessful(run, a, race, false, false);
+        if (failed) failures.push(failed);
+      }
+      const failure = classifyAttemptFailure(last.outcome.ok ? null : last.outcome.error);
       last.settle(ZERO_USAGE);
-      const next = order[cursor % order.length]!;
-      const delayMs = backoffDelayMs({ baseDelayMs: retry.base_delay_ms, maxDelayMs: retry.max_delay_ms }, attemptNo + 1, this.random, failure.retryAfterMs, next === last.facts.deployment);
-      const mayRetry = failure.retryable && attemptNo < retry.max_attempts && this.clock.now() + delayMs < run.deadlineMs;
-      // The budget is consulted last, so only retries that would really happen spend it.
-      const budgetLeft = mayRetry && this.retryBudget.tryAcquire(this.clock.now());
+      if (failure instanceof InternalError) {
+        this.recorder.emit({ ...last.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'internal_error' }, last.span);
+        throw internalFailure(failure);
+      }
+      if (failure.kind === 'rate_limited' && failure.retryAfterMs) this.availability.noteRetryAfter(route, last.facts.deployment, failure.retryAfterMs);
+      const step: FailoverStep = planFailover({ route, retry, deadlineMs: run.deadlineMs, availability: this.availability, random: this.random, now: this.clock.now() }, failure, order, cursor, tried, attemptNo, last.facts.deployment);
+      // The budget is consulted last, so only retries that would really happen spend it; moving
+      // to a deployment that can cure what this one could not is not a retry.
+      const budgetLeft = step.mayContinue && (step.scope === 'untried' || this.retryBudget.tryAcquire(this.clock.now()));
       this.recorder.emit({ ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, last.span);
       failures.push({ deployment: last.facts.deployment.config.name, error: failure });
-      const clientError = failures.find((f) => !f.error.retryable);
-      if (clientError) throw DispatchError.fromClientError(clientError.error);
-      if (!budgetLeft) throw allAttemptsFailed(failures, mayRetry ? 'retry budget exhausted' : undefined);
+      if (!budgetLeft) {
+        if (failures.every((f) => failoverScope(f.error, route.config) !== 'any')) throw DispatchError.fromClientError(failure);
+        throw allAttemptsFailed(failures, step.mayContinue ? 'retry budget exhausted' : undefined, this.availability.soonestRetryMs(route, order));
+      }
       fallbackReason = fallbackReasonFor(failure);
+      untriedOnly = step.scope === 'untried';
+      planned = step.next ? { index: step.next.index, waitMs: 0 } : null;
+      const next = order[(step.next?.index ?? cursor) % order.length]!;
       requestSpan.addEvent('fallback', { 'switchyard.fallback_reason': fallbackReason, 'switchyard.next_deployment': next.config.name });
-      await sleepUnlessAborted(delayMs, ctx.signal);
-      ctx.timing?.backedOff(delayMs);
+      await sleepUnlessAborted(step.delayMs, ctx.signal);
+      ctx.timing?.backedOff(step.delayMs);
     }
   }
 
@@ -294,7 +329,7 @@ export class Dispatcher {
     const winner = await Promise.race([first.then(() => 'first' as const), timer]);
     stopTimer.abort();
     if (winner === 'first' || race.decided || run.ctx.signal.aborted) return null;
-    const index = this.nextAvailable(run.route, order, cursor);
+    const index = this.availability.next(run.route, order, cursor, 0)?.index ?? null;
     const deployment = index === null ? null : order[index % order.length]!;
     if (index === null || !deployment || deployment === order[(cursor - 1) % order.length]) return null;
     const admitted = await this.admit(run, [deployment], attemptNo + 1, 'timeout', false);
@@ -340,27 +375,17 @@ export class Dispatcher {
       this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage, failure: refusal }, a.span);
       return null;
     }
-    const error = toProviderError(a.outcome.ok ? null : a.outcome.error);
+    const error = classifyAttemptFailure(a.outcome.ok ? null : a.outcome.error);
     a.settle(ZERO_USAGE);
-    this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error }, a.span);
-    return { deployment: a.facts.deployment.config.name, error };
+    this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error instanceof InternalError ? 'internal_error' : error }, a.span);
+    return error instanceof InternalError ? null : { deployment: a.facts.deployment.config.name, error };
   }
 
   /** An attempt that made no call (every circuit open, or the budget refused): recorded as `rejected`. */
-  private emitRefusal<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, failure: 'circuit_open' | 'budget_exhausted', budget?: AttemptBudget): void {
+  private emitRefusal<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, failure: 'circuit_open' | 'budget_exhausted' | 'rate_limit_cooldown', budget?: AttemptBudget): void {
     const now = this.clock.now();
     const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
     this.recorder.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
-  }
-
-  /** Deployments after `cursor` (wrapping) whose circuits let calls through: where a budget downgrade may go. */
-  private availableAfter(route: Route, order: Deployment[], cursor: number): Deployment[] {
-    const out: Deployment[] = [];
-    for (let i = cursor; i < cursor + order.length - 1; i++) {
-      const d = order[i % order.length]!;
-      if (!this.breakers.coolingDown(breakerKey(route, d))) out.push(d);
-    }
-    return out;
   }
 
   /**
@@ -373,14 +398,6 @@ export class Dispatcher {
     const healthy = candidates.some((c) => c.item.config.name === name && c.weight > 0);
     const i = order.findIndex((d) => d.config.name === name);
     return !healthy || i <= 0 ? order : [order[i]!, ...order.filter((_, k) => k !== i)];
-  }
-
-  /** Index (from `cursor`, wrapping) of the next deployment not cooling down behind an open circuit. */
-  private nextAvailable(route: Route, order: Deployment[], cursor: number): number | null {
-    for (let i = cursor; i < cursor + order.length; i++) {
-      if (!this.breakers.coolingDown(breakerKey(route, order[i % order.length]!))) return i;
-    }
-    return null;
   }
 
   /**
@@ -408,11 +425,6 @@ export class Dispatcher {
   }
 }
 
-/** Circuits are per route and deployment: one deployment name may serve different routes differently. */
-function breakerKey(route: Route, deployment: Deployment): string {
-  return `${route.config.name}/${deployment.config.name}`;
-}
-
 const cancelledError = () => new DispatchError(499, 'cancelled', 'client closed the request', 'cancelled');
 
 /** Everything one request's attempts share. */
@@ -435,11 +447,4 @@ interface LaunchedAttempt<T> {
   settle(usage: Usage): void;
   raceId: number;
   outcome: { ok: true; result: AttemptResult<T> } | { ok: false; error: unknown };
-}
-
-function toProviderError(err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err;
-  const e = err as { name?: string; message?: string };
-  if (e?.name === 'TimeoutError') return new ProviderError('timeout', 'attempt timed out');
-  return new ProviderError('network', e?.message ?? 'request failed');
 }

@@ -36,5 +36,6 @@ function buildDeployment(route: string, config: DeploymentConfig, env: Record<st
     throw new ConfigError(`route "${route}", deployment "${config.name}": environment variable ${config.api_key_env} is not set (it holds the provider key)`);
   }
   const adapter = adapterFor(config.provider === 'openai-compatible' ? 'openai' : config.provider);
-  return { config, adapter, target: { baseUrl: config.base_url, apiKey, model: config.model }, price: resolvePriceSheet(config, defaultPrice) };
+  const target = { baseUrl: config.base_url, apiKey, model: config.model, ...(config.provider === 'openai-compatible' ? { compatible: true } : {}) };
+  return { config, adapter, target, price: resolvePriceSheet(config, defaultPrice) };
 }

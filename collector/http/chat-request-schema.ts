@@ -43,7 +43,18 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** The OpenAI Chat Completions body; parameters the shim does not translate are accepted and ignored. */
+/**
+ * OpenAI parameters no route can honour through the canonical model: refused by name with a
+ * 400 rather than dropped, so a client never gets an answer to a different question than it asked.
+ */
+const unsupportedParameters = ['logit_bias', 'audio', 'modalities', 'prediction', 'functions', 'function_call', 'web_search_options'] as const;
+
+/**
+ * The OpenAI Chat Completions body. Parameters with a canonical meaning are translated for each
+ * provider (or the deployments that cannot honour them are skipped, see routing/capabilities.ts);
+ * the ones in `unsupportedParameters` are refused; bookkeeping fields (`store`, `metadata`,
+ * `service_tier`) are accepted and ignored.
+ */
 export const chatRequestSchema = z
   .looseObject({
     model: z.string().min(1),
@@ -59,8 +70,20 @@ export const chatRequestSchema = z
     tools: z.array(tool).max(128).optional(),
     tool_choice: toolChoice.optional(),
     response_format: responseFormat.optional(),
+    n: z.number().int().min(1).max(128).nullish(),
+    logprobs: z.boolean().nullish(),
+    top_logprobs: z.number().int().min(0).max(20).nullish(),
+    seed: z.number().int().nullish(),
+    presence_penalty: z.number().min(-2).max(2).nullish(),
+    frequency_penalty: z.number().min(-2).max(2).nullish(),
+    parallel_tool_calls: z.boolean().nullish(),
+    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
   })
   .superRefine((body, ctx) => {
+    for (const name of unsupportedParameters) {
+      if (body[name] !== undefined && body[name] !== null) ctx.addIssue({ code: 'custom', path: [name], message: `\`${name}\` is not supported through Switchyard; send the request without it` });
+    }
+    if (body.top_logprobs != null && body.logprobs !== true) ctx.addIssue({ code: 'custom', path: ['top_logprobs'], message: 'top_logprobs needs logprobs: true' });
     body.messages.forEach((m, i) => {
       if (m.role === 'tool' && !m.tool_call_id) ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_call_id'], message: 'a tool message needs the id of the call it answers' });
       if (m.role !== 'assistant' && m.tool_calls) ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_calls'], message: 'only assistant messages carry tool calls' });
@@ -107,6 +130,14 @@ export function parseChatBody(body: unknown): ChatBodyResult {
       : {}),
     ...(b.tool_choice !== undefined ? { tool_choice: typeof b.tool_choice === 'string' ? b.tool_choice : { type: 'function' as const, function: { name: b.tool_choice.function.name } } } : {}),
     ...(b.response_format ? { response_format: b.response_format as ChatRequest['response_format'] } : {}),
+    ...(b.n != null && b.n !== 1 ? { n: b.n } : {}),
+    ...(b.logprobs ? { logprobs: true } : {}),
+    ...(b.top_logprobs != null ? { top_logprobs: b.top_logprobs } : {}),
+    ...(b.seed != null ? { seed: b.seed } : {}),
+    ...(b.presence_penalty != null ? { presence_penalty: b.presence_penalty } : {}),
+    ...(b.frequency_penalty != null ? { frequency_penalty: b.frequency_penalty } : {}),
+    ...(b.parallel_tool_calls != null ? { parallel_tool_calls: b.parallel_tool_calls } : {}),
+    ...(b.reasoning_effort != null ? { reasoning_effort: b.reasoning_effort } : {}),
   };
   return { ok: true, value: { request, includeUsage: b.stream_options?.include_usage === true } };
 }

@@ -5,6 +5,9 @@ import { DispatchError } from '../dispatch/dispatch-error.ts';
 import type { RequestContext } from '../dispatch/request-context.ts';
 import { RequestTiming } from '../dispatch/request-timing.ts';
 import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './endpoints.ts';
+import { countTokens } from './count-tokens.ts';
+import { clientErrorOf, retryAfterSeconds } from './error-boundary.ts';
+import { SUPPORTED_ENDPOINTS } from './supported-endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';
 import { tagsFromHeaders } from './request-tags.ts';
@@ -29,8 +32,8 @@ export interface CollectorServerOptions {
 export function createCollectorServer(options: CollectorServerOptions): Server {
   return createServer((req, res) => {
     handle(options, req, res).catch((err: unknown) => {
-      options.log?.(`collector: unhandled ${(err as Error)?.name ?? 'error'}`);
-      if (!res.headersSent) sendError(res, new DispatchError(500, 'api_error', 'internal error'));
+      const clientError = clientErrorOf(err, options.log);
+      if (!res.headersSent) sendError(res, clientError, req.url ?? '/');
       else res.destroy();
     });
   });
@@ -42,10 +45,7 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
   const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
-  if (auth.kind === 'unknown') {
-    const err = new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
-    return sendJson(res, 401, (endpoint ?? openaiChatEndpoint).errorBody(err));
-  }
+  if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), path);
   const key = auth.kind === 'key' ? auth.key : null;
   if (req.method === 'GET' && path === '/v1/models') {
     const data = options
@@ -54,16 +54,21 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
       .map((id) => ({ id, object: 'model', created: 0, owned_by: 'switchyard' }));
     return sendJson(res, 200, { object: 'list', data });
   }
-  if (endpoint) {
-    if (req.method !== 'POST') return sendJson(res, 405, endpoint.errorBody(new DispatchError(405, 'invalid_request_error', 'use POST')));
-    return handleCompletion(options, req, res, key, endpoint);
+  const supported = SUPPORTED_ENDPOINTS.find((e) => e.path === path);
+  if (supported && req.method !== supported.method) return sendError(res, new DispatchError(405, 'invalid_request_error', `use ${supported.method} ${path}`), path);
+  if (endpoint) return handleCompletion(options, req, res, key, endpoint);
+  if (path === '/v1/messages/count_tokens') {
+    const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
+    const counted = body.ok ? countTokens(body.value, options.routeNames) : body.error;
+    return counted instanceof DispatchError ? sendError(res, counted, path) : sendJson(res, 200, counted);
   }
-  sendError(res, new DispatchError(404, 'invalid_request_error', `unknown path ${path}`, 'unknown_url'));
+  const list = SUPPORTED_ENDPOINTS.map((e) => `${e.method} ${e.path}`).join(', ');
+  sendError(res, new DispatchError(404, 'invalid_request_error', `${req.method ?? 'GET'} ${path} is not supported by Switchyard; supported endpoints: ${list}`, 'unsupported_endpoint'), path);
 }
 
 async function handleCompletion(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, key: VirtualKeyConfig | null, endpoint: Endpoint): Promise<void> {
   const fail = (err: DispatchError) => {
-    if (err.retryAfterMs !== null) res.setHeader('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+    if (err.retryAfterMs !== null) res.setHeader('retry-after', retryAfterSeconds(err.retryAfterMs));
     sendJson(res, err.httpStatus, endpoint.errorBody(err));
   };
   const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
@@ -104,17 +109,18 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
 
   try {
     if (!request.stream) {
-      const completion = await options.chat.complete(request, ctx);
+      const answer = await options.chat.answer(request, ctx);
       reportOverhead();
-      return sendJson(res, 200, endpoint.render(completion, requestId));
+      if (answer.estimated) res.setHeader('x-switchyard-usage-estimated', 'true');
+      return sendJson(res, 200, endpoint.render(answer, requestId));
     }
     const sink = endpoint.sink(res, request, requestId, includeUsage);
-    await options.chat.stream(request, ctx, { ...sink, open: () => (reportOverhead(), sink.open()) });
+    await options.chat.stream(request, ctx, { ...sink, open: (start) => (reportOverhead(), sink.open(start)) });
   } catch (err) {
-    if (!(err instanceof DispatchError)) throw err;
-    if (err.httpStatus === 499) return void res.destroy();
+    const clientError = clientErrorOf(err, options.log);
+    if (clientError.httpStatus === 499) return void res.destroy();
     if (res.headersSent) return void res.end();
-    fail(err);
+    fail(clientError);
   }
 }
 
@@ -151,7 +157,8 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.end(body);
 }
 
-/** Errors outside an endpoint (auth, unknown paths) answer in OpenAI's shape. */
-function sendError(res: ServerResponse, err: DispatchError): void {
-  sendJson(res, err.httpStatus, openaiChatEndpoint.errorBody(err));
+/** Errors outside a completion (auth, unknown paths, count_tokens) answer in the shape of the face the path belongs to. */
+function sendError(res: ServerResponse, err: DispatchError, path: string): void {
+  const face = path.startsWith('/v1/messages') ? anthropicMessagesEndpoint : openaiChatEndpoint;
+  sendJson(res, err.httpStatus, face.errorBody(err));
 }

@@ -1,44 +1,64 @@
 import type { ServerResponse } from 'node:http';
-import type { ChunkSink } from '../dispatch/chat-service.ts';
+import type { ChatAnswer, ChunkSink } from '../dispatch/chat-service.ts';
 import { DispatchError } from '../dispatch/dispatch-error.ts';
-import type { ChatCompletion, ChatRequest } from '../providers/provider.ts';
-import { anthropicError, anthropicSink, parseMessagesBody, toAnthropicMessage } from './anthropic-messages.ts';
+import { openaiUsageBody } from '../providers/canonical-content.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../providers/provider.ts';
+import { anthropicError, anthropicSink, toAnthropicMessage } from './anthropic-render.ts';
+import { parseMessagesBody } from './anthropic-messages.ts';
 import { parseChatBody } from './chat-request-schema.ts';
 
 /** One client-facing wire format over the shared dispatch path. */
 export interface Endpoint {
   parse(body: unknown): { request: ChatRequest; includeUsage: boolean } | DispatchError;
-  render(completion: ChatCompletion, requestId: string): unknown;
+  render(answer: ChatAnswer, requestId: string): unknown;
   sink(res: ServerResponse, request: ChatRequest, requestId: string, includeUsage: boolean): ChunkSink;
   errorBody(err: DispatchError): unknown;
 }
 
 const SSE_HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
 
+/** Tool-call ids in OpenAI's own format (`call_…`), whichever provider minted them. */
+export const openaiFaceToolId = (id: string) => (id.startsWith('call_') ? id : `call_${id}`);
+
+function openaiCompletion(c: ChatCompletion): ChatCompletion {
+  return {
+    ...c,
+    choices: c.choices.map((choice) =>
+      choice.message.tool_calls ? { ...choice, message: { ...choice.message, tool_calls: choice.message.tool_calls.map((t) => ({ ...t, id: openaiFaceToolId(t.id) })) } } : choice,
+    ),
+  };
+}
+
+function openaiChunk(c: ChatCompletionChunk): ChatCompletionChunk {
+  if (!c.choices.some((choice) => choice.delta.tool_calls?.some((t) => t.id))) return c;
+  return { ...c, choices: c.choices.map((choice) => ({ ...choice, delta: { ...choice.delta, ...(choice.delta.tool_calls ? { tool_calls: choice.delta.tool_calls.map((t) => (t.id ? { ...t, id: openaiFaceToolId(t.id) } : t)) } : {}) } })) };
+}
+
+export const openaiErrorBody = (err: DispatchError) => ({ error: { message: err.message, type: err.type, param: err.param, code: err.code } });
+
 export const openaiChatEndpoint: Endpoint = {
   parse(body) {
     const parsed = parseChatBody(body);
     return parsed.ok ? parsed.value : new DispatchError(400, 'invalid_request_error', parsed.message, null, parsed.param);
   },
-  render: (completion) => completion,
+  render: (answer) => openaiCompletion(answer.completion),
   sink: (res, request, requestId, includeUsage) => ({
     open: () => res.writeHead(200, SSE_HEAD),
-    chunk: (chunk) => res.write(`data: ${JSON.stringify(chunk)}\n\n`),
+    chunk: (chunk) => res.write(`data: ${JSON.stringify(openaiChunk(chunk))}\n\n`),
     fail: (message) => {
       // An error frame and no [DONE]: clients must not mistake a cut answer for a complete one.
       res.end(`data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted' } })}\n\n`);
     },
-    done: (usage) => {
-      if (includeUsage) {
-        const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
-        const completion = usage.outputTokens + usage.reasoningTokens;
-        const frame = { id: requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
+    done: ({ usage, estimated }) => {
+      // Only usage the provider reported: the shim's own estimate is recorded, never shown as the provider's.
+      if (includeUsage && !estimated) {
+        const frame = { id: requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, choices: [], usage: openaiUsageBody(usage) };
         res.write(`data: ${JSON.stringify(frame)}\n\n`);
       }
       res.end('data: [DONE]\n\n');
     },
   }),
-  errorBody: (err) => ({ error: { message: err.message, type: err.type, param: err.param, code: err.code } }),
+  errorBody: openaiErrorBody,
 };
 
 export const anthropicMessagesEndpoint: Endpoint = {
@@ -46,13 +66,12 @@ export const anthropicMessagesEndpoint: Endpoint = {
     const parsed = parseMessagesBody(body);
     return parsed.ok ? { request: parsed.request, includeUsage: true } : new DispatchError(400, 'invalid_request_error', parsed.message);
   },
-  render: (completion, requestId) => toAnthropicMessage(completion, requestId),
-  sink: (res, request, requestId) =>
+  render: (answer, requestId) => toAnthropicMessage(answer, requestId),
+  sink: (res, _request, requestId) =>
     anthropicSink(
       (s) => res.write(s),
       (s) => res.end(s),
       () => res.writeHead(200, SSE_HEAD),
-      request.model,
       requestId,
     ),
   errorBody: (err) => anthropicError(err),

@@ -76,8 +76,8 @@ for (const kind of kinds) {
       assert.ok(usage.inputTokens > 0);
       assert.equal(usage.outputTokens, words, 'visible output excludes reasoning');
       assert.equal(usage.reasoningTokens, kind === 'anthropic' ? 0 : 2 * words);
-      assert.equal(completion.usage.prompt_tokens, usage.inputTokens + usage.cachedInputTokens);
-      assert.equal(completion.usage.completion_tokens, usage.outputTokens + usage.reasoningTokens);
+      assert.equal(completion.usage!.prompt_tokens, usage.inputTokens + usage.cachedInputTokens);
+      assert.equal(completion.usage!.completion_tokens, usage.outputTokens + usage.reasoningTokens);
       assert.ok(['stop', 'length'].includes(completion.choices[0]!.finish_reason!));
     });
 
@@ -133,7 +133,7 @@ for (const kind of kinds) {
       const image = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: PIXEL } }] }] });
       const a = await adapter.complete(text, target(kind, `${kind}-img`), signal());
       const b = await adapter.complete(image, target(kind, `${kind}-img`), signal());
-      assert.equal(b.completion.usage.prompt_tokens - a.completion.usage.prompt_tokens, 85);
+      assert.equal(b.completion.usage!.prompt_tokens - a.completion.usage!.prompt_tokens, 85);
     });
 
     test('provider-specific fields are kept, non-streaming and streaming', async () => {
@@ -197,5 +197,5 @@ test('anthropic: cache writes are their own bucket, never folded into uncached i
   assert.equal(written.usage.cachedInputTokens, plain.usage.cachedInputTokens);
   assert.ok(written.usage.cacheWriteTokens > 0);
   const billedPrompt = written.usage.inputTokens + written.usage.cachedInputTokens + written.usage.cacheWriteTokens;
-  assert.equal(billedPrompt, written.completion.usage.prompt_tokens, 'the three input buckets add up to the prompt, none counted twice');
+  assert.equal(billedPrompt, written.completion.usage!.prompt_tokens, 'the three input buckets add up to the prompt, none counted twice');
 });

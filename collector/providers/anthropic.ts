@@ -1,20 +1,15 @@
-import { contentParts, imageSource, jsonInstruction, messageText, providerFields, stopList, toolArguments } from './canonical-content.ts';
-import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type ChatMessage, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderTarget, type StreamEvent, type ToolCall, type ToolChoice, type Usage } from './provider.ts';
+import { openaiUsageBody, providerFields } from './canonical-content.ts';
+import { anthropicRequestBody } from './anthropic-request.ts';
+import { anthropicFrameSchema, anthropicResponseSchema, type AnthropicUsage } from './anthropic-wire.ts';
+import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import { ProviderError, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCall, type Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
+import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
-/** Anthropic requires max_tokens; this is what a request without one gets. */
-export const DEFAULT_MAX_TOKENS = 1024;
-
-interface AnthropicUsage {
-  input_tokens?: number;
-  output_tokens?: number;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-}
+export { DEFAULT_MAX_TOKENS } from './anthropic-request.ts';
 
 /** Anthropic reports cache reads and cache writes beside input_tokens, not inside: three disjoint buckets already. */
-export function anthropicUsage(u: AnthropicUsage | undefined): Usage {
+export function anthropicUsage(u: AnthropicUsage | undefined | null): Usage {
   return {
     inputTokens: u?.input_tokens ?? 0,
     cachedInputTokens: u?.cache_read_input_tokens ?? 0,
@@ -27,6 +22,7 @@ export function anthropicUsage(u: AnthropicUsage | undefined): Usage {
 export function anthropicFinish(stopReason: string | null | undefined): FinishReason {
   switch (stopReason) {
     case 'max_tokens':
+    case 'model_context_window_exceeded':
       return 'length';
     case 'tool_use':
       return 'tool_calls';
@@ -40,165 +36,121 @@ export function anthropicFinish(stopReason: string | null | undefined): FinishRe
   }
 }
 
-type Block = Record<string, unknown>;
-
-function userBlocks(message: ChatMessage): Block[] {
-  return contentParts(message.content).map((part): Block => {
-    if (part.type === 'text') return { type: 'text', text: part.text, ...(part.cache_control ? { cache_control: { type: 'ephemeral' } } : {}) };
-    const source = imageSource(part.image_url.url);
-    return { type: 'image', source: source.kind === 'base64' ? { type: 'base64', media_type: source.mediaType, data: source.data } : { type: 'url', url: source.url } };
-  });
-}
-
-function assistantBlocks(message: ChatMessage): Block[] {
-  const text = messageText(message.content);
-  const calls = (message.tool_calls ?? []).map((c): Block => ({ type: 'tool_use', id: c.id, name: c.function.name, input: toolArguments(c.function.arguments) }));
-  return [...(text ? [{ type: 'text', text }] : []), ...calls];
-}
-
-/**
- * Canonical turns → Anthropic turns: tool results travel as `tool_result` blocks in a user
- * turn, and consecutive turns of one role are merged because Anthropic wants them alternating.
- */
-function anthropicMessages(messages: ChatMessage[]): Array<{ role: 'user' | 'assistant'; content: Block[] }> {
-  const out: Array<{ role: 'user' | 'assistant'; content: Block[] }> = [];
-  for (const m of messages) {
-    if (m.role === 'system' || m.role === 'developer') continue;
-    const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = m.role === 'assistant' ? assistantBlocks(m) : m.role === 'tool' ? [{ type: 'tool_result', tool_use_id: m.tool_call_id ?? '', content: messageText(m.content) }] : userBlocks(m);
-    const last = out[out.length - 1];
-    if (last?.role === role) last.content.push(...blocks);
-    else out.push({ role, content: blocks });
+/** Error types of Anthropic's error events and bodies (docs.anthropic.com/en/api/errors). */
+export function anthropicErrorKind(type: string | null | undefined): ProviderErrorKind {
+  switch (type) {
+    case 'rate_limit_error':
+      return 'rate_limited';
+    case 'overloaded_error':
+      return 'overloaded';
+    case 'invalid_request_error':
+      return 'invalid_request';
+    case 'authentication_error':
+    case 'permission_error':
+      return 'auth';
+    default:
+      return 'server';
   }
-  return out;
-}
-
-function anthropicToolChoice(choice: ToolChoice): Block {
-  if (choice === 'auto') return { type: 'auto' };
-  if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'any' };
-  return { type: 'tool', name: choice.function.name };
-}
-
-function requestBody(request: ChatRequest, target: ProviderTarget, stream: boolean) {
-  // Anthropic has no JSON mode: the instruction joins the system prompt.
-  const system = [...request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => messageText(m.content)), jsonInstruction(request.response_format)].filter(Boolean);
-  const stop = stopList(request.stop);
-  return {
-    model: target.model,
-    max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS,
-    messages: anthropicMessages(request.messages),
-    ...(system.length ? { system: system.join('\n\n') } : {}),
-    // Anthropic's temperature range is 0–1; OpenAI's is 0–2.
-    ...(request.temperature !== undefined ? { temperature: Math.min(1, request.temperature) } : {}),
-    ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
-    ...(stop ? { stop_sequences: stop } : {}),
-    ...(request.tools?.length
-      ? { tools: request.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), input_schema: t.function.parameters ?? { type: 'object', properties: {} } })) }
-      : {}),
-    ...(request.tools?.length && request.tool_choice !== undefined ? { tool_choice: anthropicToolChoice(request.tool_choice) } : {}),
-    ...(stream ? { stream: true } : {}),
-  };
 }
 
 const headers = (target: ProviderTarget) => ({ 'x-api-key': target.apiKey, 'anthropic-version': '2023-06-01' });
-
-interface AnthropicResponse {
-  id: string;
-  model: string;
-  content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown }>;
-  stop_reason: string | null;
-  stop_sequence?: string | null;
-  usage: AnthropicUsage;
-}
 
 /** Anthropic Messages API. */
 export const anthropicAdapter: ProviderAdapter = {
   kind: 'anthropic',
   async complete(request, target, signal) {
-    const response = await postJson(`${target.baseUrl}/v1/messages`, headers(target), requestBody(request, target, false), target, signal);
-    const body = (await response.json()) as AnthropicResponse;
+    const response = await postJson(`${target.baseUrl}/v1/messages`, headers(target), anthropicRequestBody(request, target, false), target, signal);
+    const body = parseProviderJson(anthropicResponseSchema, await response.json(), 'message');
     const usage = anthropicUsage(body.usage);
-    const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
     const toolCalls: ToolCall[] = body.content
       .filter((b) => b.type === 'tool_use')
-      .map((b) => ({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: JSON.stringify(b.input ?? {}) } }));
+      .map((b) => ({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: argumentsJson(JSON.stringify(b.input ?? {})) } }));
     const text = body.content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
     return {
       completion: {
         id: body.id,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
-        model: body.model,
+        model: body.model || target.model,
         choices: [{ index: 0, message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: anthropicFinish(body.stop_reason) }],
-        usage: { prompt_tokens: prompt, completion_tokens: usage.outputTokens, total_tokens: prompt + usage.outputTokens },
+        ...(body.usage ? { usage: openaiUsageBody(usage) } : {}),
       },
       usage,
+      ...(body.usage ? {} : { usageMissing: true }),
       providerFields: providerFields({ stop_reason: body.stop_reason, stop_sequence: body.stop_sequence }),
     };
   },
   async stream(request, target, signal) {
-    const response = await postJson(`${target.baseUrl}/v1/messages`, headers(target), requestBody(request, target, true), target, signal);
+    const response = await postJson(`${target.baseUrl}/v1/messages`, headers(target), anthropicRequestBody(request, target, true), target, signal);
     return readStream(response, target, signal);
   },
 };
 
-type AnthropicFrame = {
-  type: string;
-  index?: number;
-  message?: { id: string; model: string; usage?: AnthropicUsage };
-  content_block?: { type: string; id?: string; name?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null; stop_sequence?: string | null };
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-};
-
+/**
+ * Anthropic SSE → canonical chunks. The input counts arrive in `message_start` and are passed on
+ * at once (a `usage` event), so a face can show them before the answer ends; `message_delta`
+ * brings the output count. Content blocks are numbered across text and tool use; tool calls
+ * get their own dense index, in the order they start.
+ */
 async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let id = '';
   let model = target.model;
   let usage: AnthropicUsage = {};
+  let reported = false;
   let finish: FinishReason = null;
   let fields: Record<string, unknown> = {};
-  /** Anthropic block index → canonical tool-call index. */
   const toolIndex = new Map<number, number>();
+  const calls = new ToolCallStream();
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
-    const frame = parseJsonFrame<AnthropicFrame>(message.data);
+    const frame = parseJsonFrame(message.data, anthropicFrameSchema);
+    const blockIndex = frame.index ?? 0;
     switch (frame.type) {
       case 'message_start':
         id = frame.message?.id ?? id;
-        model = frame.message?.model ?? model;
+        model = frame.message?.model || model;
         usage = { ...frame.message?.usage };
+        reported = Boolean(frame.message?.usage);
         yield { type: 'chunk', chunk: chunk(id, model, created, { role: 'assistant' }) };
+        if (reported) yield { type: 'usage', usage: anthropicUsage(usage) };
         break;
       case 'content_block_start':
         if (frame.content_block?.type === 'tool_use') {
           const index = toolIndex.size;
-          toolIndex.set(frame.index ?? 0, index);
-          yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [{ index, id: frame.content_block.id ?? '', type: 'function', function: { name: frame.content_block.name ?? '', arguments: '' } }] }) };
+          toolIndex.set(blockIndex, index);
+          const delta = calls.note({ index, id: frame.content_block.id ?? '', type: 'function', function: { name: frame.content_block.name ?? '', arguments: '' } });
+          yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [delta] }) };
         }
         break;
       case 'content_block_delta':
         if (frame.delta?.type === 'text_delta' && frame.delta.text) yield { type: 'chunk', chunk: chunk(id, model, created, { content: frame.delta.text }) };
         if (frame.delta?.type === 'input_json_delta' && frame.delta.partial_json) {
-          const index = toolIndex.get(frame.index ?? 0) ?? 0;
-          yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [{ index, function: { arguments: frame.delta.partial_json } }] }) };
+          const delta = calls.note({ index: toolIndex.get(blockIndex) ?? 0, function: { arguments: frame.delta.partial_json } });
+          yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [delta] }) };
         }
         break;
+      case 'content_block_stop': {
+        const index = toolIndex.get(blockIndex);
+        const closing = index === undefined ? null : calls.close(index);
+        if (closing) yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [closing] }) };
+        break;
+      }
       case 'message_delta':
         finish = anthropicFinish(frame.delta?.stop_reason);
         fields = { stop_reason: frame.delta?.stop_reason, stop_sequence: frame.delta?.stop_sequence };
-        usage = { ...usage, output_tokens: frame.usage?.output_tokens ?? usage.output_tokens };
+        // message_delta's usage is cumulative; newer API versions repeat the input counts in it.
+        if (frame.usage) {
+          reported = true;
+          usage = { ...usage, ...Object.fromEntries(Object.entries(frame.usage).filter(([, v]) => v !== null && v !== undefined)) };
+        }
         break;
       case 'message_stop':
         yield { type: 'chunk', chunk: chunk(id, model, created, {}, finish ?? 'stop') };
-        yield { type: 'usage', usage: anthropicUsage(usage) };
+        if (reported) yield { type: 'usage', usage: anthropicUsage(usage) };
         yield { type: 'provider_fields', fields: providerFields(fields) };
         return;
-      case 'error': {
-        const kind = frame.error?.type === 'rate_limit_error' ? 'rate_limited' : frame.error?.type === 'overloaded_error' ? 'overloaded' : 'server';
-        throw new ProviderError(kind, frame.error?.message ?? 'provider stream error');
-      }
+      case 'error':
+        throw new ProviderError(anthropicErrorKind(frame.error?.type), frame.error?.message ?? 'provider stream error');
     }
   }
   throw streamEndedEarly();

@@ -1,4 +1,4 @@
-import { ProviderError, type ContentPart, type ChatMessage, type ResponseFormat } from './provider.ts';
+import { ProviderError, type ContentPart, type ChatMessage, type OpenAIUsageBody, type ResponseFormat, type Usage } from './provider.ts';
 
 /** Text of canonical message content; image parts contribute nothing. */
 export function messageText(content: ChatMessage['content']): string {
@@ -55,4 +55,17 @@ export function providerFields(entries: Record<string, unknown>): Record<string,
     out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   return out;
+}
+
+/** Canonical usage in OpenAI's semantics: cache reads and writes inside prompt_tokens, reasoning inside completion_tokens. */
+export function openaiUsageBody(u: Usage): OpenAIUsageBody {
+  const prompt = u.inputTokens + u.cachedInputTokens + u.cacheWriteTokens;
+  const completion = u.outputTokens + u.reasoningTokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: u.cachedInputTokens },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
+  };
 }

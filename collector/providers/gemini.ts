@@ -1,27 +1,11 @@
-import { contentParts, imageSource, messageText, providerFields, stopList, toolArguments } from './canonical-content.ts';
-import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import { contentParts, imageSource, messageText, openaiUsageBody, providerFields, stopList, toolArguments } from './canonical-content.ts';
+import { geminiResponseSchema, type GeminiResponse, type GeminiUsage } from './gemini-wire.ts';
+import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
 
-interface GeminiUsage {
-  promptTokenCount?: number;
-  cachedContentTokenCount?: number;
-  candidatesTokenCount?: number;
-  thoughtsTokenCount?: number;
-}
-
-type GeminiPart = { text?: string; thought?: boolean; functionCall?: { name: string; args?: Record<string, unknown> } };
-
-interface GeminiResponse {
-  candidates?: Array<{ content?: { parts?: GeminiPart[] }; finishReason?: string; safetyRatings?: unknown[] }>;
-  promptFeedback?: { blockReason?: string };
-  usageMetadata?: GeminiUsage;
-  modelVersion?: string;
-  responseId?: string;
-}
-
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
-export function geminiUsage(u: GeminiUsage | undefined): Usage {
+export function geminiUsage(u: GeminiUsage | undefined | null): Usage {
   const cached = u?.cachedContentTokenCount ?? 0;
   return {
     inputTokens: Math.max(0, (u?.promptTokenCount ?? 0) - cached),
@@ -33,7 +17,11 @@ export function geminiUsage(u: GeminiUsage | undefined): Usage {
   };
 }
 
-export function geminiFinish(reason: string | undefined): FinishReason {
+/**
+ * Gemini finish reasons (ai.google.dev/api/generate-content#FinishReason) → canonical; a prompt
+ * blocked before any candidate (`promptFeedback.blockReason`) is a content-filter finish too.
+ */
+export function geminiFinish(reason: string | null | undefined): FinishReason {
   if (!reason) return null;
   if (reason === 'MAX_TOKENS') return 'length';
   if (['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'].includes(reason)) return 'content_filter';
@@ -84,6 +72,9 @@ function functionCallingConfig(choice: ToolChoice): Record<string, unknown> {
   return { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
 }
 
+/** reasoning_effort → Gemini thinking budget in tokens, the mapping Google's OpenAI-compatible endpoint documents. */
+const thinkingBudgets = { minimal: 0, low: 1024, medium: 8192, high: 24576 } as const;
+
 function requestBody(request: ChatRequest) {
   const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => messageText(m.content));
   const stop = stopList(request.stop);
@@ -102,6 +93,10 @@ function requestBody(request: ChatRequest) {
       ...(stop ? { stopSequences: stop } : {}),
       ...(format && format.type !== 'text' ? { responseMimeType: 'application/json' } : {}),
       ...(format?.type === 'json_schema' && format.json_schema.schema ? { responseJsonSchema: format.json_schema.schema } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.presence_penalty !== undefined ? { presencePenalty: request.presence_penalty } : {}),
+      ...(request.frequency_penalty !== undefined ? { frequencyPenalty: request.frequency_penalty } : {}),
+      ...(request.reasoning_effort !== undefined ? { thinkingConfig: { thinkingBudget: thinkingBudgets[request.reasoning_effort] } } : {}),
     },
   };
 }
@@ -113,8 +108,11 @@ const visibleText = (r: GeminiResponse) => parts(r).filter((p) => !p.thought).ma
 function toolCalls(r: GeminiResponse, responseId: string, offset: number): ToolCall[] {
   return parts(r)
     .filter((p) => p.functionCall)
-    .map((p, i) => ({ id: `call_${responseId}_${offset + i}`, type: 'function', function: { name: p.functionCall!.name, arguments: JSON.stringify(p.functionCall!.args ?? {}) } }));
+    .map((p, i) => ({ id: `call_${responseId.replace(/[^a-zA-Z0-9_-]/g, '')}_${offset + i}`, type: 'function', function: { name: p.functionCall!.name, arguments: JSON.stringify(p.functionCall!.args ?? {}) } }));
 }
+
+/** The finish of a response: its candidate's, or content_filter when the prompt itself was blocked. */
+const finishOf = (r: GeminiResponse): FinishReason => geminiFinish(r.candidates?.[0]?.finishReason ?? (r.promptFeedback?.blockReason ? 'SAFETY' : undefined));
 
 function fieldsOf(r: GeminiResponse): Record<string, unknown> {
   const c = r.candidates?.[0];
@@ -129,13 +127,11 @@ export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
   async complete(request, target, signal) {
     const response = await postJson(url(target, 'generateContent'), headers(target), requestBody(request), target, signal);
-    const body = (await response.json()) as GeminiResponse;
+    const body = parseProviderJson(geminiResponseSchema, await response.json(), 'generateContent response');
     const usage = geminiUsage(body.usageMetadata);
-    const prompt = usage.inputTokens + usage.cachedInputTokens;
-    const completionTokens = usage.outputTokens + usage.reasoningTokens;
     const id = body.responseId ?? `gemini-${crypto.randomUUID()}`;
     const calls = toolCalls(body, id, 0);
-    const finish = geminiFinish(body.candidates?.[0]?.finishReason ?? (body.promptFeedback?.blockReason ? 'SAFETY' : undefined)) ?? 'stop';
+    const finish = finishOf(body) ?? 'stop';
     return {
       completion: {
         id,
@@ -143,9 +139,10 @@ export const geminiAdapter: ProviderAdapter = {
         created: Math.floor(Date.now() / 1000),
         model: body.modelVersion ?? target.model,
         choices: [{ index: 0, message: { role: 'assistant', content: visibleText(body) || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: calls.length && finish === 'stop' ? 'tool_calls' : finish }],
-        usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
+        ...(body.usageMetadata ? { usage: openaiUsageBody(usage) } : {}),
       },
       usage,
+      ...(body.usageMetadata ? {} : { usageMissing: true }),
       providerFields: providerFields(fieldsOf(body)),
     };
   },
@@ -158,17 +155,18 @@ export const geminiAdapter: ProviderAdapter = {
 async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let finished = false;
-  let usage: GeminiUsage | undefined;
+  let usage: GeminiUsage | null | undefined;
   let fields: Record<string, unknown> = {};
   let callCount = 0;
   let first = true;
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
-    const frame = parseJsonFrame<GeminiResponse>(message.data);
+    const frame = parseJsonFrame(message.data, geminiResponseSchema);
     const id = frame.responseId ?? 'gemini-stream';
     const model = frame.modelVersion ?? target.model;
     const text = visibleText(frame);
     const calls = toolCalls(frame, id, callCount);
-    let finish = geminiFinish(frame.candidates?.[0]?.finishReason);
+    // A blocked prompt streams one frame with promptFeedback and no candidates: a content-filter finish.
+    let finish = finishOf(frame);
     if (finish === 'stop' && callCount + calls.length > 0) finish = 'tool_calls';
     usage = frame.usageMetadata ?? usage;
     for (const [k, v] of Object.entries(fieldsOf(frame))) if (v !== undefined) fields = { ...fields, [k]: v };
@@ -184,6 +182,6 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
   }
   // Gemini has no terminal frame: a stream is complete when it ended after a finish reason.
   if (!finished) throw streamEndedEarly();
-  yield { type: 'usage', usage: geminiUsage(usage) };
+  if (usage) yield { type: 'usage', usage: geminiUsage(usage) };
   yield { type: 'provider_fields', fields: providerFields(fields) };
 }

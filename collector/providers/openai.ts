@@ -1,14 +1,9 @@
-import { providerFields } from './canonical-content.ts';
-import { chunk, guardStream, parseJsonFrame, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderTarget, type StreamEvent, type ToolCall, type ToolCallDelta, type Usage } from './provider.ts';
+import { openaiUsageBody, providerFields } from './canonical-content.ts';
+import { openaiFrameSchema, openaiResponseSchema, type OpenAIFrame, type OpenAIUsage } from './openai-wire.ts';
+import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
 import { parseSse } from './sse.ts';
-
-interface OpenAIUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-}
+import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
 /** OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens: split them out. */
 export function openaiUsage(u: OpenAIUsage | undefined | null): Usage {
@@ -24,33 +19,37 @@ export function openaiUsage(u: OpenAIUsage | undefined | null): Usage {
   };
 }
 
-/** The canonical request is OpenAI's own shape: only the deployment's model and streaming options change. */
+/**
+ * The canonical request is OpenAI's own shape; what changes is the deployment's model, streaming
+ * options and the name of the output limit. OpenAI itself takes `max_completion_tokens` (its
+ * reasoning models refuse `max_tokens`, the older name); compatible hosts (vLLM, Ollama, …) are
+ * sent `max_tokens`, the name they all understand.
+ */
 function requestBody(request: ChatRequest, target: ProviderTarget, stream: boolean) {
+  const limitName = target.compatible ? 'max_tokens' : 'max_completion_tokens';
   return {
     model: target.model,
     messages: request.messages,
-    ...(request.max_tokens !== undefined ? { max_tokens: request.max_tokens } : {}),
+    ...(request.max_tokens !== undefined ? { [limitName]: request.max_tokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
     ...(request.stop !== undefined ? { stop: request.stop } : {}),
-    ...(request.tools?.length ? { tools: request.tools } : {}),
+    ...(request.tools?.length ? { tools: request.tools.map(({ cache_control: _breakpoint, ...tool }) => tool) } : {}),
     ...(request.tool_choice !== undefined ? { tool_choice: request.tool_choice } : {}),
     ...(request.response_format !== undefined ? { response_format: request.response_format } : {}),
+    ...(request.n !== undefined ? { n: request.n } : {}),
+    ...(request.logprobs !== undefined ? { logprobs: request.logprobs } : {}),
+    ...(request.top_logprobs !== undefined ? { top_logprobs: request.top_logprobs } : {}),
+    ...(request.reasoning_effort !== undefined ? { reasoning_effort: request.reasoning_effort } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.presence_penalty !== undefined ? { presence_penalty: request.presence_penalty } : {}),
+    ...(request.frequency_penalty !== undefined ? { frequency_penalty: request.frequency_penalty } : {}),
+    ...(request.tools?.length && request.parallel_tool_calls !== undefined ? { parallel_tool_calls: request.parallel_tool_calls } : {}),
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
 }
 
 const auth = (target: ProviderTarget) => ({ authorization: `Bearer ${target.apiKey}` });
-
-interface OpenAIResponse {
-  id: string;
-  created: number;
-  model: string;
-  system_fingerprint?: string | null;
-  service_tier?: string | null;
-  choices: Array<{ index: number; message: { content: string | null; tool_calls?: ToolCall[] | null; refusal?: string | null }; finish_reason: string | null }>;
-  usage?: OpenAIUsage;
-}
 
 /** Compatible hosts sometimes report `function_call` or `eos`; anything unknown ends normally. */
 export function openaiFinish(reason: string | null | undefined): FinishReason {
@@ -64,24 +63,29 @@ export const openaiAdapter: ProviderAdapter = {
   kind: 'openai',
   async complete(request, target, signal) {
     const response = await postJson(`${target.baseUrl}/chat/completions`, auth(target), requestBody(request, target, false), target, signal);
-    const body = (await response.json()) as OpenAIResponse;
-    const promptTokens = body.usage?.prompt_tokens ?? 0;
-    const completionTokens = body.usage?.completion_tokens ?? 0;
+    const body = parseProviderJson(openaiResponseSchema, await response.json(), 'chat completion');
+    const usage = openaiUsage(body.usage);
     return {
       completion: {
         id: body.id,
         object: 'chat.completion',
         created: body.created,
-        model: body.model,
+        model: body.model || target.model,
         choices: body.choices.map((c) => ({
           index: c.index,
-          message: { role: 'assistant', content: c.message.content, ...(c.message.tool_calls?.length ? { tool_calls: c.message.tool_calls } : {}) },
+          message: {
+            role: 'assistant',
+            content: c.message.content ?? null,
+            ...(c.message.tool_calls?.length ? { tool_calls: c.message.tool_calls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: argumentsJson(t.function.arguments) } })) } : {}),
+          },
           finish_reason: openaiFinish(c.finish_reason),
+          ...(c.logprobs != null ? { logprobs: c.logprobs } : {}),
         })),
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        ...(body.usage ? { usage: openaiUsageBody(usage) } : {}),
         ...(body.system_fingerprint ? { system_fingerprint: body.system_fingerprint } : {}),
       },
-      usage: openaiUsage(body.usage),
+      usage,
+      ...(body.usage ? {} : { usageMissing: true }),
       providerFields: providerFields({ finish_reason: body.choices[0]?.finish_reason, system_fingerprint: body.system_fingerprint, service_tier: body.service_tier, refusal: body.choices[0]?.message.refusal }),
     };
   },
@@ -91,37 +95,56 @@ export const openaiAdapter: ProviderAdapter = {
   },
 };
 
-interface OpenAIFrame {
-  id: string;
-  created: number;
-  model: string;
-  system_fingerprint?: string | null;
-  service_tier?: string | null;
-  choices?: Array<{ index: number; delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[] | null }; finish_reason: string | null }>;
-  usage?: OpenAIUsage | null;
-  error?: { message?: string };
+function toolDeltas(frame: OpenAIFrame['choices'], choice: number, calls: ToolCallStream): ToolCallDelta[] {
+  const c = frame?.find((x) => x.index === choice);
+  return (c?.delta.tool_calls ?? []).map((t) =>
+    calls.note(
+      {
+        index: t.index,
+        ...(t.id ? { id: t.id, type: 'function' as const } : {}),
+        function: { ...(t.function?.name ? { name: t.function.name } : {}), ...(t.function?.arguments ? { arguments: t.function.arguments } : {}) },
+      },
+      choice,
+    ),
+  );
 }
 
 async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
   let fields: Record<string, unknown> = {};
+  const calls = new ToolCallStream();
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
     if (message.data === '[DONE]') {
       yield { type: 'provider_fields', fields: providerFields(fields) };
       return;
     }
-    const frame = parseJsonFrame<OpenAIFrame>(message.data);
+    const frame = parseJsonFrame(message.data, openaiFrameSchema);
     if (frame.error) throw new ProviderError('server', frame.error.message ?? 'provider stream error');
     fields = { ...fields, system_fingerprint: frame.system_fingerprint ?? fields['system_fingerprint'], service_tier: frame.service_tier ?? fields['service_tier'] };
+    const model = frame.model || target.model;
     for (const c of frame.choices ?? []) {
+      const finish = openaiFinish(c.finish_reason);
       if (c.finish_reason) fields['finish_reason'] = c.finish_reason;
+      const tools = toolDeltas(frame.choices, c.index, calls);
       const delta = {
-        ...(c.delta.role ? { role: c.delta.role } : {}),
+        ...(c.delta.role === 'assistant' ? { role: 'assistant' as const } : {}),
         ...(c.delta.content ? { content: c.delta.content } : {}),
-        ...(c.delta.tool_calls?.length ? { tool_calls: c.delta.tool_calls } : {}),
+        ...(tools.length ? { tool_calls: tools } : {}),
       };
-      yield { type: 'chunk', chunk: chunk(frame.id, frame.model, frame.created, delta, openaiFinish(c.finish_reason)) };
+      // A call that streamed no arguments gets "{}" before its choice finishes.
+      const closing = finish ? calls.closeAll(c.index) : [];
+      if (closing.length) {
+        yield { type: 'chunk', chunk: withLogprobs(chunk(frame.id, model, frame.created, delta, null, c.index), c.logprobs) };
+        yield { type: 'chunk', chunk: chunk(frame.id, model, frame.created, { tool_calls: closing }, finish, c.index) };
+      } else {
+        yield { type: 'chunk', chunk: withLogprobs(chunk(frame.id, model, frame.created, delta, finish, c.index), c.logprobs) };
+      }
     }
     if (frame.usage) yield { type: 'usage', usage: openaiUsage(frame.usage) };
   }
   throw streamEndedEarly();
+}
+
+function withLogprobs(c: ReturnType<typeof chunk>, logprobs: unknown): ReturnType<typeof chunk> {
+  if (logprobs != null) c.choices[0]!.logprobs = logprobs;
+  return c;
 }

@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
 import { ProviderError, type ChatCompletionChunk, type ProviderErrorKind, type ProviderTarget } from './provider.ts';
 
 const MAX_ERROR_CHARS = 500;
@@ -33,10 +34,29 @@ export async function postJson(url: string, headers: Record<string, string>, bod
     throw transportError(err, signal, target);
   }
   const status = response.statusCode;
-  if (status >= 200 && status < 300) return { status, json: () => response.body.json(), body: response.body };
+  if (status >= 200 && status < 300) {
+    const json = () =>
+      response.body.json().catch((err: unknown) => {
+        throw err instanceof SyntaxError ? new ProviderError('invalid_response', 'provider answered with a body that is not JSON', status) : transportError(err, signal, target);
+      });
+    return { status, json, body: response.body };
+  }
   const text = await response.body.text().catch(() => '');
-  const message = redact(`${extractMessage(text) ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  throw new ProviderError(classifyStatus(status, message), message, status, retryAfterMs((name) => headerOf(response.headers, name)));
+  const detail = errorDetail(text);
+  const message = redact(`${detail.message ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
+  throw new ProviderError(classifyStatus(status, message, detail.code), message, status, retryAfterMs((name) => headerOf(response.headers, name)));
+}
+
+/**
+ * Validates a provider's answer against the shape its API reference documents. A body that does
+ * not match is the provider's fault (`invalid_response`), so nothing downstream can fail on it
+ * with a TypeError that would look like a bug of ours — or the other way round.
+ */
+export function parseProviderJson<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new ProviderError('invalid_response', `provider sent an invalid ${what}: ${issue.path.map(String).join('.') || 'body'}: ${issue.message}`.slice(0, MAX_ERROR_CHARS));
 }
 
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | null {
@@ -45,16 +65,22 @@ function headerOf(headers: Record<string, string | string[] | undefined>, name: 
 }
 
 /**
- * HTTP status (and, for 400s, the provider's message) → taxonomy. Providers signal a too-long
- * prompt or a safety block only in the text of a 400, so those are matched on wording.
+ * HTTP status (and, for 400s, the provider's error code or message) → taxonomy. OpenAI names
+ * `context_length_exceeded` and `unsupported_parameter` in `code`; Anthropic, Gemini and most
+ * compatible hosts signal a too-long prompt or a safety block only in the text of a 400, so
+ * those are matched on wording.
  */
-export function classifyStatus(status: number, message: string): ProviderErrorKind {
+export function classifyStatus(status: number, message: string, code: string | null = null): ProviderErrorKind {
   if (status === 429) return 'rate_limited';
   if (status === 503 || status === 529) return 'overloaded';
   if (status === 408) return 'timeout';
   if (status >= 500) return 'server';
   if (status === 401 || status === 403) return 'auth';
+  if (code === 'context_length_exceeded') return 'context_length';
+  if (code === 'unsupported_parameter' || code === 'unsupported_value') return 'unsupported_parameter';
+  if (code === 'content_filter' || code === 'content_policy_violation') return 'content_filter';
   if (/context.?(length|window)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message)) return 'context_length';
+  if (/unsupported parameter|unsupported value|not supported with this model|does not support/i.test(message)) return 'unsupported_parameter';
   if (/content.?(filter|policy|management)|safety|flagged|blocked/i.test(message)) return 'content_filter';
   return 'invalid_request';
 }
@@ -85,12 +111,19 @@ export function streamEndedEarly(): ProviderError {
   return new ProviderError('network', 'stream ended early');
 }
 
-export function parseJsonFrame<T>(data: string): T {
+/**
+ * One SSE frame's JSON, validated like a whole answer. A frame that is not JSON at all is a torn
+ * stream — a provider-side break like a cut connection (`server`); JSON without the documented
+ * shape is `invalid_response`.
+ */
+export function parseJsonFrame<T>(data: string, schema: z.ZodType<T>): T {
+  let value: unknown;
   try {
-    return JSON.parse(data) as T;
+    value = JSON.parse(data);
   } catch {
     throw new ProviderError('server', 'provider sent a malformed stream frame');
   }
+  return parseProviderJson(schema, value, 'stream frame');
 }
 
 function retryAfterMs(header: (name: string) => string | null): number | null {
@@ -103,13 +136,15 @@ function retryAfterMs(header: (name: string) => string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-function extractMessage(text: string): string | null {
+/** The message and machine-readable code of an error body (OpenAI, Anthropic, Gemini or a compatible host). */
+function errorDetail(text: string): { message: string | null; code: string | null } {
   try {
-    const json = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    if (typeof json.error === 'string') return json.error;
-    return json.error?.message ?? json.message ?? null;
+    const json = JSON.parse(text) as { error?: { message?: string; code?: unknown; type?: string; status?: string } | string; message?: string };
+    if (typeof json.error === 'string') return { message: json.error, code: null };
+    const code = typeof json.error?.code === 'string' ? json.error.code : null;
+    return { message: json.error?.message ?? json.message ?? null, code };
   } catch {
-    return text.trim() || null;
+    return { message: text.trim() || null, code: null };
   }
 }
 
@@ -117,6 +152,6 @@ function redact(text: string, target: ProviderTarget): string {
   return target.apiKey ? text.split(target.apiKey).join('[redacted]') : text;
 }
 
-export function chunk(id: string, model: string, created: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
-  return { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+export function chunk(id: string, model: string, created: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null, index = 0): ChatCompletionChunk {
+  return { id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, finish_reason: finish }] };
 }

@@ -6,7 +6,13 @@ export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
  * Text, or an image by URL (`https:` or a `data:` URL with base64 bytes). A text part may mark
  * a prompt-cache breakpoint (`cache_control`), which Anthropic needs to cache a prefix.
  */
-export type ContentPart = { type: 'text'; text: string; cache_control?: { type: 'ephemeral' } } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+export type ContentPart = { type: 'text'; text: string; cache_control?: CacheControl } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+/** A prompt-cache breakpoint: the prefix up to here is cached for `ttl` (Anthropic: 5m default, 1h billed higher). */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
 
 /** A function call the model asked for; `arguments` is the JSON text the model wrote. */
 export interface ToolCall {
@@ -28,6 +34,8 @@ export interface ChatMessage {
 export interface ToolDefinition {
   type: 'function';
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+  /** A cache breakpoint after this tool definition (Anthropic caches tools as part of the prefix). */
+  cache_control?: CacheControl;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
@@ -50,6 +58,18 @@ export interface ChatRequest {
   tools?: ToolDefinition[];
   tool_choice?: ToolChoice;
   response_format?: ResponseFormat;
+  /** Number of choices; only OpenAI-format deployments can give more than one. */
+  n?: number;
+  /** Token log probabilities (OpenAI format only), and how many alternatives per token. */
+  logprobs?: boolean;
+  top_logprobs?: number;
+  /** Reasoning effort for reasoning models (OpenAI `reasoning_effort`; a thinking budget on Gemini). */
+  reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high';
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  /** false: at most one tool call per answer. */
+  parallel_tool_calls?: boolean;
 }
 
 /**
@@ -76,9 +96,20 @@ export interface ChatCompletion {
     index: number;
     message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] };
     finish_reason: FinishReason;
+    logprobs?: unknown;
   }>;
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** Absent when the provider reported none: the shim never makes usage up for the client. */
+  usage?: OpenAIUsageBody;
   system_fingerprint?: string;
+}
+
+/** Usage in OpenAI's semantics: cached tokens inside prompt_tokens, reasoning inside completion_tokens. */
+export interface OpenAIUsageBody {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 /** A streamed piece of a tool call: the first piece of a call has id and name, later ones more arguments. */
@@ -98,6 +129,7 @@ export interface ChatCompletionChunk {
     index: number;
     delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
     finish_reason: FinishReason;
+    logprobs?: unknown;
   }>;
 }
 
@@ -106,6 +138,8 @@ export interface ProviderTarget {
   baseUrl: string;
   apiKey: string;
   model: string;
+  /** An OpenAI-compatible host rather than OpenAI itself: keeps the older parameter names (`max_tokens`). */
+  compatible?: boolean;
 }
 
 /**
@@ -117,18 +151,24 @@ export type ProviderFields = Record<string, string>;
 export interface CompletionResult {
   completion: ChatCompletion;
   usage: Usage;
+  /** The provider reported no usage (`usage` is then zero): the caller counts it and marks it estimated. */
+  usageMissing?: boolean;
   providerFields: ProviderFields;
 }
 
 export type StreamEvent = { type: 'chunk'; chunk: ChatCompletionChunk } | { type: 'usage'; usage: Usage } | { type: 'provider_fields'; fields: ProviderFields };
 
 /**
- * The error taxonomy every adapter maps into. The first five are worth trying elsewhere; the rest
- * are about the request or our credentials and would fail the same way on any deployment.
+ * The error taxonomy every adapter maps into. The first five are worth retrying (the provider is
+ * struggling); `invalid_response` (an answer that does not parse), `context_length` and
+ * `unsupported_parameter` are about this deployment, so a different deployment of the route may
+ * cure them; the rest are about the request or our credentials and would fail the same way
+ * anywhere.
  */
-export const providerErrorKinds = ['rate_limited', 'overloaded', 'server', 'timeout', 'network', 'auth', 'invalid_request', 'context_length', 'content_filter'] as const;
+export const providerErrorKinds = ['rate_limited', 'overloaded', 'server', 'timeout', 'network', 'invalid_response', 'auth', 'invalid_request', 'context_length', 'unsupported_parameter', 'content_filter'] as const;
 export type ProviderErrorKind = (typeof providerErrorKinds)[number];
 const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'overloaded', 'server', 'timeout', 'network']);
+const deploymentSpecificKinds: ReadonlySet<ProviderErrorKind> = new Set(['invalid_response', 'context_length', 'unsupported_parameter']);
 
 /** A failed provider call, already classified; never carries the API key or the prompt. */
 export class ProviderError extends Error {
@@ -146,6 +186,11 @@ export class ProviderError extends Error {
   /** 429, 5xx, timeouts and network failures are worth trying elsewhere; other 4xx are not. */
   get retryable(): boolean {
     return retryableKinds.has(this.kind);
+  }
+
+  /** This deployment cannot serve the request (its model's limits, or answers we cannot parse): another deployment of the route may. */
+  get deploymentSpecific(): boolean {
+    return deploymentSpecificKinds.has(this.kind);
   }
 }
 

@@ -8,10 +8,40 @@ export interface Requirements {
   jsonMode: boolean;
   /** Prompt plus max_tokens, when some deployment of the route declares a context window. */
   contextTokens: number | null;
+  /** Generation parameters the request sets that not every provider can honour. */
+  parameters: GatedParameter[];
+}
+
+/** Parameters that only some providers' APIs have; a deployment that lacks one never gets the request. */
+type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort';
+
+/**
+ * Which gated parameters each provider honours (from their API references): OpenAI and
+ * compatible hosts take them all; Gemini translates seed, penalties and reasoning effort
+ * (a thinking budget) but returns one candidate per request here and no logprobs; Anthropic
+ * has none of them.
+ */
+const parameterSupport: Record<DeploymentConfig['provider'], ReadonlySet<GatedParameter>> = {
+  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
+  'openai-compatible': new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
+  gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
+  anthropic: new Set(),
+};
+
+function gatedParameters(request: ChatRequest): GatedParameter[] {
+  const out: GatedParameter[] = [];
+  if (request.n !== undefined && request.n > 1) out.push('n');
+  if (request.logprobs) out.push('logprobs');
+  if (request.seed !== undefined) out.push('seed');
+  if (request.presence_penalty !== undefined) out.push('presence_penalty');
+  if (request.frequency_penalty !== undefined) out.push('frequency_penalty');
+  if (request.reasoning_effort !== undefined) out.push('reasoning_effort');
+  return out;
 }
 
 export function requirementsOf(request: ChatRequest, contextTokens: number | null): Requirements {
   return {
+    parameters: gatedParameters(request),
     tools: Boolean(request.tools?.length) || request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length),
     vision: request.messages.some((m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url')),
     jsonMode: request.response_format !== undefined && request.response_format.type !== 'text',
@@ -32,6 +62,8 @@ export function unmetNeeds(deployment: DeploymentConfig, needs: Requirements, al
   if (needs.contextTokens !== null && caps.context_window !== undefined && needs.contextTokens > caps.context_window) {
     out.push(`context window ${caps.context_window} tokens < ${needs.contextTokens} (prompt + max_tokens)`);
   }
+  const unsupported = needs.parameters.filter((p) => !parameterSupport[deployment.provider].has(p));
+  if (unsupported.length) out.push(`${deployment.provider} cannot honour ${unsupported.map((p) => (p === 'n' ? 'n > 1' : p)).join(', ')}`);
   if (allowedRegions && !allowedRegions.includes(deployment.region)) out.push(`region "${deployment.region}" not allowed for this key`);
   return out;
 }

@@ -8,9 +8,19 @@ export const ATTEMPT_SCHEMA_VERSION = 1;
 export const attemptStatuses = ['ok', 'error', 'timeout', 'rate_limited', 'cancelled', 'rejected'] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];
 
-/** Why an attempt exists: the first try, or the failure of the previous attempt that caused it. */
-export const fallbackReasons = ['none', 'rate_limited', 'server_error', 'timeout', 'network_error'] as const;
+/**
+ * Why an attempt exists: the first try, the failure of the previous attempt that caused it, a
+ * hedge twin, or a budget downgrade to a cheaper deployment.
+ */
+export const fallbackReasons = ['none', 'rate_limited', 'server_error', 'timeout', 'network_error', 'invalid_response', 'context_length', 'unsupported_parameter', 'content_filter', 'hedge', 'budget_downgrade', 'other'] as const;
 export type FallbackReason = (typeof fallbackReasons)[number];
+
+/**
+ * An enumeration on the wire that stays open: the values above are what this version produces,
+ * and a value a newer producer adds is kept as-is (short snake_case text) instead of failing the
+ * event, so an older ingest never dead-letters newer events. Readers treat unknown values as `other`.
+ */
+const openEnum = (known: readonly string[]) => z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, `must be a short snake_case value (known: ${known.join(', ')})`);
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 const isoTime = z.iso.datetime({ offset: true });
@@ -34,7 +44,7 @@ export const budgetDecisions = ['none', 'allow', 'delay', 'downgrade', 'reject']
 export type BudgetDecision = (typeof budgetDecisions)[number];
 
 export const attemptBudgetSchema = z.object({
-  decision: z.enum(budgetDecisions).default('none'),
+  decision: openEnum(budgetDecisions).default('none'),
   /** Worst-case cost held in the buckets while the attempt ran, USD. */
   reserved_usd: decimalUsd.default('0'),
   /** Soft throttle: how long the attempt waited for budget, milliseconds. */
@@ -95,10 +105,10 @@ export const attemptEventSchema = z.object({
   model: z.string().min(1),
   region: z.string(),
   is_stream: z.boolean(),
-  status: z.enum(attemptStatuses),
+  status: openEnum(attemptStatuses),
   http_status: z.number().int().min(0).max(599).nullable(),
   error_class: z.string().nullable(),
-  fallback_reason: z.enum(fallbackReasons),
+  fallback_reason: openEnum(fallbackReasons),
   input_tokens: tokens,
   output_tokens: tokens,
   cached_input_tokens: tokens,
@@ -117,6 +127,8 @@ export const attemptEventSchema = z.object({
   tier: z.string().max(32).default(''),
   budget: attemptBudgetSchema.default(NO_BUDGET),
   content: attemptContentSchema.nullable().default(null),
+  /** true: the provider reported no usage, so the token counts (and cost) were counted by the shim with a tokenizer. Absent: reported. */
+  usage_estimated: z.boolean().optional(),
   /** Rates actually applied (negotiated override, else catalog, else default price); null on events from before it. */
   pricing: attemptRatesSchema.nullable().default(null),
   /** Public catalog rates for the model; equal to `pricing` without a negotiated price or a catalog entry. */

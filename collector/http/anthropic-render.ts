@@ -1,0 +1,111 @@
+import type { ChatAnswer, ChunkSink } from '../dispatch/chat-service.ts';
+import type { DispatchError } from '../dispatch/dispatch-error.ts';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../providers/provider.ts';
+
+// Canonical answers rendered in the Anthropic Messages format
+// (docs.anthropic.com/en/api/messages, …/messages-streaming, …/errors).
+
+type StopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';
+
+function stopReason(finish: ChatCompletion['choices'][number]['finish_reason']): StopReason {
+  return finish === 'length' ? 'max_tokens' : finish === 'tool_calls' ? 'tool_use' : finish === 'content_filter' ? 'refusal' : 'end_turn';
+}
+
+const parseArguments = (text: string): unknown => {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return {};
+  }
+};
+
+/** Tool-use ids in Anthropic's own format (`toolu_…`), whichever provider minted them. */
+export const anthropicFaceToolId = (id: string) => (id.startsWith('toolu_') ? id : `toolu_${id.replace(/[^a-zA-Z0-9_-]/g, '_')}`);
+
+/**
+ * Usage in Anthropic's semantics: `input_tokens` is uncached input only, cache reads and writes
+ * are beside it, and output includes thinking.
+ */
+export function anthropicUsageBody(u: Usage): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; output_tokens: number } {
+  return { input_tokens: u.inputTokens, cache_read_input_tokens: u.cachedInputTokens, cache_creation_input_tokens: u.cacheWriteTokens, output_tokens: u.outputTokens + u.reasoningTokens };
+}
+
+/** Canonical usage back from an OpenAI-shaped one, for answers that carry no canonical usage (a cached replay). */
+function usageOf(c: ChatCompletion): Usage {
+  const cached = c.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  const reasoning = c.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+  return { inputTokens: (c.usage?.prompt_tokens ?? 0) - cached, cachedInputTokens: cached, cacheWriteTokens: 0, outputTokens: (c.usage?.completion_tokens ?? 0) - reasoning, reasoningTokens: reasoning };
+}
+
+export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unknown {
+  const c = answer.completion;
+  const choice = c.choices[0];
+  const text = choice?.message.content ?? '';
+  const toolUses = (choice?.message.tool_calls ?? []).map((t) => ({ type: 'tool_use', id: anthropicFaceToolId(t.id), name: t.function.name, input: parseArguments(t.function.arguments) }));
+  return {
+    id: `msg_${requestId.replace(/-/g, '')}`,
+    type: 'message',
+    role: 'assistant',
+    model: c.model,
+    content: [...(text || !toolUses.length ? [{ type: 'text', text }] : []), ...toolUses],
+    stop_reason: stopReason(choice?.finish_reason ?? 'stop'),
+    stop_sequence: null,
+    usage: anthropicUsageBody(answer.usage ?? usageOf(c)),
+  };
+}
+
+const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * Renders canonical stream chunks as Anthropic SSE events; `open` sends the response head and
+ * `message_start` with the serving model and the input counts known at that point. Content
+ * blocks open lazily: text as it first appears, one block per tool call.
+ */
+export function anthropicSink(write: (s: string) => void, end: (s: string) => void, open: () => void, requestId: string): ChunkSink {
+  let finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null;
+  let blockIndex = -1;
+  let openBlock: 'text' | number | null = null;
+  const startBlock = (kind: 'text' | number, contentBlock: unknown) => {
+    if (openBlock !== null) write(frame('content_block_stop', { type: 'content_block_stop', index: blockIndex }));
+    blockIndex++;
+    openBlock = kind;
+    write(frame('content_block_start', { type: 'content_block_start', index: blockIndex, content_block: contentBlock }));
+  };
+  return {
+    open(start) {
+      open();
+      const usage = start.usage ? { ...anthropicUsageBody(start.usage), output_tokens: Math.max(1, start.usage.outputTokens) } : { input_tokens: 0, output_tokens: 0 };
+      write(frame('message_start', { type: 'message_start', message: { id: `msg_${requestId.replace(/-/g, '')}`, type: 'message', role: 'assistant', model: start.model, content: [], stop_reason: null, stop_sequence: null, usage } }));
+    },
+    chunk(chunk) {
+      const choice = chunk.choices[0];
+      if (choice?.delta.content) {
+        if (openBlock !== 'text') startBlock('text', { type: 'text', text: '' });
+        write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text: choice.delta.content } }));
+      }
+      for (const call of choice?.delta.tool_calls ?? []) {
+        if (openBlock !== call.index) startBlock(call.index, { type: 'tool_use', id: anthropicFaceToolId(call.id ?? ''), name: call.function.name ?? '', input: {} });
+        if (call.function.arguments) write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'input_json_delta', partial_json: call.function.arguments } }));
+      }
+      finish = choice?.finish_reason ?? finish;
+    },
+    fail(message) {
+      // An error event and no message_stop: the SDK raises instead of returning a cut answer.
+      end(frame('error', { type: 'error', error: { type: 'api_error', message } }));
+    },
+    done(usage) {
+      if (openBlock === null) startBlock('text', { type: 'text', text: '' });
+      write(frame('content_block_stop', { type: 'content_block_stop', index: blockIndex }));
+      // Anthropic's format requires counts here: when the provider reported none, the shim's own count.
+      write(frame('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(finish), stop_sequence: null }, usage: anthropicUsageBody(usage.usage) }));
+      end(frame('message_stop', { type: 'message_stop' }));
+    },
+  };
+}
+
+const errorTypes: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 503: 'overloaded_error', 529: 'overloaded_error' };
+
+/** Anthropic's error body for a dispatcher error. */
+export function anthropicError(err: DispatchError): unknown {
+  return { type: 'error', error: { type: errorTypes[err.httpStatus] ?? 'api_error', message: err.message } };
+}
