@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { serializeAttemptEvent } from '../core/events/attempt-event.ts';
 import type { RawAttemptMessage } from '../core/transport/event-bus.ts';
+import { assertGrowsBy } from '../test/support/copies.ts';
 import { freshEmbeddedStore, scalar } from '../test/support/embedded-store.ts';
 import { sampleAttemptEvent } from '../test/support/sample-event.ts';
 import { DEDUPE_WINDOW_DAYS, firstOccurrences, storedElsewhere } from './attempt-dedupe.ts';
 import { createAttemptWriter } from './attempt-writer.ts';
-import { rollupAttemptTotals } from './live-rollups.ts';
 
 let store: Awaited<ReturnType<typeof freshEmbeddedStore>>;
 before(async () => (store = await freshEmbeddedStore()));
@@ -16,17 +16,7 @@ after(async () => store.dispose().catch(() => undefined));
 const at = (values: string[], firstOffset: number, partition = 0): RawAttemptMessage[] => values.map((value, i) => ({ key: null, value, partition, offset: String(firstOffset + i) }));
 const eventsOf = (team: string, n: number) => Array.from({ length: n }, () => serializeAttemptEvent(sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team } })));
 const count = (q: string) => scalar(store.client, q).then(Number);
-
-/** Runs `action` and asserts raw `attempts` (before any merge) and every live rollup grew by exactly `rows`. */
-async function growsBy(rows: number, action: () => Promise<void>): Promise<void> {
-  const rawBefore = await count('SELECT count() FROM attempts');
-  const before = await rollupAttemptTotals(store.client);
-  assert.ok(Object.keys(before).length > 0, 'rollups are attached');
-  await action();
-  assert.equal((await count('SELECT count() FROM attempts')) - rawBefore, rows, 'raw rows');
-  const after = await rollupAttemptTotals(store.client);
-  for (const table of Object.keys(before)) assert.equal(after[table]! - before[table]!, rows, table);
-}
+const growsBy = (rows: number, action: () => Promise<void>) => assertGrowsBy(store.client, rows, action);
 
 /** Records what reaches `attempts`: the token and the ids of every insert. */
 function recording(client: ClickHouseClient): { client: ClickHouseClient; inserts: string[] } {
