@@ -16,7 +16,8 @@ const messages = (values: string[], firstOffset: number): RawAttemptMessage[] =>
 test('good events are stored, poison ones go to rejected_events with the reason, and the batch succeeds', async () => {
   const { handle, stats } = createAttemptWriter({ clickhouse: store.client, source: 'writer-test' });
   const good = [sampleAttemptEvent({ cost_usd: '0.000000000001' }), sampleAttemptEvent({ cost_usd: '1.100000000000' })];
-  await handle(messages([serializeAttemptEvent(good[0]!), '{"garbage": true', JSON.stringify({ ...good[1], status: 'great' }), serializeAttemptEvent(good[1]!)], 0));
+  // A schema violation: status is an open enum, but an HTTP status past 599 is refused.
+  await handle(messages([serializeAttemptEvent(good[0]!), '{"garbage": true', JSON.stringify({ ...good[1], http_status: 999 }), serializeAttemptEvent(good[1]!)], 0));
   assert.equal(stats.stored, 2);
   assert.equal(stats.rejected, 2);
   assert.equal(await scalar(store.client, 'SELECT count() FROM attempts'), '2');
