@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scoreRoute, type CraftScore } from './craft-scores.ts';
+import { defaultPolicySettings as s } from './policy-settings.ts';
+import { profile, route, steady, window } from './policy-fixtures.ts';
+import type { DeploymentEvidence, RouteProfile } from './policy-inputs.ts';
+
+const score = (r: RouteProfile, evidence: DeploymentEvidence[] = []) =>
+  Object.fromEntries(scoreRoute(r, new Map(evidence.map((e) => [e.deployment, e])), s).map((c) => [c.deployment, c])) as Record<string, CraftScore>;
+const item = (c: CraftScore, f: keyof CraftScore['factors'], name: string) => c.factors[f].evidence.find((e) => e.name === name)?.value;
+
+test('Cost: cheapest effective price scores 1, others cheapest / own; retries and failures raise the effective price', () => {
+  const by = score(route('r', [profile('a', { listUsdPerMtok: 1 }), profile('b', { listUsdPerMtok: 4 })]));
+  assert.equal(by.a!.factors.cost.score, 1);
+  assert.equal(by.b!.factors.cost.score, 0.2519); // (1 + 0.01) / (4 + 0.01)
+  const flaky = score(route('r', [profile('a'), profile('b')]), [
+    steady('r', 'a', window(30, 100, { costUsd: 0.1, tokens: 100_000 }), 1),
+    steady('r', 'b', window(30, 100, { serverErrors: 100, costUsd: 0.1, tokens: 100_000 }), 1),
+  ]);
+  assert.ok(item(flaky.b!, 'cost', 'attempts_per_success')! > 1.8);
+  assert.ok(flaky.b!.factors.cost.score < 0.6);
+  assert.equal(flaky.a!.factors.cost.score, 1);
+});
+
+test('Cost: the observed price outweighs the list price once there are enough tokens', () => {
+  const by = score(route('r', [profile('a', { listUsdPerMtok: 1 }), profile('b', { listUsdPerMtok: 1 })]), [
+    steady('r', 'a', window(300, 1000, { costUsd: 10, tokens: 1_000_000 }), 1), // $10 per 1M observed
+  ]);
+  const eff = item(by.a!, 'cost', 'effective_usd_per_mtok')!;
+  assert.ok(eff > 9 && eff < 10, String(eff)); // 1M/(1M + 100k) × 10 + 100k/1.1M × 1
+  assert.ok(by.a!.factors.cost.score < 0.12);
+});
+
+test('Reliability: client errors are excluded, 429s count half, no evidence is neutral', () => {
+  const by = score(route('r', [profile('a'), profile('b'), profile('c'), profile('d')]), [
+    steady('r', 'a', window(30, 100, { clientErrors: 400 }), 1),
+    steady('r', 'b', window(30, 80, { rateLimited: 20 }), 1),
+    steady('r', 'c', window(30, 80, { serverErrors: 20 }), 1),
+  ]);
+  assert.equal(by.a!.factors.reliability.score, 1);
+  assert.equal(by.d!.factors.reliability.score, 1, 'prior: 0.99 success with no evidence');
+  // b: (80 + 9.9) / (80 + 10 + 10) = 0.899 → (0.899 − 0.5) / 0.45 = 0.887; c: (89.9) / 110 = 0.817 → 0.705.
+  assert.equal(by.b!.factors.reliability.score, 0.8867);
+  assert.equal(by.c!.factors.reliability.score, 0.7051);
+  assert.equal(by.c!.factors.reliability.windowS, 300);
+});
+
+test('Availability: healthy share of observed minutes, with 5 healthy pseudo-minutes', () => {
+  const by = score(route('r', [profile('a'), profile('b')]), [steady('r', 'a', window(30, 10), 10, { observed: 55, healthy: 40 })]);
+  assert.equal(by.a!.factors.availability.score, 0.75);
+  assert.equal(by.b!.factors.availability.score, 1);
+  assert.equal(by.a!.factors.availability.windowS, 3600);
+});
+
+test('Flexibility: capability coverage, context window against the widest in the route', () => {
+  const by = score(route('r', [
+    profile('full', { capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: 200_000 } }),
+    profile('small', { capabilities: { tools: true, vision: false, jsonMode: true, streaming: true, contextWindow: 50_000 }, region: '' }),
+  ]));
+  assert.equal(by.full!.factors.flexibility.score, 1);
+  assert.equal(by.small!.factors.flexibility.score, 0.5417); // (1 + 0 + 1 + 1 + 0.25 + 0) / 6
+});
+
+test('Trust: configured terms times an anomaly factor for content-filter refusals', () => {
+  const by = score(route('r', [profile('a'), profile('b', { trust: { dataUsage: 'may_train', compliance: [], residencyGuaranteed: false } }), profile('c')]), [
+    steady('r', 'c', window(30, 80, { contentFiltered: 20 }), 1),
+  ]);
+  assert.equal(by.a!.factors.trust.score, 1);
+  assert.equal(by.b!.factors.trust.score, 0);
+  // 20 / (100 + 10) refused → 1 − 5 × 0.1818 = 0.0909
+  assert.equal(by.c!.factors.trust.score, 0.0909);
+});
+
+test('Composite uses the route factor weights: a batch route prefers the cheap one more than an interactive route', () => {
+  const deployments = [profile('cheap', { listUsdPerMtok: 0.2 }), profile('dear', { listUsdPerMtok: 2, capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: null } })];
+  const batch = score(route('r', deployments, 'batch'));
+  const interactive = score(route('r', deployments, 'interactive'));
+  const gap = (b: Record<string, CraftScore>) => b.cheap!.composite - b.dear!.composite;
+  assert.ok(gap(batch) > gap(interactive) && gap(interactive) > 0);
+  assert.equal(batch.cheap!.composite, 1);
+});

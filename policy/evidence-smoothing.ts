@@ -1,0 +1,41 @@
+import type { PolicySettings } from './policy-settings.ts';
+import type { WindowStats } from './policy-inputs.ts';
+
+/** Attempts that reached a verdict about the deployment (client errors are the caller's). */
+export function countedAttempts(w: WindowStats): number {
+  return w.ok + w.serverErrors + w.rateLimited;
+}
+
+/**
+ * Success rate with a Beta prior (Bayesian average): (ok + n₀·p₀) / (ok + failures + n₀), where a
+ * 429 counts as `rateLimitedFailureWeight` of a failure. With no evidence it is p₀ (neutral: the
+ * deployment is treated as configured); each attempt moves it toward what was observed.
+ */
+export function smoothedSuccessRate(w: WindowStats, s: PolicySettings): number {
+  const failures = w.serverErrors + s.rateLimitedFailureWeight * w.rateLimited;
+  return (w.ok + s.priorAttempts * s.priorSuccessRate) / (w.ok + failures + s.priorAttempts);
+}
+
+/** Linear ramp of a success rate onto [0, 1]: 0 at `failingSuccessRate`, 1 at `healthySuccessRate`. */
+export function successScore(rate: number, s: PolicySettings): number {
+  return clamp01((rate - s.failingSuccessRate) / (s.healthySuccessRate - s.failingSuccessRate));
+}
+
+/** How much the evidence outweighs the prior, in [0, 1): n / (n + n₀). */
+export function confidence(counted: number, s: PolicySettings): number {
+  return counted / (counted + s.priorAttempts);
+}
+
+/** The policy window when it holds enough attempts, else the longer recent window (low traffic). */
+export function liveWindow(window: WindowStats, recent: WindowStats, s: PolicySettings): WindowStats {
+  return countedAttempts(window) >= s.minWindowAttempts ? window : recent;
+}
+
+export function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/** Rounds to 4 decimals: weights and scores are published, and noise below that means nothing. */
+export function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { recoveryHold, stepWeight, type ControllerState } from './weight-controller.ts';
+import { defaultPolicySettings as s } from './policy-settings.ts';
+
+const T0 = 1_000_000;
+const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({ weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, ...over });
+
+test('first sight starts at the target, floored', () => {
+  assert.equal(stepWeight(undefined, 0.7, false, T0, s).state.weight, 0.7);
+  assert.equal(stepWeight(undefined, 0, true, T0, s).state.weight, s.explorationFloor);
+});
+
+test('multiplicative decrease: at most halved per step; a hard failure drops straight to the target', () => {
+  const soft = stepWeight(at(1), 0.2, false, T0, s);
+  assert.equal(soft.kind, 'decrease');
+  assert.equal(soft.state.weight, 0.5);
+  assert.equal(stepWeight(soft.state, 0.2, false, T0 + 5000, s).state.weight, 0.25);
+  assert.equal(stepWeight(at(1), 0.6, false, T0, s).state.weight, 0.6, 'never below the target');
+  const hard = stepWeight(at(1), 0, true, T0, s);
+  assert.equal(hard.kind, 'hard_drop');
+  assert.equal(hard.state.weight, s.explorationFloor);
+});
+
+test('dead band: targets within ±0.05 change nothing', () => {
+  for (const target of [0.96, 1, 0.91]) {
+    const r = stepWeight(at(0.95), target, false, T0, s);
+    assert.equal(r.kind, 'steady');
+    assert.equal(r.state.weight, 0.95);
+  }
+});
+
+test('additive increase only after the recovery hold, at most +0.1 per step', () => {
+  const down = stepWeight(at(1), 0, true, T0, s).state;
+  assert.equal(down.penalty, 1);
+  const held = stepWeight(down, 1, false, T0 + 59_000, s);
+  assert.equal(held.kind, 'held');
+  assert.equal(held.state.weight, s.explorationFloor);
+  let state = stepWeight(down, 1, false, T0 + 60_000, s).state;
+  assert.equal(state.weight, 0.15);
+  let t = T0 + 60_000;
+  let steps = 1;
+  while (steps < 100 && stepWeight(state, 1, false, t + 5000, s).kind === 'increase') {
+    t += 5000;
+    state = stepWeight(state, 1, false, t, s).state;
+    steps++;
+  }
+  assert.equal(state.weight, 1, 'ramps in +0.1 steps; the step into the dead band lands on the target');
+  assert.equal(steps, 9);
+});
+
+test('flap damping: each failure episode adds penalty, lengthening the hold; the penalty halves every 10 minutes', () => {
+  let state = stepWeight(at(1), 0, true, T0, s).state;
+  state = stepWeight(state, 0, true, T0 + 5000, s).state; // same episode: no new penalty
+  assert.ok(state.penalty > 0.99 && state.penalty <= 1, String(state.penalty));
+  assert.equal(stepWeight(state, 1, false, T0 + 60_000, s).kind, 'held', 'the hold runs from the last failure signal');
+  state = stepWeight(state, 1, false, T0 + 65_000, s).state; // recovery starts: episode over
+  assert.equal(state.inEpisode, false);
+  state = stepWeight(state, 0, true, T0 + 65_000, s).state; // second episode
+  assert.ok(state.penalty > 1.9 && state.penalty < 2, String(state.penalty));
+  assert.equal(stepWeight(state, 1, false, T0 + 65_000 + 100_000, s).kind, 'held', 'hold is now ~2 minutes');
+  const later = stepWeight(state, state.weight, false, T0 + 65_000 + 600_000, s).state;
+  assert.ok(Math.abs(later.penalty - state.penalty / 2) < 1e-9);
+  assert.equal(recoveryHold(100, s), s.maxRecoveryHoldMs);
+});
+
+test('never below the exploration floor', () => {
+  let state = at(0.06);
+  for (let i = 0; i < 10; i++) state = stepWeight(state, 0.001, false, T0 + i * 5000, s).state;
+  assert.equal(state.weight, s.explorationFloor);
+});
