@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiService } from '../api/api-server.ts';
+import { consoleRoute } from '../dashboards/console/console-route.ts';
 import { resolveAuthMode } from '../api/auth/auth-mode.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
@@ -110,7 +111,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }
     if (has('api')) {
-      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log });
+      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log, routes: [consoleRoute] });
       stops.push(() => api.stop());
       const server = api.server;
       const port = await listen(server, o.host, o.apiPort);

@@ -57,6 +57,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : 'in-process'})`);
     if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
     if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
+    if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
     if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
 
     await untilSignal(log);
