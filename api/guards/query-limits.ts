@@ -8,7 +8,7 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const queryLimits = {
   maxDepth: 8,
-  maxCost: 5000,
+  maxCost: 20_000,
   maxAliases: 15,
   maxTokens: 2000,
   maxDirectives: 20,

@@ -37,7 +37,7 @@ export const legacyCostReportTypeDefs = /* GraphQL */ `
   type CostReport { from: String!, to: String!, rows: [CostRow!]!, total: CostTotals! }
 
   extend type Query {
-    "Cost over [from, to) (strict ISO-8601 UTC), grouped by the given dimensions; your teams only."
+    "Cost over [from, to) (strict ISO-8601 UTC) widened to whole UTC hours (the rollups grain; the answer gives the range read), grouped by the given dimensions; your teams only."
     costReport(from: String!, to: String!, groupBy: [CostDimension!]! = []): CostReport! @deprecated(reason: "Use costs: time buckets, any dimension or tag, paging, list and effective cost, Decimal/Int64 types.")
   }
 `;
