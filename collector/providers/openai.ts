@@ -95,9 +95,11 @@ export const openaiAdapter: ProviderAdapter = {
   },
 };
 
+/** A frame's tool-call pieces; a call that starts first closes the earlier ones that streamed no arguments ("{}"). */
 function toolDeltas(frame: OpenAIFrame['choices'], choice: number, calls: ToolCallStream): ToolCallDelta[] {
   const c = frame?.find((x) => x.index === choice);
-  return (c?.delta.tool_calls ?? []).map((t) =>
+  return (c?.delta.tool_calls ?? []).flatMap((t) => [
+    ...(t.id ? calls.closeBefore(t.index, choice) : []),
     calls.note(
       {
         index: t.index,
@@ -106,7 +108,7 @@ function toolDeltas(frame: OpenAIFrame['choices'], choice: number, calls: ToolCa
       },
       choice,
     ),
-  );
+  ]);
 }
 
 async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {

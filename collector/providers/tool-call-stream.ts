@@ -27,10 +27,17 @@ export class ToolCallStream {
     return { index, function: { arguments: '{}' } };
   }
 
-  /** Closes every call of a choice that finished (OpenAI's finish_reason), in index order. */
-  closeAll(choice = 0): ToolCallDelta[] {
-    const calls = [...(this.seen.get(choice)?.keys() ?? [])].sort((a, b) => a - b);
+  /**
+   * Closes the calls of a choice before `index` (a new call starting: OpenAI streams calls one
+   * after another), or all of them when the choice finished, in index order.
+   */
+  closeBefore(index: number, choice = 0): ToolCallDelta[] {
+    const calls = [...(this.seen.get(choice)?.keys() ?? [])].filter((i) => i < index).sort((a, b) => a - b);
     return calls.map((i) => this.close(i, choice)).filter((d): d is ToolCallDelta => d !== null);
+  }
+
+  closeAll(choice = 0): ToolCallDelta[] {
+    return this.closeBefore(Number.POSITIVE_INFINITY, choice);
   }
 }
 
