@@ -56,7 +56,7 @@ test('breakpoints on tools and on message blocks, with a 1-hour TTL, reach Anthr
 });
 
 test('tool breakpoints are not sent to OpenAI-format providers, which cache on their own', async () => {
-  const openai = await startMockUpstream((req, res) => json(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
+  const openai = await startMockUpstream((_req, res) => json(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
   const cc = await startCaseCollector([{ name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] }]);
   try {
     await post(`${cc.origin}/v1/messages`, { model: 'o', max_tokens: 8, tools: [{ name: 'lookup', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'x' }] });

@@ -59,7 +59,7 @@ export function sse(res: ServerResponse, frames: Array<{ event?: string; data: u
   res.end();
 }
 
-export function openaiCompletion(model: string, text: string, usage: unknown = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): unknown {
+export function openaiCompletion(model: string, text: string, usage: unknown = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): Record<string, unknown> {
   return { id: 'chatcmpl-mock', object: 'chat.completion', created: 1700000000, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
 }
 
