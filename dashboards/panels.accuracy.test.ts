@@ -20,7 +20,7 @@ const ctx = { ...range, intervalMs: 60_000 };
 
 interface Target { rawSql: string; format: number }
 interface Panel { type: string; title: string; targets?: Target[]; panels?: Panel[] }
-interface Board { title: string; panels: Panel[]; templating: { list: Array<{ name: string; type: string; query: string }> } }
+interface Board { title: string; panels: Panel[]; templating: { list?: Array<{ name: string; type: string; query: string }> } }
 
 let store: Awaited<ReturnType<typeof freshEmbeddedStore>>;
 let client: ClickHouseClient;
@@ -42,7 +42,39 @@ before(async () => {
     { computed_at: new Date(now - (3 - i) * HOUR).toISOString().replace('T', ' ').slice(0, 23), route: 'chat', deployment: 'anthropic-backup', weight: 1 - w / 2, success_rate: 0.99, p95_ms: 900, attempts: 12, window_s: 30, reason: 'healthy' },
   ]);
   await client.insert({ table: 'routing_weights', values: weights, format: 'JSONEachRow' });
+  await seedAlerts();
 });
+
+const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
+
+/** Two alerts: spend on team search still firing, 429s on openai fired then resolved; deliveries with a retry and a dead letter. */
+async function seedAlerts(): Promise<void> {
+  const event = (ms: number, fingerprint: string, rule: string, state: string, ratio: number, labels: Record<string, string>) => ({
+    evaluated_at: at(ms), fingerprint, rule, severity: rule === 'spend_spike' ? 'critical' : 'warning', group_labels: labels, state,
+    since: at(ms), active_since: state === 'ok' ? null : at(ms), has_evidence: true, value: ratio * 10, threshold: 10, baseline: 4,
+    spread: 1.2, peer_fence: null, ratio, volume: 500, series: [3, 4, 5],
+  });
+  await client.insert({
+    table: 'alert_events_v1',
+    format: 'JSONEachRow',
+    values: [
+      event(now - 3 * HOUR, 'fp-spend', 'spend_spike', 'pending', 1.1, { team: 'search' }),
+      event(now - 3 * HOUR + 60_000, 'fp-spend', 'spend_spike', 'firing', 2.5, { team: 'search' }),
+      event(now - 2 * HOUR, 'fp-429', 'rate_limit_spike', 'firing', 1.4, { provider: 'openai' }),
+      event(now - HOUR, 'fp-429', 'rate_limit_spike', 'ok', 0.5, { provider: 'openai' }),
+    ],
+  });
+  const tried = (ms: number, outcome: string, status: number | null, tryNo: number) => ({
+    tried_at: at(ms), idempotency_key: 'k1', receiver: 'slack-oncall', receiver_type: 'slack', endpoint_id: 'a1b2c3d4e5f6', group_key: 'team=search',
+    try_no: tryNo, outcome, http_status: status, latency_ms: 120 * tryNo, detail: outcome === 'delivered' ? 'ok' : 'rate limited',
+  });
+  await client.insert({ table: 'alert_deliveries_v1', format: 'JSONEachRow', values: [tried(now - 3 * HOUR, 'rate_limited', 429, 1), tried(now - 3 * HOUR + 2_000, 'delivered', 200, 2)] });
+  await client.insert({
+    table: 'alert_dead_letters_v1',
+    format: 'JSONEachRow',
+    values: [{ idempotency_key: 'k2', dead_at: at(now - 2 * HOUR), receiver: 'webhook-finance', group_key: 'provider=openai', reason: 'rejected: 400', tries: 1, notification: '{}', resent_at: null, resend_outcome: '', version: 1 }],
+  });
+}
 
 after(async () => store.dispose());
 
@@ -54,7 +86,7 @@ test('every panel of every board runs on the seeded rollups, macros expanded as 
   for (const name of Object.keys(allBoards())) {
     const board = JSON.parse(readFileSync(join(generated, `${name}.json`), 'utf8')) as Board;
     const vars: Record<string, VariableValue> = {};
-    for (const v of board.templating.list) {
+    for (const v of board.templating.list ?? []) {
       if (v.type === 'query') vars[v.name] = { kind: 'all', options: (await rows(v.query)).map((r) => String(Object.values(r)[0])) };
       else vars[v.name] = { kind: 'single', value: String((v as unknown as { current: { value: string } }).current.value) };
     }
@@ -128,4 +160,15 @@ test('docker compose provisions the pinned plugin, the datasource uid the panels
   assert.deepEqual({ uid: datasource.datasources[0]!.uid, type: datasource.datasources[0]!.type }, DATASOURCE);
   const provider = parse(readFileSync(join(root, 'dashboards/provisioning/dashboards/switchyard.yaml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
   assert.equal(provider.providers[0]!.options.path, '/var/lib/grafana/dashboards/switchyard');
+});
+
+test('the alerts board shows what is firing now, what fired, and how deliveries went', () => {
+  const firing = results.get('alerts / Firing and pending now')!;
+  assert.deepEqual(firing.map((r) => [r.rule, r.current_state]), [['spend_spike', 'firing']]);
+  const recent = results.get('alerts / Recent alerts')!;
+  assert.deepEqual(recent.map((r) => r.rule).sort(), ['rate_limit_spike', 'spend_spike']);
+  assert.equal(recent.find((r) => r.rule === 'rate_limit_spike')!.latest_state, 'ok');
+  const tries = results.get('alerts / Delivery tries by outcome')!;
+  assert.deepEqual(tries.map((r) => r.outcome).sort(), ['delivered', 'rate_limited']);
+  assert.deepEqual(results.get('alerts / Dead letters')!.map((r) => r.receiver), ['webhook-finance']);
 });

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertsBoard } from './alerts-board.ts';
 import { latencyBoard } from './latency-board.ts';
 import { reliabilityBoard } from './reliability-board.ts';
 import { routingBoard } from './routing-board.ts';
@@ -11,6 +12,7 @@ export function allBoards(): Record<string, Dashboard> {
     reliability: reliabilityBoard().build(),
     latency: latencyBoard().build(),
     routing: routingBoard().build(),
+    alerts: alertsBoard().build(),
   };
 }
 
