@@ -184,7 +184,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   });
   const routeNames = () => dispatcher!.routeNames();
   const keys = new KeyRing(o.routes.keys);
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), links: apiUrl ? { graphql: apiUrl } : {}, log: o.log });
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
   if (o.routesFile) {
     const reloader = new RoutesReloader(
       o.routesFile,

@@ -10,6 +10,11 @@ test('a second process on the same embedded data directory gets one line: who ho
   const env = { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '' };
   const first = await startCli(['all'], env, /GraphQL:/);
   try {
+    // While it runs: GET / on the collector points a newcomer at the API and the console.
+    const base = /OpenAI base URL: (\S+)\/v1/.exec(first.output())![1]!;
+    const index = (await (await fetch(`${base}/`)).json()) as { links: { graphql: string; console: string } };
+    assert.match(index.links.graphql, /^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    assert.match(index.links.console, /\/console\/$/);
     for (const args of [['all'], ['migrate'], ['reconcile', '--day', 'yesterday'], ['ingest', 'policy', 'api']]) {
       const second = await runCli(args, env, 30_000);
       assert.equal(second.code, 2, args.join(' '));
