@@ -40,3 +40,22 @@ test('the window comes from the per-minute rollup: verdicts only, ok count, p95 
   assert.ok(p95 >= 260 && p95 <= 290, `p95 of ok latency ≈ 280 ms (TDigest), got ${p95}`);
   assert.equal(stats[1]!.p95Ms, null);
 });
+
+test('a window that is not whole minutes counts whole minutes from the rollup and exactly its edges from raw', async () => {
+  const now = Date.parse('2026-11-22T15:00:30.000Z');
+  const event = (iso: string, over: Partial<AttemptEvent> = {}) => sampleAttemptEvent({ route: 'edges', deployment: 'e', started_at: iso, ended_at: iso, latency_ms: 100, ...over });
+  const events = [
+    event('2026-11-22T14:55:10.000Z'), // before the window, in its first minute: not counted
+    event('2026-11-22T14:55:40.000Z'), // leading edge, from raw
+    event('2026-11-22T14:57:00.000Z'), // whole minutes, from the rollup
+    event('2026-11-22T14:59:59.000Z', { status: 'error', error_class: 'server' }),
+    event('2026-11-22T15:00:10.000Z'), // trailing edge, from raw
+    event('2026-11-22T15:00:40.000Z'), // after now: not counted
+  ];
+  const { handle } = createAttemptWriter({ clickhouse: store.client, source: 'policy-edges' });
+  await handle(events.map((e, i) => ({ key: e.request_id, value: serializeAttemptEvent(e), partition: 0, offset: String(i) })));
+  const [edges] = (await queryDeploymentWindow(store.client, now, 5 * 60_000)).filter((s) => s.route === 'edges');
+  assert.deepEqual(edges, { route: 'edges', deployment: 'e', attempts: 4, ok: 3, p95Ms: 100 });
+  const [short] = (await queryDeploymentWindow(store.client, now, 25_000)).filter((s) => s.route === 'edges');
+  assert.deepEqual(short, { route: 'edges', deployment: 'e', attempts: 1, ok: 1, p95Ms: 100 }, 'a window inside one minute keeps its length');
+});
