@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { createClickHouse, type ClickHouseClient, type ClickHouseTarget } from '../core/clickhouse/client.ts';
+import { createClickHouse, describeTarget, type ClickHouseClient, type ClickHouseTarget } from '../core/clickhouse/client.ts';
 import type { SwitchyardEnv } from '../core/config/env.ts';
+import { ConfigError } from '../core/errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 /** The ClickHouse server from CLICKHOUSE_URL, else embedded chDB under `<SWITCHYARD_DATA>/clickhouse`. */
@@ -27,4 +28,11 @@ export async function withStore<T>(env: SwitchyardEnv, work: (client: ClickHouse
   } finally {
     lock?.release();
   }
+}
+
+/** Read-only commands on a store nobody migrated would fail deep in a query; say what to run instead. */
+export async function requireSchema(client: ClickHouseClient, target: ClickHouseTarget): Promise<void> {
+  const result = await client.query({ query: 'EXISTS TABLE attempts', format: 'JSONEachRow' });
+  const row = (await result.json<{ result: number | string }>())[0];
+  if (Number(row?.result ?? 0) !== 1) throw new ConfigError(`no Switchyard tables in ${describeTarget(target)}: run \`switchyard migrate\` (or start the service once), or point SWITCHYARD_DATA / CLICKHOUSE_URL at the store you mean`);
 }

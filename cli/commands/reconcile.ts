@@ -17,8 +17,12 @@ export const reconcileCommand: RegisterCommand = (program, ctx) => {
       if (!o.day) command.error('switchyard reconcile: --day is required (YYYY-MM-DD, "yesterday" or "today"); only a closed day (before today, UTC) can be proven', { exitCode: 2 });
       const { day, warning } = resolveDay(o.day, new Date());
       if (warning) ctx.log(`reconcile: warning: ${warning}`);
-      const [{ parseEnv }, { reconcileDay }, { withStore }] = await Promise.all([import('../../core/config/env.ts'), import('../../ingest/reconcile-day.ts'), import('../store.ts')]);
-      const report = await withStore(parseEnv(), (client) => reconcileDay(client, day));
+      const [{ parseEnv }, { reconcileDay }, { requireSchema, withStore }] = await Promise.all([import('../../core/config/env.ts'), import('../../ingest/reconcile-day.ts'), import('../store.ts')]);
+      const report = await withStore(parseEnv(), async (client, target) => {
+        await requireSchema(client, target);
+        return reconcileDay(client, day);
+      });
+      if (report.raw.attempts === 0) ctx.log(`reconcile: warning: no attempts stored for ${day}; nothing to prove (is SWITCHYARD_DATA / CLICKHOUSE_URL the store you mean?)`);
       console.log(JSON.stringify(report, null, 2));
       for (const line of verdictLines(report)) process.stderr.write(`${line}\n`);
       ctx.exitCode = report.ok ? 0 : 1;
