@@ -21,7 +21,7 @@ export interface SwitchyardOptions {
   routes: RoutesConfig | string;
   /** Where provider keys are read from (`api_key_env`); default process.env. */
   providerEnv?: Record<string, string | undefined>;
-  /** Where attempt events go: a Kafka publisher, the in-process bus, or your own. */
+  /** Where attempt events go: `await createPublisher()` (the package entry) picks Kafka or the embedded store from the environment; or your own. */
   publisher: AttemptPublisher;
   /** Policy weights, if the app polls them itself. */
   weights?: RoutingWeights;
