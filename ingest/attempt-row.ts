@@ -85,5 +85,7 @@ export function toAttemptRow(event: AttemptEvent): AttemptRow {
     budget_limited_by: budget.limited_by,
     prompt_text: content?.prompt ?? '',
     completion_text: content?.completion ?? '',
+    // Always present: the insert's column list comes from the first row of a batch.
+    usage_estimated: rest.usage_estimated ?? false,
   };
 }
