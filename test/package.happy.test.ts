@@ -4,7 +4,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { readmeBlock } from './support/readme.ts';
@@ -23,6 +23,14 @@ test('the packed package imports from another project and the README library exa
   assert.ok(files.includes('dist/lib/index.js') && files.includes('dist/lib/index.d.ts'), 'built JS and types are in the package');
   assert.ok(files.some((f) => f.startsWith('dist/core/clickhouse/migrations/') && f.endsWith('.sql')), 'migrations ship with the build');
   assert.ok(!files.some((f) => f.endsWith('.test.ts')), 'tests stay out');
+  // The bin runs the TypeScript sources: every relative import of a packed source must be packed too.
+  const packedSet = new Set(files);
+  for (const file of files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('dist/'))) {
+    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from |import\()'(\.\.?\/[^']+\.ts)'/g)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), m[1]!));
+      assert.ok(packedSet.has(target), `${file} imports ${m[1]}, which the package leaves out`);
+    }
+  }
 
   const modules = join(project, 'node_modules');
   mkdirSync(join(modules, 'switchyard'), { recursive: true });

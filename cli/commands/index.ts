@@ -3,6 +3,7 @@
 //   export { fooCommand } from './foo.ts';
 // `main` registers every export of this module (help lists them alphabetically).
 export { allCommand } from './all.ts';
+export { completionCommand } from './completion.ts';
 export { drillCommand } from './drill.ts';
 export { hashKeyCommand } from './hash-key.ts';
 export { migrateCommand } from './migrate.ts';
