@@ -14,7 +14,7 @@ test('broker unreachable: events spill to an fsynced disk spool, survive the pro
   const topic = `llm.attempts.v1.spool-${crypto.randomUUID().slice(0, 8)}`;
   try {
     // A collector whose broker is gone: nothing is lost when it shuts down.
-    const down = createKafkaAttemptPublisher({ brokers: ['127.0.0.1:1'], clientId: 'spool-down', topic, spoolDir, spillAt: 100 });
+    const down = createKafkaAttemptPublisher({ brokers: ['127.0.0.1:1'], clientId: 'spool-down', topic, spoolDir, maxBuffered: 100 });
     const events = Array.from({ length: 1000 }, () => sampleAttemptEvent());
     for (const e of events.slice(0, 600)) down.publish(e);
     await until('the queue to spill to disk', async () => down.spooledSegments > 0, 30_000);

@@ -1,8 +1,11 @@
 import type { AttemptEvent } from '../events/attempt-event.ts';
+import type { SpoolDepth } from './disk-spool.ts';
 
 /**
  * Producer side of the attempt stream. `publish` never blocks or throws: events are buffered
- * and sent in the background, so emission can never fail or slow a user request.
+ * and sent in the background, so emission can never fail or slow a user request. An accepted
+ * event is delivered or on disk; when not even the disk can take more, `emission()` says so and
+ * the collector turns new requests away instead of losing events.
  */
 export interface AttemptPublisher {
   publish(event: AttemptEvent): void;
@@ -10,8 +13,35 @@ export interface AttemptPublisher {
   flush(): Promise<void>;
   /** Flushes, then releases the connection. */
   close(): Promise<void>;
-  /** Events the transport gave up on (buffer overflow); the goal is zero. */
+  /** Events the transport gave up on; the goal is zero. */
   readonly dropped: number;
+  /** Counters and depth for /metrics and the request gate; optional for test doubles. */
+  emission?(): EmissionStats;
+}
+
+/** Why the collector should refuse new requests: the event buffer cannot take more. */
+export interface EmissionRefusal {
+  /** `event_spool_full`: the disk spool is at its bound or unwritable; `event_buffer_full`: memory is, and there is no spool. */
+  code: 'event_spool_full' | 'event_buffer_full';
+  message: string;
+}
+
+/** What a publisher has done since this process started, and what waits. */
+export interface EmissionStats {
+  transport: 'kafka' | 'in-process';
+  /** Events accepted by `publish`. */
+  published: number;
+  /** Events the transport acknowledged (broker acks=all, or ingest stored them), spool replays of earlier processes included. */
+  delivered: number;
+  /** Events written to the disk spool. */
+  spooled: number;
+  /** Events given up on; the goal is zero. */
+  dropped: number;
+  /** Events in memory, the batch in flight included. */
+  inMemory: number;
+  /** The disk spool; null when none is configured. */
+  spool: SpoolDepth | null;
+  refusal: EmissionRefusal | null;
 }
 
 /** One message as it came off the transport, before validation. */

@@ -1,109 +1,72 @@
-import type { Producer } from 'kafkajs';
 import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
-import { DiskSpool, type SpoolSegment, type SpooledMessage } from './disk-spool.ts';
-import type { AttemptPublisher } from './event-bus.ts';
-import { ensureTopic, kafkaClient, retryDelayMs, sleep, withTimeout, type KafkaCommon } from './kafka-common.ts';
+import { DiskSpool, type SpoolLimits } from './disk-spool.ts';
+import type { AttemptPublisher, EmissionStats } from './event-bus.ts';
+import { kafkaClient, retryDelayMs, sleep, withTimeout, type KafkaCommon } from './kafka-common.ts';
+import { ProducerSession } from './kafka-producer-session.ts';
+import { describeErrorSafely } from './safe-error.ts';
+import { SpillingQueue } from './spilling-queue.ts';
 
 export interface KafkaPublisherOptions extends KafkaCommon {
-  /** Queue bound; beyond it the oldest event is dropped and counted (the spool normally prevents that). */
+  /** Events held in memory (default 10,000); past it they move to the spool, or without one the oldest are dropped and counted. */
   maxBuffered?: number;
+  /** Events per produce request and per spool segment (default 500). */
   batchSize?: number;
   /** How long a partial batch may wait for company, ms. */
   lingerMs?: number;
   /** Directory of the disk spool; without one, events wait in memory only. */
   spoolDir?: string;
-  /** While the broker is unreachable, the queue moves to the spool once it holds this many events. */
-  spillAt?: number;
+  spoolLimits?: SpoolLimits;
+  /** How long close() keeps trying the broker before it writes the rest to the spool, ms (default 10,000). */
+  closeTimeoutMs?: number;
 }
 
+export type KafkaAttemptPublisher = AttemptPublisher & {
+  flush(timeoutMs?: number): Promise<void>;
+  emission(): EmissionStats;
+  readonly spooledSegments: number;
+  /** Producers created so far: stays 1 across transient broker errors. */
+  readonly producersCreated: number;
+};
+
 /**
- * Idempotent, acks=all producer behind a bounded in-memory queue. `publish` only enqueues;
- * a background loop sends batches. While the broker is unreachable the events stay queued and,
- * past `spillAt` or at shutdown, move to an fsync'd disk spool that is replayed in order (spool
- * first, then the queue) once the broker is back — also by the next process. A user request
- * never waits for or fails on Kafka.
+ * Idempotent, acks=all producer behind a `SpillingQueue`. `publish` only enqueues; a background
+ * loop sends the oldest batch — spool segments first — and re-sends exactly that batch on the
+ * same producer until the broker acknowledges it, so a lost acknowledgement never becomes a
+ * copy (see `ProducerSession`). Past `maxBuffered` events in memory (a slow or unreachable
+ * broker) they move to an fsync'd disk spool, replayed in order when the broker is back — also by
+ * the next process. At close, what the broker did not take within `closeTimeoutMs` is spooled.
+ * A user request never waits for or fails on Kafka; only a full spool turns requests away.
  */
-export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPublisher & { flush(timeoutMs?: number): Promise<void>; readonly spooledSegments: number } {
+export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAttemptPublisher {
+  const log = o.logger ?? (() => {});
   const topic = o.topic ?? ATTEMPT_TOPIC;
-  const maxBuffered = o.maxBuffered ?? 100_000;
   const batchSize = o.batchSize ?? 500;
   const lingerMs = o.lingerMs ?? 20;
-  const spillAt = o.spillAt ?? 1000;
-  const kafka = kafkaClient(o);
-  const spool = o.spoolDir ? new DiskSpool(o.spoolDir) : null;
-  const queue: SpooledMessage[] = [];
-  let enqueued = 0; // events ever accepted (sequence of the newest)
-  let settled = 0; // events acknowledged or dropped (a prefix of the sequence)
-  let dropped = 0;
-  let producer: Producer | null = null;
+  const spool = o.spoolDir ? new DiskSpool(o.spoolDir, o.spoolLimits) : null;
+  const queue = new SpillingQueue({ memoryBound: o.maxBuffered ?? 10_000, batchSize, spool, label: 'kafka publisher', log });
+  const session = new ProducerSession(kafkaClient(o), topic, log);
   let closing = false;
-  let wake: (() => void) | null = null;
   let failures = 0;
-  /** The spool segment being replayed and how much of it the broker already took. */
-  let replaying: { segment: SpoolSegment; sent: number } | null = null;
-  const waiters: Array<{ upTo: number; resolve: () => void }> = [];
-
-  const settle = (n: number) => {
-    settled += n;
-    for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!.upTo <= settled) waiters.splice(i, 1)[0]!.resolve();
-  };
-
-  async function send(messages: SpooledMessage[]): Promise<void> {
-    if (!producer) {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-      await p.connect();
-      await ensureTopic(kafka, topic);
-      producer = p;
-    }
-    await producer.send({ topic, acks: -1, messages });
-    if (failures > 0) o.logger?.(`kafka publisher: broker reachable again, ${queue.length} events queued, ${spool?.segments ?? 0} spool segments`);
-    failures = 0;
-  }
-
-  /** Sends what comes first: the oldest spool segment, else the queue. */
-  async function sendNext(): Promise<void> {
-    if (spool?.hasData) {
-      replaying ??= { segment: (await spool.oldest())!, sent: 0 };
-      const { segment } = replaying;
-      while (replaying.sent < segment.messages.length) {
-        const chunk = segment.messages.slice(replaying.sent, replaying.sent + batchSize);
-        await send(chunk);
-        replaying.sent += chunk.length;
-      }
-      await spool.remove(segment);
-      replaying = null;
-      if (segment.ownedByThisProcess) settle(segment.messages.length);
-      return;
-    }
-    if (queue.length < batchSize && !closing) await sleep(lingerMs);
-    const batch = queue.slice(0, batchSize);
-    await send(batch);
-    queue.splice(0, batch.length);
-    settle(batch.length);
-  }
-
-  async function spill(): Promise<void> {
-    if (!spool || queue.length === 0) return;
-    const moved = queue.splice(0);
-    await spool.append(moved);
-    o.logger?.(`kafka publisher: spooled ${moved.length} events to disk while the broker is unreachable`);
-  }
 
   async function loop(): Promise<void> {
-    while (!(closing && queue.length === 0 && !spool?.hasData)) {
-      if (queue.length === 0 && !spool?.hasData) {
-        await new Promise<void>((r) => (wake = r));
+    for (;;) {
+      if (!closing && queue.inMemory > 0 && queue.inMemory < batchSize && !spool?.hasData) await sleep(lingerMs);
+      const batch = await queue.take();
+      if (!batch) {
+        // `take` may have found nothing just before a publish; only an empty queue ends the loop.
+        if (closing && queue.pending === 0) return;
+        await queue.nextArrival();
         continue;
       }
       try {
-        await sendNext();
+        await session.send(batch.messages);
+        if (failures > 0) log(`kafka publisher: broker reachable again after ${failures} failed sends; ${queue.pending} events still to send`);
+        failures = 0;
+        await queue.ack(batch);
       } catch (err) {
-        if (failures === 0) o.logger?.(`kafka publisher: send failed (${(err as Error).message}); keeping ${queue.length} events and retrying`);
+        if (failures === 0) log(`kafka publisher: send failed (${describeErrorSafely(err)}); retrying the same batch, ${queue.pending} events waiting`);
         failures++;
-        await producer?.disconnect().catch(() => undefined);
-        producer = null;
-        if (queue.length >= spillAt) await spill().catch((e: unknown) => o.logger?.(`kafka publisher: spool write failed: ${(e as Error).message}`));
-        if (closing && failures > 3) break;
+        if (closing && failures > 3) return;
         await sleep(retryDelayMs(failures));
       }
     }
@@ -111,41 +74,34 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): AttemptPu
   const running = loop();
 
   const flush = (timeoutMs?: number): Promise<void> => {
-    const upTo = enqueued;
-    if (settled >= upTo) return Promise.resolve();
-    const done = new Promise<void>((resolve) => waiters.push({ upTo, resolve }));
+    const done = queue.flushed();
     if (timeoutMs === undefined) return done;
-    return withTimeout(done, timeoutMs, () => `kafka publisher: ${upTo - settled} events not acknowledged within ${timeoutMs} ms`);
+    return withTimeout(done, timeoutMs, () => `kafka publisher: ${queue.unsettled} events not acknowledged within ${timeoutMs} ms`);
   };
 
   return {
     publish(event: AttemptEvent) {
-      if (queue.length >= maxBuffered) {
-        queue.shift();
-        dropped++;
-        settle(1);
-      }
       queue.push({ key: event.request_id, value: serializeAttemptEvent(event) });
-      enqueued++;
-      wake?.();
-      wake = null;
     },
     flush,
     async close() {
       closing = true;
-      wake?.();
-      await withTimeout(running, 10_000, () => 'send loop did not finish').catch(() => undefined);
-      if (queue.length > 0) {
-        if (spool) await spill();
-        else o.logger?.(`kafka publisher: closing with ${queue.length} events unsent (broker unreachable, no spool)`);
-      }
-      await producer?.disconnect().catch(() => undefined);
+      await withTimeout(running, o.closeTimeoutMs ?? 10_000, () => 'send loop did not finish').catch(() => undefined);
+      const pending = queue.inMemory;
+      const lost = await queue.persist();
+      if (pending > lost) log(`kafka publisher: closing with the broker behind; ${pending - lost} events written to the disk spool for the next start`);
+      if (lost > 0) log(`kafka publisher: closing with ${lost} events unsent and no spool to keep them (counted as dropped)`);
+      await session.close();
     },
     get dropped() {
-      return dropped;
+      return queue.counts.dropped;
     },
+    emission: () => ({ transport: 'kafka', ...queue.counts, inMemory: queue.inMemory, spool: spool?.depth() ?? null, refusal: queue.refusal() }),
     get spooledSegments() {
       return spool?.segments ?? 0;
+    },
+    get producersCreated() {
+      return session.created;
     },
   };
 }
