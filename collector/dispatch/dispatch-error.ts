@@ -25,6 +25,8 @@ export class DispatchError extends Error {
     if (error.kind === 'auth') return new DispatchError(502, 'api_error', 'the provider rejected the deployment credentials', 'upstream_auth_error');
     if (error.kind === 'context_length') return new DispatchError(400, 'invalid_request_error', error.message, 'context_length_exceeded', 'messages');
     if (error.kind === 'content_filter') return new DispatchError(400, 'invalid_request_error', error.message, 'content_filter');
+    // The provider's answer did not parse: not the client's fault, a bad gateway.
+    if (error.kind === 'invalid_response') return new DispatchError(502, 'api_error', error.message, 'invalid_upstream_response');
     const status = error.httpStatus && error.httpStatus >= 400 && error.httpStatus < 500 ? error.httpStatus : 400;
     return new DispatchError(status, 'invalid_request_error', error.message, 'upstream_rejected');
   }

@@ -44,7 +44,7 @@ export async function postJson(url: string, headers: Record<string, string>, bod
   const text = await response.body.text().catch(() => '');
   const detail = errorDetail(text);
   const message = redact(`${detail.message ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  throw new ProviderError(classifyStatus(status, message, detail.code), message, status, retryAfterMs((name) => headerOf(response.headers, name)));
+  throw new ProviderError(classifyStatus(status, message, detail.code), message, status, retryAfterMs((name) => headerOf(response.headers, name)) ?? detail.retryDelayMs);
 }
 
 /**
@@ -136,15 +136,24 @@ function retryAfterMs(header: (name: string) => string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-/** The message and machine-readable code of an error body (OpenAI, Anthropic, Gemini or a compatible host). */
-function errorDetail(text: string): { message: string | null; code: string | null } {
+interface ErrorDetail {
+  message: string | null;
+  code: string | null;
+  /** Gemini says when to retry in the body (google.rpc.RetryInfo `retryDelay: "36s"`), not in a header. */
+  retryDelayMs: number | null;
+}
+
+/** The message, machine-readable code and retry delay of an error body (OpenAI, Anthropic, Gemini or a compatible host). */
+function errorDetail(text: string): ErrorDetail {
   try {
-    const json = JSON.parse(text) as { error?: { message?: string; code?: unknown; type?: string; status?: string } | string; message?: string };
-    if (typeof json.error === 'string') return { message: json.error, code: null };
+    const json = JSON.parse(text) as { error?: { message?: string; code?: unknown; details?: Array<{ '@type'?: string; retryDelay?: string }> } | string; message?: string };
+    if (typeof json.error === 'string') return { message: json.error, code: null, retryDelayMs: null };
     const code = typeof json.error?.code === 'string' ? json.error.code : null;
-    return { message: json.error?.message ?? json.message ?? null, code };
+    const delay = json.error?.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+    const seconds = delay ? /^(\d+(?:\.\d+)?)s$/.exec(delay)?.[1] : undefined;
+    return { message: json.error?.message ?? json.message ?? null, code, retryDelayMs: seconds ? Math.round(Number(seconds) * 1000) : null };
   } catch {
-    return { message: text.trim() || null, code: null };
+    return { message: text.trim() || null, code: null, retryDelayMs: null };
   }
 }
 
