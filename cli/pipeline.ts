@@ -134,7 +134,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       stops.push(() => p.ingest!.stop());
     }
     if (has('policy')) {
-      p.policy = new PolicyService({ clickhouse: p.clickhouse!, intervalMs: o.policyIntervalMs, windowMs: o.policyWindowMs, log: o.log });
+      p.policy = new PolicyService({ clickhouse: p.clickhouse!, routes: o.routes, intervalMs: o.policyIntervalMs, windowMs: o.policyWindowMs, log: o.log });
       p.policy.start();
       stops.push(() => p.policy!.stop());
     }
@@ -193,6 +193,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         const table = buildRouteTable(config, o.providerEnv);
         dispatcher!.reconfigure(table, config.retry, config.budgets);
         keys.replace(config.keys);
+        p.policy?.setRoutes(config);
       },
       o.log,
     );

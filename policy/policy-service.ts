@@ -1,27 +1,49 @@
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { PeriodicTask } from '../core/periodic-task.ts';
-import { queryDeploymentWindow } from './deployment-window-query.ts';
-import { computeRoutingWeights, defaultWeightPolicy, type RoutingWeight, type WeightPolicy } from './routing-weight-math.ts';
+import type { RoutesConfig } from '../collector/config/routes-config.ts';
+import { queryDeploymentEvidence } from './deployment-evidence-query.ts';
+import { latestDecisions, writeDecisions } from './decision-store.ts';
+import { readOverrides } from './override-store.ts';
+import { defaultPolicySettings, type PolicySettings } from './policy-settings.ts';
+import type { DeploymentEvidence, RouteProfile } from './policy-inputs.ts';
+import { evaluatePolicy, stateKey, type PolicyStepOutput } from './routing-decisions.ts';
+import { routeProfiles } from './route-profiles-from-config.ts';
+import { profileFromEvidence } from './unconfigured-profiles.ts';
+import type { ControllerState } from './weight-controller.ts';
+import { clientRows } from './row-reader.ts';
 
 export interface PolicyServiceOptions {
   clickhouse: ClickHouseClient;
   /** How often weights are recomputed, ms. */
   intervalMs: number;
-  /** The sliding window the weights look at, ms. */
+  /** The sliding window live health looks at, ms. */
   windowMs: number;
-  policy?: WeightPolicy;
+  /**
+   * The routes config in force (`setRoutes` replaces it on a reload). Without one, the
+   * deployments seen in the last hour are scored with neutral profiles.
+   */
+  routes?: RoutesConfig;
+  settings?: PolicySettings;
   clock?: Clock;
   log?: (message: string) => void;
 }
 
-/** Recomputes routing weights from ClickHouse on a timer and stores them in `routing_weights`. */
+/**
+ * Recomputes routing decisions every interval from the v2 per-minute rollup, operator overrides
+ * and the controller state it keeps between evaluations, and stores them (history included).
+ */
 export class PolicyService {
   private readonly clock: Clock;
   private readonly loop: PeriodicTask;
+  private readonly settings: PolicySettings;
+  private state: Map<string, ControllerState> | null = null;
+  private routes: RoutesConfig | undefined;
 
   constructor(private readonly options: PolicyServiceOptions) {
     this.clock = options.clock ?? systemClock;
+    this.settings = options.settings ?? defaultPolicySettings;
+    this.routes = options.routes;
     this.loop = new PeriodicTask(
       () => this.evaluate().catch((err: unknown) => options.log?.(`policy: evaluation failed, keeping previous weights: ${(err as Error).message}`)),
       options.intervalMs,
@@ -36,27 +58,47 @@ export class PolicyService {
     return this.loop.stop();
   }
 
-  /** One evaluation: window stats → weights → stored. Returns what it stored. */
-  async evaluate(): Promise<RoutingWeight[]> {
+  /** A reloaded routes file: the next evaluation weighs exactly its deployments. */
+  setRoutes(config: RoutesConfig): void {
+    this.routes = config;
+  }
+
+  /** One evaluation: evidence + overrides + state → decisions, stored. Returns what it stored. */
+  async evaluate(): Promise<PolicyStepOutput> {
     const nowMs = this.clock.now();
-    const stats = await queryDeploymentWindow(this.options.clickhouse, nowMs, this.options.windowMs);
-    const weights = computeRoutingWeights(stats, this.options.policy ?? defaultWeightPolicy);
-    if (weights.length === 0) return weights;
-    await this.options.clickhouse.insert({
-      table: 'routing_weights',
-      format: 'JSONEachRow',
-      values: weights.map((w) => ({
-        computed_at: new Date(nowMs).toISOString(),
-        route: w.route,
-        deployment: w.deployment,
-        weight: w.weight,
-        success_rate: w.successRate,
-        p95_ms: w.p95Ms,
-        attempts: w.attempts,
-        window_s: Math.round(this.options.windowMs / 1000),
-        reason: w.reason,
-      })),
+    const s = this.settings;
+    const { clickhouse } = this.options;
+    const evidence = await queryDeploymentEvidence(clickhouse, nowMs, {
+      windowMs: this.options.windowMs,
+      recentMs: s.rateLimitWindowMs,
+      availabilityMs: s.availabilityWindowMs,
+      healthyMinuteSuccessRate: s.healthyMinuteSuccessRate,
+      rateLimitedFailureWeight: s.rateLimitedFailureWeight,
     });
-    return weights;
+    const overrides = await readOverrides(clientRows(clickhouse), nowMs, nowMs);
+    const state = this.state ?? (await this.restoreState(nowMs));
+    const out = evaluatePolicy({ nowMs, routes: this.profiles(evidence), evidence, overrides, state, settings: s });
+    await writeDecisions(clickhouse, out.decisions, out.scores);
+    this.state = out.state;
+    return out;
+  }
+
+  private profiles(evidence: readonly DeploymentEvidence[]): RouteProfile[] {
+    return this.routes ? routeProfiles(this.routes) : profileFromEvidence(evidence);
+  }
+
+  /**
+   * After a restart the controller resumes from the weights last published (within an hour), so
+   * a demoted deployment is not handed its full share back by a restart.
+   */
+  private async restoreState(nowMs: number): Promise<Map<string, ControllerState>> {
+    const last = await latestDecisions(clientRows(this.options.clickhouse), nowMs, 3_600_000);
+    const state = new Map<string, ControllerState>();
+    for (const { decision: d } of last) {
+      // Overridden weights are not the controller's; resume from what the evidence asked for.
+      const weight = d.override ? d.factors.target : d.weight;
+      state.set(stateKey(d.route, d.deployment), { weight: Math.max(this.settings.explorationFloor, weight), lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: nowMs, inEpisode: false });
+    }
+    return state;
   }
 }

@@ -6,6 +6,7 @@ import { ConfigError, describeIssues } from '../../core/errors.ts';
 import { routeStrategies } from '../routing/route-strategy.ts';
 import { tiers } from '../routing/tiers.ts';
 import { redactionKinds } from '../privacy/redact.ts';
+import { craftConfigSchema, sloConfigSchema, trustConfigSchema } from '../../policy/route-policy-config.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -40,6 +41,8 @@ const deploymentSchema = z.strictObject({
       context_window: z.number().int().positive().optional(),
     })
     .default({ tools: true, vision: true, json_mode: true }),
+  /** Contract terms for the policy's Trust factor (docs/policy.md). */
+  trust: trustConfigSchema.default(trustConfigSchema.parse({})),
 });
 
 const tieringSchema = z.strictObject({
@@ -82,6 +85,10 @@ const routeSchema = z.strictObject({
    * provider refused to another is a policy decision, not a reliability one.
    */
   content_filter_failover: z.boolean().default(false),
+  /** Goodput SLO for reports (docs/policy.md). */
+  slo: sloConfigSchema.optional(),
+  /** CRAFT factor weights for this route's routing weights (docs/policy.md). */
+  craft: craftConfigSchema.default(craftConfigSchema.parse({})),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
