@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApiService } from '../api/api-server.ts';
 import { consoleRoute } from '../dashboards/console/console-route.ts';
@@ -21,6 +22,8 @@ import { ATTEMPT_TOPIC } from '../core/events/attempt-event.ts';
 import { countingPublisher, type EmittedCounts } from '../core/transport/counting-publisher.ts';
 import type { AttemptPublisher, AttemptSubscriber, DeadLetterSink } from '../core/transport/event-bus.ts';
 import { InProcessAttemptBus } from '../core/transport/in-process-bus.ts';
+import type { EmissionLimits } from '../core/transport/emission-limits.ts';
+import { createEmissionMetrics } from '../core/telemetry/emission-metrics.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber, createKafkaDeadLetterSink } from '../core/transport/kafka-bus.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import type { Meter } from '@opentelemetry/api';
@@ -45,8 +48,10 @@ export interface PipelineOptions {
   providerEnv: Record<string, string | undefined>;
   /** Required when ingest, policy or api run. */
   clickhouse?: ClickHouseTarget;
-  /** Where the collector spools events while the broker is unreachable (Kafka only). */
+  /** Where emission spools events past the memory bound (Kafka here; the embedded transport in its embedded/ subfolder). */
   spoolDir?: string;
+  /** Events in memory before they spill to the spool, and the spool's bounds (SWITCHYARD_EVENTS_MEMORY_MAX, SWITCHYARD_SPOOL_MAX_*). */
+  emission?: EmissionLimits;
   /** Brokers; absent means the embedded in-process transport (collector and ingest in this process). */
   kafka?: { brokers: string[]; groupId: string; topic?: string };
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
@@ -157,6 +162,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   if (!o.routes) throw new ConfigError('the collector needs routes: set SWITCHYARD_CONFIG to a routes file');
   const routeTable = buildRouteTable(o.routes, o.providerEnv);
   const { publisher, counts } = countingPublisher(transport.publisher());
+  // Emission counters on /metrics; the gate answers 503 while not even the disk spool can take events.
+  const emissionGate = createEmissionMetrics(meter, () => publisher.emission?.() ?? null);
   p.emitted = counts;
   // Registered before the server so that, stopping in reverse, the server closes first and the publisher drains after.
   stops.push(() => publisher.close());
@@ -184,7 +191,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   });
   const routeNames = () => dispatcher!.routeNames();
   const keys = new KeyRing(o.routes.keys);
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
+  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), emissionRefusal: () => emissionGate.check(), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
   if (o.routesFile) {
     const reloader = new RoutesReloader(
       o.routesFile,
@@ -219,7 +226,7 @@ function chooseTransport(o: PipelineOptions): Transport {
     const topic = o.kafka.topic ?? ATTEMPT_TOPIC;
     return {
       source: topic,
-      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', spoolDir: o.spoolDir, logger: o.log }),
+      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', spoolDir: o.spoolDir, maxBuffered: o.emission?.memoryEvents, spoolLimits: o.emission?.spool, logger: o.log }),
       subscriber: () => createKafkaAttemptSubscriber({ brokers, topic, groupId, clientId: 'switchyard-ingest', fromBeginning: true, logger: o.log }),
       deadLetters: () => createKafkaDeadLetterSink({ brokers, topic, clientId: 'switchyard-ingest-dlq', logger: o.log }),
     };
@@ -227,7 +234,8 @@ function chooseTransport(o: PipelineOptions): Transport {
   if (o.services.has('collector') !== o.services.has('ingest')) {
     throw new ConfigError('without KAFKA_BROKERS, events are handed over in-process, so collector and ingest must run in the same process (e.g. `switchyard all`)');
   }
-  const bus = new InProcessAttemptBus({ log: o.log });
+  // Its own spool folder: Kafka segments in SWITCHYARD_DATA/spool stay for a later Kafka run.
+  const bus = new InProcessAttemptBus({ spoolDir: o.spoolDir ? join(o.spoolDir, 'embedded') : undefined, maxBuffered: o.emission?.memoryEvents, spoolLimits: o.emission?.spool, log: o.log });
   // Offsets of the embedded bus restart with each process, so its dedup source must be unique per process.
   return { source: `in-process:${crypto.randomUUID()}`, publisher: () => bus.publisher, subscriber: () => bus.subscriber };
 }

@@ -3,6 +3,7 @@ import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-
 import { startSimulator } from '../collector/simulator/index.ts';
 import type { SwitchyardEnv } from '../core/config/env.ts';
 import { startTelemetry } from '../core/telemetry/otel.ts';
+import { emissionLimitsFromEnv } from '../core/transport/emission-limits.ts';
 import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
 import { startPipeline, type ServiceName } from './pipeline.ts';
 import { clickhouseTarget, lockIfEmbedded } from './store.ts';
@@ -45,6 +46,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
       ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
       spoolDir: join(env.dataDir, 'spool'),
+      emission: emissionLimitsFromEnv(env),
       opsPort: env.SWITCHYARD_OPS_PORT,
       ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
       rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,

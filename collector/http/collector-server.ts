@@ -23,6 +23,8 @@ export interface CollectorServerOptions {
   keys?: KeyRing;
   /** Told the shim's own overhead of each answered request, ms. */
   onOverhead?: (ms: number) => void;
+  /** Non-null while attempt events cannot be kept (disk spool full): new requests get a 503 naming the reason. */
+  emissionRefusal?: () => { code: string; message: string } | null;
   /** Other faces of this deployment listed by `GET /` (e.g. graphql), when known. */
   links?: Record<string, string>;
   log?: (message: string) => void;
@@ -75,6 +77,9 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   if (!body.ok) return fail(body.error);
   const parsed = endpoint.parse(body.value);
   if (parsed instanceof DispatchError) return fail(parsed);
+  // Every attempt must be recorded; when even the disk spool is full, refuse before calling a provider.
+  const unrecordable = options.emissionRefusal?.();
+  if (unrecordable) return fail(new DispatchError(503, 'service_unavailable', `Switchyard cannot record attempts right now, so it takes no new requests: ${unrecordable.message}. Nothing was sent to a provider; retry later.`, unrecordable.code, null, 5000));
   const { request, includeUsage } = parsed;
   const refused = key ? applyKeyLimits(key, request) : null;
   if (refused) return fail(refused);

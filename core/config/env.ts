@@ -16,6 +16,12 @@ export const envSchema = z.object({
   /** Ingest reports unhealthy when a partition has lag and no progress this long, ms. */
   SWITCHYARD_INGEST_STALL_MS: positiveMs.default(300_000),
   SWITCHYARD_DATA: z.string().default('.data'),
+  /** Attempt events held in memory per process; past it they move to the disk spool under SWITCHYARD_DATA/spool. */
+  SWITCHYARD_EVENTS_MEMORY_MAX: z.coerce.number().int().min(1).default(10_000),
+  /** The disk spool's bound in bytes; when full, the collector answers new requests with 503. */
+  SWITCHYARD_SPOOL_MAX_BYTES: z.coerce.number().int().min(1 << 20, 'at least 1 MiB (1048576)').default(1024 ** 3),
+  /** The disk spool's bound in segment files (each holds up to 500 events). */
+  SWITCHYARD_SPOOL_MAX_SEGMENTS: z.coerce.number().int().min(1).default(20_000),
   /** Routes file (YAML or JSON). Unset: provider keys in the environment, else simulated providers. */
   SWITCHYARD_CONFIG: z.string().optional(),
   /** GraphQL endpoint the collector polls for routing weights. */

@@ -21,6 +21,7 @@ export function countingPublisher(inner: AttemptPublisher): { publisher: Attempt
     get dropped() {
       return inner.dropped;
     },
+    ...(inner.emission ? { emission: () => inner.emission!() } : {}),
   };
   return { publisher, counts };
 }

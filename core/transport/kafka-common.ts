@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 
 // Shared by the Kafka transport modules; kafkajs never leaves core/transport/kafka-*.ts.
@@ -7,13 +8,22 @@ export interface KafkaCommon {
   clientId: string;
   topic?: string;
   logger?: (message: string) => void;
+  /** Opens the TCP connection to a broker; the seam tests use to put a fault-injecting proxy in between. */
+  connect?: (host: string, port: number, onConnect: () => void) => Socket;
 }
 
 export const TOPIC_PARTITIONS = 3;
 
 export function kafkaClient(o: KafkaCommon): Kafka {
   // kafkajs's own logging is off: it would log every reconnect. State changes are logged here, once.
-  return new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 } });
+  const connect = o.connect;
+  return new Kafka({
+    clientId: o.clientId,
+    brokers: o.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
+    ...(connect ? { socketFactory: ({ host, port, onConnect }) => connect(host, port, onConnect) } : {}),
+  });
 }
 
 export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
