@@ -7,6 +7,7 @@ import { DegradationCache } from '../resilience/degradation-cache.ts';
 import type { RequestContext } from './request-context.ts';
 import { streamAttempt, type ChunkSink } from './stream-attempt.ts';
 import { estimateUsage } from './usage-estimate.ts';
+import { embeddingAttempt } from './embedding-attempt.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 
 export type { ChunkSink, StreamStart } from './stream-attempt.ts';
@@ -19,6 +20,8 @@ export interface ChatAnswer {
   completion: ChatCompletion;
   usage: Usage | null;
   estimated: boolean;
+  /** For embeddings requests: the vectors, in input order (the completion then has no choices). */
+  embeddings?: number[][];
 }
 
 /** The failures a degradation cache may answer for: every deployment failed, none was a client error. */
@@ -44,6 +47,7 @@ export class ChatService {
 
   /** Like `complete`, with the canonical usage for faces that report it in their own semantics. */
   async answer(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
+    if (request.operation === 'embeddings') return this.embed(request, ctx);
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
     try {
       const answer = await this.dispatch(request, ctx);
@@ -54,6 +58,19 @@ export class ChatService {
       if (!cached) throw err;
       return { completion: cached, usage: null, estimated: false };
     }
+  }
+
+  /** Embeddings through the same dispatch path: routed, failed over, costed and recorded like chat. */
+  private async embed(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
+    let served: { usage: Usage; estimated: boolean } | null = null;
+    const result = await this.dispatcher.run(request, ctx, async (deployment, control) => {
+      const attempt = await embeddingAttempt(deployment, control, request);
+      served = { usage: attempt.usage, estimated: attempt.usageEstimated };
+      return attempt;
+    });
+    const { usage, estimated } = served ?? { usage: null, estimated: false };
+    const completion: ChatCompletion = { id: ctx.requestId, object: 'chat.completion', created: Math.floor(this.clock.now() / 1000), model: result.model, choices: [] };
+    return { completion, usage, estimated, embeddings: result.vectors };
   }
 
   /** A cached answer when the request failed in a way degradation covers; marks the request degraded. */

@@ -6,6 +6,7 @@ import type { RequestContext } from '../dispatch/request-context.ts';
 import { RequestTiming } from '../dispatch/request-timing.ts';
 import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './endpoints.ts';
 import { countTokens } from './count-tokens.ts';
+import { openaiEmbeddingsEndpoint } from './embeddings-endpoint.ts';
 import { clientErrorOf, retryAfterSeconds } from './error-boundary.ts';
 import { SUPPORTED_ENDPOINTS } from './supported-endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
@@ -45,7 +46,7 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
-  const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : null;
+  const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : path === '/v1/embeddings' ? openaiEmbeddingsEndpoint : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
   if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), path);
   const key = auth.kind === 'key' ? auth.key : null;
@@ -117,7 +118,7 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
       const answer = await options.chat.answer(request, ctx);
       reportOverhead();
       if (answer.estimated) res.setHeader('x-switchyard-usage-estimated', 'true');
-      return sendJson(res, 200, endpoint.render(answer, requestId));
+      return sendJson(res, 200, endpoint.render(answer, requestId, request));
     }
     const sink = endpoint.sink(res, request, requestId, includeUsage);
     await options.chat.stream(request, ctx, { ...sink, open: (start) => (reportOverhead(), sink.open(start)) });

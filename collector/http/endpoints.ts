@@ -10,7 +10,7 @@ import { parseChatBody } from './chat-request-schema.ts';
 /** One client-facing wire format over the shared dispatch path. */
 export interface Endpoint {
   parse(body: unknown): { request: ChatRequest; includeUsage: boolean } | DispatchError;
-  render(answer: ChatAnswer, requestId: string): unknown;
+  render(answer: ChatAnswer, requestId: string, request: ChatRequest): unknown;
   sink(res: ServerResponse, request: ChatRequest, requestId: string, includeUsage: boolean): ChunkSink;
   errorBody(err: DispatchError): unknown;
 }

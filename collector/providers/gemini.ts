@@ -2,6 +2,7 @@ import { contentParts, imageSource, messageText, openaiUsageBody, providerFields
 import { geminiResponseSchema, type GeminiResponse, type GeminiUsage } from './gemini-wire.ts';
 import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
+import { geminiEmbed } from './embeddings.ts';
 import { parseSse } from './sse.ts';
 
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
@@ -125,6 +126,7 @@ const headers = (target: ProviderTarget) => ({ 'x-goog-api-key': target.apiKey }
 /** Gemini generateContent / streamGenerateContent. */
 export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
+  embed: geminiEmbed,
   async complete(request, target, signal) {
     const response = await postJson(url(target, 'generateContent'), headers(target), requestBody(request), target, signal);
     const body = parseProviderJson(geminiResponseSchema, await response.json(), 'generateContent response');

@@ -2,6 +2,7 @@ import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { openaiFrameSchema, openaiResponseSchema, type OpenAIFrame, type OpenAIUsage } from './openai-wire.ts';
 import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
+import { openaiEmbed } from './embeddings.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
@@ -61,6 +62,7 @@ export function openaiFinish(reason: string | null | undefined): FinishReason {
 /** OpenAI Chat Completions, also every OpenAI-compatible host (vLLM, Ollama, Groq, …). */
 export const openaiAdapter: ProviderAdapter = {
   kind: 'openai',
+  embed: openaiEmbed,
   async complete(request, target, signal) {
     const response = await postJson(`${target.baseUrl}/chat/completions`, auth(target), requestBody(request, target, false), target, signal);
     const body = parseProviderJson(openaiResponseSchema, await response.json(), 'chat completion');

@@ -1,3 +1,5 @@
+import type { Embedder } from './embeddings.ts';
+
 /** The seam between routing and a provider's wire format. */
 
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
@@ -70,6 +72,11 @@ export interface ChatRequest {
   frequency_penalty?: number;
   /** false: at most one tool call per answer. */
   parallel_tool_calls?: boolean;
+  /** What is asked: a chat answer (default) or embeddings of the user messages' texts. */
+  operation?: 'chat' | 'embeddings';
+  /** Embeddings: output dimensions, and how the face encodes the vectors. */
+  dimensions?: number;
+  encoding_format?: 'float' | 'base64';
 }
 
 /**
@@ -196,6 +203,8 @@ export class ProviderError extends Error {
 
 export interface ProviderAdapter {
   readonly kind: 'openai' | 'anthropic' | 'gemini';
+  /** Text embeddings, for providers that have them (Anthropic has none). Rejects with ProviderError. */
+  readonly embed?: Embedder;
   /** Rejects with ProviderError. */
   complete(request: ChatRequest, target: ProviderTarget, signal: AbortSignal): Promise<CompletionResult>;
   /**

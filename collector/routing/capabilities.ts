@@ -10,6 +10,7 @@ export interface Requirements {
   contextTokens: number | null;
   /** Generation parameters the request sets that not every provider can honour. */
   parameters: GatedParameter[];
+  embeddings: boolean;
 }
 
 /** Parameters that only some providers' APIs have; a deployment that lacks one never gets the request. */
@@ -42,6 +43,7 @@ function gatedParameters(request: ChatRequest): GatedParameter[] {
 export function requirementsOf(request: ChatRequest, contextTokens: number | null): Requirements {
   return {
     parameters: gatedParameters(request),
+    embeddings: request.operation === 'embeddings',
     tools: Boolean(request.tools?.length) || request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length),
     vision: request.messages.some((m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url')),
     jsonMode: request.response_format !== undefined && request.response_format.type !== 'text',
@@ -62,6 +64,7 @@ export function unmetNeeds(deployment: DeploymentConfig, needs: Requirements, al
   if (needs.contextTokens !== null && caps.context_window !== undefined && needs.contextTokens > caps.context_window) {
     out.push(`context window ${caps.context_window} tokens < ${needs.contextTokens} (prompt + max_tokens)`);
   }
+  if (needs.embeddings && deployment.provider === 'anthropic') out.push('anthropic has no embeddings');
   const unsupported = needs.parameters.filter((p) => !parameterSupport[deployment.provider].has(p));
   if (unsupported.length) out.push(`${deployment.provider} cannot honour ${unsupported.map((p) => (p === 'n' ? 'n > 1' : p)).join(', ')}`);
   if (allowedRegions && !allowedRegions.includes(deployment.region)) out.push(`region "${deployment.region}" not allowed for this key`);
