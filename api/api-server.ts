@@ -9,6 +9,7 @@ import type { AuthMode } from './auth/auth-mode.ts';
 import { TokenRevocations } from './auth/token-revocations.ts';
 import { inputErrorsPlugin } from './guards/input-errors.ts';
 import { queryLimitsPlugin } from './guards/query-limits.ts';
+import { focusRoute } from './http/focus-route.ts';
 import { localGraphiQL } from './http/graphiql.ts';
 import { defaultReadLimits, readStore, type ReadLimits } from './read-store.ts';
 import { buildApiSchema } from './schema/build-schema.ts';
@@ -22,8 +23,10 @@ export interface ApiServiceOptions {
   log: (message: string) => void;
   clock?: Clock;
   readLimits?: ReadLimits;
-  /** Extra HTTP routes beside /graphql (the export download), tried first. */
-  routes?: Array<(req: IncomingMessage, res: ServerResponse, ctx: Omit<ApiContext, 'principal'> & { authenticate(req: IncomingMessage): ApiContext['principal'] }) => boolean>;
+  /** Embedded chDB (exports are written by ClickHouse to a file) or a server (streamed). */
+  embedded?: boolean;
+  /** Extra static HTTP routes beside /graphql (the console), tried first; true when answered. */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse) => boolean>;
 }
 
 export interface ApiService {
@@ -33,8 +36,8 @@ export interface ApiService {
 }
 
 /**
- * The API: GraphQL on `/graphql` (GraphiQL on GET from a browser), behind bearer-token
- * authentication; resolvers read ClickHouse read-only and time-boxed.
+ * The API: GraphQL on `/graphql` (GraphiQL on GET from a browser) and the FOCUS download on
+ * `/exports/focus`, behind bearer-token authentication; reads are read-only and time-boxed.
  */
 export async function createApiService(options: ApiServiceOptions): Promise<ApiService> {
   const clock = options.clock ?? systemClock;
@@ -69,9 +72,15 @@ export async function createApiService(options: ApiServiceOptions): Promise<ApiS
       },
     },
   });
-  const routeCtx = { ...shared, authenticate: (req: IncomingMessage) => authenticator.authenticate(req.headers.authorization) };
+  const focus = focusRoute({
+    clickhouse: options.clickhouse,
+    embedded: options.embedded ?? true,
+    clock,
+    authenticate: (req) => authenticator.authenticate(req.headers.authorization),
+    log: options.log,
+  });
   const server = createServer((req, res) => {
-    for (const route of options.routes ?? []) if (route(req, res, routeCtx)) return;
+    for (const route of [...(options.routes ?? []), focus]) if (route(req, res)) return;
     void yoga(req, res);
   });
   return { server, stop: () => revocations.stop() };

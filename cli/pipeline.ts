@@ -116,7 +116,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }
     if (has('api')) {
-      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log, routes: [consoleRoute] });
+      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log, routes: [consoleRoute], embedded: o.clickhouse!.kind === 'embedded' });
       stops.push(() => api.stop());
       const server = api.server;
       const port = await listen(server, o.host, o.apiPort);

@@ -5,6 +5,7 @@
 export { allCommand } from './all.ts';
 export { completionCommand } from './completion.ts';
 export { drillCommand } from './drill.ts';
+export { exportCommand } from './export.ts';
 export { hashKeyCommand } from './hash-key.ts';
 export { migrateCommand } from './migrate.ts';
 export { reconcileCommand } from './reconcile.ts';
