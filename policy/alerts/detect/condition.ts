@@ -1,3 +1,4 @@
+import { alertMetrics, type MetricKind } from '../rules/alert-metrics.ts';
 import type { AlertRule, AnomalyCondition } from '../rules/alert-rule-schema.ts';
 import type { Evidence, GroupWindows, WindowValue } from './evidence.ts';
 import { summarizeBaseline, tukeyUpperFence } from './robust-stats.ts';
@@ -23,7 +24,7 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
   if (!summary || summary.samples < MIN_BASELINE_WINDOWS) {
     return { value, volume, threshold: Number.NaN, baseline: summary?.centre ?? null, spread: summary?.spread ?? null, peerFence: null, ratio: 0, sufficient: false, series: group.baseline };
   }
-  const threshold = anomalyThreshold(c, summary.centre, summary.spread);
+  const threshold = Math.max(anomalyThreshold(c, summary.centre, summary.spread), samplingThreshold(alertMetrics[rule.metric].kind, summary.centre, volume, c.sensitivity));
   let ratio = ratioAbove(value, threshold);
   let peerFence: number | null = null;
   let sufficient = enoughVolume;
@@ -39,6 +40,20 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
 /** max(centre + k·σ, centre × min_ratio, centre + min_delta): robust band, relative floor, absolute floor. */
 export function anomalyThreshold(c: AnomalyCondition, centre: number, spread: number): number {
   return Math.max(centre + c.sensitivity * spread, centre * c.min_ratio, centre + c.min_delta);
+}
+
+/**
+ * The smallest value a window of `volume` requests/attempts can show before it is evidence of
+ * a change from `centre` rather than sampling noise. Counts are treated as Poisson and compared
+ * on Anscombe's variance-stabilised scale, where 2(√observed − √expected) is ~N(0, 1): the
+ * observed count must reach (√expected + z/2)². For ratios the count is the numerator; for
+ * additive metrics the requests behind the spend, scaled back to the metric. Quantiles have no
+ * count to test and rely on min_volume.
+ */
+export function samplingThreshold(kind: MetricKind, centre: number, volume: number, z: number): number {
+  if (kind === 'quantile' || volume <= 0) return kind === 'quantile' ? centre : Number.POSITIVE_INFINITY;
+  if (kind === 'ratio') return (Math.sqrt(centre * volume) + z / 2) ** 2 / volume;
+  return (centre * (Math.sqrt(volume) + z / 2) ** 2) / volume;
 }
 
 /** value / threshold, with a zero threshold meaning any positive value breaches. */

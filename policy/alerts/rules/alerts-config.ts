@@ -19,8 +19,12 @@ const webhookReceiver = z.strictObject({ name: receiverName, type: z.literal('we
 /** Alertmanager's grouping and timing, applied per receiver. */
 const routeSchema = z.strictObject({
   receivers: z.array(receiverName).default([]),
-  /** Alert labels that make a group: alertname, severity and the rules' group_by dimensions. */
-  group_by: z.array(z.string().min(1)).default(['alertname', 'team']),
+  /**
+   * Alert labels that make a group: alertname, severity and the rules' group_by dimensions.
+   * The default gives one message per team's spend problem and one per route's reliability
+   * problem, however many detectors see it.
+   */
+  group_by: z.array(z.string().min(1)).default(['team', 'route']),
   group_wait: durationMs.default(30_000),
   group_interval: durationMs.default(300_000),
   repeat_interval: durationMs.default(4 * 3_600_000),

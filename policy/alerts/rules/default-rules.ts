@@ -17,11 +17,11 @@ const detectors = {
     condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'mean', sensitivity: 0, min_ratio: 1.5 },
     description: 'Team spend over the last 24 hours above 150 % of the mean of the 7 days before.',
   },
-  /** One key's spend per minute against its own trailing day and against its team's other keys. */
+  /** One key's spend per minute (5-minute mean) against its own trailing day and against its team's other keys. */
   denial_of_wallet: {
-    metric: 'spend_usd', window: '1m', group_by: ['team', 'api_key_id'], min_volume: 3, severity: 'critical',
-    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'median', sensitivity: 6, min_ratio: 3, peers: { by: 'team', fence: 3, min_peers: 2 } },
-    description: "A key's spend per minute above its own trailing day (median + 6σ, at least 3×) and above its team's other keys (Tukey far-out fence).",
+    metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 10, severity: 'critical',
+    condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'median', sensitivity: 4, min_ratio: 3, peers: { by: 'team', fence: 3, min_peers: 2 } },
+    description: "A key's spend per minute (mean over 5 minutes) above its own trailing day (median + 4σ, at least 3×) and above its team's other keys (Tukey far-out fence).",
   },
   fallback_rate_spike: {
     metric: 'fallback_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
@@ -34,17 +34,17 @@ const detectors = {
     description: 'Share of attempts ending in an error or timeout, per route and provider, against the trailing day.',
   },
   rate_limit_spike: {
-    metric: 'rate_limit_rate', window: '5m', group_by: ['provider'], min_volume: 50, severity: 'warning',
+    metric: 'rate_limit_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
-    description: 'Share of attempts answered 429, per provider, against the trailing day.',
+    description: 'Share of attempts answered 429, per route and provider, against the trailing day.',
   },
   p99_latency_regression: {
-    metric: 'p99_latency_ms', window: '10m', group_by: ['deployment'], min_volume: 50, severity: 'warning',
+    metric: 'p99_latency_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
     description: 'p99 attempt latency per deployment against the trailing day (median + 4σ, at least 150 %).',
   },
   ttft_regression: {
-    metric: 'p95_ttft_ms', window: '10m', group_by: ['deployment'], min_volume: 50, severity: 'warning',
+    metric: 'p95_ttft_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
     description: 'p95 time to first token per deployment against the trailing day.',
   },

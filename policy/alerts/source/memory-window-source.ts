@@ -85,7 +85,12 @@ export class MemoryWindowSource implements WindowSource {
     const from = clampIndex((w.startMs - this.origin) / 60_000, this.minutes);
     const to = clampIndex((w.endMs - this.origin) / 60_000, this.minutes);
     if (to <= from) return null;
-    const sums = Object.fromEntries(minuteCountFields.map((f, j) => [f, members.reduce((acc, s) => acc + s.prefix[j]![to]! - s.prefix[j]![from]!, 0)])) as unknown as MinuteCounts;
+    const sums = {} as MinuteCounts;
+    minuteCountFields.forEach((f, j) => {
+      let total = 0;
+      for (const s of members) total += s.prefix[j]![to]! - s.prefix[j]![from]!;
+      sums[f] = total;
+    });
     const value = metricValue(rule.metric, sums);
     if (!value || alertMetrics[rule.metric].kind !== 'additive' || rule.aggregation === 'sum') return value;
     if (rule.aggregation === 'avg_per_minute') return { ...value, value: value.value / ((w.endMs - w.startMs) / 60_000) };
