@@ -71,8 +71,9 @@ export function anthropicRequestBody(request: ChatRequest, target: ProviderTarge
     max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS,
     messages: anthropicMessages(request.messages),
     ...(system !== undefined ? { system } : {}),
-    // Anthropic's temperature range is 0–1; OpenAI's is 0–2.
-    ...(request.temperature !== undefined ? { temperature: Math.min(1, request.temperature) } : {}),
+    // Anthropic's temperature range is 0–1 (OpenAI's 0–2): requests above 1 never reach it (routing/capabilities.ts).
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.user ? { metadata: { user_id: request.user } } : {}),
     ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
     ...(stop ? { stop_sequences: stop } : {}),
     ...(request.tools?.length

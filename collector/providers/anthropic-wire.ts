@@ -9,6 +9,8 @@ export const anthropicUsageSchema = z.looseObject({
   output_tokens: z.number().nonnegative().nullish(),
   cache_read_input_tokens: z.number().nonnegative().nullish(),
   cache_creation_input_tokens: z.number().nonnegative().nullish(),
+  /** The cache writes split by TTL (writes for 1 h are billed higher than for 5 min). */
+  cache_creation: z.looseObject({ ephemeral_5m_input_tokens: z.number().nonnegative().nullish(), ephemeral_1h_input_tokens: z.number().nonnegative().nullish() }).nullish(),
 });
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 

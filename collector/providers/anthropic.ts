@@ -53,6 +53,15 @@ export function anthropicErrorKind(type: string | null | undefined): ProviderErr
   }
 }
 
+/**
+ * Cache writes of a 1-hour TTL, kept on the event: Anthropic bills them at 2× input rather than
+ * the 1.25× of 5-minute writes, and the price sheet has one cache-write rate.
+ */
+function cacheTtlFields(u: AnthropicUsage | null | undefined): Record<string, unknown> {
+  const hour = u?.cache_creation?.ephemeral_1h_input_tokens;
+  return hour ? { cache_write_1h_tokens: hour } : {};
+}
+
 const headers = (target: ProviderTarget) => ({ 'x-api-key': target.apiKey, 'anthropic-version': '2023-06-01' });
 
 /** Anthropic Messages API. */
@@ -77,7 +86,7 @@ export const anthropicAdapter: ProviderAdapter = {
       },
       usage,
       ...(body.usage ? {} : { usageMissing: true }),
-      providerFields: providerFields({ stop_reason: body.stop_reason, stop_sequence: body.stop_sequence }),
+      providerFields: providerFields({ stop_reason: body.stop_reason, stop_sequence: body.stop_sequence, ...cacheTtlFields(body.usage) }),
     };
   },
   async stream(request, target, signal) {
@@ -147,7 +156,7 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
       case 'message_stop':
         yield { type: 'chunk', chunk: chunk(id, model, created, {}, finish ?? 'stop') };
         if (reported) yield { type: 'usage', usage: anthropicUsage(usage) };
-        yield { type: 'provider_fields', fields: providerFields(fields) };
+        yield { type: 'provider_fields', fields: providerFields({ ...fields, ...cacheTtlFields(usage) }) };
         return;
       case 'error':
         throw new ProviderError(anthropicErrorKind(frame.error?.type), frame.error?.message ?? 'provider stream error');

@@ -1,7 +1,7 @@
 import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { openaiFrameSchema, openaiResponseSchema, type OpenAIFrame, type OpenAIUsage } from './openai-wire.ts';
-import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
+import { chunk, classifyStatus, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
 import { openaiEmbed } from './embeddings.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
@@ -122,7 +122,8 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
       return;
     }
     const frame = parseJsonFrame(message.data, openaiFrameSchema);
-    if (frame.error) throw new ProviderError('server', frame.error.message ?? 'provider stream error');
+    // An error frame is classified like the same error as an HTTP answer, so both modes agree.
+    if (frame.error) throw new ProviderError(streamErrorKind(frame.error), frame.error.message ?? 'provider stream error');
     fields = { ...fields, system_fingerprint: frame.system_fingerprint ?? fields['system_fingerprint'], service_tier: frame.service_tier ?? fields['service_tier'] };
     const model = frame.model || target.model;
     for (const c of frame.choices ?? []) {
@@ -146,6 +147,18 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
     if (frame.usage) yield { type: 'usage', usage: openaiUsage(frame.usage) };
   }
   throw streamEndedEarly();
+}
+
+/** An error frame mid-stream → taxonomy: by its code or type, as an HTTP error body would be; otherwise a provider fault. */
+function streamErrorKind(error: NonNullable<OpenAIFrame['error']>): ProviderErrorKind {
+  const code = typeof error.code === 'string' ? error.code : null;
+  const type = error.type ?? '';
+  if (code === 'rate_limit_exceeded' || type === 'rate_limit_error' || type === 'requests' || type === 'tokens') return 'rate_limited';
+  if (code || type === 'invalid_request_error') {
+    const kind = classifyStatus(400, error.message ?? '', code);
+    if (kind !== 'invalid_request') return kind;
+  }
+  return 'server';
 }
 
 function withLogprobs(c: ReturnType<typeof chunk>, logprobs: unknown): ReturnType<typeof chunk> {

@@ -14,18 +14,18 @@ export interface Requirements {
 }
 
 /** Parameters that only some providers' APIs have; a deployment that lacks one never gets the request. */
-type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort';
+type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort' | 'temperature above 1';
 
 /**
  * Which gated parameters each provider honours (from their API references): OpenAI and
  * compatible hosts take them all; Gemini translates seed, penalties and reasoning effort
  * (a thinking budget) but returns one candidate per request here and no logprobs; Anthropic
- * has none of them.
+ * has none of them, and its temperature range ends at 1 (OpenAI's and Gemini's at 2).
  */
 const parameterSupport: Record<DeploymentConfig['provider'], ReadonlySet<GatedParameter>> = {
-  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
-  'openai-compatible': new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
-  gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort']),
+  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
+  'openai-compatible': new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
+  gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
   anthropic: new Set(),
 };
 
@@ -37,6 +37,7 @@ function gatedParameters(request: ChatRequest): GatedParameter[] {
   if (request.presence_penalty !== undefined) out.push('presence_penalty');
   if (request.frequency_penalty !== undefined) out.push('frequency_penalty');
   if (request.reasoning_effort !== undefined) out.push('reasoning_effort');
+  if (request.temperature !== undefined && request.temperature > 1) out.push('temperature above 1');
   return out;
 }
 

@@ -109,3 +109,14 @@ test('parallel_tool_calls: false reaches Anthropic as disable_parallel_tool_use'
   await post(`${c.origin}/v1/chat/completions`, { model: 'claude', messages: [{ role: 'user', content: 'x' }], tools, parallel_tool_calls: false });
   assert.deepEqual(at(anthropic.requests[0]!.body, 'tool_choice'), { type: 'auto', disable_parallel_tool_use: true });
 });
+
+test('temperature above 1 never reaches Anthropic (its range ends at 1): a clear 400, not a silent clamp; the caller id becomes metadata.user_id', async () => {
+  anthropic.requests.length = 0;
+  const hot = await post(`${c.origin}/v1/chat/completions`, { model: 'claude', temperature: 1.5, messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(hot.status, 400);
+  assert.match(String(at(hot.body, 'error.message')), /anthropic cannot honour temperature above 1/);
+  const mixed = await post(`${c.origin}/v1/chat/completions`, { model: 'mixed', temperature: 1.5, messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(mixed.status, 200, 'a route with an OpenAI deployment serves it there');
+  await post(`${c.origin}/v1/chat/completions`, { model: 'claude', temperature: 0.7, user: 'user-42', messages: [{ role: 'user', content: 'x' }] });
+  assert.deepEqual([at(anthropic.requests[0]!.body, 'temperature'), at(anthropic.requests[0]!.body, 'metadata.user_id')], [0.7, 'user-42']);
+});
