@@ -5,22 +5,26 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClickHouse, type ClickHouseClient } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
-import { ATTEMPT_SCHEMA_VERSION, serializeAttemptEvent, type AttemptEvent } from '../core/events/attempt-event.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
+import { rollupAttemptTotals } from '../ingest/live-rollups.ts';
+import { benchEvent, produceStorm } from './ingest-bench-events.ts';
 
-// Ingest throughput and event-to-queryable delay against the real broker and the embedded engine,
-// with every materialized view attached. Prints one JSON object.
+// Ingest throughput under a duplicate storm, with and without deduplication, and event-to-queryable
+// delay, against the real broker and the embedded engine with every materialized view attached.
+// Prints one JSON object.
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '2000000' },
+    duplicates: { type: 'string', default: '0.1' },
     rate: { type: 'string', default: '10000' },
     'steady-seconds': { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
+const DUPLICATE_SHARE = Number(values.duplicates);
 const RATE = Number(values.rate);
 const STEADY_S = Number(values['steady-seconds']);
 const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
@@ -28,157 +32,132 @@ if (!brokers) {
   console.error('bench:ingest needs a broker: bash scripts/kafka.sh up && export KAFKA_BROKERS=127.0.0.1:9092');
   process.exit(2);
 }
-
-const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
-const deployments = [
-  ['openai', 'openai-us', 'gpt-4o-mini', 'us'],
-  ['openai', 'openai-eu', 'gpt-4o', 'eu'],
-  ['anthropic', 'claude-a', 'claude-3-5-haiku-latest', 'us'],
-  ['anthropic', 'claude-b', 'claude-sonnet-4', 'us'],
-  ['gemini', 'gemini-a', 'gemini-2.0-flash', 'eu'],
-  ['gemini', 'gemini-b', 'gemini-2.5-pro', 'us'],
-] as const;
-const statuses = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited', 'error'] as const;
-
-/** A realistic attempt: 20 teams, 50 projects, 100 features, 5,000 users, 200 keys, 6 deployments. */
-function event(i: number, endedMs: number): AttemptEvent {
-  const [provider, deployment, model, region] = pick(deployments, i * 7);
-  const status = pick(statuses, i * 13);
-  const latency = 200 + ((i * 37) % 3000);
-  const input = 50 + ((i * 101) % 4000);
-  const output = status === 'ok' ? 10 + ((i * 53) % 800) : 0;
-  return {
-    schema_version: ATTEMPT_SCHEMA_VERSION,
-    attempt_id: crypto.randomUUID(),
-    request_id: crypto.randomUUID(),
-    attempt_no: 1 + (i % 10 === 9 ? 1 : 0),
-    is_final: status === 'ok' || i % 4 === 0,
-    started_at: new Date(endedMs - latency).toISOString(),
-    ended_at: new Date(endedMs).toISOString(),
-    ttft_ms: i % 3 === 0 ? latency / 4 : null,
-    latency_ms: latency,
-    route: pick(['chat', 'summarize', 'embed-rerank', 'agent'], i),
-    requested_model: 'chat',
-    provider,
-    deployment,
-    model,
-    region,
-    is_stream: i % 3 === 0,
-    status,
-    http_status: status === 'ok' ? 200 : status === 'rate_limited' ? 429 : 500,
-    error_class: status === 'ok' ? null : status === 'rate_limited' ? 'rate_limited' : 'server',
-    fallback_reason: i % 10 === 9 ? 'rate_limited' : 'none',
-    input_tokens: input,
-    output_tokens: output,
-    cached_input_tokens: i % 5 === 0 ? 1024 : 0,
-    reasoning_tokens: i % 11 === 0 ? output : 0,
-    cost_usd: `0.${String((input * 15 + output * 60) % 999_999_999).padStart(12, '0')}`,
-    price_version: 'genai-prices@bench',
-    tags: {
-      team: `team-${i % 20}`,
-      project: `project-${i % 50}`,
-      feature: `feature-${i % 100}`,
-      user: `user-${i % 5000}`,
-      api_key_id: `key_${(i % 200).toString(16).padStart(16, '0')}`,
-      environment: i % 10 === 0 ? 'staging' : 'production',
-      extra: {},
-    },
-    cache_write_tokens: provider === 'anthropic' && i % 7 === 0 ? 512 : 0,
-    finish_reason: status === 'ok' ? 'stop' : null,
-    provider_fields: status === 'ok' && provider === 'openai' ? { system_fingerprint: 'fp_bench' } : {},
-    tier: pick(['economy', 'standard', 'standard', 'premium'], i),
-    budget: { decision: 'allow', reserved_usd: '0.001000000000', delay_ms: 0, limited_by: '' },
-    content: null,
-    // Events shaped like those from before per-bucket pricing: the rollups carry their cost as unallocated.
-    pricing: null,
-    list_pricing: null,
-    cost_by_bucket: null,
-    list_cost_usd: null,
-  };
-}
+const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+const run = crypto.randomUUID().slice(0, 8);
+const topicFor = (name: string) => `llm.attempts.v1.bench-${run}-${name}`;
 
 async function count(client: ClickHouseClient, query: string): Promise<number> {
   const rows = await (await client.query({ query, format: 'JSONEachRow' })).json<Record<string, string>>();
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
 
+/** The backlog: EVENTS attempts as a RATE events/s stream would have left them, plus the copies. */
+async function produceBacklog(topic: string): Promise<{ messages: number; seconds: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const start = performance.now();
+  const now = Date.now();
+  const messages = await produceStorm(EVENTS, DUPLICATE_SHARE, (i) => now - ((EVENTS - i) * 1000) / RATE, async (batch) => void (await producer.send({ topic, acks: -1, messages: batch })));
+  await producer.disconnect();
+  return { messages, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Drains a backlog topic into the store and counts, from ClickHouse, what the copies did to raw and to every rollup. */
+async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean) {
+  const writer = createAttemptWriter({ clickhouse: client, source: topic, dedupe });
+  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: `bench-ingest-${dedupe}`, topic, groupId: `g-${topic}` });
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  await subscriber.start(writer.handle);
+  while (writer.stats.stored + writer.stats.duplicates + writer.stats.rejected < messages) await new Promise((r) => setTimeout(r, 50));
+  const seconds = (performance.now() - start) / 1000;
+  // CPU of this process (ingest and the chDB engine in it): a figure neighbours on a shared machine distort less than wall time.
+  const cpu = process.cpuUsage(cpuStart);
+  await subscriber.stop();
+  const distinct = await count(client, 'SELECT uniqExact(attempt_id) FROM attempts');
+  const rollups = await rollupAttemptTotals(client);
+  return {
+    eventsPerS: Math.round(messages / seconds),
+    cpuUsPerEvent: Math.round((cpu.user + cpu.system) / messages),
+    avgBatchRows: Math.round(messages / Math.max(1, writer.stats.batches)),
+    removed: writer.stats.duplicates,
+    lost: EVENTS - distinct,
+    rawDuplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct,
+    rollupDuplicates: Math.max(0, ...Object.values(rollups).map((n) => n - distinct)),
+    rollups: Object.keys(rollups).length,
+  };
+}
+
+/** Empties every table the runs write (raw, rollups, deduplication state), so each run starts alike. */
+async function truncateData(client: ClickHouseClient): Promise<void> {
+  const tables = await (
+    await client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'schema_migrations'", format: 'JSONEachRow' })
+  ).json<{ name: string }>();
+  for (const { name } of tables) await client.command({ query: 'TRUNCATE TABLE {name:Identifier}', query_params: { name } });
+}
+
+/** Steady load through the collector's publisher, ended_at = publish time: delay = ingested_at − ended_at. */
+async function steady(client: ClickHouseClient) {
+  const topic = topicFor('steady');
+  const writer = createAttemptWriter({ clickhouse: client, source: topic });
+  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'bench-ingest-steady', topic, groupId: `g-${topic}` });
+  await subscriber.start(writer.handle);
+  const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'bench-pub', topic });
+  const start = Date.now();
+  const total = RATE * STEADY_S;
+  let published = 0;
+  while (published < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * RATE));
+    for (; published < due; published++) publisher.publish(benchEvent(EVENTS + published, Date.now()));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const achieved = total / ((Date.now() - start) / 1000);
+  await publisher.close();
+  // Events the publisher could not hand to the broker before closing (no spool here) never arrive.
+  const dropped = publisher.dropped;
+  while (writer.stats.stored + writer.stats.duplicates + writer.stats.rejected < total - dropped) await new Promise((r) => setTimeout(r, 50));
+  await subscriber.stop();
+  const delays = await (
+    await client.query({ query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ended_at, ingested_at)) AS q FROM attempts`, format: 'JSONEachRow' })
+  ).json<{ q: number[] }>();
+  const distinct = await count(client, 'SELECT uniqExact(attempt_id) FROM attempts');
+  return { achieved, dropped, delays: delays[0]?.q ?? [], lost: total - distinct, duplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  const topic = `llm.attempts.v1.bench-${crypto.randomUUID().slice(0, 8)}`;
   const client = createClickHouse({ kind: 'embedded', path: join(dir, 'clickhouse') });
   let rssMax = 0;
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
   try {
     await migrate(client);
-    const kafka = new Kafka({ clientId: 'bench', brokers: brokers!, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
-
-    // Backlog: N events on the topic before ingest starts, then the sustained drain rate.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const produceStart = performance.now();
-    const now = Date.now();
-    for (let sent = 0; sent < EVENTS; sent += 2000) {
-      const messages = Array.from({ length: Math.min(2000, EVENTS - sent) }, (_, k) => {
-        const e = event(sent + k, now);
-        return { key: e.request_id, value: serializeAttemptEvent(e) };
-      });
-      await producer.send({ topic, acks: -1, messages });
-    }
-    await producer.disconnect();
-    const produceS = (performance.now() - produceStart) / 1000;
-
-    const writer = createAttemptWriter({ clickhouse: client, source: topic });
-    const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'bench-ingest', topic, groupId: `g-${topic}` });
-    const drainStart = performance.now();
-    await subscriber.start(writer.handle);
-    while (writer.stats.stored + writer.stats.rejected < EVENTS) await new Promise((r) => setTimeout(r, 50));
-    const drainS = (performance.now() - drainStart) / 1000;
-    const drainBatches = writer.stats.batches;
-
-    // Steady load through the collector's publisher, ended_at = publish time: delay = ingested_at − ended_at.
-    const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'bench-pub', topic });
-    const steadyStart = Date.now();
-    const steadyTotal = RATE * STEADY_S;
-    let published = 0;
-    while (published < steadyTotal) {
-      const due = Math.min(steadyTotal, Math.floor(((Date.now() - steadyStart) / 1000) * RATE));
-      for (; published < due; published++) publisher.publish(event(EVENTS + published, Date.now()));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const steadyActualRate = steadyTotal / ((Date.now() - steadyStart) / 1000);
-    await publisher.close();
-    const total = EVENTS + steadyTotal;
-    while (writer.stats.stored + writer.stats.rejected < total) await new Promise((r) => setTimeout(r, 50));
-    await subscriber.stop();
-
-    const delays = await (
-      await client.query({
-        query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ended_at, ingested_at)) AS q FROM attempts WHERE ended_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')`,
-        query_params: { from: steadyStart },
-        format: 'JSONEachRow',
-      })
-    ).json<{ q: number[] }>();
-    const rows = await count(client, 'SELECT count() FROM attempts');
-    const distinct = await count(client, 'SELECT uniqExact(attempt_id) FROM attempts');
+    const storm = await produceBacklog(topicFor('dedupe'));
+    const baselineStorm = await produceBacklog(topicFor('baseline'));
+    // With deduplication first: the run without it then has the warmer process, so the ratio errs low.
+    const on = await drain(client, topicFor('dedupe'), storm.messages, true);
+    await truncateData(client);
+    const off = await drain(client, topicFor('baseline'), baselineStorm.messages, false);
+    await truncateData(client);
+    const s = await steady(client);
     const report = {
       events: EVENTS,
-      produce_s: round(produceS),
-      events_per_s: Math.round(EVENTS / drainS),
-      drain_avg_batch_rows: Math.round(EVENTS / Math.max(1, drainBatches)),
+      duplicate_share: DUPLICATE_SHARE,
+      messages: storm.messages,
+      produce_s: round(storm.seconds),
+      events_per_s: on.eventsPerS,
+      events_per_s_without_dedupe: off.eventsPerS,
+      dedupe_throughput_ratio: round(on.eventsPerS / off.eventsPerS),
+      cpu_us_per_event: on.cpuUsPerEvent,
+      cpu_us_per_event_without_dedupe: off.cpuUsPerEvent,
+      duplicates_removed: on.removed,
+      duplicates_in_rollups: on.rollupDuplicates,
+      duplicates_in_rollups_without_dedupe: off.rollupDuplicates,
+      drain_avg_batch_rows: on.avgBatchRows,
       steady_rate: RATE,
-      steady_rate_achieved: Math.round(steadyActualRate),
+      steady_rate_achieved: Math.round(s.achieved),
       steady_seconds: STEADY_S,
-      delay_p50_ms: delays[0]?.q[0] ?? null,
-      delay_p99_ms: delays[0]?.q[1] ?? null,
+      steady_dropped_by_publisher: s.dropped,
+      delay_p50_ms: s.delays[0] ?? null,
+      delay_p99_ms: s.delays[1] ?? null,
       rss_max_mb: Math.round(rssMax / 1048576),
-      lost: total - distinct,
-      duplicates: rows - distinct,
-      rollups_attached: 3,
-      note: 'producer, ingest and chDB share this process and the machine’s 2 cores',
+      lost: on.lost + s.lost,
+      duplicates: on.rawDuplicates + s.duplicates,
+      rollups_attached: on.rollups,
+      note: 'events_per_s counts messages (events and their copies) drained per second; producer, ingest and chDB share this process and the machine’s 2 cores',
     };
     console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
   } finally {
