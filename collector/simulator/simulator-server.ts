@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { anthropicFormat } from './anthropic-format.ts';
 import { countPromptTokens, generateAnswer, IMAGE_TOKENS, pickTool } from './answer.ts';
+import { simulatedEmbeddings } from './embeddings.ts';
 import { faultSpecSchema, type FaultSpec } from './fault-spec.ts';
 import { geminiFormat } from './gemini-format.ts';
 import { openaiFormat } from './openai-format.ts';
@@ -67,6 +68,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const path = `/${rest.join('/')}`;
     if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'simulator' }] });
     const match = formats.map((f) => ({ format: f, routed: f.route(req.method ?? '', path, url.searchParams) })).find((m) => m.routed);
+    if (!match && req.method === 'POST') {
+      const embeddings = simulatedEmbeddings(path, parseOrNull(await readBody(req)));
+      if (embeddings) return json(res, embeddings.status, embeddings.body);
+    }
     if (!match) return json(res, 404, { error: { message: `simulator: no endpoint ${req.method} ${path}` } });
     const { format, routed } = match;
     const body = await readBody(req);
@@ -190,6 +195,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -92,3 +92,18 @@ test('a latency distribution delays the first byte', async () => {
   await openai('slow').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
   assert.ok(performance.now() - started >= 145);
 });
+
+test('embeddings in OpenAI and Gemini format: one deterministic vector per input', async () => {
+  const a = await openai('e1').embeddings.create({ model: 'text-embedding-3-small', input: ['same', 'other', 'same'], encoding_format: 'float' });
+  assert.equal(a.data.length, 3);
+  assert.deepEqual(a.data[0]!.embedding, a.data[2]!.embedding);
+  assert.notDeepEqual(a.data[0]!.embedding, a.data[1]!.embedding);
+  assert.ok(a.usage.prompt_tokens > 0);
+  const r = await fetch(`${sim.baseUrl('e2', 'gemini')}/v1beta/models/gemini-embedding-001:batchEmbedContents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
+    body: JSON.stringify({ requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'same' }] } }] }),
+  });
+  const g = (await r.json()) as { embeddings: Array<{ values: number[] }> };
+  assert.deepEqual(g.embeddings[0]!.values, a.data[0]!.embedding);
+});

@@ -85,3 +85,17 @@ test('a route without an embeddings provider, and token-array input, are clear 4
   assert.equal(tokens.status, 400);
   assert.equal(at(tokens.body, 'error.param'), 'input');
 });
+
+test('offline (the simulator behind the default route) /v1/embeddings works too, never on the Anthropic deployment', async () => {
+  const { startCollectorHarness } = await import('../support/collector-harness.ts');
+  const h = await startCollectorHarness({ seed: 9, firstChoice: 'anthropic-backup' });
+  try {
+    const r = await post(`${h.origin}/v1/embeddings`, { model: 'chat', input: ['a', 'b'], encoding_format: 'float' });
+    assert.equal(r.status, 200);
+    assert.equal((at(r.body, 'data') as unknown[]).length, 2);
+    assert.notEqual(h.events[0]!.provider, 'anthropic');
+    assert.equal(h.events[0]!.status, 'ok');
+  } finally {
+    await h.close();
+  }
+});
