@@ -8,6 +8,7 @@ import { serializeAttemptEvent } from '../core/events/attempt-event.ts';
 import { DiskSpool } from '../core/transport/disk-spool.ts';
 import { createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { createIngestService } from '../ingest/ingest-service.ts';
+import { reconcileDay } from '../ingest/reconcile-day.ts';
 import { BIN, startCli } from './support/cli-process.ts';
 import { freshEmbeddedStore, scalar } from './support/embedded-store.ts';
 import { sampleAttemptEvent } from './support/sample-event.ts';
@@ -67,6 +68,10 @@ test('kill -9 of the collector during spool replay, then a restart: every event 
     await until('every attempt stored', async () => Number(await distinct()) >= PRODUCED, 120_000);
     await ingest.stop();
     assert.equal(Number(await distinct()), PRODUCED, 'raw distinct == produced');
+    // Ingest's attempt_id dedupe (docs/schema.md, "Exactly once") keeps the re-sent copies out of raw and every rollup.
+    assert.equal(Number(await scalar(store.client, 'SELECT count() FROM attempts WHERE team = {team:String}', { team })), PRODUCED, 'no copy stored');
+    const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
+    assert.equal(report.ok, true, JSON.stringify(report));
   } finally {
     await store.dispose();
     rmSync(data, { recursive: true, force: true });
