@@ -68,6 +68,7 @@ test('spool full: new requests get a clear 503 (both API shapes) and a metric; n
     assert.match(metrics, /switchyard_emission_dropped_total\{[^}]*\} 0/);
     assert.match(metrics, /switchyard_emission_spool_segments\{[^}]*\} 1/);
     assert.match(metrics, /switchyard_emission_published_total\{[^}]*\} [1-9]/);
+    assert.match(metrics, /switchyard_emission_spool_oldest_age_seconds\{[^}]*\} \d/);
     const published = pipeline.emitted!.total;
 
     await pipeline.stop();

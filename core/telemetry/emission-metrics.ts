@@ -34,7 +34,7 @@ export function createEmissionMetrics(meter: Meter, stats: () => EmissionStats |
   gauge('switchyard.emission.spool.events', '{event}', 'Attempt events waiting in the disk spool', (s) => s.spool?.events ?? null);
   gauge('switchyard.emission.spool.segments', '{segment}', 'Segment files in the disk spool', (s) => s.spool?.segments ?? null);
   gauge('switchyard.emission.spool.bytes', 'By', 'Bytes in the disk spool', (s) => s.spool?.bytes ?? null);
-  gauge('switchyard.emission.spool.oldest_age', 's', 'Age of the oldest spooled segment (0 when the spool is empty)', (s) =>
+  gauge('switchyard.emission.spool.oldest_age_seconds', 's', 'Age of the oldest spooled segment (0 when the spool is empty)', (s) =>
     s.spool ? (s.spool.oldestAt === null ? 0 : Math.max(0, now() - s.spool.oldestAt) / 1000) : null,
   );
   gauge('switchyard.emission.accepting', '1', '1 while new requests are taken, 0 while the event spool is full and the collector answers 503', (s) => (s.refusal ? 0 : 1));
