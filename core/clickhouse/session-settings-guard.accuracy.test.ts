@@ -36,3 +36,9 @@ test('concurrent callers never see each other\'s settings', async () => {
   const values = (await Promise.all(reads)).map((rows) => String(rows[0]!.v));
   assert.deepEqual(values, Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? '7' : '0')));
 });
+
+test('readonly = 1 per call is refused with the reason, instead of locking the session', async () => {
+  await assert.rejects(store.client.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '1' } }), /readonly = 1 would lock the embedded session/);
+  await store.client.insert({ table: 'guard_t', values: [{ x: 5 }], format: 'JSONEachRow' });
+  assert.equal(await scalar(store.client, 'SELECT count() FROM guard_t'), '4');
+});

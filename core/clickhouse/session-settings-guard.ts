@@ -35,6 +35,10 @@ export function guardSessionSettings<S>(connection: Connection<S>, clientSetting
 
   function serialized<P extends { clickhouse_settings?: Record<string, unknown> }, R>(run: (params: P) => Promise<R>) {
     return (params: P): Promise<R> => {
+      // readonly = 1 also forbids the SET that restores the session, locking it for every later call.
+      if (String(params.clickhouse_settings?.readonly ?? '') === '1') {
+        return Promise.reject(new Error('clickhouse_settings.readonly = 1 would lock the embedded session; use readonly = 2 (writes and DDL refused, settings allowed)'));
+      }
       const result = tail.then(async () => {
         try {
           return await run(params);
