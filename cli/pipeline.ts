@@ -171,7 +171,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   p.weights = new RoutingWeights();
   const apiUrl = o.apiUrl ?? p.apiUrl;
   if (apiUrl) {
-    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, log: o.log });
+    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, meter, log: o.log });
     p.poller.start();
     stops.push(() => p.poller!.stop());
   }

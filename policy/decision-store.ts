@@ -1,13 +1,16 @@
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import type { CraftScore } from './craft-scores.ts';
+import type { RouteProfile } from './policy-inputs.ts';
 import { routingDecisionSchema, type RoutingDecision } from './routing-decision-contract.ts';
 import { chTime, fromChTime, type RowReader } from './row-reader.ts';
 
 /**
- * Stores one evaluation: `routing_decisions_v1` (decisions, CRAFT scores and their evidence) and
+ * Stores one evaluation: `routing_decisions_v1` (decisions, CRAFT scores and their evidence, each
+ * route's goodput SLO) and
  * the legacy `routing_weights` the routing dashboard reads.
  */
-export async function writeDecisions(client: ClickHouseClient, decisions: readonly RoutingDecision[], scores: readonly CraftScore[]): Promise<void> {
+export async function writeDecisions(client: ClickHouseClient, decisions: readonly RoutingDecision[], scores: readonly CraftScore[], routes: readonly RouteProfile[]): Promise<void> {
+  const slo = new Map(routes.map((r) => [r.route, r.slo]));
   if (decisions.length === 0) return;
   const craft = new Map(scores.map((c) => [`${c.route}\u0000${c.deployment}`, c]));
   const rows = decisions.map((d) => ({
@@ -37,6 +40,8 @@ export async function writeDecisions(client: ClickHouseClient, decisions: readon
     craft_evidence: JSON.stringify(craft.get(`${d.route}\u0000${d.deployment}`)?.factors ?? {}),
     override_action: d.override?.action ?? '',
     override: d.override ? JSON.stringify(d.override) : '',
+    slo_latency_ms: slo.get(d.route)?.latencyMs ?? null,
+    slo_ttft_ms: slo.get(d.route)?.ttftMs ?? null,
   }));
   await client.insert({ table: 'routing_decisions_v1', format: 'JSONEachRow', values: rows });
   await client.insert({
@@ -75,19 +80,6 @@ export async function latestDecisions(rows: RowReader, nowMs: number, lookbackMs
          GROUP BY route)
      ORDER BY route, deployment`,
     { from: chTime(nowMs - lookbackMs), to: chTime(nowMs), routes: routes ? [...routes] : [] },
-  );
-  return found.map(toStored);
-}
-
-/** Decisions of one route (optionally one deployment) over [fromMs, toMs), oldest first, at most `limit` rows. */
-export async function decisionHistory(rows: RowReader, route: string, deployment: string | null, fromMs: number, toMs: number, limit: number): Promise<StoredDecision[]> {
-  const found = await rows<DecisionRow>(
-    `SELECT ${COLUMNS} FROM routing_decisions_v1
-     WHERE route = {route:String} AND ({deployment:String} = '' OR deployment = {deployment:String})
-       AND computed_at >= {from:DateTime64(3, 'UTC')} AND computed_at < {to:DateTime64(3, 'UTC')}
-     ORDER BY computed_at, deployment
-     LIMIT {limit:UInt32}`,
-    { route, deployment: deployment ?? '', from: chTime(fromMs), to: chTime(toMs), limit },
   );
   return found.map(toStored);
 }

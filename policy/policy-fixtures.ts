@@ -17,7 +17,7 @@ export function profile(deployment: string, over: Partial<DeploymentProfile> = {
 }
 
 export function route(name: string, deployments: DeploymentProfile[], kind: 'balanced' | 'interactive' | 'batch' = 'balanced'): RouteProfile {
-  return { route: name, factorWeights: routeFactorWeights(kind), deployments };
+  return { route: name, factorWeights: routeFactorWeights(kind), slo: null, deployments };
 }
 
 /** A window with `ok` ok attempts at a p95 of `p95Ms` plus the given failures. */

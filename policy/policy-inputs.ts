@@ -1,3 +1,5 @@
+import type { GoodputSlo } from './goodput.ts';
+
 /** p50/p95/p99 in ms; null when the window has no samples. */
 export interface Quantiles {
   p50: number;
@@ -60,6 +62,8 @@ export interface DeploymentProfile {
 export interface RouteProfile {
   route: string;
   factorWeights: FactorWeights;
+  /** Goodput SLO from the routes file; null when the route has none. */
+  slo: GoodputSlo | null;
   deployments: readonly DeploymentProfile[];
 }
 

@@ -77,8 +77,9 @@ export class PolicyService {
     });
     const overrides = await readOverrides(clientRows(clickhouse), nowMs, nowMs);
     const state = this.state ?? (await this.restoreState(nowMs));
-    const out = evaluatePolicy({ nowMs, routes: this.profiles(evidence), evidence, overrides, state, settings: s });
-    await writeDecisions(clickhouse, out.decisions, out.scores);
+    const routes = this.profiles(evidence);
+    const out = evaluatePolicy({ nowMs, routes, evidence, overrides, state, settings: s });
+    await writeDecisions(clickhouse, out.decisions, out.scores, routes);
     this.state = out.state;
     return out;
   }

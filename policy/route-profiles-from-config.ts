@@ -11,7 +11,8 @@ import { routeFactorWeights } from './route-profiles.ts';
 export function routeProfiles(config: RoutesConfig): RouteProfile[] {
   return config.routes.map((r) => ({
     route: r.name,
-    factorWeights: routeFactorWeights(r.craft.kind, r.craft.weights),
+    factorWeights: routeFactorWeights(r.craft?.kind ?? 'balanced', r.craft?.weights),
+    slo: r.slo ? { latencyMs: r.slo.latency_ms, ttftMs: r.slo.ttft_ms ?? null } : null,
     deployments: r.deployments.map((d) => deploymentProfile(d, resolvePriceSheet(d, config.default_price))),
   }));
 }
@@ -32,6 +33,6 @@ function deploymentProfile(d: DeploymentConfig, sheet: PriceSheet): DeploymentPr
     // Every adapter streams; the flag is here so a non-streaming provider can say so.
     capabilities: { tools: d.capabilities.tools, vision: d.capabilities.vision, jsonMode: d.capabilities.json_mode, streaming: true, contextWindow: d.capabilities.context_window ?? null },
     region: d.region,
-    trust: { dataUsage: d.trust.data_usage, compliance: d.trust.compliance, residencyGuaranteed: d.trust.residency_guaranteed },
+    trust: d.trust ? { dataUsage: d.trust.data_usage, compliance: d.trust.compliance, residencyGuaranteed: d.trust.residency_guaranteed } : { dataUsage: 'unknown', compliance: [], residencyGuaranteed: false },
   };
 }

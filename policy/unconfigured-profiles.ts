@@ -13,6 +13,7 @@ export function profileFromEvidence(evidence: readonly DeploymentEvidence[]): Ro
   return [...routes].map(([route, deployments]) => ({
     route,
     factorWeights: routeFactorWeights('balanced'),
+    slo: null,
     deployments: deployments.map((deployment) => ({
       deployment,
       provider: '',

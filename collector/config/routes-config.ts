@@ -7,6 +7,7 @@ import { routeStrategies } from '../routing/route-strategy.ts';
 import { tiers } from '../routing/tiers.ts';
 import { redactionKinds } from '../privacy/redact.ts';
 import { craftConfigSchema, sloConfigSchema, trustConfigSchema } from '../../policy/route-policy-config.ts';
+import { calendarBudgetSchema, checkCalendarBudgets } from '../budget/budget-definition.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -41,8 +42,8 @@ const deploymentSchema = z.strictObject({
       context_window: z.number().int().positive().optional(),
     })
     .default({ tools: true, vision: true, json_mode: true }),
-  /** Contract terms for the policy's Trust factor (docs/policy.md). */
-  trust: trustConfigSchema.default(trustConfigSchema.parse({})),
+  /** Contract terms for the policy's Trust factor (docs/policy.md); unset means unknown terms. */
+  trust: trustConfigSchema.optional(),
 });
 
 const tieringSchema = z.strictObject({
@@ -87,8 +88,8 @@ const routeSchema = z.strictObject({
   content_filter_failover: z.boolean().default(false),
   /** Goodput SLO for reports (docs/policy.md). */
   slo: sloConfigSchema.optional(),
-  /** CRAFT factor weights for this route's routing weights (docs/policy.md). */
-  craft: craftConfigSchema.default(craftConfigSchema.parse({})),
+  /** CRAFT factor weights for this route's routing weights (docs/policy.md); unset: balanced. */
+  craft: craftConfigSchema.optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
@@ -156,6 +157,8 @@ const budgetsSchema = z.strictObject({
   /** Requests without max_tokens get this under a budget, so their worst case is bounded. */
   default_max_tokens: z.number().int().positive().default(4096),
   limits: z.array(budgetLimitSchema).default([]),
+  /** Calendar budgets (day/week/month in a time zone), held across replicas by leases: docs/budgets.md. */
+  calendar: z.array(calendarBudgetSchema).optional(),
 });
 
 export const routesConfigSchema = z
@@ -187,6 +190,7 @@ export const routesConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['budgets', 'limits', i, 'burst_usd'], message: 'burst_usd is too small to admit any request; leave it out to use limit_usd' });
       }
     });
+    checkCalendarBudgets(config.budgets.calendar ?? [], ['budgets', 'calendar'], ctx);
     config.routes.forEach((route, i) => {
       if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route "${route.name}"` });
       seen.add(route.name);

@@ -2,38 +2,53 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { RoutingWeights } from './routing-weights.ts';
 import { WeightsPoller } from './weights-poller.ts';
 
-let mode: 'ok' | 'error' = 'ok';
-const server: Server = createServer((_req, res) => {
-  if (mode === 'error') {
-    res.writeHead(502).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ data: { routingWeights: [{ deployment: 'a', weight: 0 }, { deployment: 'b', weight: 0.8 }] } }));
+const T0 = Date.parse('2026-11-30T10:00:00.000Z');
+let mode: 'ok' | 'error' | 'malformed' = 'ok';
+let computedAt = new Date(T0).toISOString();
+const bodies: string[] = [];
+const server: Server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c));
+  req.on('end', () => {
+    bodies.push(body);
+    if (mode === 'error') return void res.writeHead(502).end();
+    const w = (route: string, deployment: string, weight: number | string) => ({ route, deployment, weight, computedAt });
+    const routingWeights = mode === 'malformed' ? [w('chat', 'a', 'high')] : [w('chat', 'a', 0), w('chat', 'b', 0.8), w('batch', 'x', 0.5), w('other', 'y', 0.1)];
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { routingWeights } }));
+  });
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 after(() => server.close());
 
-test('weights from the API are applied; when the API fails or vanishes the last known good weights stay', async () => {
+test('every route in one call, validated by the contract; failures and bad answers keep the last good weights', async () => {
   const weights = new RoutingWeights();
   const logs: string[] = [];
-  const poller = new WeightsPoller({ apiUrl, routes: () => ['chat'], weights, intervalMs: 1000, log: (m) => logs.push(m), clock: { now: () => 1234 } });
+  let now = T0 + 1000;
+  const poller = new WeightsPoller({ apiUrl, routes: () => ['chat', 'batch'], weights, intervalMs: 1000, log: (m) => logs.push(m), clock: { now: () => now } });
+  bodies.length = 0;
   assert.equal(await poller.pollOnce(), true);
+  assert.equal(bodies.length, 1, 'one request for all routes');
+  assert.doesNotMatch(bodies[0]!, /\$route/);
   assert.equal(weights.effective('chat', 'a', 2), 0);
   assert.equal(weights.effective('chat', 'b', 2), 1.6);
+  assert.equal(weights.effective('batch', 'x', 2), 1);
+  assert.equal(weights.policyWeight('other', 'y'), undefined, 'routes this collector does not serve are ignored');
   assert.equal(weights.effective('chat', 'unknown', 2), 2, 'no policy opinion: configured weight');
-  assert.equal(weights.lastUpdatedMs, 1234);
+  assert.equal(poller.ageMs(), 1000);
 
-  mode = 'error';
+  mode = 'malformed';
   assert.equal(await poller.pollOnce(), false);
+  assert.match(logs[0]!, /does not match the routing-decision contract: data\.routingWeights\.0\.weight/);
+  mode = 'error';
   assert.equal(await poller.pollOnce(), false);
   assert.equal(weights.policyWeight('chat', 'b'), 0.8);
   assert.equal(logs.length, 1, 'an outage is logged once, not per poll');
-  assert.match(logs[0]!, /keeping the last known weights/);
 
   const gone = new WeightsPoller({ apiUrl: 'http://127.0.0.1:1/graphql', routes: () => ['chat'], weights, intervalMs: 1000 });
   assert.equal(await gone.pollOnce(), false);
@@ -42,4 +57,47 @@ test('weights from the API are applied; when the API fails or vanishes the last 
   mode = 'ok';
   assert.equal(await poller.pollOnce(), true);
   assert.match(logs[1]!, /reachable again/);
+});
+
+test('staleness: past the limit the weights stay applied, one log line, and the gauges say so', async () => {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const weights = new RoutingWeights();
+  const logs: string[] = [];
+  let now = T0;
+  computedAt = new Date(T0).toISOString();
+  mode = 'ok';
+  const poller = new WeightsPoller({ apiUrl, routes: () => ['chat'], weights, intervalMs: 1000, staleAfterMs: 10_000, meter: provider.getMeter('t'), log: (m) => logs.push(m), clock: { now: () => now } });
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), false);
+  now = T0 + 10_001; // the policy engine stopped: the API keeps answering the same weights
+  await poller.pollOnce();
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), true);
+  assert.equal(weights.policyWeight('chat', 'b'), 0.8, 'stale weights are still applied');
+  assert.deepEqual(logs, ['collector: routing weights are stale (newest computed 10 s ago, limit 10 s); applying the last known ones']);
+  const gauges = async () => {
+    const { resourceMetrics } = await exporter.collect();
+    const points = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m.dataPoints[0]?.value]);
+    return Object.fromEntries(points) as Record<string, number>;
+  };
+  assert.deepEqual(await gauges(), { 'switchyard.collector.routing_weights.age': 10.001, 'switchyard.collector.routing_weights.stale': 1 });
+  computedAt = new Date(now).toISOString();
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), false);
+  assert.match(logs[1]!, /fresh again/);
+  assert.equal((await gauges())['switchyard.collector.routing_weights.stale'], 0);
+  await provider.shutdown();
+});
+
+test('no weights at all since start also turns stale after the limit', async () => {
+  let now = T0;
+  const logs: string[] = [];
+  const poller = new WeightsPoller({ apiUrl: 'http://127.0.0.1:1/graphql', routes: () => ['chat'], weights: new RoutingWeights(), intervalMs: 1000, staleAfterMs: 5000, log: (m) => logs.push(m), clock: { now: () => now } });
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), false);
+  now = T0 + 6000;
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), true);
+  assert.match(logs.at(-1)!, /none received since start/);
 });

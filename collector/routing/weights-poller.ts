@@ -1,31 +1,65 @@
+import type { Meter } from '@opentelemetry/api';
+import { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { PeriodicTask } from '../../core/periodic-task.ts';
+import { appliedWeightSchema } from '../../policy/routing-decision-contract.ts';
 import type { RoutingWeights, WeightTable } from './routing-weights.ts';
 
-const QUERY = 'query Weights($route: String!) { routingWeights(route: $route) { deployment weight } }';
+/** Every route's weights in one call; only what the collector applies is asked for. */
+const QUERY = 'query Weights { routingWeights { route deployment weight computedAt } }';
+
+const answerSchema = z.object({ data: z.object({ routingWeights: z.array(appliedWeightSchema) }) });
 
 export interface WeightsPollerOptions {
   apiUrl: string;
   /** Service-role API token, when the API requires one (SWITCHYARD_API_TOKEN). */
   token?: string;
-  /** Routes to poll; a function, since a config reload can change them. */
+  /** Routes this collector serves; a function, since a config reload can change them. */
   routes: () => string[];
   weights: RoutingWeights;
   intervalMs: number;
+  /**
+   * Weights computed longer ago than this are stale (the API or the policy engine is away): the
+   * collector keeps applying them, logs once and sets the stale gauge. Default 30 s or 5 polls.
+   */
+  staleAfterMs?: number;
+  /** Per-request timeout, ms (default 5000, so a hung API never delays the next poll by more). */
+  timeoutMs?: number;
+  meter?: Meter;
   clock?: Clock;
   log?: (message: string) => void;
 }
 
 /**
- * Polls the API for routing weights. A failed poll keeps the last known good table, and is
- * logged once per outage rather than once per poll.
+ * Polls the API for every route's weights in one request, validated against the routing-decision
+ * contract. A failed or invalid answer keeps the last good table; an outage is logged once, and
+ * staleness (age of the newest weight past `staleAfterMs`) is logged once and exported as
+ * `switchyard.collector.routing_weights.age` (s) and `….stale` (0/1).
  */
 export class WeightsPoller {
   private failing = false;
+  private stale = false;
+  /** Newest computedAt among the applied weights, ms; null before the first good poll. */
+  private newestMs: number | null = null;
   private readonly loop: PeriodicTask;
+  private readonly clock: Clock;
+  private readonly staleAfterMs: number;
+  private readonly createdAtMs: number;
 
   constructor(private readonly options: WeightsPollerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.staleAfterMs = options.staleAfterMs ?? Math.max(30_000, 5 * options.intervalMs);
+    this.createdAtMs = this.clock.now();
     this.loop = new PeriodicTask(() => this.pollOnce(), options.intervalMs);
+    options.meter
+      ?.createObservableGauge('switchyard.collector.routing_weights.age', { unit: 's', description: 'Age of the newest routing weight the collector applies' })
+      .addCallback((r) => {
+        const age = this.ageMs();
+        if (age !== null) r.observe(age / 1000);
+      });
+    options.meter
+      ?.createObservableGauge('switchyard.collector.routing_weights.stale', { description: '1 while the applied routing weights are older than the staleness limit' })
+      .addCallback((r) => r.observe(this.isStale() ? 1 : 0));
   }
 
   start(): void {
@@ -36,32 +70,64 @@ export class WeightsPoller {
     return this.loop.stop();
   }
 
-  /** One poll of every route; resolves true when the table was replaced. */
+  /** ms since the newest applied weight was computed; null before any. */
+  ageMs(): number | null {
+    return this.newestMs === null ? null : Math.max(0, this.clock.now() - this.newestMs);
+  }
+
+  /** True when the newest applied weight is older than the limit, or none arrived for that long since start. */
+  isStale(): boolean {
+    return (this.ageMs() ?? this.clock.now() - this.createdAtMs) > this.staleAfterMs;
+  }
+
+  /** One poll; resolves true when the table was replaced. Never rejects. */
   async pollOnce(): Promise<boolean> {
+    let replaced = false;
     try {
+      const answer = await this.fetchAll();
+      const served = new Set(this.options.routes());
       const table: WeightTable = new Map();
-      for (const route of this.options.routes()) table.set(route, await this.fetchRoute(route));
-      this.options.weights.replace(table, (this.options.clock ?? systemClock).now());
+      let newest: number | null = null;
+      for (const w of answer) {
+        newest = Math.max(newest ?? 0, Date.parse(w.computedAt));
+        if (!served.has(w.route)) continue;
+        if (!table.has(w.route)) table.set(w.route, new Map());
+        table.get(w.route)!.set(w.deployment, w.weight);
+      }
+      this.options.weights.replace(table, this.clock.now());
+      if (newest !== null) this.newestMs = newest;
       if (this.failing) this.options.log?.('collector: routing weights API reachable again');
       this.failing = false;
-      return true;
+      replaced = true;
     } catch (err) {
       if (!this.failing) this.options.log?.(`collector: cannot read routing weights (${(err as Error).message}); keeping the last known weights`);
       this.failing = true;
-      return false;
     }
+    this.reportStaleness();
+    return replaced;
   }
 
-  private async fetchRoute(route: string): Promise<Map<string, number>> {
+  private reportStaleness(): void {
+    const stale = this.isStale();
+    if (stale && !this.stale) {
+      const age = this.ageMs();
+      const what = age === null ? 'none received since start' : `newest computed ${Math.round(age / 1000)} s ago`;
+      this.options.log?.(`collector: routing weights are stale (${what}, limit ${this.staleAfterMs / 1000} s); applying the last known ones`);
+    }
+    if (!stale && this.stale) this.options.log?.('collector: routing weights are fresh again');
+    this.stale = stale;
+  }
+
+  private async fetchAll() {
     const response = await fetch(this.options.apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
-      body: JSON.stringify({ query: QUERY, variables: { route } }),
-      signal: AbortSignal.timeout(5000),
+      body: JSON.stringify({ query: QUERY }),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     if (!response.ok) throw new Error(`API answered HTTP ${response.status}`);
-    const body = (await response.json()) as { data?: { routingWeights: Array<{ deployment: string; weight: number }> }; errors?: unknown[] };
-    if (!body.data) throw new Error('API answered with errors');
-    return new Map(body.data.routingWeights.map((w) => [w.deployment, w.weight]));
+    const parsed = answerSchema.safeParse(await response.json());
+    if (!parsed.success) throw new Error(`API answer does not match the routing-decision contract: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data.data.routingWeights;
   }
 }
