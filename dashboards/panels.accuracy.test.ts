@@ -37,11 +37,25 @@ before(async () => {
   store = await freshEmbeddedStore();
   client = store.client;
   await ingestThroughPipeline(client, seededTraffic(now - 4 * HOUR, now - 10 * 60_000, 600));
-  const weights = [0.2, 0.6, 1].flatMap((w, i) => [
-    { computed_at: new Date(now - (3 - i) * HOUR).toISOString().replace('T', ' ').slice(0, 23), route: 'chat', deployment: 'openai-primary', weight: w, success_rate: 0.9, p95_ms: 800, attempts: 40, window_s: 30, reason: 'healthy' },
-    { computed_at: new Date(now - (3 - i) * HOUR).toISOString().replace('T', ' ').slice(0, 23), route: 'chat', deployment: 'anthropic-backup', weight: 1 - w / 2, success_rate: 0.99, p95_ms: 900, attempts: 12, window_s: 30, reason: 'healthy' },
-  ]);
-  await client.insert({ table: 'routing_weights', values: weights, format: 'JSONEachRow' });
+  const decision = (ms: number, deployment: string, weight: number, reason: string) => ({
+    computed_at: at(ms), route: 'chat', deployment, weight, share: weight / 1.5, reason, detail: `${deployment} is ${reason}`,
+    composite: weight * 0.9, cost: 0.5, reliability: weight, availability: 1, flexibility: 1, trust: 1, health: weight,
+    reliability_health: weight, latency_health: 1, confidence: 0.8, target: weight, attempts: 40, success_rate: 0.95,
+    rate_limited_share: 1 - weight, p95_ms: 800, window_s: 30, craft_evidence: '{}', override_action: '', override: '',
+  });
+  await client.insert({
+    table: 'routing_decisions_v1',
+    format: 'JSONEachRow',
+    values: [0.2, 0.6, 1].flatMap((w, i) => [decision(now - (3 - i) * HOUR, 'openai-primary', w, w < 1 ? 'rate_limited' : 'healthy'), decision(now - (3 - i) * HOUR, 'anthropic-backup', 1 - w / 2, 'healthy')]),
+  });
+  await client.insert({
+    table: 'routing_overrides_v1',
+    format: 'JSONEachRow',
+    values: [{
+      override_id: '0190a5c2-7e3b-7c1e-9a51-1c2d3e4f5a6b', updated_at: at(now - 2 * HOUR), route: 'chat', deployment: 'anthropic-backup', action: 'canary', share: 0.1,
+      actor: 'ops', reason: 'new model canary', created_at: at(now - 2 * HOUR), expires_at: at(now + HOUR), revoked_at: null,
+    }],
+  });
   await seedAlerts();
 });
 
@@ -143,10 +157,12 @@ test('reliability and latency panels agree with raw attempts', async () => {
   assert.equal(Math.round(summed), num(good!.good));
 });
 
-test('the routing board shows the newest weight per deployment', () => {
-  const latest = results.get('routing / Latest weights')!;
-  assert.equal(num(latest.find((r) => r.deployment === 'openai-primary')!.weight), 1);
-  assert.equal(num(latest.find((r) => r.deployment === 'anthropic-backup')!.weight), 0.5);
+test('the routing board shows the newest decision per deployment and the override in force', () => {
+  const latest = results.get('routing / Latest decision per deployment')!;
+  assert.deepEqual([num(latest.find((r) => r.deployment === 'openai-primary')!.weight_now), latest.find((r) => r.deployment === 'openai-primary')!.reason_now], [1, 'healthy']);
+  assert.equal(num(latest.find((r) => r.deployment === 'anthropic-backup')!.weight_now), 0.5);
+  const overrides = results.get('routing / Operator overrides')!;
+  assert.deepEqual(overrides.map((r) => [r.deployment, r.override_action, num(r.canary_share), r.set_by]), [['anthropic-backup', 'canary', 0.1, 'ops']]);
 });
 
 test('docker compose provisions the pinned plugin, the datasource uid the panels use, and the generated boards', async () => {
