@@ -214,6 +214,7 @@ export class Dispatcher {
       const hedge = race ? await this.hedgeAfterDelay(run, race, launched[0]!, order, cursor, attemptNo) : null;
       if (hedge) {
         launched.push(hedge.attempt);
+        tried.add(order[(hedge.cursor - 1) % order.length]!);
         cursor = hedge.cursor;
         attemptNo++;
       }
