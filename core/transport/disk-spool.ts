@@ -34,6 +34,18 @@ export interface SpoolDepth {
   oldestAt: number | null;
 }
 
+/** A segment on disk that does not parse (disk corruption): moved aside as `<file>.corrupt`, never deleted. */
+export class SpoolCorruptError extends Error {
+  override readonly name = 'SpoolCorruptError';
+  constructor(
+    message: string,
+    /** Events the segment was written with. */
+    readonly events: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The spool is at its configured bound: the caller keeps the events in memory and pushes back. */
 export class SpoolFullError extends Error {
   override readonly name = 'SpoolFullError';
@@ -129,8 +141,17 @@ export class DiskSpool {
   async oldest(): Promise<SpoolSegment | null> {
     const first = this.pending[0];
     if (!first) return null;
-    const text = await readFile(join(this.dir, first.file), 'utf8');
-    return { file: first.file, messages: parseLines(text), ownedByThisProcess: first.file.includes(`-${this.session}-`) };
+    const path = join(this.dir, first.file);
+    let messages: SpooledMessage[];
+    try {
+      messages = parseLines(await readFile(path, 'utf8'));
+    } catch {
+      // Writes are atomic, so only the disk can have damaged it: keep it for inspection, move on.
+      await rename(path, `${path}.corrupt`);
+      this.pending.shift();
+      throw new SpoolCorruptError(`spool segment ${first.file} is unreadable; moved to ${first.file}.corrupt for inspection (${first.events} events)`, first.events);
+    }
+    return { file: first.file, messages, ownedByThisProcess: first.file.includes(`-${this.session}-`) };
   }
 
   async remove(segment: SpoolSegment): Promise<void> {

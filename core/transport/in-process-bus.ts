@@ -140,7 +140,12 @@ export class InProcessAttemptBus {
   private async pump(): Promise<void> {
     let failures = 0;
     while (this.handler && !this.stopped) {
-      const batch = await this.queue.take();
+      const batch = await this.queue.take().catch(async (err: unknown) => {
+        this.log(`in-process bus: cannot read the disk spool (${describeErrorSafely(err)}); retrying`);
+        await new Promise((r) => setTimeout(r, 1000));
+        return undefined;
+      });
+      if (batch === undefined) continue;
       if (!batch) return;
       try {
         await this.handler(this.messagesOf(batch));

@@ -51,7 +51,12 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAtte
   async function loop(): Promise<void> {
     for (;;) {
       if (!closing && queue.inMemory > 0 && queue.inMemory < batchSize && !spool?.hasData) await sleep(lingerMs);
-      const batch = await queue.take();
+      const batch = await queue.take().catch(async (err: unknown) => {
+        log(`kafka publisher: cannot read the disk spool (${describeErrorSafely(err)}); retrying`);
+        await sleep(1000);
+        return undefined;
+      });
+      if (batch === undefined) continue;
       if (!batch) {
         // `take` may have found nothing just before a publish; only an empty queue ends the loop.
         if (closing && queue.pending === 0) return;

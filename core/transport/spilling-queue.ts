@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.ts';
-import { SpoolFullError, type DiskSpool, type SpooledMessage, type SpoolSegment } from './disk-spool.ts';
+import { SpoolCorruptError, SpoolFullError, type DiskSpool, type SpooledMessage, type SpoolSegment } from './disk-spool.ts';
 import type { EmissionRefusal } from './event-bus.ts';
 import { describeErrorSafely } from './safe-error.ts';
 
@@ -89,12 +89,19 @@ export class SpillingQueue {
     return new Promise((resolve) => (this.arrival = resolve));
   }
 
-  /** The batch in flight, else the oldest events: spool segments first, then memory. Null when empty. */
+  /**
+   * The batch in flight, else the oldest events: spool segments first, then memory. Null when
+   * empty. Rejects only when the spool cannot be read (an I/O error); callers retry later.
+   */
   async take(): Promise<Batch | null> {
     for (;;) {
       if (this.inflight || this.sealed) return this.inflight;
       if (this.o.spool?.hasData) {
-        this.replay ??= { segment: (await this.o.spool.oldest())!, next: 0 };
+        if (!this.replay) {
+          const segment = await this.oldestReadable();
+          if (!segment) continue;
+          this.replay = { segment, next: 0 };
+        }
         const { segment, next } = this.replay;
         const end = Math.min(segment.messages.length, next + this.o.batchSize);
         return (this.inflight = { messages: segment.messages.slice(next, end), segment, end });
@@ -106,6 +113,17 @@ export class SpillingQueue {
       }
       if (this.memory.length === 0) return null;
       return (this.inflight = { messages: this.memory.splice(0, this.o.batchSize), segment: null, end: 0 });
+    }
+  }
+
+  private async oldestReadable(): Promise<SpoolSegment | null> {
+    try {
+      return await this.o.spool!.oldest();
+    } catch (err) {
+      if (!(err instanceof SpoolCorruptError)) throw err;
+      this.o.log(`${this.o.label}: ${err.message}; counted as dropped`);
+      this.counts.dropped += err.events;
+      return null;
     }
   }
 
@@ -150,6 +168,8 @@ export class SpillingQueue {
   /** Why new requests should be turned away now: memory is at its bound and nothing can take more. */
   refusal(): EmissionRefusal | null {
     if (this.memory.length < this.o.memoryBound) return null;
+    // Asked on every request: also how a spool that failed for lack of disk is tried again.
+    this.relieve();
     if (!this.o.spool) return { code: 'event_buffer_full', message: `${this.memory.length} events wait in memory, the bound, and no disk spool is configured` };
     if (this.spoolError) return { code: 'event_spool_full', message: this.spoolError };
     return null;
