@@ -3,6 +3,9 @@ import type { AttemptBudget, AttemptTags } from '../../core/events/attempt-event
 import type { BudgetsConfig } from '../config/routes-config.ts';
 import { BudgetLedger, type Reservation } from './budget-ledger.ts';
 import { nanoToUsd } from './cost-bucket.ts';
+import { LeaseLedger, type LeaseState } from './lease-ledger.ts';
+import type { LeaseClient } from './lease-client.ts';
+import { reserveEverywhere, type Reserved } from './reserve-everywhere.ts';
 
 export interface BudgetCandidate<D> {
   deployment: D;
@@ -11,7 +14,7 @@ export interface BudgetCandidate<D> {
 
 export interface Admission<D> {
   deployment: D;
-  reservation: Reservation;
+  reservation: Reserved;
   budget: AttemptBudget;
 }
 
@@ -27,49 +30,98 @@ export class BudgetRejected extends Error {
   }
 }
 
+/** How a calendar budget is named on events and in refusals: `budget:<id>` plus the subject it counts for. */
+export const calendarLabel = (s: LeaseState): string => `budget:${s.budget.id}${s.subject ? `:${s.subject}` : ''}`;
+
 /**
- * Budget enforcement before an attempt: reserve the worst case of the preferred deployment; when
- * that does not fit, act on the limiting bucket's policy — downgrade to a cheaper deployment
- * that fits, wait a little for refill (soft throttle), or reject.
+ * Budget enforcement before an attempt: reserve the worst case of the preferred deployment in the
+ * rolling buckets and in the calendar budgets' leases (all or none). When a rolling bucket is
+ * short, act on its policy (downgrade, delay, reject). When a calendar budget is short, first try
+ * the cheaper candidates — so identical requests get the same answer whichever deployment the
+ * weighted choice drew — then ask the grantor for more, then apply the budget's action.
  */
 export class BudgetGate {
   constructor(
     private readonly ledger: BudgetLedger,
     private readonly clock: Clock,
+    private readonly leases: LeaseLedger | null = null,
+    private readonly leaseClient: LeaseClient | null = null,
   ) {}
 
   applies(tags: AttemptTags): boolean {
-    return this.ledger.applies(tags);
+    return this.ledger.applies(tags) || (this.leases?.applies(tags) ?? false);
   }
 
   /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
   async admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
     const first = candidates[0]!;
-    const tried = this.ledger.tryReserve(tags, first.worstCaseNano, this.clock.now());
-    if (tried.ok) return { deployment: first.deployment, reservation: tried.reservation, budget: budget('allow', first.worstCaseNano, 0, '') };
-    const { limitedBy, limit, waitMs } = tried;
+    const reserve = (c: BudgetCandidate<D>) => reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
+    const tried = reserve(first);
+    if (tried.ok) return admitted(first, tried.reserved, 'allow', 0, '');
+    const cheaper = candidates.filter((c) => c.worstCaseNano < first.worstCaseNano).sort((a, b) => a.worstCaseNano - b.worstCaseNano);
+    if (tried.kind === 'calendar') return this.admitCalendar(tried.limiting, first, cheaper, reserve, signal, latestStartMs);
 
+    const { limitedBy, limit, waitMs } = tried;
     if (limit.config.on_exhausted === 'downgrade') {
-      const cheaper = candidates.filter((c) => c.worstCaseNano < first.worstCaseNano).sort((a, b) => a.worstCaseNano - b.worstCaseNano);
       for (const c of cheaper) {
-        const fit = this.ledger.tryReserve(tags, c.worstCaseNano, this.clock.now());
-        if (fit.ok) return { deployment: c.deployment, reservation: fit.reservation, budget: budget('downgrade', c.worstCaseNano, 0, limitedBy) };
+        const fit = reserve(c);
+        if (fit.ok) return admitted(c, fit.reserved, 'downgrade', 0, limitedBy);
       }
     }
     if (limit.config.on_exhausted === 'delay' && waitMs <= limit.config.max_delay_ms && this.clock.now() + waitMs < latestStartMs) {
       const waitedFrom = this.clock.now();
       await sleepUnlessAborted(waitMs, signal);
       if (signal.aborted) throw new DOMException('client closed the request', 'AbortError');
-      const again = this.ledger.tryReserve(tags, first.worstCaseNano, this.clock.now());
-      if (again.ok) return { deployment: first.deployment, reservation: again.reservation, budget: budget('delay', first.worstCaseNano, this.clock.now() - waitedFrom, limitedBy) };
+      const again = reserve(first);
+      if (again.ok) return admitted(first, again.reserved, 'delay', this.clock.now() - waitedFrom, limitedBy);
     }
     const retryAfterMs = Number.isFinite(waitMs) ? waitMs : null;
     throw new BudgetRejected(limitedBy, retryAfterMs, budget('reject', 0, 0, limitedBy));
   }
 
-  settle(reservation: Reservation, actualNano: number): void {
-    this.ledger.settle(reservation, actualNano, this.clock.now());
+  private async admitCalendar<D>(limiting: { state: LeaseState; neverFits: boolean }, first: BudgetCandidate<D>, cheaper: Array<BudgetCandidate<D>>, reserve: (c: BudgetCandidate<D>) => ReturnType<typeof reserveEverywhere>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
+    const label = calendarLabel(limiting.state);
+    const inPriceOrder = [first, ...cheaper];
+    const tryAll = (): Admission<D> | null => {
+      for (const c of inPriceOrder) {
+        const fit = reserve(c);
+        if (fit.ok) return admitted(c, fit.reserved, c === first ? 'allow' : 'downgrade', 0, c === first ? '' : label);
+      }
+      return null;
+    };
+    const direct = tryAll();
+    if (direct) return direct;
+    const { action, max_delay_ms: maxDelayMs } = limiting.state.budget;
+    const waitedFrom = this.clock.now();
+    const waitUntil = Math.min(latestStartMs, waitedFrom + (action === 'delay' ? maxDelayMs : 0));
+    // The lease ran short, not necessarily the budget: ask the grantor once at once, and again
+    // every renewal interval while a delay budget allows waiting.
+    if (this.leaseClient && !limiting.neverFits) {
+      do {
+        if (await this.leaseClient.renewNow()) {
+          const after = tryAll();
+          if (after) return { ...after, budget: { ...after.budget, delay_ms: this.clock.now() - waitedFrom } };
+        }
+        const pause = Math.min(this.leaseClient.renewMs, waitUntil - this.clock.now());
+        if (pause <= 0) break;
+        await sleepUnlessAborted(pause, signal);
+        if (signal.aborted) throw new DOMException('client closed the request', 'AbortError');
+      } while (this.clock.now() < waitUntil);
+    }
+    const retryAfterMs = limiting.neverFits ? null : this.leases!.retryAfterMs(limiting.state, this.clock.now(), this.leaseClient?.renewMs ?? 2000);
+    throw new BudgetRejected(label, retryAfterMs, budget('reject', 0, 0, label));
   }
+
+  settle(reservation: Reserved, actualNano: number): void {
+    this.ledger.settle(reservation.buckets, actualNano, this.clock.now());
+    if (reservation.leases) this.leases?.settle(reservation.leases, actualNano);
+  }
+}
+
+function admitted<D>(c: BudgetCandidate<D>, reserved: Reserved, decision: AttemptBudget['decision'], delayMs: number, limitedBy: string): Admission<D> {
+  // A shadow budget that would have refused is named, while the request goes ahead.
+  const shadow = reserved.shadowRefusal ? `shadow:${calendarLabel(reserved.shadowRefusal)}` : '';
+  return { deployment: c.deployment, reservation: reserved, budget: budget(decision, c.worstCaseNano, delayMs, limitedBy || shadow) };
 }
 
 const budget = (decision: AttemptBudget['decision'], reservedNano: number, delayMs: number, limitedBy: string): AttemptBudget => ({ decision, reserved_usd: nanoToUsd(reservedNano), delay_ms: delayMs, limited_by: limitedBy });
@@ -81,7 +133,10 @@ export interface Budgets {
   defaultMaxTokens: number;
 }
 
-export function createBudgets(config: BudgetsConfig, clock: Clock): Budgets {
+/** Rolling buckets from `limits`; calendar budgets when a lease ledger (and its client) is given. */
+export function createBudgets(config: BudgetsConfig, clock: Clock, leases?: { ledger: LeaseLedger; client: LeaseClient | null }): Budgets {
   const ledger = new BudgetLedger(config.limits);
-  return { gate: new BudgetGate(ledger, clock), ledger, defaultMaxTokens: config.default_max_tokens };
+  return { gate: new BudgetGate(ledger, clock, leases?.ledger ?? null, leases?.client ?? null), ledger, defaultMaxTokens: config.default_max_tokens };
 }
+
+export type { Reservation };

@@ -1,0 +1,83 @@
+import type { Meter } from '@opentelemetry/api';
+import type { Clock } from '../../core/clock.ts';
+import { PeriodicTask } from '../../core/periodic-task.ts';
+import type { LeaseLedger } from './lease-ledger.ts';
+import type { LeaseSource } from './lease-protocol.ts';
+
+export interface LeaseClientOptions {
+  /** Stable across restarts (SWITCHYARD_COLLECTOR_ID), so a restarted collector gets its spend back. */
+  collectorId: string;
+  ledger: LeaseLedger;
+  source: LeaseSource;
+  clock: Clock;
+  /** Renewal interval, ms (default 2000). */
+  renewMs?: number;
+  /** Per-renewal timeout, ms (default 3000). */
+  timeoutMs?: number;
+  meter?: Meter;
+  log: (message: string) => void;
+}
+
+/**
+ * Keeps this collector's leases fresh: every `renewMs`, and at once when a request found its
+ * lease short (coalesced: one renewal in flight at a time). A failed renewal keeps the current
+ * leases — hard budgets then spend only what is already leased (fail closed).
+ */
+export class LeaseClient {
+  private readonly loop: PeriodicTask;
+  private inFlight: Promise<boolean> | null = null;
+  private lastRenewMs: number;
+  private failing = false;
+  readonly renewMs: number;
+
+  constructor(private readonly o: LeaseClientOptions) {
+    this.renewMs = o.renewMs ?? 2000;
+    this.lastRenewMs = o.clock.now();
+    this.loop = new PeriodicTask(() => this.renewNow(), this.renewMs);
+    // Totals per budget id only: subjects come from request headers and never become labels.
+    o.meter?.createObservableGauge('switchyard.collector.budget.remaining', { unit: 'USD', description: 'Lease left to spend on this collector, summed per budget' }).addCallback((r) => {
+      for (const [budget, v] of this.perBudget((s) => s.allowanceNano - s.spentNano - s.reservedNano)) r.observe(v / 1e9, { budget });
+    });
+    o.meter?.createObservableGauge('switchyard.collector.budget.lease', { unit: 'USD', description: 'Lease granted to this collector in the period (cumulative allowance), summed per budget' }).addCallback((r) => {
+      for (const [budget, v] of this.perBudget((s) => s.allowanceNano)) r.observe(v / 1e9, { budget });
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One renewal (or joins the one in flight); true when the grantor answered. */
+  renewNow(): Promise<boolean> {
+    this.inFlight ??= this.renewOnce().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async renewOnce(): Promise<boolean> {
+    const now = this.o.clock.now();
+    const reports = this.o.ledger.reports(now, this.renewMs, Math.max(1, now - this.lastRenewMs));
+    this.lastRenewMs = now;
+    try {
+      const answer = await this.o.source.renew(this.o.collectorId, reports, AbortSignal.timeout(this.o.timeoutMs ?? 3000));
+      this.o.ledger.setBudgets(answer.budgets);
+      this.o.ledger.applyGrants(answer.leases, this.o.clock.now());
+      if (this.failing) this.o.log('collector: budget grantor reachable again');
+      this.failing = false;
+      return true;
+    } catch (err) {
+      if (!this.failing) this.o.log(`collector: budget grantor unreachable (${(err as Error).message}); hard budgets spend only their current leases`);
+      this.failing = true;
+      return false;
+    }
+  }
+
+  private perBudget(value: (s: ReturnType<LeaseLedger['snapshot']>[number]) => number): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const s of this.o.ledger.snapshot()) totals.set(s.budget.id, (totals.get(s.budget.id) ?? 0) + Math.max(0, value(s)));
+    return totals;
+  }
+}

@@ -1,0 +1,154 @@
+import type { AttemptTags } from '../../core/events/attempt-event.ts';
+import { subjectKey, type CalendarBudget } from './budget-definition.ts';
+import { periodBounds, type PeriodBounds } from './budget-period.ts';
+import { usdToNano } from './cost-bucket.ts';
+import type { LeaseGrant, LeaseReport } from './lease-protocol.ts';
+
+/** One budget subject as this collector sees it: its lease and what it holds against it. */
+export interface LeaseState {
+  budget: CalendarBudget;
+  subject: string;
+  period: PeriodBounds;
+  /** Cumulative nanodollars this collector may spend in the period (from the grantor). */
+  allowanceNano: number;
+  /** Settled spend this collector made in the period, nanodollars. */
+  spentNano: number;
+  /** Worst cases of requests in flight, nanodollars. */
+  reservedNano: number;
+  /** Nanodollars asked for since the last renewal (granted or not): the demand the next lease is sized on. */
+  demandNano: number;
+  /** Largest single worst case seen: a lease smaller than two of these starves the collector. */
+  maxRequestNano: number;
+  /** Left in the budget beyond every lease, at the last grant; null before one. */
+  unleasedNano: number | null;
+}
+
+export interface LeaseHold {
+  states: LeaseState[];
+  amountNano: number;
+}
+
+export type LeaseReserveResult =
+  | { ok: true; hold: LeaseHold; shadowRefusal: LeaseState | null }
+  | { ok: false; limiting: LeaseState; neverFits: boolean };
+
+export function tagValue(tags: AttemptTags, scope: CalendarBudget['scope']): string {
+  if (scope === 'org') return '';
+  return scope === 'key' ? tags.api_key_id : tags[scope];
+}
+
+/**
+ * The collector's side of calendar budgets: per budget subject, the lease the grantor gave and
+ * the reserve → settle accounting against it. A request reserves its worst case in every budget
+ * that encloses it, or in none; nothing awaits in between.
+ */
+export class LeaseLedger {
+  private budgets: CalendarBudget[] = [];
+  private readonly states = new Map<string, LeaseState>();
+  /** When the grantor last answered, ms; fail-open budgets stop limiting once this is stale. */
+  private grantorOkAtMs: number | null = null;
+
+  constructor(budgets: CalendarBudget[], private readonly failOpenAfterMs = 15_000) {
+    this.setBudgets(budgets);
+  }
+
+  setBudgets(budgets: CalendarBudget[]): void {
+    this.budgets = budgets;
+    const ids = new Set(budgets.map((b) => b.id));
+    for (const [key, s] of this.states) {
+      const now = budgets.find((b) => b.id === s.budget.id);
+      if (!ids.has(s.budget.id)) this.states.delete(key);
+      else if (now) s.budget = now;
+    }
+  }
+
+  applies(tags: AttemptTags): boolean {
+    return this.budgets.some((b) => matches(b, tags));
+  }
+
+  tryReserve(tags: AttemptTags, amountNano: number, nowMs: number): LeaseReserveResult {
+    const states = this.budgets.filter((b) => matches(b, tags)).map((b) => this.state(b, tagValue(tags, b.scope), nowMs));
+    let shadowRefusal: LeaseState | null = null;
+    for (const s of states) {
+      s.demandNano += amountNano;
+      s.maxRequestNano = Math.max(s.maxRequestNano, amountNano);
+      if (s.spentNano + s.reservedNano + amountNano <= s.allowanceNano || this.failsOpen(s, nowMs)) continue;
+      const neverFits = amountNano > usdToNano(s.budget.limit_usd);
+      if (s.budget.shadow) shadowRefusal ??= s;
+      else return { ok: false, limiting: s, neverFits };
+    }
+    for (const s of states) s.reservedNano += amountNano;
+    return { ok: true, hold: { states, amountNano }, shadowRefusal };
+  }
+
+  /** Replaces the hold with what the attempt really cost. */
+  settle(hold: LeaseHold, actualNano: number): void {
+    for (const s of hold.states) {
+      s.reservedNano = Math.max(0, s.reservedNano - hold.amountNano);
+      s.spentNano += actualNano;
+    }
+  }
+
+  /** Ms until a refused request could fit: the next renewal when the budget has more, else the period's end. */
+  retryAfterMs(s: LeaseState, nowMs: number, renewMs: number): number {
+    return s.unleasedNano !== null && s.unleasedNano > 0 ? renewMs : Math.max(1000, s.period.endMs - nowMs);
+  }
+
+  /** What to tell the grantor: spend, holds and demand per subject of the current periods. */
+  reports(nowMs: number, termMs: number, sinceLastMs: number): LeaseReport[] {
+    const out: LeaseReport[] = [];
+    for (const [key, s] of this.states) {
+      if (nowMs >= s.period.endMs) {
+        this.states.delete(key);
+        continue;
+      }
+      // Demand over the last interval, projected over one lease term with headroom, and never
+      // less than two of the largest requests (a smaller lease admits one at a time).
+      const rate = sinceLastMs > 0 ? s.demandNano / sinceLastMs : 0;
+      const wantNano = Math.max(2 * s.maxRequestNano, Math.ceil(rate * termMs * 2)) + s.reservedNano;
+      out.push({ budgetId: s.budget.id, subject: s.subject, periodStartMs: s.period.startMs, spentNano: s.spentNano, reservedNano: s.reservedNano, wantNano });
+      s.demandNano = 0;
+    }
+    return out;
+  }
+
+  /** Applies the grantor's answer; a lease for a subject not seen yet (after a restart) is taken in too. */
+  applyGrants(grants: LeaseGrant[], nowMs: number): void {
+    this.grantorOkAtMs = nowMs;
+    for (const g of grants) {
+      const budget = this.budgets.find((b) => b.id === g.budgetId);
+      if (!budget) continue;
+      const s = this.state(budget, g.subject, nowMs);
+      if (s.period.startMs !== g.periodStartMs) continue;
+      // The grantor remembers spend from before a restart; local spend is never lowered.
+      s.spentNano = Math.max(s.spentNano, g.spentNano);
+      s.allowanceNano = g.allowanceNano;
+      s.unleasedNano = g.unleasedNano;
+    }
+  }
+
+  snapshot(): LeaseState[] {
+    return [...this.states.values()];
+  }
+
+  private failsOpen(s: LeaseState, nowMs: number): boolean {
+    return s.budget.fail_open && (this.grantorOkAtMs === null || nowMs - this.grantorOkAtMs > this.failOpenAfterMs);
+  }
+
+  private state(budget: CalendarBudget, subject: string, nowMs: number): LeaseState {
+    const key = subjectKey({ budgetId: budget.id, subject });
+    let s = this.states.get(key);
+    if (!s || nowMs >= s.period.endMs) {
+      // A new period starts from nothing: no spend, no lease until the grantor gives one.
+      s = { budget, subject, period: periodBounds(budget.period, budget.time_zone, nowMs), allowanceNano: 0, spentNano: 0, reservedNano: 0, demandNano: 0, maxRequestNano: 0, unleasedNano: null };
+      this.states.set(key, s);
+    }
+    return s;
+  }
+}
+
+function matches(b: CalendarBudget, tags: AttemptTags): boolean {
+  if (b.scope === 'org') return true;
+  const value = tagValue(tags, b.scope);
+  return value !== '' && (b.match === '*' || b.match === value);
+}
