@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { dropUntrustedAttributes } from './untrusted-attributes.ts';
 
 export interface Metrics {
   meter: Meter;
@@ -10,10 +11,13 @@ export interface Metrics {
   shutdown(): Promise<void>;
 }
 
-/** One meter provider per process, read by Prometheus through the ops server's /metrics. */
+/**
+ * One meter provider per process, read by Prometheus through the ops server's /metrics. No label
+ * ever carries a value taken from a request header (`untrusted-attributes.ts`).
+ */
 export function createMetrics(): Metrics {
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({ readers: [exporter] });
+  const provider = new MeterProvider({ readers: [exporter], views: [dropUntrustedAttributes] });
   return {
     meter: provider.getMeter('switchyard'),
     handle: (request, response) => exporter.getMetricsRequestHandler(request, response),
