@@ -9,7 +9,7 @@ export interface InProcessBusOptions {
   batchSize?: number;
   /** How long a partial batch may wait, in ms. */
   lingerMs?: number;
-  /** Events held in memory (default 100,000); past it they move to the spool, or without one the oldest are dropped and counted. */
+  /** Events held in memory (default 100,000; the pipeline passes SWITCHYARD_EVENTS_MEMORY_MAX); past it they move to the spool, or without one the oldest are dropped and counted. */
   maxBuffered?: number;
   /** Delay before a rejected batch is handed over again, in ms. */
   retryDelayMs?: number;

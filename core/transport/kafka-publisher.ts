@@ -7,7 +7,7 @@ import { describeErrorSafely } from './safe-error.ts';
 import { SpillingQueue } from './spilling-queue.ts';
 
 export interface KafkaPublisherOptions extends KafkaCommon {
-  /** Events held in memory (default 10,000); past it they move to the spool, or without one the oldest are dropped and counted. */
+  /** Events held in memory (default 100,000; the pipeline passes SWITCHYARD_EVENTS_MEMORY_MAX); past it they move to the spool, or without one the oldest are dropped and counted. */
   maxBuffered?: number;
   /** Events per produce request and per spool segment (default 500). */
   batchSize?: number;
@@ -43,7 +43,7 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAtte
   const batchSize = o.batchSize ?? 500;
   const lingerMs = o.lingerMs ?? 20;
   const spool = o.spoolDir ? new DiskSpool(o.spoolDir, o.spoolLimits) : null;
-  const queue = new SpillingQueue({ memoryBound: o.maxBuffered ?? 10_000, batchSize, spool, label: 'kafka publisher', log });
+  const queue = new SpillingQueue({ memoryBound: o.maxBuffered ?? 100_000, batchSize, spool, label: 'kafka publisher', log });
   const session = new ProducerSession(kafkaClient(o), topic, log);
   let closing = false;
   let failures = 0;

@@ -54,6 +54,7 @@ export class SpillingQueue {
   private spoolError: string | null = null;
   private spillFailedAt = 0;
   private sealed = false;
+  private lateWarned = false;
   /** This process's events delivered or dropped: `flush` waits on it. */
   private handled = 0;
   private waiters: Array<{ upTo: number; resolve: () => void }> = [];
@@ -67,7 +68,8 @@ export class SpillingQueue {
   push(message: SpooledMessage): void {
     this.counts.published++;
     if (this.sealed) {
-      this.o.log(`${this.o.label}: an event arrived after close; it is dropped and counted`);
+      if (!this.lateWarned) this.o.log(`${this.o.label}: events arrive after close; they are dropped and counted`);
+      this.lateWarned = true;
       this.drop(1);
       return;
     }
