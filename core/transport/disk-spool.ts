@@ -73,6 +73,8 @@ export class DiskSpool {
   private readonly session = randomUUID().slice(0, 8);
   private sequence = 0;
   private pending: SegmentInfo[];
+  private events = 0;
+  private bytes = 0;
   private readonly maxBytes: number;
   private readonly maxSegments: number;
 
@@ -92,6 +94,7 @@ export class DiskSpool {
       .filter((f) => SEGMENT_NAME.test(f))
       .sort()
       .map((file) => this.describeExisting(file));
+    for (const s of this.pending) this.count(s, 1);
   }
 
   get hasData(): boolean {
@@ -102,14 +105,9 @@ export class DiskSpool {
     return this.pending.length;
   }
 
+  /** O(1): asked on every request by the collector's gate. */
   depth(): SpoolDepth {
-    let events = 0;
-    let bytes = 0;
-    for (const s of this.pending) {
-      events += s.events;
-      bytes += s.bytes;
-    }
-    return { events, segments: this.pending.length, bytes, oldestAt: this.pending[0]?.createdAt ?? null };
+    return { events: this.events, segments: this.pending.length, bytes: this.bytes, oldestAt: this.pending[0]?.createdAt ?? null };
   }
 
   /**
@@ -135,7 +133,9 @@ export class DiskSpool {
     // Rename after fsync: a segment is either whole or absent; the directory fsync makes the rename durable.
     await rename(join(this.dir, `${file}.tmp`), join(this.dir, file));
     await syncDirectory(this.dir);
-    this.pending.push({ file, events: messages.length, bytes: size, createdAt });
+    const info = { file, events: messages.length, bytes: size, createdAt };
+    this.pending.push(info);
+    this.count(info, 1);
   }
 
   async oldest(): Promise<SpoolSegment | null> {
@@ -148,7 +148,7 @@ export class DiskSpool {
     } catch {
       // Writes are atomic, so only the disk can have damaged it: keep it for inspection, move on.
       await rename(path, `${path}.corrupt`);
-      this.pending.shift();
+      this.count(this.pending.shift()!, -1);
       throw new SpoolCorruptError(`spool segment ${first.file} is unreadable; moved to ${first.file}.corrupt for inspection (${first.events} events)`, first.events);
     }
     return { file: first.file, messages, ownedByThisProcess: first.file.includes(`-${this.session}-`) };
@@ -156,7 +156,14 @@ export class DiskSpool {
 
   async remove(segment: SpoolSegment): Promise<void> {
     await rm(join(this.dir, segment.file), { force: true });
-    this.pending = this.pending.filter((s) => s.file !== segment.file);
+    const gone = this.pending.find((s) => s.file === segment.file);
+    if (gone) this.count(gone, -1);
+    this.pending = this.pending.filter((s) => s !== gone);
+  }
+
+  private count(segment: SegmentInfo, sign: 1 | -1): void {
+    this.events += sign * segment.events;
+    this.bytes += sign * segment.bytes;
   }
 
   private describeExisting(file: string): SegmentInfo {
