@@ -7,21 +7,20 @@ import { CircuitOpenError, DeploymentBreakers, type BreakerState } from '../resi
 import { RetryBudget } from '../resilience/retry-budget.ts';
 import { ProviderError, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
-import { StickySessions } from '../routing/sticky-sessions.ts';
-import { ewma, orderCandidates } from '../routing/route-strategy.ts';
+import { orderCandidates } from '../routing/route-strategy.ts';
 import { orderByTier, tierPreference, type Tier } from '../routing/tiers.ts';
 import { blendedPrice } from '../pricing/price-sheet.ts';
 import { AttemptRecorder } from './attempt-recorder.ts';
 import { fallbackReasonFor, ZERO_USAGE, type AttemptFacts, type AttemptRefusal } from './attempt-event-builder.ts';
 import { eligibleDeployments, tierForRequest } from './candidates.ts';
 import { HedgeLostError, HedgeRace } from './hedge-race.ts';
-import { LatencyWindow } from '../resilience/latency-window.ts';
 import { storedContent } from '../privacy/stored-content.ts';
 import { DispatchError, allAttemptsFailed, budgetRejection, internalFailure, rateLimitedRoute } from './dispatch-error.ts';
 import { breakerKey, DeploymentAvailability, type NextDeployment } from './deployment-availability.ts';
 import { classifyAttemptFailure, failoverScope, maxWaitMs, planFailover, type FailoverStep } from './failover.ts';
 import { InternalError } from './internal-error.ts';
 import { RateLimitCooldowns } from './rate-limit-cooldowns.ts';
+import { RouteMemory } from './route-memory.ts';
 import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
 import { actualNano, inputOnlyUsage, worstCaseNano } from '../budget/worst-case-cost.ts';
@@ -83,13 +82,9 @@ export class Dispatcher {
   private readonly retryBudget: RetryBudget;
   private readonly breakers: DeploymentBreakers;
   private readonly availability: DeploymentAvailability;
-  private readonly sticky = new StickySessions();
+  private readonly memory: RouteMemory;
   private routes: Map<string, Route>;
   private retry: RetryConfig;
-  /** Recent latency (time to first token for streams) per route/deployment, for `latency` routing. */
-  private readonly latency = new Map<string, number>();
-  /** Recent latencies per hedged route, for the hedge delay. */
-  private readonly routeLatency = new Map<string, LatencyWindow>();
   private budgets: DispatcherOptions['budgets'];
 
   constructor(private readonly options: DispatcherOptions) {
@@ -109,6 +104,7 @@ export class Dispatcher {
       this.clock,
     );
     this.availability = new DeploymentAvailability(this.breakers, new RateLimitCooldowns(this.clock));
+    this.memory = new RouteMemory(this.clock);
   }
 
   /** Swaps routes, retry and budget settings for requests that start from now on (config hot reload). */
@@ -165,9 +161,9 @@ export class Dispatcher {
       item: d,
       weight: weights.effective(route.config.name, d.config.name, d.config.weight),
       priceScore: blendedPrice(d.price),
-      latencyMs: this.latency.get(breakerKey(route, d)) ?? null,
+      latencyMs: this.memory.latencyMs(route, d),
     }));
-    const strategyOrder = this.stickyFirst(route, ctx, orderCandidates(route.config.strategy, candidates, this.random), candidates);
+    const strategyOrder = this.memory.stickyFirst(route, ctx.conversationId, orderCandidates(route.config.strategy, candidates, this.random), candidates);
     const order = tier ? orderByTier(strategyOrder, (d) => d.config.tier, tierPreference(tier, route.config.tiering.fallback)) : strategyOrder;
     if (order.length === 0) throw new DispatchError(400, 'invalid_request_error', `route "${route.config.name}" has no ${tier} deployment that can serve this request, and its tiering allows no fallback`, 'no_capable_deployment');
     const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
@@ -229,7 +225,7 @@ export class Dispatcher {
         const billedInput = result.usage.inputTokens + result.usage.cachedInputTokens + result.usage.cacheWriteTokens;
         const usage = clientLeft && billedInput === 0 ? { ...result.usage, inputTokens: prompt() } : result.usage;
         winner.settle(usage);
-        this.recordSuccess(run, winner, result);
+        this.memory.recordSuccess(route, winner.facts.deployment, result.ttftMs ?? this.clock.now() - winner.facts.startedAtMs, ctx.conversationId);
         const store = route.config.store_content;
         const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
         this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, usageEstimated: result.usageEstimated ?? false, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
@@ -326,7 +322,7 @@ export class Dispatcher {
    */
   private async hedgeAfterDelay<T>(run: RequestRun<T>, race: HedgeRace, first: Promise<LaunchedAttempt<T>>, order: Deployment[], cursor: number, attemptNo: number): Promise<{ attempt: Promise<LaunchedAttempt<T>>; cursor: number } | null> {
     const stopTimer = new AbortController();
-    const timer = sleepUnlessAborted(this.hedgeDelayMs(run.route), AbortSignal.any([run.ctx.signal, stopTimer.signal])).then(() => 'timer' as const);
+    const timer = sleepUnlessAborted(this.memory.hedgeDelayMs(run.route), AbortSignal.any([run.ctx.signal, stopTimer.signal])).then(() => 'timer' as const);
     const winner = await Promise.race([first.then(() => 'first' as const), timer]);
     stopTimer.abort();
     if (winner === 'first' || race.decided || run.ctx.signal.aborted) return null;
@@ -341,26 +337,6 @@ export class Dispatcher {
     run.requestSpan.addEvent('hedge', { 'switchyard.next_deployment': deployment.config.name });
     // The twin exists because the first attempt was slow: its fallback reason is `timeout`.
     return { attempt: this.launch(run, deployment, attemptNo + 1, 'timeout', admitted.admission, race, 1), cursor: index + 1 };
-  }
-
-  private hedgeDelayMs(route: Route): number {
-    const hedge = route.config.hedge!;
-    if (hedge.delay_ms !== undefined) return hedge.delay_ms;
-    const window = this.routeLatency.get(route.config.name);
-    if (!window || window.count < hedge.min_samples) return hedge.initial_delay_ms;
-    return Math.max(hedge.min_delay_ms, window.percentile(hedge.percentile)!);
-  }
-
-  private recordSuccess<T>(run: RequestRun<T>, winner: LaunchedAttempt<T>, result: AttemptResult<T>): void {
-    const key = breakerKey(run.route, winner.facts.deployment);
-    const latencyMs = result.ttftMs ?? this.clock.now() - winner.facts.startedAtMs;
-    this.latency.set(key, ewma(this.latency.get(key) ?? null, latencyMs));
-    if (run.route.config.hedge) {
-      const window = this.routeLatency.get(run.route.config.name) ?? new LatencyWindow();
-      window.record(latencyMs);
-      this.routeLatency.set(run.route.config.name, window);
-    }
-    if (run.ctx.conversationId) this.sticky.remember(`${run.route.config.name}:${run.ctx.conversationId}`, winner.facts.deployment.config.name, this.clock.now());
   }
 
   /**
@@ -387,18 +363,6 @@ export class Dispatcher {
     const now = this.clock.now();
     const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
     this.recorder.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
-  }
-
-  /**
-   * A conversation's deployment goes first while policy still gives it weight; an open circuit
-   * is skipped like for any request, and the conversation then sticks to whoever answers.
-   */
-  private stickyFirst(route: Route, ctx: RequestContext, order: Deployment[], candidates: Array<{ item: Deployment; weight: number }>): Deployment[] {
-    if (!ctx.conversationId) return order;
-    const name = this.sticky.get(`${route.config.name}:${ctx.conversationId}`, this.clock.now());
-    const healthy = candidates.some((c) => c.item.config.name === name && c.weight > 0);
-    const i = order.findIndex((d) => d.config.name === name);
-    return !healthy || i <= 0 ? order : [order[i]!, ...order.filter((_, k) => k !== i)];
   }
 
   /**
