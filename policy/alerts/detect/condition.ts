@@ -8,7 +8,8 @@ export const MIN_BASELINE_WINDOWS = 3;
 
 /**
  * Evidence for one group: its value, the threshold it is held to and how close it is (ratio).
- * `peers` are the current values of the other groups sharing the rule's `peers.by` label.
+ * `peers` are the growth ratios (current value / own baseline centre) of the other groups
+ * sharing the rule's `peers.by` label.
  * Pure: no clock, no I/O.
  */
 export function evaluateCondition(rule: AlertRule, group: GroupWindows & { current: WindowValue }, peers: readonly number[] = []): Evidence {
@@ -24,15 +25,21 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
   if (!summary || summary.samples < MIN_BASELINE_WINDOWS) {
     return { value, volume, threshold: Number.NaN, baseline: summary?.centre ?? null, spread: summary?.spread ?? null, peerFence: null, ratio: 0, sufficient: false, series: group.baseline };
   }
-  const threshold = Math.max(anomalyThreshold(c, summary.centre, summary.spread), samplingThreshold(alertMetrics[rule.metric].kind, summary.centre, volume, c.sensitivity));
+  let threshold = Math.max(anomalyThreshold(c, summary.centre, summary.spread), samplingThreshold(alertMetrics[rule.metric].kind, summary.centre, volume, c.sensitivity));
+  if (c.weekly) {
+    const lastWeek = group.baseline[604_800_000 / c.baseline.every - 1];
+    if (lastWeek !== null && lastWeek !== undefined) threshold = Math.max(threshold, lastWeek * c.min_ratio);
+  }
   let ratio = ratioAbove(value, threshold);
   let peerFence: number | null = null;
   let sufficient = enoughVolume;
   if (c.peers) {
+    // Growth against each one's own baseline, so a big key is not an outlier for being big.
+    const growth = summary.centre > 0 ? value / summary.centre : Number.POSITIVE_INFINITY;
     peerFence = peers.length >= c.peers.min_peers ? tukeyUpperFence(peers, c.peers.fence) : null;
     // Both tests must hold: the smaller ratio decides, so the alert also resolves when either clears.
     if (peerFence === null) sufficient = false;
-    else ratio = Math.min(ratio, ratioAbove(value, peerFence));
+    else ratio = Math.min(ratio, ratioAbove(growth, peerFence));
   }
   return { value, volume, threshold, baseline: summary.centre, spread: summary.spread, peerFence, ratio, sufficient, series: group.baseline };
 }

@@ -2,6 +2,7 @@ import { alertMetrics } from '../rules/alert-metrics.ts';
 import type { AlertRule } from '../rules/alert-rule-schema.ts';
 import { nextAlertState, type AlertState } from './alert-state.ts';
 import { evaluateCondition } from './condition.ts';
+import { summarizeBaseline } from './robust-stats.ts';
 import type { GroupWindows } from './evidence.ts';
 import { alertFingerprint } from './fingerprint.ts';
 
@@ -41,10 +42,16 @@ export function evaluateRule(rule: AlertRule, groups: readonly GroupWindows[], p
   return out;
 }
 
-/** For peer rules: the current values of the other groups sharing the peer label. */
+/** For peer rules: the growth (current / own baseline centre) of the other groups sharing the peer label. */
 function peerValues(rule: AlertRule, groups: readonly GroupWindows[]): (g: GroupWindows) => number[] {
   const c = rule.condition;
   if (c.type !== 'anomaly' || !c.peers) return () => [];
   const by = c.peers.by;
-  return (g) => groups.filter((o) => o !== g && o.labels[by] === g.labels[by] && o.current).map((o) => o.current!.value);
+  const growth = new Map<GroupWindows, number>();
+  for (const g of groups) {
+    const known = g.baseline.filter((v): v is number => v !== null);
+    const centre = summarizeBaseline(known, c.statistic)?.centre ?? 0;
+    if (g.current && centre > 0) growth.set(g, g.current.value / centre);
+  }
+  return (g) => groups.filter((o) => o !== g && o.labels[by] === g.labels[by] && growth.has(o)).map((o) => growth.get(o)!);
 }

@@ -16,8 +16,9 @@ const staticCondition = z.strictObject({
  * times before the current one (`every: 1d, count: 7` = the same hour of the last 7 days;
  * `every: 1h, count: 24` = the trailing day). Threshold =
  * max(centre + sensitivity × σ, centre × min_ratio, centre + min_delta), where centre and σ are
- * the median and 1.4826 × MAD (or mean and standard deviation). With `peers`, the group must
- * also sit above the Tukey fence Q3 + fence × IQR of the other groups sharing its `peers.by` value.
+ * the median and 1.4826 × MAD (or mean and standard deviation). With `peers`, the group's growth
+ * (value / its baseline centre) must also sit above the Tukey fence Q3 + fence × IQR of the
+ * growth of the other groups sharing its `peers.by` value: it grew alone, not with its team.
  */
 const anomalyCondition = z.strictObject({
   type: z.literal('anomaly'),
@@ -27,6 +28,8 @@ const anomalyCondition = z.strictObject({
   min_ratio: z.number().min(1).default(1.5),
   min_delta: z.number().nonnegative().default(0),
   peers: z.strictObject({ by: z.enum(alertDimensions), fence: z.number().positive().default(3), min_peers: z.number().int().min(2).default(3) }).optional(),
+  /** Also above min_ratio × the same window one week earlier, so weekly seasonality (Monday peaks) is not news. */
+  weekly: z.boolean().default(false),
 });
 
 export const alertRuleSchema = z
@@ -59,6 +62,9 @@ export const alertRuleSchema = z
     }
     if (c.type === 'anomaly' && c.baseline.every < rule.window) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be at least the window, so baseline windows never overlap the current one' });
+    }
+    if (c.type === 'anomaly' && c.weekly && (604_800_000 % c.baseline.every !== 0 || 604_800_000 / c.baseline.every > c.baseline.count)) {
+      ctx.addIssue({ code: 'custom', path: ['condition', 'weekly'], message: 'weekly needs a baseline window exactly 7 days back: baseline.every must divide 7d within baseline.count' });
     }
     if (c.type === 'anomaly' && c.baseline.every % 60_000 !== 0) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be whole minutes' });

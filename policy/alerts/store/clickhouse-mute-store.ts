@@ -1,20 +1,27 @@
 import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import type { Acknowledgement, Silence } from '../notify/silences.ts';
-import { fromChTime, toChTime } from './ch-time.ts';
+import { clickhouseRows, fromChTime, toChTime, type Rows } from './ch-time.ts';
 import type { MuteStore } from './mute-store.ts';
 
 /** Silences (alert_silences_v1) and acknowledgements (alert_acks_v1) in ClickHouse. */
 export class ClickHouseMuteStore implements MuteStore {
-  constructor(private readonly ch: ClickHouseClient) {}
+  /** `rows` runs the reads (the API passes its read-only, time-boxed reader); writes go through `ch`. */
+  constructor(
+    private readonly ch: ClickHouseClient,
+    private readonly rows: Rows = clickhouseRows(ch),
+  ) {}
+
+  private read(o: { query: string; query_params?: Record<string, unknown> }): Promise<unknown[]> {
+    return this.rows<unknown>(o.query, o.query_params ?? {});
+  }
 
   async silences(now: number): Promise<Silence[]> {
-    const r = await this.ch.query({
+    const r = await this.read({
       query: `SELECT * FROM alert_silences_v1 FINAL WHERE ends_at > fromUnixTimestamp64Milli({now:Int64}, 'UTC') ORDER BY starts_at`,
       query_params: { now },
-      format: 'JSONEachRow',
     });
     type Row = { silence_id: string; matchers: Record<string, string>; starts_at: string; ends_at: string; created_by: string; comment: string };
-    return (await r.json<Row>()).map((x) => ({ id: x.silence_id, matchers: x.matchers, startsAt: fromChTime(x.starts_at), endsAt: fromChTime(x.ends_at), createdBy: x.created_by, comment: x.comment }));
+    return (r as Row[]).map((x) => ({ id: x.silence_id, matchers: x.matchers, startsAt: fromChTime(x.starts_at), endsAt: fromChTime(x.ends_at), createdBy: x.created_by, comment: x.comment }));
   }
 
   async addSilence(s: Silence, at: number): Promise<void> {
@@ -29,9 +36,9 @@ export class ClickHouseMuteStore implements MuteStore {
   }
 
   async acknowledgements(): Promise<Acknowledgement[]> {
-    const r = await this.ch.query({ query: `SELECT * FROM alert_acks_v1 FINAL`, format: 'JSONEachRow' });
+    const r = await this.read({ query: `SELECT * FROM alert_acks_v1 FINAL` });
     type Row = { fingerprint: string; episode_start: string; acked_by: string; acked_at: string; comment: string };
-    return (await r.json<Row>()).map((x) => ({ fingerprint: x.fingerprint, episodeStart: fromChTime(x.episode_start), ackedBy: x.acked_by, ackedAt: fromChTime(x.acked_at), comment: x.comment }));
+    return (r as Row[]).map((x) => ({ fingerprint: x.fingerprint, episodeStart: fromChTime(x.episode_start), ackedBy: x.acked_by, ackedAt: fromChTime(x.acked_at), comment: x.comment }));
   }
 
   async acknowledge(a: Acknowledgement): Promise<void> {

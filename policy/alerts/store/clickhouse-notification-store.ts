@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import type { NotifiedEntry } from '../notify/needs-update.ts';
 import type { Notification, NoticeAlert } from '../notify/notice.ts';
-import { fromChTime, toChTime } from './ch-time.ts';
+import { clickhouseRows, fromChTime, toChTime, type Rows } from './ch-time.ts';
 import type { DeadLetter, DeliveryTry, NotificationStore, OpenGroup } from './notification-store.ts';
 
 interface EntryRow {
@@ -23,7 +23,15 @@ interface EntryRow {
 export class ClickHouseNotificationStore implements NotificationStore {
   private readonly cache = new Map<string, NotifiedEntry | null>();
 
-  constructor(private readonly ch: ClickHouseClient) {}
+  /** `rows` runs the reads (the API passes its read-only, time-boxed reader); writes go through `ch`. */
+  constructor(
+    private readonly ch: ClickHouseClient,
+    private readonly rows: Rows = clickhouseRows(ch),
+  ) {}
+
+  private read(o: { query: string; query_params?: Record<string, unknown> }): Promise<unknown[]> {
+    return this.rows<unknown>(o.query, o.query_params ?? {});
+  }
 
   async lastEntry(receiver: string, groupKey: string): Promise<NotifiedEntry | null> {
     const key = `${receiver}\n${groupKey}`;
@@ -52,12 +60,11 @@ export class ClickHouseNotificationStore implements NotificationStore {
   }
 
   async wasDelivered(key: string): Promise<boolean> {
-    const r = await this.ch.query({
+    const r = await this.read({
       query: `SELECT count() AS n FROM alert_deliveries_v1 WHERE idempotency_key = {key:String} AND outcome = 'delivered'`,
       query_params: { key },
-      format: 'JSONEachRow',
     });
-    return Number((await r.json<{ n: string }>())[0]?.n ?? 0) > 0;
+    return Number((r as Array<{ n: string }>)[0]?.n ?? 0) > 0;
   }
 
   async recordTry(t: DeliveryTry): Promise<void> {
@@ -84,28 +91,26 @@ export class ClickHouseNotificationStore implements NotificationStore {
   }
 
   async deadLetters(limit: number): Promise<DeadLetter[]> {
-    const r = await this.ch.query({
+    const r = await this.read({
       query: `SELECT * FROM alert_dead_letters_v1 FINAL ORDER BY dead_at DESC LIMIT {limit:UInt32}`,
       query_params: { limit },
-      format: 'JSONEachRow',
     });
     type Row = { idempotency_key: string; dead_at: string; receiver: string; group_key: string; reason: string; tries: number; notification: string; resent_at: string | null; resend_outcome: string };
-    return (await r.json<Row>()).map((x) => ({
+    return (r as Row[]).map((x) => ({
       idempotencyKey: x.idempotency_key, deadAt: fromChTime(x.dead_at), receiver: x.receiver, groupKey: x.group_key, reason: x.reason, tries: Number(x.tries),
       notification: JSON.parse(x.notification) as Notification, resentAt: x.resent_at ? fromChTime(x.resent_at) : null, resendOutcome: x.resend_outcome,
     }));
   }
 
   async deliveries(f: { receiver?: string; sinceMs: number; limit: number }): Promise<DeliveryTry[]> {
-    const r = await this.ch.query({
+    const r = await this.read({
       query: `SELECT * FROM alert_deliveries_v1
         WHERE tried_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND ({receiver:String} = '' OR receiver = {receiver:String})
         ORDER BY tried_at DESC LIMIT {limit:UInt32}`,
       query_params: { since: f.sinceMs, receiver: f.receiver ?? '', limit: f.limit },
-      format: 'JSONEachRow',
     });
     type Row = { tried_at: string; idempotency_key: string; receiver: string; receiver_type: 'slack' | 'webhook'; endpoint_id: string; group_key: string; try_no: number; outcome: DeliveryTry['outcome']; http_status: number | null; latency_ms: number; detail: string };
-    return (await r.json<Row>()).map((x) => ({
+    return (r as Row[]).map((x) => ({
       triedAt: fromChTime(x.tried_at), idempotencyKey: x.idempotency_key, receiver: x.receiver, receiverType: x.receiver_type, endpointId: x.endpoint_id,
       groupKey: x.group_key, tryNo: Number(x.try_no), outcome: x.outcome, httpStatus: x.http_status === null ? null : Number(x.http_status), latencyMs: Number(x.latency_ms), detail: x.detail,
     }));
@@ -113,16 +118,15 @@ export class ClickHouseNotificationStore implements NotificationStore {
 
   /** The newest entry per (receiver, group), optionally for one group. */
   private async latestEntries(f: { receiver?: string; groupKey?: string }): Promise<EntryRow[]> {
-    const r = await this.ch.query({
+    const r = await this.read({
       query: `SELECT receiver, group_key, group_labels, idempotency_key, firing, resolved, notified_at, alerts
         FROM alert_notifications_v1
         WHERE ({receiver:String} = '' OR receiver = {receiver:String}) AND ({group:String} = '' OR group_key = {group:String})
         ORDER BY notified_at DESC
         LIMIT 1 BY receiver, group_key`,
       query_params: { receiver: f.receiver ?? '', group: f.groupKey ?? '' },
-      format: 'JSONEachRow',
     });
-    return r.json<EntryRow>();
+    return r as EntryRow[];
   }
 }
 
