@@ -39,9 +39,9 @@ test('Reliability: client errors are excluded, 429s count half, no evidence is n
   ]);
   assert.equal(by.a!.factors.reliability.score, 1);
   assert.equal(by.d!.factors.reliability.score, 1, 'prior: 0.99 success with no evidence');
-  // b: (80 + 9.9) / (80 + 10 + 10) = 0.899 → (0.899 − 0.5) / 0.45 = 0.887; c: (89.9) / 110 = 0.817 → 0.705.
-  assert.equal(by.b!.factors.reliability.score, 0.8867);
-  assert.equal(by.c!.factors.reliability.score, 0.7051);
+  // b: (80 + 4.95) / (80 + 10 + 5) = 0.894 → (0.894 − 0.5) / 0.45 = 0.876; c: 84.95 / 105 = 0.809 → 0.687.
+  assert.equal(by.b!.factors.reliability.score, 0.876);
+  assert.equal(by.c!.factors.reliability.score, 0.6868);
   assert.equal(by.c!.factors.reliability.windowS, 300);
 });
 
@@ -67,8 +67,8 @@ test('Trust: configured terms times an anomaly factor for content-filter refusal
   ]);
   assert.equal(by.a!.factors.trust.score, 1);
   assert.equal(by.b!.factors.trust.score, 0);
-  // 20 / (100 + 10) refused → 1 − 5 × 0.1818 = 0.0909
-  assert.equal(by.c!.factors.trust.score, 0.0909);
+  // 20 / (100 + 5) refused → 1 − 5 × 0.1905 = 0.0476
+  assert.equal(by.c!.factors.trust.score, 0.0476);
 });
 
 test('Composite uses the route factor weights: a batch route prefers the cheap one more than an interactive route', () => {

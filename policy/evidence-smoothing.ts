@@ -26,9 +26,16 @@ export function confidence(counted: number, s: PolicySettings): number {
   return counted / (counted + s.priorAttempts);
 }
 
-/** The policy window when it holds enough attempts, else the longer recent window (low traffic). */
+/**
+ * The window live health reads: the policy window when it holds enough attempts; the 5-minute
+ * window when the policy window holds a few (low traffic: more evidence, not a penalty); and the
+ * empty policy window when it holds none — no fresh evidence, so neutral. That last case is how a
+ * deployment at weight 0 is rediscovered: once its failures leave the policy window it is
+ * explored again, and a failed probe brings the 5-minute evidence back.
+ */
 export function liveWindow(window: WindowStats, recent: WindowStats, s: PolicySettings): WindowStats {
-  return countedAttempts(window) >= s.minWindowAttempts ? window : recent;
+  const n = countedAttempts(window);
+  return n >= s.minWindowAttempts || n === 0 ? window : recent;
 }
 
 export function clamp01(x: number): number {

@@ -36,7 +36,7 @@ test('the service scores configured deployments from the rollup, stores decision
   assert.deepEqual(Object.keys(by).sort(), ['a', 'b'], 'only configured deployments get a weight');
   assert.equal(by.a!.reason, 'healthy');
   assert.equal(by.b!.reason, 'failing');
-  assert.equal(by.b!.weight, 0.05);
+  assert.equal(by.b!.weight, 0);
   assert.equal(by.a!.evidence.attempts, 40);
 
   await createOverride(store.client, { route: 'chat', deployment: 'b', action: 'pin', share: null, actor: 'alice', reason: 'vendor test', expiresAtMs: NOW + 60_000 }, NOW + 1000);

@@ -62,7 +62,7 @@ export const defaultPolicySettings: PolicySettings = {
   failingSuccessRate: 0.5,
   healthySuccessRate: 0.95,
   rateLimitedFailureWeight: 0.5,
-  priorAttempts: 10,
+  priorAttempts: 5,
   priorSuccessRate: 0.99,
   minWindowAttempts: 20,
   minLatencySamples: 20,

@@ -54,14 +54,30 @@ test('found case: deployments removed from the routes file disappear, decision a
   assert.equal(r.state.has(stateKey('chat', 'gone')), false);
 });
 
-test('a deployment failing every attempt drops to the exploration floor in one evaluation', () => {
+test('a deployment failing every attempt drops to 0 (last resort only) in one evaluation', () => {
   const routes = [route('chat', [profile('a'), profile('b')])];
   const healthy = run(routes, [steady('chat', 'a', window(30, 50)), steady('chat', 'b', window(30, 50))], 3);
   const failing = evaluatePolicy({ nowMs: T0 + 20_000, routes, evidence: [steady('chat', 'a', window(30, 0, { serverErrors: 50 })), steady('chat', 'b', window(30, 50))], overrides: [], state: healthy.state, settings: s });
   const a = failing.decisions.find((d) => d.deployment === 'a')!;
-  assert.equal(a.weight, s.explorationFloor);
+  assert.equal(a.weight, 0);
   assert.equal(a.reason, 'failing');
   assert.match(a.detail, /dropped at once/);
+});
+
+test('exploration: once its failures leave the policy window, a failed deployment is offered the floor, and a failed probe takes it back to 0', () => {
+  const routes = [route('chat', [profile('a'), profile('b')])];
+  const dead = steady('chat', 'a', window(30, 0, { serverErrors: 50 }));
+  let out = evaluatePolicy({ nowMs: T0, routes, evidence: [dead, steady('chat', 'b', window(30, 50))], overrides: [], state: new Map(), settings: s });
+  // No attempts in the policy window any more; the 5-minute window still remembers the failures.
+  const quiet = { ...dead, window: window(30, 0) };
+  out = evaluatePolicy({ nowMs: T0 + 35_000, routes, evidence: [quiet, steady('chat', 'b', window(30, 50))], overrides: [], state: out.state, settings: s });
+  const explored = out.decisions.find((d) => d.deployment === 'a')!;
+  assert.equal(explored.weight, s.explorationFloor);
+  assert.equal(explored.reason, 'recovering');
+  assert.match(explored.detail, /recovery held 60 s/);
+  const probeFailed = { ...dead, window: window(30, 0, { serverErrors: 1 }) };
+  out = evaluatePolicy({ nowMs: T0 + 40_000, routes, evidence: [probeFailed, steady('chat', 'b', window(30, 50))], overrides: [], state: out.state, settings: s });
+  assert.equal(out.decisions.find((d) => d.deployment === 'a')!.weight, 0);
 });
 
 test('the 429 rule: over 20 % 429s in 5 minutes ranks the cheaper deployment below the dearer one', () => {

@@ -60,17 +60,23 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
       const verdict = rateLimitVerdict(evidence.get(d.deployment)?.recent ?? emptyWindow(s.rateLimitWindowMs / 1000), s);
       steps.set(d.deployment, { step, target, verdict });
     }
+    // The exploration floor keeps every deployment without fresh evidence of failure in rotation.
+    const published = new Map(route.deployments.map((d) => {
+      const st = steps.get(d.deployment)!.step.state;
+      return [d.deployment, health.get(d.deployment)!.health <= s.failingHealth ? st.weight : Math.max(st.weight, s.explorationFloor)];
+    }));
     const capped = applyRateLimitRule(
-      route.deployments.map((d) => ({ deployment: d.deployment, configuredWeight: d.configuredWeight, weight: steps.get(d.deployment)!.step.state.weight, over: steps.get(d.deployment)!.verdict.over })),
+      route.deployments.map((d) => ({ deployment: d.deployment, configuredWeight: d.configuredWeight, weight: published.get(d.deployment)!, over: steps.get(d.deployment)!.verdict.over })),
       s,
     );
     for (const [deployment, weight] of capped) {
       const st = steps.get(deployment)!.step.state;
       // The cap is a decrease like any other: it starts a recovery hold and counts as an episode.
       if (weight < st.weight) Object.assign(st, { weight, lastDecreaseAtMs: nowMs, penalty: st.inEpisode ? st.penalty : st.penalty + 1, inEpisode: true });
+      published.set(deployment, weight);
     }
     const overridden = applyOverrides(
-      route.deployments.map((d) => ({ deployment: d.deployment, configuredWeight: d.configuredWeight, weight: steps.get(d.deployment)!.step.state.weight })),
+      route.deployments.map((d) => ({ deployment: d.deployment, configuredWeight: d.configuredWeight, weight: published.get(d.deployment)! })),
       overrides.filter((o) => o.route === route.route),
     );
     const total = route.deployments.reduce((sum, d) => sum + d.configuredWeight * overridden.get(d.deployment)!.weight, 0);

@@ -6,9 +6,9 @@ import { defaultPolicySettings as s } from './policy-settings.ts';
 const T0 = 1_000_000;
 const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({ weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, ...over });
 
-test('first sight starts at the target, floored', () => {
+test('first sight starts at the target', () => {
   assert.equal(stepWeight(undefined, 0.7, false, T0, s).state.weight, 0.7);
-  assert.equal(stepWeight(undefined, 0, true, T0, s).state.weight, s.explorationFloor);
+  assert.equal(stepWeight(undefined, 0, true, T0, s).state.weight, 0);
 });
 
 test('multiplicative decrease: at most halved per step; a hard failure drops straight to the target', () => {
@@ -19,7 +19,7 @@ test('multiplicative decrease: at most halved per step; a hard failure drops str
   assert.equal(stepWeight(at(1), 0.6, false, T0, s).state.weight, 0.6, 'never below the target');
   const hard = stepWeight(at(1), 0, true, T0, s);
   assert.equal(hard.kind, 'hard_drop');
-  assert.equal(hard.state.weight, s.explorationFloor);
+  assert.equal(hard.state.weight, 0);
 });
 
 test('dead band: targets within ±0.05 change nothing', () => {
@@ -35,9 +35,9 @@ test('additive increase only after the recovery hold, at most +0.1 per step', ()
   assert.equal(down.penalty, 1);
   const held = stepWeight(down, 1, false, T0 + 59_000, s);
   assert.equal(held.kind, 'held');
-  assert.equal(held.state.weight, s.explorationFloor);
+  assert.equal(held.state.weight, 0);
   let state = stepWeight(down, 1, false, T0 + 60_000, s).state;
-  assert.equal(state.weight, 0.15);
+  assert.equal(state.weight, 0.1);
   let t = T0 + 60_000;
   let steps = 1;
   while (steps < 100 && stepWeight(state, 1, false, t + 5000, s).kind === 'increase') {
@@ -46,7 +46,7 @@ test('additive increase only after the recovery hold, at most +0.1 per step', ()
     steps++;
   }
   assert.equal(state.weight, 1, 'ramps in +0.1 steps; the step into the dead band lands on the target');
-  assert.equal(steps, 9);
+  assert.equal(steps, 10);
 });
 
 test('flap damping: each failure episode adds penalty, lengthening the hold; the penalty halves every 10 minutes', () => {
@@ -62,10 +62,4 @@ test('flap damping: each failure episode adds penalty, lengthening the hold; the
   const later = stepWeight(state, state.weight, false, T0 + 65_000 + 600_000, s).state;
   assert.ok(Math.abs(later.penalty - state.penalty / 2) < 1e-9);
   assert.equal(recoveryHold(100, s), s.maxRecoveryHoldMs);
-});
-
-test('never below the exploration floor', () => {
-  let state = at(0.06);
-  for (let i = 0; i < 10; i++) state = stepWeight(state, 0.001, false, T0 + i * 5000, s).state;
-  assert.equal(state.weight, s.explorationFloor);
 });

@@ -3,7 +3,7 @@ import { round4 } from './evidence-smoothing.ts';
 
 /** What the controller remembers about one deployment between evaluations. */
 export interface ControllerState {
-  /** The weight multiplier last published, in [floor, 1]. */
+  /** The controller's weight multiplier in [0, 1] (the published one adds the exploration floor). */
   weight: number;
   /** When the weight was last lowered, ms since epoch; null if never. */
   lastDecreaseAtMs: number | null;
@@ -32,21 +32,22 @@ export interface StepResult {
  * - additive increase: at most `increaseStep` per step (a step ending within the dead band ends on the target), and only once the recovery hold since the
  *   last decrease has passed — the hold grows with the flap penalty (route flap damping, RFC 2439),
  *   so a deployment that keeps failing and recovering stays low instead of oscillating;
- * - never below `explorationFloor`, so a recovered deployment is rediscovered.
+ * The exploration floor is applied on publication (routing-decisions.ts), not here.
  * AIMD after Chiu & Jain (1989). Pure: the state and the clock come in, the next state goes out.
  */
 export function stepWeight(prev: ControllerState | undefined, target: number, hardFailure: boolean, nowMs: number, s: PolicySettings): StepResult {
-  const floor = s.explorationFloor;
   if (!prev) {
-    const state = { weight: round4(Math.max(floor, target)), lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: nowMs, inEpisode: false };
-    return { state, kind: 'first', holdMs: 0 };
+    // First seen already below full weight: that is a failure episode like any other.
+    const bad = target < 1 - s.deadband;
+    const state = { weight: round4(target), lastDecreaseAtMs: bad ? nowMs : null, penalty: bad ? 1 : 0, penaltyAtMs: nowMs, inEpisode: bad };
+    return { state, kind: 'first', holdMs: bad ? recoveryHold(1, s) : 0 };
   }
   const penalty = prev.penalty * Math.pow(0.5, Math.max(0, nowMs - prev.penaltyAtMs) / s.flapPenaltyHalfLifeMs);
   const base = { ...prev, penalty, penaltyAtMs: nowMs };
   const holdMs = recoveryHold(penalty, s);
   if (target < prev.weight - s.deadband || (hardFailure && target < prev.weight)) {
     const next = hardFailure ? target : Math.max(target, prev.weight * s.decreaseFactor);
-    const state = { ...base, weight: round4(Math.max(floor, next)), lastDecreaseAtMs: nowMs, penalty: prev.inEpisode ? penalty : penalty + 1, inEpisode: true };
+    const state = { ...base, weight: round4(next), lastDecreaseAtMs: nowMs, penalty: prev.inEpisode ? penalty : penalty + 1, inEpisode: true };
     return { state, kind: hardFailure ? 'hard_drop' : 'decrease', holdMs: recoveryHold(state.penalty, s) };
   }
   const holding = prev.lastDecreaseAtMs !== null && nowMs - prev.lastDecreaseAtMs < holdMs;
@@ -57,6 +58,8 @@ export function stepWeight(prev: ControllerState | undefined, target: number, ha
     const state = { ...base, weight: round4(target - raised <= s.deadband + 1e-9 ? target : raised), inEpisode: false };
     return { state, kind: 'increase', holdMs: 0 };
   }
+  // A hard failure that persists keeps the hold running from its latest signal.
+  if (hardFailure) return { state: { ...base, lastDecreaseAtMs: nowMs, inEpisode: true }, kind: 'steady', holdMs };
   return { state: { ...base, inEpisode: base.inEpisode && holding }, kind: 'steady', holdMs: holding ? holdMs : 0 };
 }
 

@@ -125,7 +125,8 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
 
     test('once the provider recovers and its failures age out of the window, it is probed and chosen again', async () => {
       h.simulator.clearFaults();
-      await until('policy to offer the recovered deployment a probe share', async () => (h.pipeline.weights!.policyWeight('chat', DOWN) ?? 0) > 0, 15_000);
+      // The policy reads the per-minute rollup, so its window is whole minutes: failures leave it within a minute and a bit.
+      await until('policy to offer the recovered deployment a probe share', async () => (h.pipeline.weights!.policyWeight('chat', DOWN) ?? 0) > 0, 75_000);
       const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
       // Bounded in time: the circuit may still be cooling down, and the probe share is small.
       const deadline = Date.now() + 20_000;
