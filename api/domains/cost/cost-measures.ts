@@ -31,14 +31,16 @@ type CountField = (typeof counts)[keyof typeof counts][1];
 /** One row's measures: exact decimal USD strings and 64-bit count strings. */
 export type CostMeasures = Record<MoneyField, string> & Record<CountField, string>;
 
-export const measuresSql = [...Object.entries(money), ...Object.entries(counts)].map(([alias, [column]]) => `toString(sum(${column})) AS ${alias}`).join(',\n  ');
+// Plain sums: the client quotes decimals and 64-bit integers in JSON (core/clickhouse/client.ts),
+// so they arrive as exact strings; toString() here made the query 6× slower on chDB.
+export const measuresSql = [...Object.entries(money), ...Object.entries(counts)].map(([alias, [column]]) => `sum(${column}) AS ${alias}`).join(',\n  ');
 
 /** Reads the measure aliases of one result row. */
-export function readMeasures(row: Record<string, string>): CostMeasures {
+export function readMeasures(row: Record<string, string | number>): CostMeasures {
   const out: Record<string, string> = {};
   // ClickHouse trims trailing zeros; money always leaves the API with its 12 decimals.
-  for (const [alias, [, field]] of Object.entries(money)) out[field] = formatScaled(toScaled(row[alias] ?? '0', 12), 12);
-  for (const [alias, [, field]] of Object.entries(counts)) out[field] = row[alias] ?? '0';
+  for (const [alias, [, field]] of Object.entries(money)) out[field] = formatScaled(toScaled(String(row[alias] ?? '0'), 12), 12);
+  for (const [alias, [, field]] of Object.entries(counts)) out[field] = String(row[alias] ?? '0');
   return out as CostMeasures;
 }
 
