@@ -7,6 +7,13 @@ import { resolveAuthMode } from '../api/auth/auth-mode.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
 import { createBudgets } from '../collector/budget/budget-gate.ts';
+import { startBudgetLeases } from '../collector/budget/budget-leases.ts';
+import { graphqlLeaseSource } from '../collector/budget/graphql-lease-source.ts';
+import { inProcessLeaseSource } from '../policy/budgets/grantor-registry.ts';
+import { syncRouteBudgets } from '../policy/budgets/budget-store.ts';
+import { BudgetEvaluator } from '../policy/budgets/budget-evaluator.ts';
+import { clientRows } from '../policy/row-reader.ts';
+import { hostname } from 'node:os';
 import { systemClock } from '../core/clock.ts';
 import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
@@ -61,6 +68,10 @@ export interface PipelineOptions {
   /** Service-role token the collector sends to the API for weights. */
   apiToken?: string;
   weightsPollMs: number;
+  /** Stable id of this collector for budget leases (SWITCHYARD_COLLECTOR_ID); default host:port. */
+  collectorId?: string;
+  /** Budget lease renewal interval, ms (default 2000). */
+  budgetRenewMs?: number;
   /** Days raw attempts are kept; unset keeps them forever. */
   rawTtlDays?: number;
   /** Migrate ON CLUSTER with replicated engines. */
@@ -113,6 +124,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       stops.push(() => clickhouse.close());
       await migrate(clickhouse, { rawTtlDays: o.rawTtlDays, cluster: o.cluster });
       p.clickhouse = clickhouse;
+      // The routes file's calendar budgets become the stored ones the grantor and the API read.
+      if ((has('policy') || has('api')) && o.routes?.budgets.calendar) await syncRouteBudgets(clickhouse, clientRows(clickhouse), o.routes.budgets.calendar, systemClock.now());
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }
     if (has('api')) {
@@ -142,6 +155,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       p.policy = new PolicyService({ clickhouse: p.clickhouse!, routes: o.routes, intervalMs: o.policyIntervalMs, windowMs: o.policyWindowMs, log: o.log });
       p.policy.start();
       stops.push(() => p.policy!.stop());
+      const budgetEvaluator = new BudgetEvaluator({ client: p.clickhouse!, clock: systemClock, log: o.log });
+      budgetEvaluator.start();
+      stops.push(() => budgetEvaluator.stop());
     }
     if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
     if (o.opsPort !== undefined) {
@@ -176,6 +192,9 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     stops.push(() => p.poller!.stop());
   }
   const pairs = [...routeTable.values()].flatMap((r) => r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name })));
+  // Calendar budgets (budgets.calendar in the routes file, even empty): leases from the grantor, over the API or in this process.
+  const leases = o.routes.budgets.calendar === undefined ? undefined : startBudgetLeases({ budgets: o.routes.budgets.calendar, source: o.apiUrl || !p.clickhouse ? graphqlLeaseSource(apiUrl ?? '', o.apiToken) : inProcessLeaseSource(p.clickhouse, systemClock), collectorId: o.collectorId ?? `${hostname()}:${o.collectorPort}`, clock: systemClock, renewMs: o.budgetRenewMs, meter, log: o.log });
+  if (leases) stops.push(() => leases.client.stop());
   let dispatcher: Dispatcher | null = null;
   const metrics = createCollectorMetrics(meter, () => pairs.map((p) => ({ ...p, state: dispatcher!.circuitState(p.route, p.deployment) })));
   dispatcher = new Dispatcher({
@@ -187,7 +206,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     circuitBreaker: o.routes.circuit_breaker,
     onCircuitChange: (deployment, state) => o.log(`collector: circuit ${state} for deployment ${deployment}`),
     publisher,
-    budgets: createBudgets(o.routes.budgets, systemClock),
+    budgets: createBudgets(o.routes.budgets, systemClock, leases),
   });
   const routeNames = () => dispatcher!.routeNames();
   const keys = new KeyRing(o.routes.keys);

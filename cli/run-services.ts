@@ -30,6 +30,8 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
         log(`collector: no routes file and no provider keys, using simulated providers at ${simulator.url}`);
       }
     }
+    // Policy and API read the routes file too when given one: its calendar budgets are stored for the lease grantor.
+    if (!routes && env.SWITCHYARD_CONFIG && (services.has('policy') || services.has('api'))) routes = loadRoutesConfig(env.SWITCHYARD_CONFIG);
     const pipeline = await startPipeline({
       services: new Set(services),
       host: env.SWITCHYARD_HOST,

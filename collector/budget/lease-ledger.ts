@@ -48,16 +48,23 @@ export class LeaseLedger {
   /** When the grantor last answered, ms; fail-open budgets stop limiting once this is stale. */
   private grantorOkAtMs: number | null = null;
 
+  /** The routes file's budgets: always enforced, whatever the grantor's list says (it may lag the file). */
+  private readonly fromFile: CalendarBudget[];
+
   constructor(budgets: CalendarBudget[], private readonly failOpenAfterMs = 15_000) {
-    this.setBudgets(budgets);
+    this.fromFile = budgets;
+    this.setBudgets([]);
   }
 
-  setBudgets(budgets: CalendarBudget[]): void {
+  /** The grantor's list of budgets in force; for an id in both, the grantor's version wins. */
+  setBudgets(fromGrantor: CalendarBudget[]): void {
+    const ids = new Set(fromGrantor.map((b) => b.id));
+    const budgets = [...fromGrantor, ...this.fromFile.filter((b) => !ids.has(b.id))];
     this.budgets = budgets;
-    const ids = new Set(budgets.map((b) => b.id));
+    const kept = new Set(budgets.map((b) => b.id));
     for (const [key, s] of this.states) {
       const now = budgets.find((b) => b.id === s.budget.id);
-      if (!ids.has(s.budget.id)) this.states.delete(key);
+      if (!kept.has(s.budget.id)) this.states.delete(key);
       else if (now) s.budget = now;
     }
   }

@@ -4,7 +4,7 @@ import type { Grant } from '../../auth/authorize.ts';
 import { calendarBudgetSchema, calendarBudgetProblems, type CalendarBudget } from '../../../collector/budget/budget-definition.ts';
 import type { LeaseReport } from '../../../collector/budget/lease-protocol.ts';
 import { readBudgets, writeBudget } from '../../../policy/budgets/budget-store.ts';
-import { grantorFor } from './grantor-registry.ts';
+import { grantorFor } from '../../../policy/budgets/grantor-registry.ts';
 import { budgetViews } from './budget-views.ts';
 
 const grantor = (ctx: ApiContext) => grantorFor(ctx.store.client, ctx.store.rows, ctx.clock);

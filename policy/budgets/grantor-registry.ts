@@ -1,7 +1,8 @@
-import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
-import type { Clock } from '../../../core/clock.ts';
-import { BudgetGrantor } from '../../../policy/budgets/budget-grantor.ts';
-import type { RowReader } from '../../../policy/row-reader.ts';
+import type { ClickHouseClient } from '../../core/clickhouse/client.ts';
+import type { Clock } from '../../core/clock.ts';
+import { BudgetGrantor } from './budget-grantor.ts';
+import { clientRows, type RowReader } from '../row-reader.ts';
+import type { LeaseSource } from '../../collector/budget/lease-protocol.ts';
 
 // One grantor per ClickHouse client, i.e. per API (or `all`) process: the grantor serializes
 // renewals in memory, so the lease field and an in-process collector must share it. Keyed by the
@@ -16,4 +17,10 @@ export function grantorFor(client: ClickHouseClient, rows: RowReader, clock: Clo
     grantors.set(client, g);
   }
   return g;
+}
+
+/** Leases from this process's own grantor (`switchyard all`: collector and API in one process). */
+export function inProcessLeaseSource(client: ClickHouseClient, clock: Clock): LeaseSource {
+  const grantor = grantorFor(client, clientRows(client), clock);
+  return { renew: (collector, reports) => grantor.renew(collector, reports) };
 }
