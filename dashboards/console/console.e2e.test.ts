@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApi, testToken } from '../../api/testing/api-harness.ts';
+import { seedAlerts, seedRoutingDecisions } from '../../test/support/seeded-policy-tables.ts';
 import { ingestThroughPipeline, seededTraffic } from '../../test/support/seeded-traffic.ts';
 import { consoleRoute } from './console-route.ts';
 
@@ -22,15 +23,12 @@ before(async () => {
   api = await startTestApi([testToken('ops', 'admin'), testToken('search-viewer', 'viewer', ['search'])], { routes: [consoleRoute] });
   const now = Date.now();
   await ingestThroughPipeline(api.store.client, seededTraffic(now - 20 * HOUR, now - 60_000, 400));
-  const computed = new Date(now - 60_000).toISOString().replace('T', ' ').slice(0, 23);
-  await api.store.client.insert({
-    table: 'routing_weights',
-    format: 'JSONEachRow',
-    values: [
-      { computed_at: computed, route: 'chat', deployment: 'openai-primary', weight: 0.8, success_rate: 0.9, p95_ms: 700, attempts: 40, window_s: 30, reason: 'healthy' },
-      { computed_at: computed, route: 'chat', deployment: 'anthropic-backup', weight: 0.3, success_rate: 0.7, p95_ms: 900, attempts: 9, window_s: 30, reason: 'degraded' },
-    ],
-  });
+  // The last 30 minutes carry their own traffic, so the failovers page has recent attempts to show.
+  await ingestThroughPipeline(api.store.client, seededTraffic(now - 25 * 60_000, now - 30_000, 80, 7));
+  await seedRoutingDecisions(api.store.client, now);
+  await seedAlerts(api.store.client, now);
+  const budget = await api.gql('mutation { createBudget(id: "search-monthly", input: { scope: TEAM, match: "search", period: MONTH, limit: "50" }) { id } }', {}, 'ops');
+  assert.deepEqual(budget.errors ?? [], []);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'] });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -77,7 +75,7 @@ test('every console page loads without errors, renders seeded data in drawn char
     const charts = await page.$$('canvas');
     assert.ok(charts.length > 0, `${id} draws at least one chart`);
     assert.equal(await drawnCharts(page), charts.length, `${id}: every chart drew pixels`);
-    assert.equal(await page.$$eval('.empty', (els) => els.map((e) => e.textContent)).then((t) => t.join(' | ')), '', `${id} shows seeded data, not an empty state`);
+    assert.equal((await page.$$eval('.empty', (els) => els.map((e) => e.textContent))).join(' | '), '', `${id} shows seeded data, not an empty state`);
     await page.screenshot({ path: join(ARTIFACTS, `${id}.png`), fullPage: true });
     assert.deepEqual(errors, [], id);
     await page.context().close();
