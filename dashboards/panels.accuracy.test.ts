@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { freshEmbeddedStore } from '../test/support/embedded-store.ts';
-import { seedAlerts, seedRoutingDecisions } from '../test/support/seeded-policy-tables.ts';
+import { seedAlerts, seedBudgetStatus, seedRoutingDecisions } from '../test/support/seeded-policy-tables.ts';
 import { ingestThroughPipeline, seededTraffic } from '../test/support/seeded-traffic.ts';
 import { allBoards, boardJson } from './boards/index.ts';
 import { DATASOURCE } from './grafana/clickhouse-query.ts';
@@ -40,6 +40,7 @@ before(async () => {
   await ingestThroughPipeline(client, seededTraffic(now - 4 * HOUR, now - 10 * 60_000, 600));
   await seedRoutingDecisions(client, now);
   await seedAlerts(client, now);
+  await seedBudgetStatus(client, now);
 });
 
 test('the committed dashboard JSON is what the builders produce (run npm run dashboards:build)', () => {
@@ -87,6 +88,8 @@ test('spend panels reconcile with raw attempts to the last decimal', async () =>
   assert.equal(String(top.spend_usd), String(search!.cost));
   assert.equal(num(top.list_cost_usd), num(search!.list));
   assert.ok(num(results.get('spend / Negotiated savings')![0]!.negotiated_savings_usd) > 0, 'negotiated rates are below list');
+  const budgetNow = results.get('spend / Budgets now')!;
+  assert.deepEqual(budgetNow.map((r) => [r.budget_id, num(r.spent), num(r.forecast), r.budget_status]), [['search-monthly', 38, 56, 'forecast_exceeded']]);
 });
 
 test('reliability and latency panels agree with raw attempts', async () => {

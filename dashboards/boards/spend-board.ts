@@ -54,6 +54,27 @@ export function spendBoard(): DashboardBuilder {
         true,
       ),
     )
+    .withRow(new RowBuilder('Budgets'))
+    .withPanel(
+      timeSeriesPanel(
+        'Budget burn against limit',
+        'Spend of record, forecast to period end and limit per budget, as the policy service evaluates them each minute (USD).',
+        `SELECT $__timeInterval(evaluated_at) AS time, concat(budget_id, ' ', subject) AS budget, argMax(spent_usd, evaluated_at) AS spent,
+           argMax(forecast_usd, evaluated_at) AS forecast, argMax(limit_usd, evaluated_at) AS budget_limit
+         FROM budget_status_v1 WHERE $__timeFilter(evaluated_at) GROUP BY time, budget ORDER BY time`,
+        'currencyUSD',
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Budgets now',
+        'The latest evaluation per budget and subject: spent, reserved in flight, remaining, burn rate, forecast and status.',
+        `SELECT budget_id, subject, scope, period, argMax(period_end, evaluated_at) AS ends, argMax(limit_usd, evaluated_at) AS budget_limit,
+           argMax(spent_usd, evaluated_at) AS spent, argMax(reserved_usd, evaluated_at) AS reserved, argMax(remaining_usd, evaluated_at) AS remaining,
+           argMax(burn_usd_per_hour, evaluated_at) AS burn_per_hour, argMax(forecast_usd, evaluated_at) AS forecast, argMax(status, evaluated_at) AS budget_status
+         FROM budget_status_v1 WHERE $__timeFilter(evaluated_at) GROUP BY budget_id, subject, scope, period ORDER BY budget_id, subject`,
+      ),
+    )
     .withRow(new RowBuilder('Top spenders'))
     .withPanel(
       tablePanel(

@@ -62,3 +62,13 @@ export async function seedAlerts(client: ClickHouseClient, nowMs: number): Promi
     values: [{ idempotency_key: 'k2', dead_at: at(nowMs - 2 * HOUR), receiver: 'webhook-finance', group_key: 'provider=openai', reason: 'rejected: 400', tries: 1, notification: '{}', resent_at: null, resend_outcome: '', version: 1 }],
   });
 }
+
+/** Budget `search-monthly` (team search, $50 a month) evaluated each hour of the last three, forecast rising past the limit. */
+export async function seedBudgetStatus(client: ClickHouseClient, nowMs: number): Promise<void> {
+  const evaluated = (hoursAgo: number, spent: string, forecast: string, status: string) => ({
+    evaluated_at: at(nowMs - hoursAgo * HOUR).slice(0, 19), budget_id: 'search-monthly', subject: 'search', scope: 'team', period: 'month',
+    period_start: '2026-11-01 00:00:00', period_end: '2026-12-01 00:00:00', limit_usd: '50', spent_usd: spent, reserved_usd: '0.5',
+    leased_usd: '1', remaining_usd: (50 - Number(spent)).toFixed(9), burn_usd_per_hour: '0.2', forecast_usd: forecast, status,
+  });
+  await client.insert({ table: 'budget_status_v1', format: 'JSONEachRow', values: [evaluated(3, '30', '45', 'ok'), evaluated(2, '35', '49', 'warning'), evaluated(1, '38', '56', 'forecast_exceeded')] });
+}
