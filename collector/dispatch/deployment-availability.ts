@@ -7,6 +7,14 @@ export function breakerKey(route: Route, deployment: Deployment): string {
   return `${route.config.name}/${deployment.config.name}`;
 }
 
+/**
+ * Whose Retry-After applies: a provider rate-limits a key's use of a model, so deployments of
+ * different routes that share endpoint, model and key wait out the same Retry-After.
+ */
+function cooldownKey(deployment: Deployment): string {
+  return `${deployment.config.base_url}|${deployment.config.model}|${deployment.config.api_key_env}`;
+}
+
 /** The next deployment to call, and how long its provider asked us to wait first (Retry-After), ms. */
 export interface NextDeployment {
   index: number;
@@ -34,7 +42,7 @@ export class DeploymentAvailability {
     for (let i = cursor; i < cursor + order.length; i++) {
       const d = order[i % order.length]!;
       if (exclude?.has(d) || this.breakers.coolingDown(breakerKey(route, d))) continue;
-      const waitMs = this.cooldowns.remainingMs(breakerKey(route, d));
+      const waitMs = this.cooldowns.remainingMs(cooldownKey(d));
       if (waitMs > maxWaitMs) continue;
       if (waitMs === 0) return { index: i, waitMs };
       if (!best || waitMs < best.waitMs) best = { index: i, waitMs };
@@ -44,13 +52,13 @@ export class DeploymentAvailability {
 
   /** Shortest Retry-After still running among the route's deployments whose circuits are closed; null if none is rate limited. */
   soonestRetryMs(route: Route, order: Deployment[]): number | null {
-    const waits = order.filter((d) => !this.breakers.coolingDown(breakerKey(route, d))).map((d) => this.cooldowns.remainingMs(breakerKey(route, d)));
+    const waits = order.filter((d) => !this.breakers.coolingDown(breakerKey(route, d))).map((d) => this.cooldowns.remainingMs(cooldownKey(d)));
     const positive = waits.filter((w) => w > 0);
     return positive.length && positive.length === waits.length ? Math.min(...positive) : null;
   }
 
-  noteRetryAfter(route: Route, deployment: Deployment, retryAfterMs: number): void {
-    this.cooldowns.note(breakerKey(route, deployment), retryAfterMs);
+  noteRetryAfter(deployment: Deployment, retryAfterMs: number): void {
+    this.cooldowns.note(cooldownKey(deployment), retryAfterMs);
   }
 
   /** Deployments after `cursor` (wrapping) callable now: where a budget downgrade may go. */
@@ -58,7 +66,7 @@ export class DeploymentAvailability {
     const out: Deployment[] = [];
     for (let i = cursor; i < cursor + order.length - 1; i++) {
       const d = order[i % order.length]!;
-      if (!this.breakers.coolingDown(breakerKey(route, d)) && this.cooldowns.remainingMs(breakerKey(route, d)) === 0) out.push(d);
+      if (!this.breakers.coolingDown(breakerKey(route, d)) && this.cooldowns.remainingMs(cooldownKey(d)) === 0) out.push(d);
     }
     return out;
   }

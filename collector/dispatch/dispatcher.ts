@@ -15,6 +15,7 @@ import { fallbackReasonFor, ZERO_USAGE, type AttemptFacts, type AttemptRefusal }
 import { eligibleDeployments, tierForRequest } from './candidates.ts';
 import { HedgeLostError, HedgeRace } from './hedge-race.ts';
 import { storedContent } from '../privacy/stored-content.ts';
+import type { ParityOutcome } from '../parity/parity-outcome.ts';
 import { DispatchError, allAttemptsFailed, budgetRejection, internalFailure, rateLimitedRoute } from './dispatch-error.ts';
 import { breakerKey, DeploymentAvailability, type NextDeployment } from './deployment-availability.ts';
 import { classifyAttemptFailure, failoverScope, maxWaitMs, planFailover, type FailoverStep } from './failover.ts';
@@ -66,6 +67,8 @@ export interface AttemptResult<T> {
   completionText?: string;
   /** The provider reported no usage: `usage` was counted by the shim. */
   usageEstimated?: boolean;
+  /** The answer's contract check (collector/parity). */
+  parity?: ParityOutcome;
 }
 
 export type AttemptExecutor<T> = (deployment: Deployment, control: AttemptControl) => Promise<AttemptResult<T>>;
@@ -125,6 +128,11 @@ export class Dispatcher {
   /** A route's config, for layers above dispatch (degradation); undefined for unknown models. */
   routeConfig(name: string): Route['config'] | undefined {
     return this.routes.get(name)?.config;
+  }
+
+  /** A route's deployment by name (parity's shadow traffic); undefined when unknown. */
+  deployment(route: string, name: string): Deployment | undefined {
+    return this.routes.get(route)?.deployments.find((d) => d.config.name === name);
   }
 
   routeNames(): string[] {
@@ -228,7 +236,7 @@ export class Dispatcher {
         this.memory.recordSuccess(route, winner.facts.deployment, result.ttftMs ?? this.clock.now() - winner.facts.startedAtMs, ctx.conversationId);
         const store = route.config.store_content;
         const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
-        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, usageEstimated: result.usageEstimated ?? false, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content }, winner.span);
+        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, usageEstimated: result.usageEstimated ?? false, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content, parity: result.parity }, winner.span);
         return result.value;
       }
       const only = attempts.length === 1 ? attempts[0]! : null;
@@ -255,7 +263,7 @@ export class Dispatcher {
         this.recorder.emit({ ...last.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'internal_error' }, last.span);
         throw internalFailure(failure);
       }
-      if (failure.kind === 'rate_limited' && failure.retryAfterMs) this.availability.noteRetryAfter(route, last.facts.deployment, failure.retryAfterMs);
+      if (failure.kind === 'rate_limited' && failure.retryAfterMs) this.availability.noteRetryAfter(last.facts.deployment, failure.retryAfterMs);
       const step: FailoverStep = planFailover({ route, retry, deadlineMs: run.deadlineMs, availability: this.availability, random: this.random, now: this.clock.now() }, failure, order, cursor, tried, attemptNo, last.facts.deployment);
       // The budget is consulted last, so only retries that would really happen spend it; moving
       // to a deployment that can cure what this one could not is not a retry.

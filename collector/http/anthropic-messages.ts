@@ -29,7 +29,10 @@ export const countTokensSchema = z.looseObject({
   system: z.union([z.string(), z.array(z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl }))]).optional(),
   tools: z.array(z.looseObject({ name: z.string().min(1), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()), cache_control: cacheControl })).optional(),
   tool_choice: z
-    .union([z.looseObject({ type: z.enum(['auto', 'any', 'none']) }), z.looseObject({ type: z.literal('tool'), name: z.string().min(1) })])
+    .union([
+      z.looseObject({ type: z.enum(['auto', 'any', 'none']), disable_parallel_tool_use: z.boolean().optional() }),
+      z.looseObject({ type: z.literal('tool'), name: z.string().min(1), disable_parallel_tool_use: z.boolean().optional() }),
+    ])
     .optional(),
 });
 
@@ -61,11 +64,15 @@ const resultText = (b: Extract<Block, { type: 'tool_result' }>) => (typeof b.con
 function canonicalMessages(role: 'user' | 'assistant', c: z.infer<typeof content>): ChatMessage[] {
   if (typeof c === 'string') return [{ role, content: c }];
   if (role === 'assistant') {
-    const text = c.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+    const parts = textParts(c);
+    // Text stays a list of parts when one carries a cache breakpoint, so the breakpoint survives.
+    const text = parts.some((p) => p.type === 'text' && p.cache_control) ? parts : parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
     const calls = c.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : []));
-    return [{ role, content: text || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }];
+    return [{ role, content: text.length ? text : calls.length ? null : '', ...(calls.length ? { tool_calls: calls } : {}) }];
   }
-  const results: ChatMessage[] = c.flatMap((b) => (b.type === 'tool_result' ? [{ role: 'tool' as const, tool_call_id: b.tool_use_id, content: resultText(b) }] : []));
+  const results: ChatMessage[] = c.flatMap((b) =>
+    b.type === 'tool_result' ? [{ role: 'tool' as const, tool_call_id: b.tool_use_id, content: b.cache_control ? [{ type: 'text' as const, text: resultText(b), ...breakpoint(b.cache_control) }] : resultText(b) }] : [],
+  );
   const parts = textParts(c);
   return [...results, ...(parts.length ? [{ role, content: parts }] : [])];
 }
@@ -85,11 +92,14 @@ export type MessagesParse = { ok: true; request: ChatRequest } | { ok: false; me
 function refusedParameter(b: MessagesBody): string | null {
   if (b.thinking?.type === 'enabled') return 'thinking: extended thinking is not supported through Switchyard yet; send the request without `thinking`';
   if (b.top_k !== undefined) return 'top_k: not supported through Switchyard (OpenAI and Gemini routes cannot honour it); send the request without `top_k`';
+  for (const name of ['mcp_servers', 'container', 'context_management'] as const) {
+    if (b[name] !== undefined) return `${name}: not supported through Switchyard; send the request without \`${name}\``;
+  }
   return null;
 }
 
 /** The canonical prompt of a Messages (or count_tokens) body. */
-export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice'> {
+export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls'> {
   const system: ChatMessage[] = b.system === undefined ? [] : [{ role: 'system', content: typeof b.system === 'string' ? b.system : textParts(b.system) }];
   const choice = toolChoice(b.tool_choice);
   return {
@@ -98,6 +108,7 @@ export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<Chat
       ? { tools: b.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema }, ...breakpoint(t.cache_control) })) }
       : {}),
     ...(choice ? { tool_choice: choice } : {}),
+    ...(b.tool_choice?.disable_parallel_tool_use ? { parallel_tool_calls: false } : {}),
   };
 }
 

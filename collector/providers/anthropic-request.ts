@@ -24,6 +24,12 @@ function assistantBlocks(message: ChatMessage): Block[] {
   return [...parts.map(partBlock), ...calls];
 }
 
+/** A tool turn as a `tool_result` block; a breakpoint on its text marks the block. */
+function toolResult(m: ChatMessage): Block {
+  const marked = contentParts(m.content).find((p) => p.type === 'text' && p.cache_control);
+  return { type: 'tool_result', tool_use_id: anthropicToolId(m.tool_call_id ?? ''), content: messageText(m.content), ...(marked?.type === 'text' ? breakpoint(marked.cache_control) : {}) };
+}
+
 /**
  * Canonical turns → Anthropic turns: tool results travel as `tool_result` blocks in a user
  * turn, and consecutive turns of one role are merged because Anthropic wants them alternating.
@@ -34,7 +40,7 @@ function anthropicMessages(messages: ChatMessage[]): Array<{ role: 'user' | 'ass
   for (const m of messages) {
     if (m.role === 'system' || m.role === 'developer') continue;
     const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = m.role === 'assistant' ? assistantBlocks(m) : m.role === 'tool' ? [{ type: 'tool_result', tool_use_id: anthropicToolId(m.tool_call_id ?? ''), content: messageText(m.content) }] : contentParts(m.content).map(partBlock);
+    const blocks = m.role === 'assistant' ? assistantBlocks(m) : m.role === 'tool' ? [toolResult(m)] : contentParts(m.content).map(partBlock);
     const last = out[out.length - 1];
     if (last?.role === role) last.content.push(...blocks);
     else out.push({ role, content: blocks });

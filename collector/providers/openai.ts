@@ -1,7 +1,7 @@
 import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { openaiFrameSchema, openaiResponseSchema, type OpenAIFrame, type OpenAIUsage } from './openai-wire.ts';
 import { chunk, classifyStatus, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
+import { ProviderError, type ChatMessage, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
 import { openaiEmbed } from './embeddings.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
@@ -30,7 +30,7 @@ function requestBody(request: ChatRequest, target: ProviderTarget, stream: boole
   const limitName = target.compatible ? 'max_tokens' : 'max_completion_tokens';
   return {
     model: target.model,
-    messages: request.messages,
+    messages: request.messages.map(withoutBreakpoints),
     ...(request.max_tokens !== undefined ? { [limitName]: request.max_tokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
@@ -48,6 +48,12 @@ function requestBody(request: ChatRequest, target: ProviderTarget, stream: boole
     ...(request.tools?.length && request.parallel_tool_calls !== undefined ? { parallel_tool_calls: request.parallel_tool_calls } : {}),
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
+}
+
+/** OpenAI caches prompt prefixes on its own and refuses fields it does not know: breakpoints stay home. */
+function withoutBreakpoints(m: ChatMessage): ChatMessage {
+  if (!Array.isArray(m.content) || !m.content.some((p) => p.type === 'text' && p.cache_control)) return m;
+  return { ...m, content: m.content.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : p)) };
 }
 
 const auth = (target: ProviderTarget) => ({ authorization: `Bearer ${target.apiKey}` });

@@ -120,3 +120,15 @@ test('temperature above 1 never reaches Anthropic (its range ends at 1): a clear
   await post(`${c.origin}/v1/chat/completions`, { model: 'claude', temperature: 0.7, user: 'user-42', messages: [{ role: 'user', content: 'x' }] });
   assert.deepEqual([at(anthropic.requests[0]!.body, 'temperature'), at(anthropic.requests[0]!.body, 'metadata.user_id')], [0.7, 'user-42']);
 });
+
+test('Anthropic face: disable_parallel_tool_use is translated (OpenAI parallel_tool_calls: false); mcp_servers and container are refused by name', async () => {
+  openai.requests.length = 0;
+  const tools = [{ name: 'f', input_schema: { type: 'object' } }];
+  await post(`${c.origin}/v1/messages`, { model: 'c2-reasoner', max_tokens: 64, messages: [{ role: 'user', content: 'x' }], tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+  assert.equal(at(openai.requests[openai.requests.length - 1]!.body, 'parallel_tool_calls'), false);
+  for (const name of ['mcp_servers', 'container']) {
+    const r = await post(`${c.origin}/v1/messages`, { model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'x' }], [name]: name === 'container' ? 'c_1' : [] });
+    assert.equal(r.status, 400);
+    assert.match(String(at(r.body, 'error.message')), new RegExp(name));
+  }
+});

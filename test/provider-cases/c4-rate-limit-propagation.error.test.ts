@@ -10,6 +10,7 @@ import { at, post, startCaseCollector, type CaseCollector } from './support/case
 let limited: MockUpstream;
 let bare429: MockUpstream;
 let healthy: MockUpstream;
+let soon: MockUpstream;
 let c: CaseCollector;
 
 before(async () => {
@@ -19,16 +20,19 @@ before(async () => {
   );
   bare429 = await startMockUpstream((_req, res) => json(res, 429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }));
   healthy = await startMockUpstream((req, res) => json(res, 200, openaiCompletion((req.body as { model: string }).model, 'hello')));
-  const d = (name: string, upstream: MockUpstream) => ({ name, provider: 'openai', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' });
+  soon = await startMockUpstream((_req, res) => json(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }, { 'retry-after': '12' }));
+  // A Retry-After binds the provider account's use of a model: deployments sharing endpoint, model and key share it.
+  const d = (name: string, upstream: MockUpstream, model = 'gpt-4o-mini') => ({ name, provider: 'openai', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model });
   c = await startCaseCollector([
     { name: 'c4-single', deployments: [d('c4-openai', limited)] },
-    { name: 'pair', strategy: 'priority', deployments: [d('pair-limited', limited), d('pair-healthy', healthy)] },
+    { name: 'pair', strategy: 'priority', deployments: [d('pair-limited', limited, 'gpt-4o'), d('pair-healthy', healthy)] },
     { name: 'no-hint', deployments: [d('no-hint', bare429)] },
+    { name: 'both-limited', strategy: 'priority', deployments: [d('both-30', limited), { name: 'both-12', provider: 'anthropic', base_url: soon.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] },
   ]);
 });
 after(async () => {
   await c.close();
-  await Promise.all([limited.close(), bare429.close(), healthy.close()]);
+  await Promise.all([limited.close(), bare429.close(), healthy.close(), soon.close()]);
 });
 
 test('case 4: a 429 with Retry-After 30 on a one-deployment route → client 429 with Retry-After 30, one upstream call', async () => {
@@ -78,4 +82,14 @@ test('every attempt rate limited without a Retry-After: still a 429 that says wh
   assert.equal(r.status, 429);
   assert.ok(Number(r.headers.get('retry-after')) >= 1);
   assert.equal(bare429.requests.length, 3, 'short, jittered retries are still allowed when the provider gave no Retry-After');
+});
+
+test('every deployment of a route rate limited: one call each, then 429 with the soonest Retry-After of them', async () => {
+  limited.requests.length = 0;
+  soon.requests.length = 0;
+  const r = await post(`${c.origin}/v1/chat/completions`, { model: 'both-limited', messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get('retry-after'), '12');
+  assert.equal(soon.requests.length, 1);
+  assert.equal(limited.requests.length, 0, 'same endpoint, model and key as c4-openai: still inside the 30 s it was told by the first test');
 });

@@ -66,3 +66,30 @@ test('tool breakpoints are not sent to OpenAI-format providers, which cache on t
     await openai.close();
   }
 });
+
+test('breakpoints on an assistant turn and a tool result reach Anthropic; none reach OpenAI, which would refuse the field', async () => {
+  upstream.requests.length = 0;
+  await post(`${c.origin}/v1/messages`, {
+    model: 'c6-claude',
+    max_tokens: 32,
+    messages: [
+      { role: 'user', content: 'look it up' },
+      { role: 'assistant', content: [{ type: 'text', text: 'Looking.', cache_control: { type: 'ephemeral' } }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a long result', cache_control: { type: 'ephemeral' } }] },
+    ],
+    tools: [{ name: 'lookup', input_schema: { type: 'object' } }],
+  });
+  const messages = at(upstream.requests[0]!.body, 'messages');
+  assert.deepEqual(at(messages, '1.content.0'), { type: 'text', text: 'Looking.', cache_control: { type: 'ephemeral' } });
+  assert.deepEqual(at(messages, '2.content.0'), { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a long result', cache_control: { type: 'ephemeral' } });
+  const openai = await startMockUpstream((_req, res) => json(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
+  const cc = await startCaseCollector([{ name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] }]);
+  try {
+    await post(`${cc.origin}/v1/chat/completions`, { model: 'o', messages: [{ role: 'system', content: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }] }, { role: 'user', content: 'x' }] });
+    assert.equal(JSON.stringify(openai.requests[0]!.body).includes('cache_control'), false);
+    assert.deepEqual(at(openai.requests[0]!.body, 'messages.0.content'), [{ type: 'text', text: 'sys' }]);
+  } finally {
+    await cc.close();
+    await openai.close();
+  }
+});
