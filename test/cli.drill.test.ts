@@ -13,9 +13,10 @@ test('drill --scenario all-down exits 1: its criterion (every request served) is
 
 test('drill --json keeps stdout one JSON line; progress goes to stderr; a met criterion exits 0', async () => {
   const run = await runCli(['drill', '--scenario', 'healthy', '--requests', '12', '--concurrency', '4', '--json'], {}, 120_000);
-  assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout.trim().split('\n').length, 1);
+  const seen = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+  assert.equal(run.code, 0, seen);
+  assert.equal(run.stdout.trim().split('\n').length, 1, seen);
   assert.equal((JSON.parse(run.stdout) as { passed: boolean }).passed, true);
-  assert.match(run.stderr, /drill healthy: 12\/12 \(100%\), 0 failed/);
+  assert.match(run.stderr, /drill healthy: 12\/12 \(100%\), 0 failed/, seen);
   assert.match(run.stderr, /drill healthy: passed/);
 });
