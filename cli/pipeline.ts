@@ -18,6 +18,7 @@ import { systemClock } from '../core/clock.ts';
 import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
+import { ParityHooks } from '../collector/parity/parity-hooks.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
 import { RoutingWeights } from '../collector/routing/routing-weights.ts';
@@ -210,7 +211,9 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   });
   const routeNames = () => dispatcher!.routeNames();
   const keys = new KeyRing(o.routes.keys);
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), emissionRefusal: () => emissionGate.check(), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
+  const parity = ParityHooks.withShadow(publisher);
+  stops.push(() => parity.drain());
+  const server = createCollectorServer({ chat: new ChatService(dispatcher, systemClock, parity), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), emissionRefusal: () => emissionGate.check(), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
   if (o.routesFile) {
     const reloader = new RoutesReloader(
       o.routesFile,

@@ -1,8 +1,12 @@
 import type { AttemptEvent, AttemptRates } from '../core/events/attempt-event.ts';
 
 /** The `attempts` table row for one event: the event flattened, tags spread into columns. */
-export type AttemptRow = Omit<AttemptEvent, 'tags' | 'error_class' | 'finish_reason' | 'budget' | 'content' | 'pricing' | 'list_pricing' | 'cost_by_bucket' | 'list_cost_usd'> & {
+export type AttemptRow = Omit<AttemptEvent, 'tags' | 'error_class' | 'finish_reason' | 'budget' | 'content' | 'pricing' | 'list_pricing' | 'cost_by_bucket' | 'list_cost_usd' | 'shadow'> & {
   error_class: string;
+  /** Parity columns of migration 0110: '' / false / [] when the attempt was not checked or not shadow traffic. */
+  shadow_of: string;
+  shadow_match: boolean;
+  shadow_differences: string[];
   team: string;
   project: string;
   feature: string;
@@ -66,7 +70,7 @@ function pricingColumns(event: AttemptEvent): PricingColumns {
 }
 
 export function toAttemptRow(event: AttemptEvent): AttemptRow {
-  const { tags, error_class, finish_reason, budget, content, pricing: _p, list_pricing: _l, cost_by_bucket: _c, list_cost_usd: _lc, ...rest } = event;
+  const { tags, error_class, finish_reason, budget, content, pricing: _p, list_pricing: _l, cost_by_bucket: _c, list_cost_usd: _lc, shadow, ...rest } = event;
   return {
     ...rest,
     ...pricingColumns(event),
@@ -87,5 +91,9 @@ export function toAttemptRow(event: AttemptEvent): AttemptRow {
     completion_text: content?.completion ?? '',
     // Always present: the insert's column list comes from the first row of a batch.
     usage_estimated: rest.usage_estimated ?? false,
+    parity: rest.parity ?? '',
+    shadow_of: shadow?.of ?? '',
+    shadow_match: shadow?.match ?? false,
+    shadow_differences: shadow?.differences ?? [],
   };
 }

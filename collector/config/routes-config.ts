@@ -8,6 +8,7 @@ import { tiers } from '../routing/tiers.ts';
 import { redactionKinds } from '../privacy/redact.ts';
 import { craftConfigSchema, sloConfigSchema, trustConfigSchema } from '../../policy/route-policy-config.ts';
 import { calendarBudgetSchema, checkCalendarBudgets } from '../budget/budget-definition.ts';
+import { checkParityConfig, parityRouteSchema } from '../parity/parity-config.ts';
 
 const decimalString = z
   .union([z.string(), z.number()])
@@ -90,6 +91,8 @@ const routeSchema = z.strictObject({
   slo: sloConfigSchema.optional(),
   /** CRAFT factor weights for this route's routing weights (docs/policy.md); unset: balanced. */
   craft: craftConfigSchema.optional(),
+  /** Contract checks: failover on a broken contract, shadow traffic to an alternate (docs/parity.md). */
+  parity: parityRouteSchema.optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
@@ -194,6 +197,7 @@ export const routesConfigSchema = z
     config.routes.forEach((route, i) => {
       if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route "${route.name}"` });
       seen.add(route.name);
+      checkParityConfig(route, ['routes', i], ctx);
       const names = new Set<string>();
       route.deployments.forEach((d, j) => {
         if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'deployments', j, 'name'], message: `duplicate deployment "${d.name}"` });

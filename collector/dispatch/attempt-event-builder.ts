@@ -8,6 +8,8 @@ import {
   type FallbackReason,
 } from '../../core/events/attempt-event.ts';
 import { priceAttempt } from '../pricing/attempt-pricing.ts';
+import type { ParityOutcome } from '../parity/parity-outcome.ts';
+import { PARITY_FALLBACK_REASON, ParityViolation } from '../parity/parity-violation.ts';
 import type { FinishReason, ProviderError, ProviderFields, Usage } from '../providers/provider.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Deployment } from './route-table.ts';
@@ -40,6 +42,8 @@ export interface AttemptFacts {
   usageEstimated?: boolean;
   /** Redacted prompt and completion, for routes that opt in to storing them. */
   content?: { prompt: string; completion: string } | null;
+  /** The answer's contract check (collector/parity); a ParityViolation failure carries its own. */
+  parity?: ParityOutcome;
 }
 
 /**
@@ -87,8 +91,14 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
     budget: f.budget ?? NO_BUDGET,
     content: f.content ?? null,
     ...(f.usageEstimated ? { usage_estimated: true } : {}),
+    ...parityField(f),
     ...money,
   };
+}
+
+function parityField(f: AttemptFacts): { parity?: ParityOutcome } {
+  const parity = f.parity ?? (f.failure instanceof ParityViolation ? f.failure.outcome : undefined);
+  return parity ? { parity } : {};
 }
 
 function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
@@ -103,6 +113,7 @@ function statusOf(failure: AttemptFacts['failure']): AttemptStatus {
 
 /** Why the next attempt exists, given how this one failed. */
 export function fallbackReasonFor(failure: ProviderError): FallbackReason {
+  if (failure instanceof ParityViolation) return PARITY_FALLBACK_REASON as FallbackReason;
   switch (failure.kind) {
     case 'rate_limited':
       return 'rate_limited';

@@ -9,6 +9,7 @@ import { streamAttempt, type ChunkSink } from './stream-attempt.ts';
 import { estimateUsage } from './usage-estimate.ts';
 import { embeddingAttempt } from './embedding-attempt.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
+import { ParityHooks } from '../parity/parity-hooks.ts';
 
 export type { ChunkSink, StreamStart } from './stream-attempt.ts';
 
@@ -37,6 +38,8 @@ export class ChatService {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly clock: Clock = systemClock,
+    /** Contract checks and shadow traffic (collector/parity); checks only by default. */
+    private readonly parity: ParityHooks = new ParityHooks(),
   ) {
     this.cache = new DegradationCache(clock);
   }
@@ -81,9 +84,10 @@ export class ChatService {
     return cached;
   }
 
-  private dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
+  private async dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
     const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
-    return this.dispatcher.run(request, ctx, async (deployment, control) => {
+    const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
+    const answer = await this.dispatcher.run(request, ctx, async (deployment, control) => {
       const result = await deployment.adapter.complete({ ...request, stream: false }, deployment.target, control.signal);
       const choice = result.completion.choices[0];
       const calls = choice?.message.tool_calls ?? [];
@@ -101,8 +105,11 @@ export class ChatService {
         finishReason: choice?.finish_reason ?? null,
         providerFields: result.providerFields,
         completionText: text,
+        parity: parity.completion(deployment, result.completion),
       };
     });
+    parity.answered();
+    return answer;
   }
 
   /** Streams through the dispatcher (see streamAttempt for when a stream commits). */
@@ -122,13 +129,17 @@ export class ChatService {
   private async dispatchStream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<ChatCompletion | null> {
     let answer: ChatCompletion | null = null;
     const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
+    const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
     await this.dispatcher.run(request, ctx, async (deployment, control) => {
-      const outcome = await streamAttempt(deployment, control, request, sink, this.clock, filterFailover);
+      const held = parity.streamSink(sink);
+      const outcome = { ...(await streamAttempt(deployment, control, request, held, this.clock, filterFailover)) };
+      outcome.parity = parity.streamEnded(deployment, held, outcome);
       if (!outcome.failedAfterCommit && outcome.toolArgumentChars === 0 && outcome.text) {
         answer = completionOf(outcome.text, outcome.finishReason ?? null, outcome.responseModel ?? deployment.config.model, outcome.usage);
       }
       return outcome;
     });
+    parity.answered();
     return answer;
   }
 }

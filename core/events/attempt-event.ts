@@ -136,6 +136,10 @@ export const attemptEventSchema = z.object({
   cost_by_bucket: attemptCostByBucketSchema.nullable().default(null),
   /** What the attempt would have cost at `list_pricing`, USD; null on events from before it. */
   list_cost_usd: decimalUsd.nullable().default(null),
+  /** Contract check of the answer (collector/parity): ok | invalid_json | schema_violation | unknown_tool | invalid_tool_args | none; absent: not checked. */
+  parity: openEnum(['ok', 'invalid_json', 'schema_violation', 'unknown_tool', 'invalid_tool_args', 'none']).optional(),
+  /** Shadow traffic only: the served deployment this copy shadows and whether its answer matched in structure (docs/parity.md). */
+  shadow: z.object({ of: z.string().min(1).max(128), match: z.boolean(), differences: z.array(openEnum(['contract_outcome', 'finish_reason', 'tool_names', 'answer_length', 'shadow_failed'])).max(8) }).optional(),
 }).superRefine((event, ctx) => {
   // Finance bills per bucket, so a breakdown that does not add up to the total is refused, not stored.
   if (event.cost_by_bucket && sumUsd(Object.values(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
