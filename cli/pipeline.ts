@@ -37,6 +37,7 @@ import { createIngestService, type IngestService } from '../ingest/ingest-servic
 import type { Meter } from '@opentelemetry/api';
 import { createCollectorMetrics } from '../collector/telemetry/collector-metrics.ts';
 import { PolicyService } from '../policy/policy-service.ts';
+import { startAlerting } from '../policy/alerts/start-alerting.ts';
 import { createOpsServer } from '../core/ops/ops-server.ts';
 import { createMetrics } from '../core/telemetry/metrics.ts';
 
@@ -159,6 +160,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       const budgetEvaluator = new BudgetEvaluator({ client: p.clickhouse!, clock: systemClock, log: o.log });
       budgetEvaluator.start();
       stops.push(() => budgetEvaluator.stop());
+      // Alert rules over the rollups and their notifications (routes file `alerts:` section).
+      const alerting = await startAlerting({ clickhouse: p.clickhouse!, section: o.routes?.alerts, env: o.providerEnv, meter: metrics.meter, clock: systemClock, log: o.log });
+      stops.push(() => alerting.stop());
     }
     if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
     if (o.opsPort !== undefined) {

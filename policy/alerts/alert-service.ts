@@ -83,9 +83,11 @@ export class AlertService {
     return out;
   }
 
-  /** Flushes due notification groups at `now`. */
-  flush(now: number = this.o.clock.now()) {
-    return this.o.notifier.flush(now);
+  /** Flushes due notification groups at `now`, then any resends operators requested. */
+  async flush(now: number = this.o.clock.now()) {
+    const sent = await this.o.notifier.flush(now);
+    await this.o.notifier.resendRequested(now);
+    return sent;
   }
 
   /** Alerts not ok after the last evaluation. */

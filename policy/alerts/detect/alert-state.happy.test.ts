@@ -55,3 +55,9 @@ test('since is kept while the state holds and moves when it changes', () => {
   assert.deepEqual(states.map((s) => s.since), [0, 0, 0, 3 * MIN]);
   assert.deepEqual(states.map((s) => s.evaluatedAt), [0, MIN, 2 * MIN, 3 * MIN]);
 });
+
+test('keep_firing_for: a firing alert resolves only after its ratio stayed below 95 % that long', () => {
+  let s: AlertState | undefined;
+  const states = [2, 0.5, 0.5, 1.2, 0.5, 0.5, 0.5].map((r, i) => (s = nextAlertState(s, ev(r), 0, i * MIN, 2 * MIN)).state);
+  assert.deepEqual(states, ['firing', 'firing', 'firing', 'firing', 'firing', 'firing', 'resolved']);
+});

@@ -14,29 +14,35 @@ export interface AlertState {
   /** When the current breach began (pending or firing); null otherwise. */
   activeSince: number | null;
   evaluatedAt: number;
+  /** While firing: when the ratio first dropped below RESOLVE_RATIO (keep_firing_for counts from here); else null. */
+  quietSince?: number | null;
   /** Null when there was no data. */
   evidence: Evidence | null;
 }
 
 /**
  * The next state of one alert. Breaching means ratio ≥ 1 with sufficient evidence; a breach
- * must last `pendingMs` to fire; a firing alert resolves when its ratio drops below
- * RESOLVE_RATIO (hysteresis, so a value hovering at the threshold does not flap) or its data
- * stops. `resolved` lasts one evaluation, then `ok`. Pure: `now` is an argument.
+ * must last `pendingMs` to fire; a firing alert resolves once its ratio has stayed below
+ * RESOLVE_RATIO (hysteresis, so a value hovering at the threshold does not flap) for
+ * `keepFiringMs`, or at once when its data stops. `resolved` lasts one evaluation, then `ok`.
+ * Pure: `now` is an argument.
  */
-export function nextAlertState(prev: AlertState | undefined, evidence: Evidence | null, pendingMs: number, now: number): AlertState {
+export function nextAlertState(prev: AlertState | undefined, evidence: Evidence | null, pendingMs: number, now: number, keepFiringMs = 0): AlertState {
   const was = prev?.state ?? 'ok';
-  const to = (state: AlertStateName, activeSince: number | null): AlertState => ({
+  const to = (state: AlertStateName, activeSince: number | null, quietSince: number | null = null): AlertState => ({
     state,
     since: state === was && prev ? prev.since : now,
     activeSince,
     evaluatedAt: now,
+    quietSince,
     evidence,
   });
   if (evidence === null) return to(was === 'firing' ? 'resolved' : 'no_data', null);
   const breaching = evidence.sufficient && evidence.ratio >= 1;
   if (was === 'firing') {
-    return evidence.ratio >= RESOLVE_RATIO ? to('firing', prev!.activeSince) : to('resolved', null);
+    if (evidence.ratio >= RESOLVE_RATIO) return to('firing', prev!.activeSince);
+    const quietSince = prev!.quietSince ?? now;
+    return now - quietSince >= keepFiringMs ? to('resolved', null) : to('firing', prev!.activeSince, quietSince);
   }
   if (!breaching) return to('ok', null);
   const activeSince = was === 'pending' ? prev!.activeSince! : now;

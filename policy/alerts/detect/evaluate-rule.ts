@@ -35,7 +35,7 @@ export function evaluateRule(rule: AlertRule, groups: readonly GroupWindows[], p
     const current = g.current ?? (additive ? { value: 0, volume: 0 } : null);
     const evidence = current ? evaluateCondition(rule, { ...g, current }, peersOf(g)) : null;
     const prev = prevByFingerprint.get(fingerprint);
-    const state = nextAlertState(prev, evidence, rule.pending, now);
+    const state = nextAlertState(prev, evidence, rule.pending, now, rule.keep_firing_for);
     if (state.state === 'ok' && (prev === undefined || prev.state === 'ok')) continue;
     out.push({ fingerprint, rule: rule.name, severity: rule.severity, group: g.labels, state });
   }

@@ -84,6 +84,13 @@ export class AlertNotifier {
     return outcome;
   }
 
+  /** Resends the dead letters an operator asked for through the API (resend_outcome = requested). */
+  async resendRequested(now: number): Promise<void> {
+    for (const d of await this.o.store.deadLetters(1000)) {
+      if (d.resendOutcome === 'requested') await this.resend(d.idempotencyKey, now);
+    }
+  }
+
   /** Groups currently held (for tests and the service's status). */
   get groupCount(): number {
     return this.groups.size;

@@ -46,6 +46,8 @@ export const alertRuleSchema = z
     min_volume: z.number().int().nonnegative().default(0),
     /** How long a breach must last before the alert fires. */
     pending: durationMs.default(0),
+    /** How long a firing alert's ratio must stay below 95 % before it resolves (flapping guard). */
+    keep_firing_for: durationMs.default(0),
     severity: z.enum(['info', 'warning', 'critical']).default('warning'),
     /** Receivers for this rule; unset: the route's receivers. */
     notify: z.array(z.string()).optional(),

@@ -6,13 +6,13 @@ import { alertRuleSchema, type AlertRule, type AlertRuleInput } from './alert-ru
  */
 const detectors = {
   /**
-   * Last 3 minutes of a team's spend against the same 3 minutes of each of the last 7 days; two
+   * Last 2 minutes of a team's spend against the same 2 minutes of each of the last 7 days; two
    * evaluations in a row (pending 1m), so a 3× spike fires 2 minutes in and a one-minute blip does not.
    */
   spend_spike: {
-    metric: 'spend_usd', window: '3m', group_by: ['team'], min_volume: 30, pending: '1m', severity: 'warning',
+    metric: 'spend_usd', window: '2m', group_by: ['team'], min_volume: 20, pending: '1m', keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 1.5, weekly: true },
-    description: 'Team spend in the last 3 minutes against the same minutes of the trailing 7 days (median + 4 × scaled MAD, at least 150 %, and 150 % of the same minutes a week ago), for 2 evaluations.',
+    description: 'Team spend in the last 2 minutes against the same minutes of the trailing 7 days (median + 4 × scaled MAD, at least 150 %, and 150 % of the same minutes a week ago), for 2 evaluations.',
   },
   /** A team's last 24 hours against the mean of the 7 days before. */
   daily_spend: {
@@ -22,32 +22,32 @@ const detectors = {
   },
   /** One key's spend per minute (5-minute mean) against its own history (same minutes, last 7 days) and its team's other keys. */
   denial_of_wallet: {
-    metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 10, pending: '1m', severity: 'critical',
+    metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 10, pending: '1m', keep_firing_for: '5m', severity: 'critical',
     condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 3, weekly: true, peers: { by: 'team', fence: 3, min_peers: 2 } },
     description: "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 4σ, at least 3×, and 3× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
   },
   fallback_rate_spike: {
-    metric: 'fallback_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
+    metric: 'fallback_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 20, keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
     description: 'Share of attempts that are failovers, per route and provider, against the trailing day (+5 points at least).',
   },
   error_rate_spike: {
-    metric: 'error_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
+    metric: 'error_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 20, keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
     description: 'Share of attempts ending in an error or timeout, per route and provider, against the trailing day.',
   },
   rate_limit_spike: {
-    metric: 'rate_limit_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 50, severity: 'warning',
+    metric: 'rate_limit_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 20, keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
     description: 'Share of attempts answered 429, per route and provider, against the trailing day.',
   },
   p99_latency_regression: {
-    metric: 'p99_latency_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, severity: 'warning',
+    metric: 'p99_latency_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
     description: 'p99 attempt latency per deployment against the trailing day (median + 4σ, at least 150 %).',
   },
   ttft_regression: {
-    metric: 'p95_ttft_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, severity: 'warning',
+    metric: 'p95_ttft_ms', window: '10m', group_by: ['route', 'deployment'], min_volume: 50, keep_firing_for: '5m', severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
     description: 'p95 time to first token per deployment against the trailing day.',
   },
