@@ -1,30 +1,21 @@
-import { BrokenCircuitError, CircuitState, SamplingBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { ProviderError } from '../providers/provider.ts';
+import { SamplingCircuit, type BreakerPolicy, type BreakerState, type CallOutcome } from './sampling-circuit.ts';
 
-export interface BreakerPolicy {
-  /** Share of failed calls in the window that opens the circuit, 0..1. */
-  failureThreshold: number;
-  windowMs: number;
-  /** Below this call rate the window says too little to open the circuit. */
-  minimumRps: number;
-  /** How long an open circuit cools down before one probe is let through, ms. */
-  halfOpenAfterMs: number;
-}
-
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type { BreakerPolicy, BreakerState } from './sampling-circuit.ts';
 
 /** Server errors, overload, timeouts and network failures count; 429s and request errors say nothing about health. */
-const countsAsFailure = (err: unknown) => err instanceof ProviderError && (err.kind === 'server' || err.kind === 'overloaded' || err.kind === 'timeout' || err.kind === 'network');
+function outcomeOf(err: unknown): CallOutcome {
+  return err instanceof ProviderError && (err.kind === 'server' || err.kind === 'overloaded' || err.kind === 'timeout' || err.kind === 'network') ? 'failure' : 'neutral';
+}
 
 /**
- * One circuit breaker per deployment (cockatiel's sampling breaker). An open circuit takes its
+ * One circuit breaker per deployment, all on the injected clock. An open circuit takes its
  * deployment out of rotation until it has cooled down; then one call probes it, and its result
- * closes or reopens the circuit.
+ * closes or reopens the circuit. The state machine itself is `SamplingCircuit` (pure).
  */
 export class DeploymentBreakers {
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
-  private readonly openedAt = new Map<string, number>();
+  private readonly circuits = new Map<string, SamplingCircuit>();
   private readonly clock: Clock;
 
   constructor(
@@ -37,41 +28,38 @@ export class DeploymentBreakers {
 
   /** True while the deployment's circuit is open and still cooling down: do not send it traffic. */
   coolingDown(deployment: string): boolean {
-    const breaker = this.breakers.get(deployment);
-    if (!breaker || breaker.state !== CircuitState.Open) return false;
-    return this.clock.now() - (this.openedAt.get(deployment) ?? 0) < this.policy.halfOpenAfterMs;
+    return this.circuits.get(deployment)?.coolingDown(this.clock.now()) ?? false;
   }
 
   state(deployment: string): BreakerState {
-    const state = this.breakers.get(deployment)?.state;
-    return state === CircuitState.Open || state === CircuitState.Isolated ? 'open' : state === CircuitState.HalfOpen ? 'half_open' : 'closed';
+    return this.circuits.get(deployment)?.current ?? 'closed';
   }
 
   /** Runs one attempt through the deployment's breaker; rejects with CircuitOpenError when it may not run. */
   async run<T>(deployment: string, attempt: () => Promise<T>): Promise<T> {
+    const circuit = this.circuit(deployment);
+    const admission = circuit.admit(this.clock.now());
+    if (admission === 'reject') throw new CircuitOpenError(deployment);
+    if (admission === 'probe') this.onChange(deployment, 'half_open');
+    let outcome: CallOutcome = 'success';
     try {
-      return await this.breaker(deployment).execute(attempt);
+      return await attempt();
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new CircuitOpenError(deployment);
+      outcome = outcomeOf(err);
       throw err;
+    } finally {
+      const changed = circuit.record(admission, outcome, this.clock.now());
+      if (changed) this.onChange(deployment, changed);
     }
   }
 
-  private breaker(deployment: string): CircuitBreakerPolicy {
-    let breaker = this.breakers.get(deployment);
-    if (breaker) return breaker;
-    breaker = circuitBreaker(handleWhen(countsAsFailure), {
-      halfOpenAfter: this.policy.halfOpenAfterMs,
-      breaker: new SamplingBreaker({ threshold: this.policy.failureThreshold, duration: this.policy.windowMs, minimumRps: this.policy.minimumRps }),
-    });
-    breaker.onBreak(() => {
-      this.openedAt.set(deployment, this.clock.now());
-      this.onChange(deployment, 'open');
-    });
-    breaker.onHalfOpen(() => this.onChange(deployment, 'half_open'));
-    breaker.onReset(() => this.onChange(deployment, 'closed'));
-    this.breakers.set(deployment, breaker);
-    return breaker;
+  private circuit(deployment: string): SamplingCircuit {
+    let circuit = this.circuits.get(deployment);
+    if (!circuit) {
+      circuit = new SamplingCircuit(this.policy);
+      this.circuits.set(deployment, circuit);
+    }
+    return circuit;
   }
 }
 
