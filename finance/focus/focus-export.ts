@@ -31,8 +31,20 @@ export interface FocusExportTarget {
 const clickhouseFormat: Record<FocusFormat, string> = { csv: 'CSVWithNames', parquet: 'Parquet' };
 
 // Null as an empty CSV field (FOCUS readers' convention, not ClickHouse's \N); decimals with every
-// declared decimal place, so a value is written at the precision the metadata states.
-const SETTINGS = "format_csv_null_representation = '', output_format_decimal_trailing_zeros = 1, output_format_parquet_string_as_string = 1, max_execution_time = 3600";
+// declared decimal place, so a value is written at the precision the metadata states; Parquet row
+// groups of at most 65,536 rows / 16 MiB, so the writer's buffer stays small however long the
+// range (the default, 1M rows, held a whole month in memory); aggregation and sort spill to disk
+// past 64 MiB instead of growing with the number of output rows.
+const SETTINGS = [
+  "format_csv_null_representation = ''",
+  'output_format_decimal_trailing_zeros = 1',
+  'output_format_parquet_string_as_string = 1',
+  'output_format_parquet_row_group_size = 65536',
+  'output_format_parquet_row_group_size_bytes = 16777216',
+  'max_bytes_before_external_group_by = 67108864',
+  'max_bytes_before_external_sort = 67108864',
+  'max_execution_time = 3600',
+].join(', ');
 
 /** Writes the FOCUS dataset to `path`; returns its row count. */
 export async function exportFocusToFile(target: FocusExportTarget, request: FocusExportRequest, path: string): Promise<{ rows: number; bytes: number }> {
