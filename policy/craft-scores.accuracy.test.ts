@@ -42,7 +42,7 @@ test('Reliability: client errors are excluded, 429s count half, no evidence is n
   // b: (80 + 4.95) / (80 + 10 + 5) = 0.894 → (0.894 − 0.5) / 0.45 = 0.876; c: 84.95 / 105 = 0.809 → 0.687.
   assert.equal(by.b!.factors.reliability.score, 0.876);
   assert.equal(by.c!.factors.reliability.score, 0.6868);
-  assert.equal(by.c!.factors.reliability.windowS, 300);
+  assert.equal(by.c!.factors.reliability.windowS, 3600);
 });
 
 test('Availability: healthy share of observed minutes, with 5 healthy pseudo-minutes', () => {

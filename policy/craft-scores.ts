@@ -30,7 +30,8 @@ const ev = (name: string, value: number | null, unit: string): EvidenceItem => (
 
 /** Scores every configured deployment of a route; deployments without evidence get neutral priors. */
 export function scoreRoute(route: RouteProfile, evidence: ReadonlyMap<string, DeploymentEvidence>, s: PolicySettings): CraftScore[] {
-  const recentOf = (d: DeploymentProfile): WindowStats => evidence.get(d.deployment)?.recent ?? emptyWindow(s.rateLimitWindowMs / 1000);
+  // CRAFT is a quality score: it reads the hour, where a few minutes of noise average out; live health reads now.
+  const recentOf = (d: DeploymentProfile): WindowStats => evidence.get(d.deployment)?.hour ?? emptyWindow(s.availabilityWindowMs / 1000);
   const prices = route.deployments.map((d) => effectivePrice(d, recentOf(d), s));
   const cheapest = Math.min(...prices.map((p) => p.effective));
   const widestContext = Math.max(0, ...route.deployments.map((d) => d.capabilities.contextWindow ?? 0));

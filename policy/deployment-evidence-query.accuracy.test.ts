@@ -49,4 +49,6 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
   assert.equal(recent.tokens - win.tokens, 10_000);
   assert.ok(Math.abs(recent.costUsd - win.costUsd - 0.01) < 1e-9);
   assert.deepEqual(minutes, { windowS: 3630, observed: 2, healthy: 1 });
+  assert.equal(evidence[0]!.hour.ok, 30);
+  assert.equal(evidence[0]!.hour.windowS, 3630);
 });

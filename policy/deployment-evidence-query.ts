@@ -43,8 +43,8 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
   const rows = await (
     await client.query({
       query: `
-      WITH toDateTime({window_start:Int64}, 'UTC') AS win, toDateTime({recent_start:Int64}, 'UTC') AS rec
-      SELECT route, deployment, ${sums('win')}, ${sums('rec')},
+      WITH toDateTime({window_start:Int64}, 'UTC') AS win, toDateTime({recent_start:Int64}, 'UTC') AS rec, toDateTime({hour_start:Int64}, 'UTC') AS hr
+      SELECT route, deployment, ${sums('win')}, ${sums('rec')}, ${sums('hr')},
         countIf(${counted} > 0) AS observed_minutes,
         countIf(${counted} > 0
           AND ok >= {healthy_rate:Float64} * (ok + error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited)) AS healthy_minutes
@@ -82,6 +82,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
     deployment: r.deployment,
     window: windowStats(r, 'win', (nowMs - starts.window) / 1000),
     recent: windowStats(r, 'rec', (nowMs - starts.recent) / 1000),
+    hour: windowStats(r, 'hr', (nowMs - starts.hour) / 1000),
     minutes: { windowS: Math.round((nowMs - starts.hour) / 1000), observed: Number(r.observed_minutes), healthy: Number(r.healthy_minutes) },
   }));
 }

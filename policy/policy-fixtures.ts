@@ -41,5 +41,5 @@ export function steady(routeName: string, deployment: string, perWindow: WindowS
     costUsd: perWindow.costUsd * recentScale,
     tokens: scale(perWindow.tokens),
   };
-  return { route: routeName, deployment, window: perWindow, recent, minutes: { windowS: 3600, ...minutes } };
+  return { route: routeName, deployment, window: perWindow, recent, hour: { ...recent, windowS: 3600 }, minutes: { windowS: 3600, ...minutes } };
 }

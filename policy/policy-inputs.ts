@@ -31,12 +31,14 @@ export interface WindowStats {
   tokens: number;
 }
 
-/** Evidence for one deployment: the policy window, the last 5 minutes and per-minute health over the last hour. */
+/** Evidence for one deployment: the policy window, the last 5 minutes, the last hour and per-minute health over the hour. */
 export interface DeploymentEvidence {
   route: string;
   deployment: string;
   window: WindowStats;
   recent: WindowStats;
+  /** The availability look-back (1 hour): what the CRAFT scores read. */
+  hour: WindowStats;
   minutes: { windowS: number; observed: number; healthy: number };
 }
 
