@@ -55,7 +55,12 @@ export class BudgetGate {
   /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
   async admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
     const first = candidates[0]!;
-    const reserve = (c: BudgetCandidate<D>) => reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
+    const reserve = (c: BudgetCandidate<D>) => {
+      const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
+      // Top the lease up in the background before it runs dry; the request does not wait for it.
+      if (r.ok && r.low) void this.leaseClient?.renewNow();
+      return r;
+    };
     const tried = reserve(first);
     if (tried.ok) return admitted(first, tried.reserved, 'allow', 0, '');
     const cheaper = candidates.filter((c) => c.worstCaseNano < first.worstCaseNano).sort((a, b) => a.worstCaseNano - b.worstCaseNano);

@@ -1,4 +1,6 @@
-import { leaseAnswerSchema, type LeaseAnswer, type LeaseReport, type LeaseSource } from './lease-protocol.ts';
+import { LeaseRenewalUndelivered, leaseAnswerSchema, type LeaseAnswer, type LeaseReport, type LeaseSource } from './lease-protocol.ts';
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const QUERY = `query Leases($collector: String!, $reports: [BudgetLeaseReport!]!) {
   budgetLeases(collector: $collector, reports: $reports) {
@@ -17,6 +19,10 @@ export function graphqlLeaseSource(apiUrl: string, token: string | undefined): L
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query: QUERY, variables }),
         signal,
+      }).catch((err: unknown) => {
+        // Refused or unresolvable: the request was never sent, so the grantor's book is unchanged.
+        const code = ((err as { cause?: { code?: string } }).cause?.code) ?? '';
+        throw NOT_SENT.has(code) ? new LeaseRenewalUndelivered(`budget grantor unreachable (${code})`) : err;
       });
       if (!res.ok) throw new Error(`budget grantor answered HTTP ${res.status}`);
       const body = (await res.json()) as { data?: { budgetLeases?: unknown }; errors?: Array<{ message: string }> };

@@ -2,7 +2,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { Clock } from '../../core/clock.ts';
 import { PeriodicTask } from '../../core/periodic-task.ts';
 import type { LeaseLedger } from './lease-ledger.ts';
-import type { LeaseSource } from './lease-protocol.ts';
+import { LeaseRenewalUndelivered, type LeaseSource } from './lease-protocol.ts';
 
 export interface LeaseClientOptions {
   /** Stable across restarts (SWITCHYARD_COLLECTOR_ID), so a restarted collector gets its spend back. */
@@ -69,6 +69,7 @@ export class LeaseClient {
       this.failing = false;
       return true;
     } catch (err) {
+      if (err instanceof LeaseRenewalUndelivered) this.o.ledger.renewalNotDelivered();
       if (!this.failing) this.o.log(`collector: budget grantor unreachable (${(err as Error).message}); hard budgets spend only their current leases`);
       this.failing = true;
       return false;

@@ -19,8 +19,16 @@ export interface LeaseState {
   demandNano: number;
   /** Largest single worst case seen: a lease smaller than two of these starves the collector. */
   maxRequestNano: number;
+  /** Low-water mark, nanodollars: half a lease term of recent demand, at least four of the largest requests. */
+  lowWaterNano: number;
   /** Left in the budget beyond every lease, at the last grant; null before one. */
   unleasedNano: number | null;
+  /**
+   * While a renewal is in flight (or its answer was maybe lost): the most this subject may hold,
+   * the committed amount it reported plus the margin it reported as reserved. The grantor may
+   * shrink the allowance to that floor, so spending past it could hand out money twice.
+   */
+  renewCapNano: number | null;
 }
 
 export interface LeaseHold {
@@ -29,7 +37,7 @@ export interface LeaseHold {
 }
 
 export type LeaseReserveResult =
-  | { ok: true; hold: LeaseHold; shadowRefusal: LeaseState | null }
+  | { ok: true; hold: LeaseHold; shadowRefusal: LeaseState | null; /** Some lease is down to its low-water mark: renew now, without waiting. */ low: boolean }
   | { ok: false; limiting: LeaseState; neverFits: boolean };
 
 export function tagValue(tags: AttemptTags, scope: CalendarBudget['scope']): string {
@@ -79,13 +87,15 @@ export class LeaseLedger {
     for (const s of states) {
       s.demandNano += amountNano;
       s.maxRequestNano = Math.max(s.maxRequestNano, amountNano);
-      if (s.spentNano + s.reservedNano + amountNano <= s.allowanceNano || this.failsOpen(s, nowMs)) continue;
+      if (s.spentNano + s.reservedNano + amountNano <= usable(s) || this.failsOpen(s, nowMs)) continue;
       const neverFits = amountNano > usdToNano(s.budget.limit_usd);
       if (s.budget.shadow) shadowRefusal ??= s;
       else return { ok: false, limiting: s, neverFits };
     }
     for (const s of states) s.reservedNano += amountNano;
-    return { ok: true, hold: { states, amountNano }, shadowRefusal };
+    // Low water: renew early enough that the answer arrives before the lease runs dry.
+    const low = states.some((s) => usable(s) - s.spentNano - s.reservedNano < Math.max(s.lowWaterNano, 4 * s.maxRequestNano));
+    return { ok: true, hold: { states, amountNano }, shadowRefusal, low };
   }
 
   /** Replaces the hold with what the attempt really cost. */
@@ -113,7 +123,12 @@ export class LeaseLedger {
       // less than two of the largest requests (a smaller lease admits one at a time).
       const rate = sinceLastMs > 0 ? s.demandNano / sinceLastMs : 0;
       const wantNano = Math.max(2 * s.maxRequestNano, Math.ceil(rate * termMs * 2)) + s.reservedNano;
-      out.push({ budgetId: s.budget.id, subject: s.subject, periodStartMs: s.period.startMs, spentNano: s.spentNano, reservedNano: s.reservedNano, wantNano });
+      s.lowWaterNano = Math.ceil((rate * termMs) / 2);
+      // Keep serving while the renewal is out: a margin of the current lease stays usable and is
+      // reported as held, so the grant cannot take it back.
+      const margin = Math.max(0, Math.min(usable(s) - s.spentNano - s.reservedNano, Math.max(s.lowWaterNano, 4 * s.maxRequestNano)));
+      s.renewCapNano = s.spentNano + s.reservedNano + margin;
+      out.push({ budgetId: s.budget.id, subject: s.subject, periodStartMs: s.period.startMs, spentNano: s.spentNano, reservedNano: s.reservedNano + margin, wantNano });
       s.demandNano = 0;
     }
     return out;
@@ -131,7 +146,13 @@ export class LeaseLedger {
       s.spentNano = Math.max(s.spentNano, g.spentNano);
       s.allowanceNano = g.allowanceNano;
       s.unleasedNano = g.unleasedNano;
+      s.renewCapNano = null;
     }
+  }
+
+  /** The renewal never reached the grantor (connection refused): the current leases stand as they were. */
+  renewalNotDelivered(): void {
+    for (const s of this.states.values()) s.renewCapNano = null;
   }
 
   snapshot(): LeaseState[] {
@@ -147,12 +168,14 @@ export class LeaseLedger {
     let s = this.states.get(key);
     if (!s || nowMs >= s.period.endMs) {
       // A new period starts from nothing: no spend, no lease until the grantor gives one.
-      s = { budget, subject, period: periodBounds(budget.period, budget.time_zone, nowMs), allowanceNano: 0, spentNano: 0, reservedNano: 0, demandNano: 0, maxRequestNano: 0, unleasedNano: null };
+      s = { budget, subject, period: periodBounds(budget.period, budget.time_zone, nowMs), allowanceNano: 0, spentNano: 0, reservedNano: 0, demandNano: 0, maxRequestNano: 0, lowWaterNano: 0, unleasedNano: null, renewCapNano: null };
       this.states.set(key, s);
     }
     return s;
   }
 }
+
+const usable = (s: LeaseState): number => (s.renewCapNano === null ? s.allowanceNano : Math.min(s.allowanceNano, s.renewCapNano));
 
 function matches(b: CalendarBudget, tags: AttemptTags): boolean {
   if (b.scope === 'org') return true;

@@ -43,3 +43,8 @@ export type LeaseAnswer = z.infer<typeof leaseAnswerSchema>;
 export interface LeaseSource {
   renew(collector: string, reports: LeaseReport[], signal: AbortSignal): Promise<LeaseAnswer>;
 }
+
+/** The renewal provably never reached the grantor (nothing listened), so it changed nothing there. */
+export class LeaseRenewalUndelivered extends Error {
+  override readonly name = 'LeaseRenewalUndelivered';
+}

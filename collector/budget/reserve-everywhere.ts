@@ -11,7 +11,7 @@ export interface Reserved {
 }
 
 export type ReserveEverywhere =
-  | { ok: true; reserved: Reserved }
+  | { ok: true; reserved: Reserved; low: boolean }
   | { ok: false; kind: 'rolling'; limitedBy: string; limit: BudgetLimit; waitMs: number }
   | { ok: false; kind: 'calendar'; limiting: { state: LeaseState; neverFits: boolean } };
 
@@ -19,9 +19,9 @@ export type ReserveEverywhere =
 export function reserveEverywhere(ledger: BudgetLedger, leases: LeaseLedger | null, tags: AttemptTags, amountNano: number, nowMs: number): ReserveEverywhere {
   const rolling = ledger.tryReserve(tags, amountNano, nowMs);
   if (!rolling.ok) return { ok: false, kind: 'rolling', limitedBy: rolling.limitedBy, limit: rolling.limit, waitMs: rolling.waitMs };
-  if (!leases) return { ok: true, reserved: { buckets: rolling.reservation, leases: null, shadowRefusal: null } };
+  if (!leases) return { ok: true, reserved: { buckets: rolling.reservation, leases: null, shadowRefusal: null }, low: false };
   const calendar = leases.tryReserve(tags, amountNano, nowMs);
-  if (calendar.ok) return { ok: true, reserved: { buckets: rolling.reservation, leases: calendar.hold, shadowRefusal: calendar.shadowRefusal } };
+  if (calendar.ok) return { ok: true, reserved: { buckets: rolling.reservation, leases: calendar.hold, shadowRefusal: calendar.shadowRefusal }, low: calendar.low };
   // Give the buckets back exactly what was taken: settling to zero cost returns the whole hold.
   ledger.settle(rolling.reservation, 0, nowMs);
   return { ok: false, kind: 'calendar', limiting: { state: calendar.limiting, neverFits: calendar.neverFits } };

@@ -7,7 +7,7 @@ import type { LeaseAnswer, LeaseGrant, LeaseReport } from '../../collector/budge
 import type { RowReader } from '../row-reader.ts';
 import { readBudgets } from './budget-store.ts';
 import { readBook, writeBook, type BookEntry } from './lease-book-store.ts';
-import { grantLease, leaseTotals, type LeaseHolder } from './lease-grant.ts';
+import { ACTIVE_HOLDER_MS, grantLease, leaseTotals, type LeaseHolder } from './lease-grant.ts';
 import { spendBySubject } from './budget-spend-query.ts';
 
 /** Budgets and spend of record are re-read at most this often, ms. */
@@ -27,6 +27,8 @@ export class BudgetGrantor {
   private readonly spend = new Map<string, { atMs: number; bySubject: Map<string, number> }>();
   private books: Map<string, Map<string, BookEntry>> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** When each collector last renewed, ms: the live ones share a subject even before they ask for it. */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -71,6 +73,8 @@ export class BudgetGrantor {
 
   private async renewNow(collector: string, reports: LeaseReport[]): Promise<LeaseAnswer> {
     const now = this.clock.now();
+    this.lastSeen.set(collector, now);
+    const live = [...this.lastSeen].filter(([id, at]) => id !== collector && now - at <= ACTIVE_HOLDER_MS).map(([id]) => id);
     const budgets = await this.currentBudgets();
     const books = await this.allBooks();
     const changed: BookEntry[] = [];
@@ -86,7 +90,8 @@ export class BudgetGrantor {
       books.set(key, book);
       const limitNano = usdToNano(budget.limit_usd);
       const recorded = (await this.recordedSpend(budget, period.startMs, period.endMs, now)).get(r.subject) ?? 0;
-      const { holder } = grantLease(limitNano, recorded, book, { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano }, now);
+      const silentPeers = live.filter((id) => !book.has(id)).length;
+      const { holder } = grantLease(limitNano, recorded, book, { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano }, now, silentPeers);
       const entry: BookEntry = { ...holder, budgetId: budget.id, subject: r.subject, periodStartMs: period.startMs, collector, reservedNano: r.reservedNano };
       book.set(collector, entry);
       changed.push(entry);

@@ -41,13 +41,16 @@ const unspent = (h: LeaseHolder): number => Math.max(0, h.allowanceNano - h.spen
  *   holder cut off from it keeps spending its lease); only the holder itself gives back.
  * - Fair share: remaining × its demand ÷ the demand of every active holder (Doorman's
  *   proportional share), capped by its demand and by free; at least what it has in flight.
+ *   `silentPeers`: live collectors with no lease on this subject yet, counted at this demand.
  */
-export function grantLease(limitNano: number, recordedSpentNano: number, holders: ReadonlyMap<string, LeaseHolder>, request: LeaseRequest, nowMs: number): { holder: LeaseHolder; allowanceNano: number } {
+export function grantLease(limitNano: number, recordedSpentNano: number, holders: ReadonlyMap<string, LeaseHolder>, request: LeaseRequest, nowMs: number, silentPeers = 0): { holder: LeaseHolder; allowanceNano: number } {
   const before = holders.get(request.collector);
   const spentNano = Math.max(before?.spentNano ?? 0, request.spentNano);
   let reportedSpent = spentNano;
   let othersUnspent = 0;
-  let activeDemand = Math.max(0, request.wantNano);
+  // Collectors alive but not yet asking for this subject may ask next: each is counted as wanting
+  // as much as this one, so the first to ask cannot take what the others will need.
+  let activeDemand = Math.max(0, request.wantNano) * (1 + Math.max(0, silentPeers));
   for (const [id, h] of holders) {
     if (id === request.collector) continue;
     reportedSpent += h.spentNano;
