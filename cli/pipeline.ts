@@ -19,6 +19,7 @@ import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { ParityHooks } from '../collector/parity/parity-hooks.ts';
+import { clickHouseRoutesAuditSink, RoutesAudit } from '../collector/audit/routes-audit.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
 import { RoutingWeights } from '../collector/routing/routing-weights.ts';
@@ -229,6 +230,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         p.policy?.setRoutes(config);
       },
       o.log,
+      new RoutesAudit({ file: o.routesFile, initial: o.routes, sink: p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`), log: o.log }).observe,
     );
     reloader.start();
     stops.push(async () => reloader.stop());

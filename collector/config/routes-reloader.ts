@@ -17,6 +17,8 @@ export class RoutesReloader {
     /** Builds and installs the config; throws ConfigError to refuse it. */
     private readonly apply: (config: RoutesConfig) => void,
     private readonly log: (message: string) => void = () => {},
+    /** Told every applied or refused reload (the deployment audit log, collector/audit). */
+    private readonly onReload?: (result: ReloadResult) => void,
   ) {
     this.lastMtimeMs = statSync(path).mtimeMs;
   }
@@ -43,7 +45,7 @@ export class RoutesReloader {
       const config = loadRoutesConfig(this.path);
       this.apply(config);
       this.log(`collector: routes reloaded from ${this.path} (${config.routes.map((r) => r.name).join(', ')})`);
-      return { ok: true, config };
+      return this.told({ ok: true, config });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       return this.refuse(err.message);
@@ -52,6 +54,11 @@ export class RoutesReloader {
 
   private refuse(error: string): ReloadResult {
     this.log(`collector: routes reload refused, keeping the running config: ${error}`);
-    return { ok: false, error };
+    return this.told({ ok: false, error });
+  }
+
+  private told(result: ReloadResult): ReloadResult {
+    this.onReload?.(result);
+    return result;
   }
 }
