@@ -114,3 +114,26 @@ test('routes are independent and every decision carries its factors and a senten
   assert.match(chatA.detail, /composite [\d.]+ \/ route best [\d.]+ × health [\d.]+ \(success/);
   assert.equal(r.scores.length, 3);
 });
+
+test('a deployment flapping every 60 s is damped: its share swings by less than 15 points once two flaps have passed', () => {
+  const routes = [route('chat', [profile('flapper'), profile('steady')])];
+  const down = (t: number) => Math.floor(t / 60_000) % 2 === 0;
+  // 1 attempt per second each; windows rounded out to whole minutes, as the rollup gives them.
+  const stats = (deployment: string, t: number, spanMs: number) => {
+    const from = Math.floor((t - spanMs) / 60_000) * 60_000;
+    let ok = 0;
+    let errors = 0;
+    for (let x = from; x < t; x += 1000) (deployment === 'flapper' && down(x - T0) ? errors++ : ok++);
+    return window((t - from) / 1000, ok, { serverErrors: errors });
+  };
+  let state: PolicyState = new Map();
+  const shares: number[] = [];
+  for (let t = T0 + 5000; t <= T0 + 30 * 60_000; t += 5000) {
+    const evidence = ['flapper', 'steady'].map((d) => ({ route: 'chat', deployment: d, window: stats(d, t, 30_000), recent: stats(d, t, 300_000), hour: stats(d, t, 3_600_000), minutes: { windowS: 3600, observed: 60, healthy: 60 } }));
+    const out = evaluatePolicy({ nowMs: t, routes, evidence, overrides: [], state, settings: s });
+    state = out.state;
+    if (t >= T0 + 4 * 60_000) shares.push(out.decisions.find((d) => d.deployment === 'flapper')!.share);
+  }
+  const amplitude = Math.max(...shares) - Math.min(...shares);
+  assert.ok(amplitude <= 0.15, `amplitude ${amplitude}`);
+});
