@@ -1,3 +1,4 @@
+import { seededRandom } from '../collector/simulator/random.ts';
 import type { MinuteBucket } from '../policy/alerts/source/memory-window-source.ts';
 
 /** An injected anomaly: what it is, when it starts and ends (epoch ms) and the detector meant to catch it. */
@@ -10,18 +11,6 @@ export interface InjectedAnomaly {
 
 export const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
-
-/** Seeded PRNG (mulberry32), so every run simulates the same month. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEAMS = [
   { team: 'search', peakPerMin: 40, costPerReq: 0.006 },
@@ -41,7 +30,7 @@ const DEPLOYMENTS = [
  * 30 %, Poisson request counts and log-normal request costs; plus four anomalies of known start.
  */
 export function simulateMonth(startMs: number, days: number, seed = 42): { buckets: MinuteBucket[]; anomalies: InjectedAnomaly[] } {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const poisson = (lambda: number) => {
     if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal()));

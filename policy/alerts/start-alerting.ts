@@ -8,7 +8,7 @@ import { HttpDeliverer } from './notify/http-deliverer.ts';
 import { resolveReceivers } from './notify/receiver-secrets.ts';
 import { parseAlertsConfig } from './rules/alerts-config.ts';
 import { defaultRules } from './rules/default-rules.ts';
-import { clickhouseRows } from './store/ch-time.ts';
+import { clientRows } from '../row-reader.ts';
 import { ClickHouseAlertEventStore } from './store/clickhouse-alert-event-store.ts';
 import { ClickHouseMuteStore } from './store/clickhouse-mute-store.ts';
 import { ClickHouseNotificationStore } from './store/clickhouse-notification-store.ts';
@@ -46,7 +46,7 @@ export async function startAlerting(o: AlertingOptions): Promise<{ service: Aler
     onOutcome: (outcome, receiver) => notifications.add(1, { outcome, receiver }),
   });
   const builtIn = defaultRules(config.detectors);
-  const rows = clickhouseRows(o.clickhouse);
+  const rows = clientRows(o.clickhouse);
   const service = new AlertService({
     rules: async () => [...builtIn, ...config.rules, ...(await readStoredRules(rows, (name, problem) => o.log(`alerts: stored rule ${name} skipped: ${problem}`))).map((s) => s.rule)],
     source: new RollupWindowSource(o.clickhouse),

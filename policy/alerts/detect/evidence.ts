@@ -10,7 +10,7 @@ export interface GroupWindows {
   labels: Record<string, string>;
   /** The window ending now; null when no row fell in it. */
   current: WindowValue | null;
-  /** Baseline windows, oldest first; null where a window had no rows. */
+  /** Baseline windows, newest first (1 × baseline.every ago, then 2 ×, …); null where a window had no rows. */
   baseline: Array<number | null>;
 }
 
@@ -32,6 +32,6 @@ export interface Evidence {
   ratio: number;
   /** Volume reached min_volume and the baseline was sufficient. */
   sufficient: boolean;
-  /** Baseline windows, oldest first, for the alert's evidence. */
+  /** Baseline window values as a time series, oldest first, for the alert's evidence. */
   series: Array<number | null>;
 }

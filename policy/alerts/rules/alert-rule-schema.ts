@@ -25,6 +25,8 @@ const anomalyCondition = z.strictObject({
   baseline: z.strictObject({ every: durationMs.default(86_400_000), count: z.number().int().min(3).max(200).default(7) }).default({ every: 86_400_000, count: 7 }),
   statistic: z.enum(['median', 'mean']).default('median'),
   sensitivity: z.number().nonnegative().default(4),
+  /** z of the sampling band (Anscombe): how improbable, in sigmas, a count must be under the baseline. */
+  noise_z: z.number().nonnegative().default(4),
   min_ratio: z.number().min(1).default(1.5),
   min_delta: z.number().nonnegative().default(0),
   peers: z.strictObject({ by: z.enum(alertDimensions), fence: z.number().positive().default(3), min_peers: z.number().int().min(2).default(3) }).optional(),

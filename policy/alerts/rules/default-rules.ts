@@ -10,9 +10,9 @@ const detectors = {
    * evaluations in a row (pending 1m), so a 3× spike fires 2 minutes in and a one-minute blip does not.
    */
   spend_spike: {
-    metric: 'spend_usd', window: '2m', group_by: ['team'], min_volume: 20, pending: '1m', keep_firing_for: '5m', severity: 'warning',
-    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 1.5, weekly: true },
-    description: 'Team spend in the last 2 minutes against the same minutes of the trailing 7 days (median + 4 × scaled MAD, at least 150 %, and 150 % of the same minutes a week ago), for 2 evaluations.',
+    metric: 'spend_usd', window: '2m', group_by: ['team'], min_volume: 40, pending: '1m', keep_firing_for: '5m', severity: 'warning',
+    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 3, min_ratio: 1.5, weekly: true },
+    description: 'Team spend in the last 2 minutes against the same minutes of the trailing 7 days (median + 3 × scaled MAD, at least 150 %, and 150 % of the same minutes a week ago), for 2 evaluations.',
   },
   /** A team's last 24 hours against the mean of the 7 days before. */
   daily_spend: {
@@ -22,7 +22,7 @@ const detectors = {
   },
   /** One key's spend per minute (5-minute mean) against its own history (same minutes, last 7 days) and its team's other keys. */
   denial_of_wallet: {
-    metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 10, pending: '1m', keep_firing_for: '5m', severity: 'critical',
+    metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 20, pending: '1m', keep_firing_for: '5m', severity: 'critical',
     condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 3, weekly: true, peers: { by: 'team', fence: 3, min_peers: 2 } },
     description: "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 4σ, at least 3×, and 3× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
   },

@@ -1,8 +1,8 @@
+import type { RowReader } from '../../row-reader.ts';
 import type { AlertStateName } from '../detect/alert-state.ts';
 import type { AlertInstance } from '../detect/evaluate-rule.ts';
 import { toInstance, type EventRow } from './clickhouse-alert-event-store.ts';
 
-type Rows = <T>(query: string, params: Record<string, unknown>) => Promise<T[]>;
 
 export interface AlertQuery {
   states: readonly AlertStateName[];
@@ -18,7 +18,7 @@ export interface AlertQuery {
 }
 
 /** Alerts with their evidence, newest first: current states, or the history of a range. Bounded in time. */
-export async function queryAlerts(rows: Rows, q: AlertQuery): Promise<AlertInstance[]> {
+export async function queryAlerts(rows: RowReader, q: AlertQuery): Promise<AlertInstance[]> {
   const fromMs = q.range?.fromMs ?? q.nowMs - q.lookbackMs;
   const toMs = q.range?.toMs ?? q.nowMs + 1;
   const scope = q.teams === 'all' ? '1' : `(group_labels['team'] IN {teams:Array(String)} OR NOT mapContains(group_labels, 'team'))`;

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import type { AlertStateName } from '../detect/alert-state.ts';
 import type { AlertInstance } from '../detect/evaluate-rule.ts';
 import type { AlertRule } from '../rules/alert-rule-schema.ts';
-import { fromChTime, toChTime } from './ch-time.ts';
+import { fromChTime, chTime } from '../../row-reader.ts';
 import type { AlertEventStore } from './alert-event-store.ts';
 
 /** A stored evaluation row of alert_events_v1, as read back. */
@@ -60,8 +60,8 @@ function toRow(a: AlertInstance) {
   // JSON has no NaN/Infinity; ClickHouse reads these spellings into Float64.
   const num = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
   return {
-    evaluated_at: toChTime(s.evaluatedAt), fingerprint: a.fingerprint, rule: a.rule, severity: a.severity, group_labels: a.group, state: s.state,
-    since: toChTime(s.since), active_since: s.activeSince === null ? null : toChTime(s.activeSince), has_evidence: e !== null,
+    evaluated_at: chTime(s.evaluatedAt), fingerprint: a.fingerprint, rule: a.rule, severity: a.severity, group_labels: a.group, state: s.state,
+    since: chTime(s.since), active_since: s.activeSince === null ? null : chTime(s.activeSince), has_evidence: e !== null,
     value: e?.value ?? 0, threshold: num(e?.threshold ?? Number.NaN), baseline: e?.baseline ?? null, spread: e?.spread ?? null, peer_fence: e?.peerFence ?? null,
     ratio: num(e?.ratio ?? 0), volume: Math.round(e?.volume ?? 0), series: e?.series ?? [],
   };

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import type { Acknowledgement, Silence } from '../notify/silences.ts';
-import { clickhouseRows, fromChTime, toChTime, type Rows } from './ch-time.ts';
+import { clientRows, fromChTime, chTime, type RowReader } from '../../row-reader.ts';
 import type { MuteStore } from './mute-store.ts';
 
 /** Silences (alert_silences_v1) and acknowledgements (alert_acks_v1) in ClickHouse. */
@@ -8,7 +8,7 @@ export class ClickHouseMuteStore implements MuteStore {
   /** `rows` runs the reads (the API passes its read-only, time-boxed reader); writes go through `ch`. */
   constructor(
     private readonly ch: ClickHouseClient,
-    private readonly rows: Rows = clickhouseRows(ch),
+    private readonly rows: RowReader = clientRows(ch),
   ) {}
 
   private read(o: { query: string; query_params?: Record<string, unknown> }): Promise<unknown[]> {
@@ -45,7 +45,7 @@ export class ClickHouseMuteStore implements MuteStore {
     await this.ch.insert({
       table: 'alert_acks_v1',
       format: 'JSONEachRow',
-      values: [{ fingerprint: a.fingerprint, episode_start: toChTime(a.episodeStart), acked_by: a.ackedBy, acked_at: toChTime(a.ackedAt), comment: a.comment }],
+      values: [{ fingerprint: a.fingerprint, episode_start: chTime(a.episodeStart), acked_by: a.ackedBy, acked_at: chTime(a.ackedAt), comment: a.comment }],
     });
   }
 
@@ -53,7 +53,7 @@ export class ClickHouseMuteStore implements MuteStore {
     await this.ch.insert({
       table: 'alert_silences_v1',
       format: 'JSONEachRow',
-      values: [{ silence_id: s.id, matchers: s.matchers, starts_at: toChTime(s.startsAt), ends_at: toChTime(s.endsAt), created_by: s.createdBy, comment: s.comment, version: at }],
+      values: [{ silence_id: s.id, matchers: s.matchers, starts_at: chTime(s.startsAt), ends_at: chTime(s.endsAt), created_by: s.createdBy, comment: s.comment, version: at }],
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import type { NotifiedEntry } from '../notify/needs-update.ts';
 import type { Notification, NoticeAlert } from '../notify/notice.ts';
-import { clickhouseRows, fromChTime, toChTime, type Rows } from './ch-time.ts';
+import { clientRows, fromChTime, chTime, type RowReader } from '../../row-reader.ts';
 import type { DeadLetter, DeliveryTry, NotificationStore, OpenGroup } from './notification-store.ts';
 
 interface EntryRow {
@@ -26,7 +26,7 @@ export class ClickHouseNotificationStore implements NotificationStore {
   /** `rows` runs the reads (the API passes its read-only, time-boxed reader); writes go through `ch`. */
   constructor(
     private readonly ch: ClickHouseClient,
-    private readonly rows: Rows = clickhouseRows(ch),
+    private readonly rows: RowReader = clientRows(ch),
   ) {}
 
   private read(o: { query: string; query_params?: Record<string, unknown> }): Promise<unknown[]> {
@@ -52,7 +52,7 @@ export class ClickHouseNotificationStore implements NotificationStore {
       table: 'alert_notifications_v1',
       format: 'JSONEachRow',
       values: [{
-        notified_at: toChTime(entry.notifiedAt), receiver: n.receiver, group_key: n.groupKey, group_labels: n.groupLabels, idempotency_key: n.idempotencyKey,
+        notified_at: chTime(entry.notifiedAt), receiver: n.receiver, group_key: n.groupKey, group_labels: n.groupLabels, idempotency_key: n.idempotencyKey,
         reason: n.reason, firing: entry.firing, resolved: entry.resolved, alerts: JSON.stringify([...n.firing, ...n.resolved]),
       }],
     });
@@ -72,7 +72,7 @@ export class ClickHouseNotificationStore implements NotificationStore {
       table: 'alert_deliveries_v1',
       format: 'JSONEachRow',
       values: [{
-        tried_at: toChTime(t.triedAt), idempotency_key: t.idempotencyKey, receiver: t.receiver, receiver_type: t.receiverType, endpoint_id: t.endpointId,
+        tried_at: chTime(t.triedAt), idempotency_key: t.idempotencyKey, receiver: t.receiver, receiver_type: t.receiverType, endpoint_id: t.endpointId,
         group_key: t.groupKey, try_no: t.tryNo, outcome: t.outcome, http_status: t.httpStatus, latency_ms: t.latencyMs, detail: t.detail,
       }],
     });
@@ -83,8 +83,8 @@ export class ClickHouseNotificationStore implements NotificationStore {
       table: 'alert_dead_letters_v1',
       format: 'JSONEachRow',
       values: [{
-        idempotency_key: d.idempotencyKey, dead_at: toChTime(d.deadAt), receiver: d.receiver, group_key: d.groupKey, reason: d.reason, tries: d.tries,
-        notification: JSON.stringify(d.notification), resent_at: d.resentAt === null ? null : toChTime(d.resentAt), resend_outcome: d.resendOutcome,
+        idempotency_key: d.idempotencyKey, dead_at: chTime(d.deadAt), receiver: d.receiver, group_key: d.groupKey, reason: d.reason, tries: d.tries,
+        notification: JSON.stringify(d.notification), resent_at: d.resentAt === null ? null : chTime(d.resentAt), resend_outcome: d.resendOutcome,
         version: Math.max(d.deadAt, d.resentAt ?? 0),
       }],
     });

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../../core/clickhouse/client.ts';
 import { alertRuleSchema, type AlertRule } from '../rules/alert-rule-schema.ts';
-import { fromChTime, toChTime } from './ch-time.ts';
+import { fromChTime, chTime, type RowReader } from '../../row-reader.ts';
 
 /** A rule stored through the API, with who changed it last. */
 export interface StoredRule {
@@ -9,14 +9,13 @@ export interface StoredRule {
   updatedAt: number;
 }
 
-type Rows = <T>(query: string, params: Record<string, unknown>) => Promise<T[]>;
 
 /**
  * Rules created or changed through GraphQL (alert_rules_v1), newest version per name, deleted
  * ones left out. A stored definition that no longer validates (the schema moved on) is skipped
  * and reported through `onInvalid`, never guessed at.
  */
-export async function readStoredRules(rows: Rows, onInvalid: (name: string, problem: string) => void = () => {}): Promise<StoredRule[]> {
+export async function readStoredRules(rows: RowReader, onInvalid: (name: string, problem: string) => void = () => {}): Promise<StoredRule[]> {
   const found = await rows<{ name: string; rule: string; deleted: boolean | number; updated_by: string; updated_at: string }>(
     `SELECT name, argMax(rule, version) AS rule, argMax(deleted, version) AS deleted, argMax(updated_by, version) AS updated_by, max(updated_at) AS updated_at
      FROM alert_rules_v1 GROUP BY name ORDER BY name`,
@@ -37,6 +36,6 @@ export async function writeRule(ch: ClickHouseClient, name: string, rule: AlertR
   await ch.insert({
     table: 'alert_rules_v1',
     format: 'JSONEachRow',
-    values: [{ name, rule: rule ? JSON.stringify(rule) : '{}', deleted: rule === null, updated_by: by, updated_at: toChTime(at), version: at }],
+    values: [{ name, rule: rule ? JSON.stringify(rule) : '{}', deleted: rule === null, updated_by: by, updated_at: chTime(at), version: at }],
   });
 }
