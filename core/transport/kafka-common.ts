@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
+import type { BackoffPolicy } from '../retry/backoff.ts';
 
 // Shared by the Kafka transport modules; kafkajs never leaves core/transport/kafka-*.ts.
 
@@ -36,10 +37,8 @@ export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
   }
 }
 
-/** Capped exponential backoff with full jitter, ms. */
-export function retryDelayMs(failures: number, capMs = 5000): number {
-  return Math.floor(Math.random() * Math.min(capMs, 100 * 2 ** Math.min(failures, 10)));
-}
+/** Backoff between tries of a batch the broker or the handler failed (see core/retry), ms. */
+export const KAFKA_RETRY_BACKOFF: BackoffPolicy = { baseDelayMs: 100, maxDelayMs: 5000 };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

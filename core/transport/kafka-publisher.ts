@@ -1,7 +1,8 @@
 import { ATTEMPT_TOPIC, serializeAttemptEvent, type AttemptEvent } from '../events/attempt-event.ts';
 import { DiskSpool, type SpoolLimits } from './disk-spool.ts';
 import type { AttemptPublisher, EmissionStats } from './event-bus.ts';
-import { kafkaClient, retryDelayMs, sleep, withTimeout, type KafkaCommon } from './kafka-common.ts';
+import { retrying } from '../retry/retrying.ts';
+import { KAFKA_RETRY_BACKOFF, kafkaClient, sleep, withTimeout, type KafkaCommon } from './kafka-common.ts';
 import { ProducerSession } from './kafka-producer-session.ts';
 import { describeErrorSafely } from './safe-error.ts';
 import { SpillingQueue } from './spilling-queue.ts';
@@ -46,7 +47,6 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAtte
   const queue = new SpillingQueue({ memoryBound: o.maxBuffered ?? 100_000, batchSize, spool, label: 'kafka publisher', log });
   const session = new ProducerSession(kafkaClient(o), topic, log);
   let closing = false;
-  let failures = 0;
 
   async function loop(): Promise<void> {
     for (;;) {
@@ -63,17 +63,21 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAtte
         await queue.nextArrival();
         continue;
       }
-      try {
-        await session.send(batch.messages);
-        if (failures > 0) log(`kafka publisher: broker reachable again after ${failures} failed sends; ${queue.pending} events still to send`);
-        failures = 0;
-        await queue.ack(batch);
-      } catch (err) {
-        if (failures === 0) log(`kafka publisher: send failed (${describeErrorSafely(err)}); retrying the same batch, ${queue.pending} events waiting`);
-        failures++;
-        if (closing && failures > 3) return;
-        await sleep(retryDelayMs(failures));
-      }
+      // The same batch until the broker takes it; a closing publisher gives up after a few tries and spools the rest.
+      let failures = 0;
+      const sent = await retrying(() => session.send(batch.messages), {
+        policy: KAFKA_RETRY_BACKOFF,
+        stopWhen: () => closing && failures > 3,
+        onFailure: (err) => {
+          if (failures++ === 0) log(`kafka publisher: send failed (${describeErrorSafely(err)}); retrying the same batch, ${queue.pending} events waiting`);
+        },
+      }).then(
+        () => true,
+        () => false,
+      );
+      if (!sent) return;
+      if (failures > 0) log(`kafka publisher: broker reachable again after ${failures} failed sends; ${queue.pending} events still to send`);
+      await queue.ack(batch);
     }
   }
   const running = loop();

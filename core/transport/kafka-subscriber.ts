@@ -1,7 +1,8 @@
 import type { Consumer } from 'kafkajs';
 import { ATTEMPT_TOPIC } from '../events/attempt-event.ts';
 import type { AttemptBatchHandler, AttemptSubscriber, LagProbe, PartitionLag, RawAttemptMessage } from './event-bus.ts';
-import { ensureTopic, kafkaClient, retryDelayMs, sleep, TOPIC_PARTITIONS, type KafkaCommon } from './kafka-common.ts';
+import { retrying } from '../retry/retrying.ts';
+import { ensureTopic, KAFKA_RETRY_BACKOFF, kafkaClient, TOPIC_PARTITIONS, type KafkaCommon } from './kafka-common.ts';
 
 export interface KafkaSubscriberOptions extends KafkaCommon {
   groupId: string;
@@ -79,17 +80,23 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
             offset: m.offset,
           }));
           const last = messages[messages.length - 1]!.offset;
-          for (let failures = 0; ; failures++) {
-            try {
-              await handler(messages);
-              break;
-            } catch (err) {
-              if (failures === 0) o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
-              if (!isRunning() || isStale()) return;
-              await sleep(retryDelayMs(failures));
-              await heartbeat();
-            }
-          }
+          // Until the handler takes the batch; losing the partition (or stopping) gives up without a commit.
+          const lost = () => !isRunning() || isStale();
+          const handled = await retrying(() => handler(messages), {
+            policy: KAFKA_RETRY_BACKOFF,
+            stopWhen: lost,
+            onFailure: (err, attempt) => {
+              if (attempt === 1) o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
+            },
+            beforeRetry: heartbeat,
+          }).then(
+            () => true,
+            (err: unknown) => {
+              if (lost()) return false;
+              throw err;
+            },
+          );
+          if (!handled) return;
           resolveOffset(last);
           await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
           await heartbeat();
