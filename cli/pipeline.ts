@@ -16,6 +16,8 @@ import { clientRows } from '../policy/row-reader.ts';
 import { hostname } from 'node:os';
 import { systemClock } from '../core/clock.ts';
 import { RoutesReloader } from '../collector/config/routes-reloader.ts';
+import { settingsNeedingRestart } from '../collector/config/setting-changes.ts';
+import type { BreakerState } from '../collector/resilience/deployment-breakers.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { ParityHooks } from '../collector/parity/parity-hooks.ts';
@@ -191,43 +193,57 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   stops.push(() => publisher.close());
   p.publisher = publisher;
   p.weights = new RoutingWeights();
+  // The route table in force: replaced by each reload, read by the poller and the circuit gauge.
+  let table = routeTable;
   const apiUrl = o.apiUrl ?? p.apiUrl;
   if (apiUrl) {
-    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => dispatcher!.routeNames(), weights: p.weights, intervalMs: o.weightsPollMs, meter, log: o.log });
+    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => [...table.keys()], weights: p.weights, intervalMs: o.weightsPollMs, meter, log: o.log });
     p.poller.start();
     stops.push(() => p.poller!.stop());
+  } else {
+    o.log('collector: no policy source (SWITCHYARD_API_URL unset and no API in this process): routing uses the configured weights only, without policy weights');
   }
-  const pairs = [...routeTable.values()].flatMap((r) => r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name })));
   // Calendar budgets (budgets.calendar in the routes file, even empty): leases from the grantor, over the API or in this process.
   const leases = o.routes.budgets.calendar === undefined ? undefined : startBudgetLeases({ budgets: o.routes.budgets.calendar, source: o.apiUrl || !p.clickhouse ? graphqlLeaseSource(apiUrl ?? '', o.apiToken) : inProcessLeaseSource(p.clickhouse, systemClock), collectorId: o.collectorId ?? `${hostname()}:${o.collectorPort}`, clock: systemClock, renewMs: o.budgetRenewMs, meter, log: o.log });
   if (leases) stops.push(() => leases.client.stop());
-  let dispatcher: Dispatcher | null = null;
-  const metrics = createCollectorMetrics(meter, () => pairs.map((p) => ({ ...p, state: dispatcher!.circuitState(p.route, p.deployment) })));
-  dispatcher = new Dispatcher({
+  // Circuit states as the dispatcher reports them (keyed route/deployment), for every deployment of the running table.
+  const circuits = new Map<string, BreakerState>();
+  const metrics = createCollectorMetrics(meter, () =>
+    [...table.values()].flatMap((r) => r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name, state: circuits.get(`${r.config.name}/${d.config.name}`) ?? 'closed' }))),
+  );
+  const dispatcher = new Dispatcher({
     routes: routeTable,
     onAttempt: (event) => metrics.attemptEnded(event),
     weights: p.weights,
     retry: o.routes.retry,
     retryBudget: o.routes.retry_budget,
     circuitBreaker: o.routes.circuit_breaker,
-    onCircuitChange: (deployment, state) => o.log(`collector: circuit ${state} for deployment ${deployment}`),
+    onCircuitChange: (deployment, state) => {
+      circuits.set(deployment, state);
+      o.log(`collector: circuit ${state} for deployment ${deployment}`);
+    },
     publisher,
     budgets: createBudgets(o.routes.budgets, systemClock, leases),
   });
-  const routeNames = () => dispatcher!.routeNames();
+  const routeNames = () => dispatcher.routeNames();
   const keys = new KeyRing(o.routes.keys);
   const parity = ParityHooks.withShadow(publisher);
   stops.push(() => parity.drain());
   const server = createCollectorServer({ chat: new ChatService(dispatcher, systemClock, parity), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), emissionRefusal: () => emissionGate.check(), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
   if (o.routesFile) {
+    let running = o.routes;
     const reloader = new RoutesReloader(
       o.routesFile,
       (config) => {
         // Build first: a missing key or unpriced model refuses the whole reload.
-        const table = buildRouteTable(config, o.providerEnv);
-        dispatcher!.reconfigure(table, config.retry, config.budgets);
+        const next = buildRouteTable(config, o.providerEnv);
+        dispatcher.reconfigure(next, config.retry, config.budgets);
+        table = next;
         keys.replace(config.keys);
         p.policy?.setRoutes(config);
+        const restart = settingsNeedingRestart(running, config, LIVE_ON_RELOAD);
+        running = config;
+        if (restart.length > 0) o.log(`collector: routes reload: changed settings that apply only after a restart: ${restart.join(', ')}`);
       },
       o.log,
       new RoutesAudit({ file: o.routesFile, initial: o.routes, sink: p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`), log: o.log }).observe,
@@ -239,6 +255,9 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   stops.push(() => closeServer(server));
   p.collectorUrl = `http://${o.host}:${port}/v1`;
 }
+
+/** Routes-file settings the reload above applies to the running collector; any other change is named as needing a restart. */
+const LIVE_ON_RELOAD = ['keys', 'routes', 'retry', 'default_price', 'budgets.limits', 'budgets.default_max_tokens'] as const;
 
 interface Transport {
   source: string;

@@ -83,6 +83,7 @@ test('cursor paging is complete and stable: one row per page gives the same rows
     let after: string | null = null;
     do {
       const page: Page['costs'] = await costs({ ...vars, first: 2, after });
+      assert.deepEqual(page.total, whole.total, 'a page reports the whole range\'s total');
       paged.push(...page.rows);
       after = page.nextCursor;
     } while (after);

@@ -3,6 +3,7 @@ import { pageSize } from '../../schema/cursor.ts';
 import { readTimeRange } from '../../schema/time-range.ts';
 import { dimensions, groupSql, type GroupKeyInput } from './cost-dimensions.ts';
 import { filterSql, type CostFilterInput } from './cost-filter.ts';
+import { sumMeasures } from './cost-measures.ts';
 import { queryCostPage, queryCostTotal, type CostOrder } from './cost-query.ts';
 import { rollupSource, type TimeBucket } from './rollup-source.ts';
 
@@ -73,7 +74,9 @@ export const costs: RootField<CostsArgs> = {
     const range = readTimeRange(args, MAX_COST_DAYS);
     const groups = groupSql(args.groupBy);
     const query = { source: rollupSource(range, args.bucket), groups, filter: filterSql(args.filter, grant), order: args.orderBy, first: pageSize(args.first, MAX_PAGE), after: args.after };
-    const [page, total] = await Promise.all([queryCostPage(ctx.store, query), queryCostTotal(ctx.store, query)]);
+    const page = await queryCostPage(ctx.store, query);
+    // A first page that holds every row already has the total; only a paged report needs the second query.
+    const total = !args.after && page.nextCursor === null ? sumMeasures(page.lines.map((l) => l.measures)) : await queryCostTotal(ctx.store, query);
     return {
       from: new Date(range.fromMs),
       to: new Date(range.toMs),
