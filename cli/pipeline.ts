@@ -22,6 +22,7 @@ import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { ParityHooks } from '../collector/parity/parity-hooks.ts';
 import { clickHouseRoutesAuditSink, RoutesAudit } from '../collector/audit/routes-audit.ts';
+import { startWeeklyReports } from '../policy/weekly-report/report-service.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
 import { RoutingWeights } from '../collector/routing/routing-weights.ts';
@@ -163,6 +164,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       const budgetEvaluator = new BudgetEvaluator({ client: p.clickhouse!, clock: systemClock, log: o.log });
       budgetEvaluator.start();
       stops.push(() => budgetEvaluator.stop());
+      // Last week's report to SWITCHYARD_REPORT_DIR and its summary to the alerts receivers (unset: off).
+      const reports = startWeeklyReports({ clickhouse: p.clickhouse!, env: o.providerEnv, routes: o.routes, clock: systemClock, log: o.log });
+      if (reports) stops.push(() => reports.stop());
       // Alert rules over the rollups and their notifications (routes file `alerts:` section).
       const alerting = await startAlerting({ clickhouse: p.clickhouse!, section: o.routes?.alerts, env: o.providerEnv, meter: metrics.meter, clock: systemClock, log: o.log });
       stops.push(() => alerting.stop());

@@ -9,5 +9,6 @@ export { exportCommand } from './export.ts';
 export { hashKeyCommand } from './hash-key.ts';
 export { migrateCommand } from './migrate.ts';
 export { reconcileCommand } from './reconcile.ts';
+export { reportCommand } from './report.ts';
 export { servicesCommand } from './services.ts';
 export { simulateCommand } from './simulate.ts';
