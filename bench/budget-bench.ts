@@ -129,8 +129,13 @@ const report = {
   refused,
   overshoot_usd: overshootNano / 1e9,
   overshoot_requests_per_replica: overshootNano / maxWorstNano / REPLICAS,
-  refused_while_budget_left_usd: Math.max(0, leftAtRefusalNano) / 1e9,
-  unspent_at_end_usd: (LIMIT_NANO - spentNano) / 1e9,
+  // Every client stops after three refusals in a row, so what is left at the end was left while
+  // all of them were being refused: budget stranded in leases or unleased.
+  refused_while_budget_left_usd: Math.max(0, LIMIT_NANO - spentNano) / 1e9,
+  // The most ever left (neither spent nor held by a request in flight) at any single refusal: early
+  // in the burst a replica can be refused while its peers still hold fresh leases.
+  max_left_at_a_refusal_usd: Math.max(0, leftAtRefusalNano) / 1e9,
+  max_request_worst_case_usd: maxWorstNano / 1e9,
   budget_check_added_p99_us: Math.round(p99(checkUs) - p99(baselineUs)),
   // While the budget runs out, a short lease makes the request wait for one grantor round trip.
   budget_check_p99_while_exhausting_us: Math.round(p99(exhaustingCheckUs)),

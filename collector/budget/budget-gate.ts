@@ -30,6 +30,9 @@ export class BudgetRejected extends Error {
   }
 }
 
+/** Renewals a short lease may trigger for one request before it waits (delay) or is refused. */
+const MAX_IMMEDIATE_RENEWALS = 3;
+
 /** How a calendar budget is named on events and in refusals: `budget:<id>` plus the subject it counts for. */
 export const calendarLabel = (s: LeaseState): string => `budget:${s.budget.id}${s.subject ? `:${s.subject}` : ''}`;
 
@@ -85,12 +88,18 @@ export class BudgetGate {
   }
 
   private async admitCalendar<D>(limiting: { state: LeaseState; neverFits: boolean }, first: BudgetCandidate<D>, cheaper: Array<BudgetCandidate<D>>, reserve: (c: BudgetCandidate<D>) => ReturnType<typeof reserveEverywhere>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
-    const label = calendarLabel(limiting.state);
-    const inPriceOrder = [first, ...cheaper];
+    let label = calendarLabel(limiting.state);
+    // The preferred deployment, then the cheaper ones nearest in price first.
+    const inPriceOrder = [first, ...[...cheaper].reverse()];
+    // Never fits: no candidate's worst case fits the budget even when it is unspent.
+    let neverFits = true;
     const tryAll = (): Admission<D> | null => {
+      neverFits = true;
       for (const c of inPriceOrder) {
         const fit = reserve(c);
         if (fit.ok) return admitted(c, fit.reserved, c === first ? 'allow' : 'downgrade', 0, c === first ? '' : label);
+        if (fit.kind === 'calendar' && !fit.limiting.neverFits) neverFits = false;
+        if (fit.kind === 'rolling') neverFits = false;
       }
       return null;
     };
@@ -99,13 +108,16 @@ export class BudgetGate {
     const { action, max_delay_ms: maxDelayMs } = limiting.state.budget;
     const waitedFrom = this.clock.now();
     const waitUntil = Math.min(latestStartMs, waitedFrom + (action === 'delay' ? maxDelayMs : 0));
-    // The lease ran short, not necessarily the budget: ask the grantor once at once, and again
-    // every renewal interval while a delay budget allows waiting.
-    if (this.leaseClient && !limiting.neverFits) {
+    // The lease ran short, not necessarily the budget: ask the grantor at once — again, up to
+    // three times, while it still has more than this request beyond every lease — and then every
+    // renewal interval while a delay budget allows waiting.
+    if (this.leaseClient && !neverFits) {
       do {
-        if (await this.leaseClient.renewNow()) {
+        for (let asked = 0; asked < MAX_IMMEDIATE_RENEWALS; asked++) {
+          if (!(await this.leaseClient.renewNow())) break;
           const after = tryAll();
           if (after) return { ...after, budget: { ...after.budget, delay_ms: this.clock.now() - waitedFrom } };
+          if ((limiting.state.unleasedNano ?? 0) < first.worstCaseNano) break;
         }
         const pause = Math.min(this.leaseClient.renewMs, waitUntil - this.clock.now());
         if (pause <= 0) break;
@@ -113,7 +125,7 @@ export class BudgetGate {
         if (signal.aborted) throw new DOMException('client closed the request', 'AbortError');
       } while (this.clock.now() < waitUntil);
     }
-    const retryAfterMs = limiting.neverFits ? null : this.leases!.retryAfterMs(limiting.state, this.clock.now(), this.leaseClient?.renewMs ?? 2000);
+    const retryAfterMs = neverFits ? null : this.leases!.retryAfterMs(limiting.state, this.clock.now(), this.leaseClient?.renewMs ?? 2000);
     throw new BudgetRejected(label, retryAfterMs, budget('reject', 0, 0, label));
   }
 

@@ -26,6 +26,7 @@ export interface LeaseClientOptions {
 export class LeaseClient {
   private readonly loop: PeriodicTask;
   private inFlight: Promise<boolean> | null = null;
+  private queued: Promise<boolean> | null = null;
   private lastRenewMs: number;
   private failing = false;
   readonly renewMs: number;
@@ -51,10 +52,21 @@ export class LeaseClient {
     return this.loop.stop();
   }
 
-  /** One renewal (or joins the one in flight); true when the grantor answered. */
+  /**
+   * A renewal that starts from now: the one in flight may predate the caller's demand, so a
+   * caller arriving during it gets the next one (at most one queued, shared by all who wait).
+   * True when the grantor answered.
+   */
   renewNow(): Promise<boolean> {
-    this.inFlight ??= this.renewOnce().finally(() => (this.inFlight = null));
-    return this.inFlight;
+    if (!this.inFlight) {
+      this.inFlight = this.renewOnce().finally(() => (this.inFlight = null));
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight.then(() => {
+      this.queued = null;
+      return this.renewNow();
+    });
+    return this.queued;
   }
 
   private async renewOnce(): Promise<boolean> {

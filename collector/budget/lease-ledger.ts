@@ -122,7 +122,8 @@ export class LeaseLedger {
       // Demand over the last interval, projected over one lease term with headroom, and never
       // less than two of the largest requests (a smaller lease admits one at a time).
       const rate = sinceLastMs > 0 ? s.demandNano / sinceLastMs : 0;
-      const wantNano = Math.max(2 * s.maxRequestNano, Math.ceil(rate * termMs * 2)) + s.reservedNano;
+      // At least everything asked for since the last renewal: a burst of waiting requests is demand now.
+      const wantNano = Math.max(2 * s.maxRequestNano, Math.ceil(rate * termMs * 2), s.demandNano) + s.reservedNano;
       s.lowWaterNano = Math.ceil((rate * termMs) / 2);
       // Keep serving while the renewal is out: a margin of the current lease stays usable and is
       // reported as held, so the grant cannot take it back.

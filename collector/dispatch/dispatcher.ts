@@ -24,6 +24,7 @@ import { RateLimitCooldowns } from './rate-limit-cooldowns.ts';
 import { RouteMemory } from './route-memory.ts';
 import { BudgetRejected, type Admission, type Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
+import { unblamed } from '../budget/unblamed-deployment.ts';
 import { actualNano, inputOnlyUsage, worstCaseNano } from '../budget/worst-case-cost.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Deployment, Route } from './route-table.ts';
@@ -302,7 +303,7 @@ export class Dispatcher {
     } catch (err) {
       if (!(err instanceof BudgetRejected)) throw cancelledError();
       if (!mustRun) return null;
-      this.emitRefusal(run, choices[0]!, attemptNo, fallbackReason, 'budget_exhausted', err.budget);
+      this.emitRefusal(run, unblamed(choices[0]!), attemptNo, fallbackReason, 'budget_exhausted', err.budget);
       throw budgetRejection(err);
     }
   }
