@@ -46,6 +46,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       apiTokensFile: env.SWITCHYARD_API_TOKENS || undefined,
       apiToken: env.SWITCHYARD_API_TOKEN || undefined,
       weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
+      collectorId: env.SWITCHYARD_COLLECTOR_ID,
       ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
       spoolDir: join(env.dataDir, 'spool'),
       emission: emissionLimitsFromEnv(env),

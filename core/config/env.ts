@@ -31,6 +31,8 @@ export const envSchema = z.object({
   /** Bearer token the collector sends when polling weights (a service-role token). */
   SWITCHYARD_API_TOKEN: z.string().optional(),
   SWITCHYARD_WEIGHTS_POLL_MS: positiveMs.default(2000),
+  /** This collector's id for budget leases; keep it stable across restarts (default host:port). */
+  SWITCHYARD_COLLECTOR_ID: z.string().regex(/^[a-zA-Z0-9._:-]{1,128}$/, 'use 1–128 letters, digits, . _ : -').optional(),
   SWITCHYARD_POLICY_INTERVAL_MS: positiveMs.default(5000),
   SWITCHYARD_POLICY_WINDOW_MS: positiveMs.default(30_000),
   /** Days raw attempts are kept (rollups stay); unset keeps them forever. */
