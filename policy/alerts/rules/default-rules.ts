@@ -23,8 +23,8 @@ const detectors = {
   /** One key's spend per minute (5-minute mean) against its own history (same minutes, last 7 days) and its team's other keys. */
   denial_of_wallet: {
     metric: 'spend_usd', aggregation: 'avg_per_minute', window: '5m', group_by: ['team', 'api_key_id'], min_volume: 20, pending: '1m', keep_firing_for: '5m', severity: 'critical',
-    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 4, min_ratio: 3, weekly: true, peers: { by: 'team', fence: 3, min_peers: 2 } },
-    description: "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 4σ, at least 3×, and 3× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
+    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 5, min_ratio: 4, weekly: true, peers: { by: 'team', fence: 3, min_peers: 2 } },
+    description: "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 5σ, at least 4×, and 4× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
   },
   fallback_rate_spike: {
     metric: 'fallback_rate', window: '5m', group_by: ['route', 'provider'], min_volume: 20, keep_firing_for: '5m', severity: 'warning',
