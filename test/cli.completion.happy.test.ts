@@ -13,7 +13,7 @@ function complete(words: string[]): string[] {
 
 test('bash completion offers commands, each command’s flags and known values', () => {
   assert.deepEqual(complete(['switchyard', 'dr']), ['drill']);
-  assert.deepEqual(complete(['switchyard', 're']), ['reconcile']);
+  assert.deepEqual(complete(['switchyard', 're']), ['reconcile', 'report']);
   assert.deepEqual(complete(['switchyard', 'drill', '--re']), ['--requests']);
   assert.deepEqual(complete(['switchyard', 'drill', '--scenario', 'a']), ['all-down']);
   assert.deepEqual(complete(['switchyard', 'reconcile', '--day', 'y']), ['yesterday']);
