@@ -1,100 +1,48 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Agent, request } from 'undici';
+import { firstSuccessMs, run, sustained, type Endpoint, type RunResult } from './overhead-load.ts';
+import { startPortkey, startServers, startSwitchyard, stopAll, writeRoutes, type Target } from './overhead-targets.ts';
 
-// Open-loop latency at fixed rates: direct to a fast mock upstream, through a bare Node proxy,
-// and through the shim (OTel SDK on, attempt events emitted). Latency is measured from each
-// request's intended start, so a stalled server cannot hide its queue (no coordinated omission).
+// Open-loop latency at fixed rates, side by side in one run: direct to a fast mock upstream, a bare
+// Node proxy, the Portkey gateway (when installed), the collector alone with events to Kafka
+// (`shim`, when KAFKA_BROKERS is set) and the embedded default `switchyard all` (`embedded`).
+// Each target is started cold: the time to its first answer and its first 10 s are reported apart.
 // Prints one JSON object.
 
 const { values } = parseArgs({
   options: {
     rates: { type: 'string', default: '250,500,1000,2000' },
     seconds: { type: 'string', default: '5' },
-    /** After the rates, hold the shim at soak-rate for this long, sampling its RSS (0: no soak). */
+    /** Rate of the cold window right after the first answer. */
+    'cold-rate': { type: 'string', default: '200' },
+    'cold-seconds': { type: 'string', default: '10' },
+    /** Extra embedded targets `embedded_<mode>`, each `switchyard all` with SWITCHYARD_STORAGE_PROCESS=<mode> (e.g. same,child). */
+    'embedded-modes': { type: 'string', default: '' },
+    /** Skip targets by name (e.g. portkey,direct). */
+    skip: { type: 'string', default: '' },
+    /** After the rates, hold the embedded default at soak-rate for this long, sampling its RSS (0: no soak). */
     'soak-seconds': { type: 'string', default: '0' },
     'soak-rate': { type: 'string', default: '500' },
+    /** Write a V8 CPU profile of the embedded default into this directory (for finding what costs latency). */
+    'profile-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const RATES = values.rates!.split(',').map(Number);
 const SECONDS = Number(values.seconds);
-const here = fileURLToPath(new URL('.', import.meta.url));
-const BODY = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'overhead probe' }], max_tokens: 16 });
-const children: ChildProcess[] = [];
+const COLD_RATE = Number(values['cold-rate']);
+const COLD_SECONDS = Number(values['cold-seconds']);
+const SKIP = new Set(values.skip!.split(',').filter(Boolean));
 
-function start(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`not ready: ${args.join(' ')}\n${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, match: m });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d));
-  });
-}
-
-interface RunResult {
-  p50_us: number;
-  p99_us: number;
-  max_us: number;
-  completed: number;
-  errors: number;
-  achieved_rps: number;
-}
-
-async function run(url: string, rate: number, seconds: number): Promise<RunResult> {
-  const agent = new Agent({ connections: 512, keepAliveTimeout: 60_000, pipelining: 1 });
-  const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  let errors = 0;
-  const t0 = performance.now() + 50;
-  const inflight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const intended = t0 + (i * 1000) / rate;
-    const wait = intended - performance.now();
-    if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
-    // Never send early: the last stretch yields until the intended instant.
-    while (performance.now() < intended) await new Promise((r) => setImmediate(r));
-    inflight.push(
-      request(url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, dispatcher: agent })
-        .then(async (r) => {
-          await r.body.arrayBuffer();
-          if (r.statusCode !== 200) errors++;
-          latencies.push((performance.now() - intended) * 1000);
-        })
-        .catch(() => void errors++),
-    );
-  }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000;
-  await agent.close();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0);
-  return { p50_us: q(0.5), p99_us: q(0.99), max_us: Math.round(latencies[latencies.length - 1] ?? 0), completed: latencies.length, errors, achieved_rps: Math.round(latencies.length / elapsed) };
-}
-
-/** Holds the shim at a steady rate, sampling RSS every 10 s: flat RSS means no leak per request. */
-async function runSoak(url: string, pid: number): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
+/** Holds a target at a steady rate, sampling RSS every 10 s: flat RSS means no leak per request. */
+async function runSoak(target: Endpoint, pid: number): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
   const seconds = Number(values['soak-seconds']);
   const rate = Number(values['soak-rate']);
   if (!(seconds > 0)) return null;
   const samples: number[] = [rssMb(pid)];
   let errors = 0;
   for (let elapsed = 0; elapsed < seconds; elapsed += 10) {
-    errors += (await run(url, rate, Math.min(10, seconds - elapsed))).errors;
+    errors += (await run(target, rate, Math.min(10, seconds - elapsed))).errors;
     samples.push(rssMb(pid));
   }
   // The first minute warms JIT and pools; growth after it is what a leak would show.
@@ -103,80 +51,82 @@ async function runSoak(url: string, pid: number): Promise<{ rate: number; second
 }
 
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
 
-/** Held without queueing: nearly every request answered, and the p99 not ten times the lowest rate's. */
-function sustained(results: Array<{ rate: number } & RunResult>): number {
-  const base = results[0]?.p99_us ?? 0;
-  let best = 0;
-  for (const r of results) if (r.errors === 0 && r.achieved_rps >= 0.95 * r.rate && r.p99_us <= Math.max(10 * base, 20_000)) best = r.rate;
-  return best;
+/** The cold start: spawn to first 200, then the first `COLD_SECONDS` at `COLD_RATE` with no warm-up. */
+async function coldStart(target: Target): Promise<{ first_ok_ms: number | null; first_10s: RunResult | null }> {
+  const first = await firstSuccessMs(target.endpoint, target.spawnedAt);
+  return { first_ok_ms: first, first_10s: first === null ? null : await run(target.endpoint, COLD_RATE, COLD_SECONDS) };
 }
 
 async function main(): Promise<void> {
-  const tsx = ['--import', 'tsx'];
-  const upstream = (await start(process.execPath, [...tsx, join(here, 'overhead-servers.ts'), 'upstream'], {}, /(http:\/\/\S+)/)).match[1]!;
-  const proxy = (await start(process.execPath, [...tsx, join(here, 'overhead-servers.ts'), 'proxy', upstream], {}, /(http:\/\/\S+)/)).match[1]!;
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
-  const routes = join(dir, 'routes.json');
-  // A per-key budget far above the traffic: every request is counted, reserved and settled, none refused.
-  const budgets = { default_max_tokens: 16, limits: [{ scope: 'key', id: '*', limit_usd: 1_000_000, per: 'minute' }] };
-  writeFileSync(routes, JSON.stringify({ budgets, routes: [{ name: 'chat', deployments: [{ name: 'mock', provider: 'openai-compatible', base_url: `${upstream}/v1`, api_key_env: 'BENCH_UPSTREAM_KEY', model: 'bench-model', price: { input_per_mtok: '0.15', output_per_mtok: '0.6' } }] }] }));
+  const { upstream, proxy } = await startServers();
+  const routes = writeRoutes(upstream);
   const kafka = process.env.KAFKA_BROKERS;
-  const shimProcess = await start(
-    process.execPath,
-    [join(here, '..', 'bin', 'switchyard.js'), ...(kafka ? ['collector'] : ['all'])],
-    {
-      SWITCHYARD_CONFIG: routes,
-      SWITCHYARD_DATA: dir,
-      SWITCHYARD_PORT: '0',
-      SWITCHYARD_API_PORT: '0',
-      SWITCHYARD_OPS_PORT: '0',
-      BENCH_UPSTREAM_KEY: 'k',
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_METRICS_EXPORTER: 'none',
-      KAFKA_TOPIC: `llm.attempts.v1.bench-${Date.now()}`,
-    },
-    /OpenAI base URL: (\S+)/,
-  );
-  const shim = shimProcess.match[1]!;
-  const shimPid = shimProcess.child.pid!;
+  const targets: Record<string, Target> = {};
+  const cold: Record<string, Awaited<ReturnType<typeof coldStart>>> = {};
+  if (!SKIP.has('direct')) targets.direct = { endpoint: { url: `${upstream}/v1/chat/completions` }, pid: 0, spawnedAt: 0 };
+  if (!SKIP.has('bare_proxy')) targets.bare_proxy = { endpoint: { url: `${proxy}/v1/chat/completions` }, pid: 0, spawnedAt: 0 };
+  // One at a time, so each cold start has the machine to itself (apart from the targets already idling).
+  const portkey = SKIP.has('portkey') ? null : await startPortkey(upstream);
+  if (portkey) cold.portkey = await coldStart((targets.portkey = portkey));
+  if (kafka && !SKIP.has('shim')) {
+    const shim = await startSwitchyard({ command: 'collector', routes, env: { KAFKA_BROKERS: kafka, KAFKA_TOPIC: `llm.attempts.v1.bench-${Date.now()}` } });
+    shim.ready.catch(() => {});
+    cold.shim = await coldStart((targets.shim = shim));
+  }
+  const embeddedEnvs: Array<[string, Record<string, string>]> = [['embedded', {}], ...values['embedded-modes']!.split(',').filter(Boolean).map((m): [string, Record<string, string>] => [`embedded_${m}`, { SWITCHYARD_STORAGE_PROCESS: m }])];
+  for (const [name, env] of embeddedEnvs) {
+    if (SKIP.has(name)) continue;
+    const t = await startSwitchyard({ command: 'all', routes, env, profileDir: name === 'embedded' ? values['profile-dir'] : undefined });
+    t.ready.catch(() => {});
+    cold[name] = await coldStart((targets[name] = t));
+  }
 
-  const targets = { direct: `${upstream}/v1/chat/completions`, bare_proxy: `${proxy}/v1/chat/completions`, shim: `${shim}/chat/completions` };
-  const results: Record<string, Array<{ rate: number } & RunResult>> = { direct: [], bare_proxy: [], shim: [] };
-  const rssStart = rssMb(shimPid);
+  const results: Record<string, Array<{ rate: number } & RunResult>> = Object.fromEntries(Object.keys(targets).map((n) => [n, []]));
+  const rssStart = targets.embedded ? rssMb(targets.embedded.pid) : null;
   for (const rate of RATES) {
-    // Side by side at each rate, so machine noise hits all three alike.
-    for (const [name, url] of Object.entries(targets)) {
-      await run(url, Math.min(rate, 100), 1); // warm-up
-      results[name]!.push({ rate, ...(await run(url, rate, SECONDS)) });
+    // Side by side at each rate, so machine noise hits every target alike.
+    for (const [name, t] of Object.entries(targets)) {
+      await run(t.endpoint, Math.min(rate, 100), 1); // warm-up
+      results[name]!.push({ rate, ...(await run(t.endpoint, rate, SECONDS)) });
     }
   }
-  const rssEnd = rssMb(shimPid);
-  const soak = await runSoak(targets.shim, shimPid);
-  const at = (name: string, rate: number) => results[name]!.find((r) => r.rate === rate);
-  const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs }]),
-  );
+  const rssEnd = targets.embedded ? rssMb(targets.embedded.pid) : null;
+  const soak = targets.embedded ? await runSoak(targets.embedded.endpoint, targets.embedded.pid) : null;
+  const at = (name: string, rate: number) => results[name]?.find((r) => r.rate === rate);
+  const minusBare = (name: string, key: 'p50_us' | 'p99_us') => {
+    const t = at(name, 1000);
+    const b = at('bare_proxy', 1000);
+    return t && b ? t[key] - b[key] : null;
+  };
   const report = {
     rates: RATES,
     seconds_per_rate: SECONDS,
-    events: kafka ? 'kafka' : 'embedded in-process (ingest and chDB share the shim process)',
-    targets: summary,
-    shim_rss_mb: { start: rssStart, end: rssEnd },
-    shim_p99_minus_bare_proxy_us_at_1000: RATES.includes(1000) ? (at('shim', 1000)!.p99_us - at('bare_proxy', 1000)!.p99_us) : null,
-    budget_checks: 'on: a per-key budget, so every shim request counts its prompt, reserves and settles',
+    targets: Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs, ...(cold[name] ? { cold: cold[name] } : {}) }])),
+    cold_window: { rate: COLD_RATE, seconds: COLD_SECONDS, note: 'first_ok_ms: spawn to the first 200; first_10s: open loop right after it, no warm-up' },
+    embedded_p99_minus_bare_proxy_us_at_1000: minusBare('embedded', 'p99_us'),
+    embedded_p50_minus_bare_proxy_us_at_1000: minusBare('embedded', 'p50_us'),
+    shim_p99_minus_bare_proxy_us_at_1000: minusBare('shim', 'p99_us'),
+    ...Object.fromEntries(embeddedEnvs.slice(1).map(([n]) => [`${n}_p99_minus_bare_proxy_us_at_1000`, minusBare(n, 'p99_us')])),
+    shim: kafka ? 'switchyard collector, events to Kafka' : 'not run: set KAFKA_BROKERS for the collector alone',
+    portkey: portkey ? '@portkey-ai/gateway (npm), provider openai with a custom host' : 'not run: @portkey-ai/gateway not installed',
+    embedded_rss_mb: { start: rssStart, end: rssEnd, note: 'the process serving requests' },
+    budget_checks: 'on: a per-key budget, so every Switchyard request counts its prompt, reserves and settles',
     ...(soak ? { soak } : {}),
   };
   console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-  rmSync(dir, { recursive: true, force: true });
 }
 
 try {
   await main();
 } finally {
-  for (const c of children) c.kill('SIGTERM');
+  await stopAll();
 }
 process.exit(0);
