@@ -52,6 +52,12 @@ export async function produceReport(week: IsoWeek, o: ProduceOptions): Promise<{
   return { files, link, delivered: results.filter((r) => r.result.delivered).length };
 }
 
+/** Last week, when its report is due (the week ended REPORT_GRACE_MS ago) and not written yet; else null. */
+export function dueWeek(nowMs: number, dir: string): IsoWeek | null {
+  const week = previousWeek(isoWeekOf(nowMs));
+  return nowMs < week.toMs + REPORT_GRACE_MS || reportWritten(dir, week.label) ? null : week;
+}
+
 /**
  * The policy service's weekly schedule: every `checkEveryMs` it looks whether last week's report
  * is due (the week ended at least REPORT_GRACE_MS ago) and not yet written, and produces it.
@@ -63,9 +69,8 @@ export function startWeeklyReports(o: { clickhouse: ClickHouseClient; env: Recor
   if (!settings) return null;
   const produce: ProduceOptions = { rows: clientRows(o.clickhouse), settings, slos: slosOf(o.routes), receivers: reportReceivers(o.routes, o.env), clock: o.clock, log: o.log };
   const task = new PeriodicTask(async () => {
-    const now = o.clock.now();
-    const week = previousWeek(isoWeekOf(now));
-    if (now < week.toMs + REPORT_GRACE_MS || reportWritten(settings.dir, week.label)) return;
+    const week = dueWeek(o.clock.now(), settings.dir);
+    if (!week) return;
     try {
       const { files, delivered } = await produceReport(week, produce);
       o.log(`report: ${week.label} written to ${files.html}; summary delivered to ${delivered} of ${produce.receivers.length} receivers`);
