@@ -108,7 +108,7 @@ export class ChatService {
         parity: parity.completion(deployment, result.completion),
       };
     });
-    parity.answered();
+    parity.answered(answer.completion);
     return answer;
   }
 

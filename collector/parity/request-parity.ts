@@ -19,7 +19,8 @@ import type { ShadowMirror } from './shadow-mirror.ts';
  */
 export class RequestParity {
   readonly contract: AnswerContract | null;
-  private served: { deployment: Deployment; shape: AnswerShape; outcome: ParityOutcome } | null = null;
+  /** Every answer judged, newest last; with hedging two may be, and only the winner was served. */
+  private readonly judged: Array<{ deployment: Deployment; shape: AnswerShape; outcome: ParityOutcome; completion: ChatCompletion | null }> = [];
 
   constructor(
     private readonly request: ChatRequest,
@@ -39,7 +40,7 @@ export class RequestParity {
 
   /** The outcome of a non-streamed answer; throws ParityViolation when the route fails over on it. */
   completion(deployment: Deployment, completion: ChatCompletion): ParityOutcome {
-    return this.judge(deployment, shapeOfCompletion(completion));
+    return this.judge(deployment, shapeOfCompletion(completion), completion);
   }
 
   /** The sink one streamed attempt writes to: holding frames back when the route fails over on parity. */
@@ -59,17 +60,18 @@ export class RequestParity {
     return verdict;
   }
 
-  /** The request was answered: mirror it to the shadow deployment if sampled. */
-  answered(): void {
-    if (!this.served || !this.shadow || !this.config?.shadow) return;
-    const { deployment, shape, outcome } = this.served;
+  /** The request was answered (non-streamed: with `completion`, which picks the hedge winner): mirror it to the shadow deployment if sampled. */
+  answered(completion?: ChatCompletion): void {
+    const served = (completion && this.judged.find((j) => j.completion === completion)) || this.judged.at(-1);
+    if (!served || !this.shadow || !this.config?.shadow) return;
+    const { deployment, shape, outcome } = served;
     this.shadow.maybeMirror(this.config, this.request, this.ctx, this.contract, { route: this.route, deployment, answer: { shape, outcome } }, this.alternate(this.config.shadow.alternate));
   }
 
-  private judge(deployment: Deployment, shape: AnswerShape): ParityOutcome {
+  private judge(deployment: Deployment, shape: AnswerShape, completion: ChatCompletion | null = null): ParityOutcome {
     const verdict = checkAnswer(this.contract, shape, this.validators);
     if (this.failover && isParityFailure(verdict.outcome)) throw new ParityViolation(verdict.outcome, verdict.detail);
-    this.served = { deployment, shape, outcome: verdict.outcome };
+    this.judged.push({ deployment, shape, outcome: verdict.outcome, completion });
     return verdict.outcome;
   }
 }
