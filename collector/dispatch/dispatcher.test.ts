@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tracer } from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
+import type { Clock } from '../../core/clock.ts';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import { parseRoutesConfig } from '../config/routes-config.ts';
@@ -39,7 +40,7 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
   return adapter;
 }
 
-function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer, resilience: { retry_budget?: object; circuit_breaker?: object } = {}) {
+function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer, resilience: { retry_budget?: object; circuit_breaker?: object } = {}, clock?: Clock) {
   const names = Object.keys(scripts);
   const config = parseRoutesConfig({
     routes: [{ name: 'chat', deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })) }],
@@ -66,6 +67,7 @@ function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, numbe
     publisher,
     random: () => 0,
     tracer,
+    clock,
   });
   return { chat: new ChatService(dispatcher), events, adapters, weights, dispatcher, circuitChanges };
 }
@@ -169,7 +171,9 @@ test('spans: one per request and one per attempt, with GenAI semantic-convention
 const breakerConfig = { circuit_breaker: { failure_threshold: 0.5, window_ms: 1000, minimum_rps: 0.001, half_open_after_ms: 150 } };
 
 test('a failing deployment trips its circuit: it is skipped without a call until it cools down, then one probe closes it', async () => {
-  const { chat, events, adapters, dispatcher, circuitChanges } = setup({ a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] }, {}, undefined, breakerConfig);
+  // The breaker runs on the dispatcher's clock: the cool-down passes by moving it, not by sleeping.
+  let now = Date.now();
+  const { chat, events, adapters, dispatcher, circuitChanges } = setup({ a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] }, {}, undefined, breakerConfig, { now: () => now });
   for (let i = 0; i < 3; i++) await chat.complete(request, ctx());
   assert.equal(dispatcher.circuitState('chat', 'a'), 'open');
   const callsWhileOpen = adapters.a!.calls;
@@ -177,7 +181,7 @@ test('a failing deployment trips its circuit: it is skipped without a call until
   for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
   assert.equal(adapters.a!.calls, callsWhileOpen, 'no calls to an open circuit');
   assert.deepEqual(events.map((e) => [e.deployment, e.attempt_no, e.fallback_reason]), Array(5).fill(['b', 1, 'none']), 'traffic goes straight to the healthy deployment');
-  await new Promise((r) => setTimeout(r, 200));
+  now += 200;
   await chat.complete(request, ctx());
   assert.equal(adapters.a!.calls, callsWhileOpen + 1, 'one probe after the cool-down');
   assert.equal(dispatcher.circuitState('chat', 'a'), 'closed');

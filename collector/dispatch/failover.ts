@@ -1,6 +1,6 @@
+import { backoffDelayMs } from '../../core/retry/backoff.ts';
 import type { RetryConfig, RouteConfig } from '../config/routes-config.ts';
 import { ProviderError } from '../providers/provider.ts';
-import { backoffDelayMs } from '../routing/backoff.ts';
 import type { DeploymentAvailability, NextDeployment } from './deployment-availability.ts';
 import { InternalError } from './internal-error.ts';
 import type { Deployment, Route } from './route-table.ts';
@@ -66,7 +66,7 @@ export function planFailover(c: FailoverContext, failure: ProviderError, order: 
   const next = scope === 'none' ? null : c.availability.next(c.route, order, cursor, maxWaitMs(c, c.now), scope === 'untried' ? tried : undefined);
   const rateLimitedOut = next === null && c.availability.soonestRetryMs(c.route, order) !== null;
   const sameDeployment = (next ? order[next.index % order.length] : order[cursor % order.length]) === failed;
-  const backoff = scope === 'untried' ? 0 : backoffDelayMs({ baseDelayMs: c.retry.base_delay_ms, maxDelayMs: c.retry.max_delay_ms }, attemptNo + 1, c.random, failure.retryAfterMs, sameDeployment);
+  const backoff = scope === 'untried' ? 0 : backoffDelayMs({ baseDelayMs: c.retry.base_delay_ms, maxDelayMs: c.retry.max_delay_ms }, attemptNo, c.random, sameDeployment ? failure.retryAfterMs : null);
   const delayMs = Math.max(backoff, next?.waitMs ?? 0);
   const reachable = scope === 'untried' ? next !== null : scope === 'any' && !rateLimitedOut;
   const mayContinue = reachable && attemptNo < c.retry.max_attempts && c.now + delayMs < c.deadlineMs;
