@@ -49,7 +49,7 @@ export function start(command: string, args: string[], env: Record<string, strin
 export async function stopAll(): Promise<void> {
   await Promise.all(
     children.map((c) => {
-      if (c.exitCode !== null || c.signalCode !== null) return;
+      if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
       const exited = new Promise<void>((r) => c.once('exit', () => r()));
       c.kill('SIGTERM');
       const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);

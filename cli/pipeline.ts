@@ -67,6 +67,8 @@ export interface PipelineOptions {
   emission?: EmissionLimits;
   /** Brokers; absent means the embedded in-process transport (collector and ingest in this process). */
   kafka?: { brokers: string[]; groupId: string; topic?: string };
+  /** A transport built by the caller (the storage process of `switchyard all`: events over IPC); wins over `kafka`. */
+  transport?: Transport;
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */
   apiUrl?: string;
   /** API tokens file (hashed tokens and roles); unset: open API, loopback only. */
@@ -121,7 +123,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   })());
 
   try {
-    const transport = chooseTransport(o);
+    const transport = o.transport ?? chooseTransport(o);
     const metrics = createMetrics();
     stops.push(() => metrics.shutdown());
     if (has('ingest') || has('policy') || has('api')) {
@@ -263,7 +265,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
 /** Routes-file settings the reload above applies to the running collector; any other change is named as needing a restart. */
 const LIVE_ON_RELOAD = ['keys', 'routes', 'retry', 'default_price', 'budgets.limits', 'budgets.default_max_tokens'] as const;
 
-interface Transport {
+/** How events travel from collector to ingest, and the name ingest stores as their source (its dedup key with the offset). */
+export interface Transport {
   source: string;
   publisher(): AttemptPublisher;
   subscriber(): AttemptSubscriber;

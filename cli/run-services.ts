@@ -5,7 +5,9 @@ import type { SwitchyardEnv } from '../core/config/env.ts';
 import { startTelemetry } from '../core/telemetry/otel.ts';
 import { emissionLimitsFromEnv } from '../core/transport/emission-limits.ts';
 import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
-import { startPipeline, type ServiceName } from './pipeline.ts';
+import { serviceNames, startPipeline, type ServiceName } from './pipeline.ts';
+import { pipelineSettingsFromEnv } from './pipeline-env.ts';
+import { startWithStorageProcess } from './storage-process/start-with-storage-process.ts';
 import { clickhouseTarget, lockIfEmbedded } from './store.ts';
 
 /**
@@ -32,34 +34,26 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     }
     // Policy and API read the routes file too when given one: its calendar budgets are stored for the lease grantor.
     if (!routes && env.SWITCHYARD_CONFIG && (services.has('policy') || services.has('api'))) routes = loadRoutesConfig(env.SWITCHYARD_CONFIG);
-    const pipeline = await startPipeline({
+    // `switchyard all` without Kafka may put ingest, policy, API and chDB in a child process (SWITCHYARD_STORAGE_PROCESS=child).
+    const split = env.SWITCHYARD_STORAGE_PROCESS === 'child' && !env.KAFKA_BROKERS && services.size === serviceNames.length;
+    const pipeline = await (split ? startWithStorageProcess : startPipeline)({
       services: new Set(services),
-      host: env.SWITCHYARD_HOST,
-      collectorPort: env.SWITCHYARD_PORT,
-      apiPort: env.SWITCHYARD_API_PORT,
+      ...pipelineSettingsFromEnv(env),
       routes,
       routesFile: env.SWITCHYARD_CONFIG || undefined,
       providerEnv,
       clickhouse,
       kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
       apiUrl: env.SWITCHYARD_API_URL,
-      apiTokensFile: env.SWITCHYARD_API_TOKENS || undefined,
       apiToken: env.SWITCHYARD_API_TOKEN || undefined,
-      weightsPollMs: env.SWITCHYARD_WEIGHTS_POLL_MS,
       collectorId: env.SWITCHYARD_COLLECTOR_ID,
-      ingestMaxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
       spoolDir: join(env.dataDir, 'spool'),
       emission: emissionLimitsFromEnv(env),
       opsPort: env.SWITCHYARD_OPS_PORT,
-      ingestStallMs: env.SWITCHYARD_INGEST_STALL_MS,
-      rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
-      cluster: env.CLICKHOUSE_CLUSTER,
-      policyIntervalMs: env.SWITCHYARD_POLICY_INTERVAL_MS,
-      policyWindowMs: env.SWITCHYARD_POLICY_WINDOW_MS,
       log,
     });
 
-    console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : 'in-process'})`);
+    console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : split ? 'to a storage process' : 'in-process'})`);
     if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
     if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
     if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
@@ -67,7 +61,8 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
 
     await untilSignal(log);
     await pipeline.stop();
-    log(`stopped cleanly${pipeline.ingest ? ` (${pipeline.ingest.stats.stored} attempts stored this run)` : ''}`);
+    const stored = pipeline.ingest?.stats.stored ?? ('stored' in pipeline ? pipeline.stored : null);
+    log(`stopped cleanly${stored === null ? '' : ` (${stored} attempts stored this run)`}`);
     return 0;
   } finally {
     await closeSimulator?.();

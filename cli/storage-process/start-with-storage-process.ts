@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { InProcessAttemptBus } from '../../core/transport/in-process-bus.ts';
+import { startPipeline, type Pipeline, type PipelineOptions } from '../pipeline.ts';
+import { StorageSupervisor } from './storage-supervisor.ts';
+
+/** What `switchyard all` runs with SWITCHYARD_STORAGE_PROCESS=child; `stored` counts what the storage children stored. */
+export type SplitPipeline = Pipeline & { readonly stored: number };
+
+/**
+ * `switchyard all` as two processes: the collector here, ingest + policy + API + chDB in a
+ * supervised child (storage-child.ts). Events take the embedded transport's queue and disk spool
+ * here (SWITCHYARD_DATA/spool/embedded, as in one process), and cross to the child one batch at a
+ * time, forgotten only once the child acknowledged that ingest stored them.
+ * Stops in order: intake (collector server), drain events into the child, stop the child
+ * (ingest, then policy and API), then the rest of this process.
+ */
+export async function startWithStorageProcess(
+  o: Omit<PipelineOptions, 'services' | 'transport' | 'clickhouse' | 'kafka'>,
+  childEnv: Record<string, string | undefined> = {},
+): Promise<SplitPipeline> {
+  // Offsets of the embedded bus restart with each collector process: the source is unique per process, shared by its children.
+  const source = `in-process:${randomUUID()}`;
+  const supervisor = new StorageSupervisor({ source, env: childEnv, log: o.log });
+  await supervisor.start();
+  const bus = new InProcessAttemptBus({
+    spoolDir: o.spoolDir ? join(o.spoolDir, 'embedded') : undefined,
+    maxBuffered: o.emission?.memoryEvents,
+    spoolLimits: o.emission?.spool,
+    log: o.log,
+  });
+  await bus.subscriber.start(supervisor.deliver);
+  const stopStorage = async () => {
+    await bus.subscriber.stop();
+    await supervisor.stop();
+  };
+  let pipeline: Pipeline;
+  try {
+    pipeline = await startPipeline({
+      ...o,
+      services: new Set(['collector']),
+      // Storage is the child's alone (chDB allows one process per path).
+      clickhouse: undefined,
+      kafka: undefined,
+      transport: { source, publisher: () => bus.publisher, subscriber: () => bus.subscriber },
+      apiUrl: o.apiUrl ?? supervisor.apiUrl ?? undefined,
+    });
+  } catch (err) {
+    await stopStorage();
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    ...pipeline,
+    apiUrl: supervisor.apiUrl,
+    get stored() {
+      return supervisor.stored;
+    },
+    // The collector's stop closes its server, then drains the publisher through the child.
+    stop: () => (stopping ??= pipeline.stop().then(stopStorage)),
+  };
+}

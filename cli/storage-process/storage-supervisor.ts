@@ -1,0 +1,140 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RawAttemptMessage } from '../../core/transport/event-bus.ts';
+import type { ChildToParent, ParentToChild } from '../../core/transport/ipc-link.ts';
+
+export interface StorageSupervisorOptions {
+  /** The transport's source name (stored with each event's offset: ingest's dedup key); the same for every child this parent starts. */
+  source: string;
+  /** Environment of the child (SWITCHYARD_DATA, SWITCHYARD_API_PORT, CLICKHOUSE_URL, …). */
+  env: Record<string, string | undefined>;
+  /** Delay before a crashed child is started again, ms (doubles up to 10 s while it keeps failing to start). */
+  restartDelayMs?: number;
+  /** How long `stop` waits for the child to finish, ms; then it is killed. */
+  stopTimeoutMs?: number;
+  log: (message: string) => void;
+  /** The child's entry module; tests may pass their own. */
+  entry?: string;
+}
+
+/** A batch the child refused or could not take (not running, crashed mid-batch, ClickHouse refused): the bus retries it. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  readonly retryable = true;
+}
+
+const defaultEntry = fileURLToPath(new URL('./storage-child.ts', import.meta.url));
+// The child runs our TypeScript sources like the bin does: tsx, resolved from this package.
+const tsxLoader = import.meta.resolve('tsx');
+
+/**
+ * Starts and supervises the storage process of `switchyard all`: ingest, policy, API and chDB in a
+ * child, so the collector's event loop never waits on them. `deliver` is the handler of the
+ * collector's in-process bus: it resolves when the child acknowledged the batch (stored), rejects
+ * otherwise, and the bus keeps and retries the batch — so a child killed mid-batch loses nothing;
+ * the next child gets the same batch with the same offsets (ingest deduplicates a partial store).
+ */
+export class StorageSupervisor {
+  private child: ChildProcess | null = null;
+  private nextId = 0;
+  private pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private stopping = false;
+  private restartDelayMs: number;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private apiPort: string | undefined;
+  private ready = false;
+  /** Some child reached ready: from then on an exit is a crash to recover from, not a failed start. */
+  private everReady = false;
+  /** The child's GraphQL URL once ready; kept across restarts (the same port is asked for again). */
+  apiUrl: string | null = null;
+  stored = 0;
+
+  constructor(private readonly o: StorageSupervisorOptions) {
+    this.restartDelayMs = o.restartDelayMs ?? 500;
+  }
+
+  /** Starts the first child; resolves when its storage is migrated and its API listens, rejects if it exits first. */
+  async start(): Promise<void> {
+    await this.spawn();
+  }
+
+  /** The bus handler: one batch to the child, resolved on its ack. */
+  readonly deliver = (messages: RawAttemptMessage[]): Promise<void> => {
+    const child = this.child;
+    if (!child?.connected || !this.ready) return Promise.reject(new StorageUnavailableError('the storage process is not running (restarting)'));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ t: 'batch', id, messages } satisfies ParentToChild, (err) => {
+        if (err) this.settle(id, new StorageUnavailableError(`cannot reach the storage process (${err.message})`));
+      });
+    });
+  };
+
+  /** Asks the child to stop (after the bus drained into it) and waits for its exit; kills it past the timeout. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    if (child.connected) child.send({ t: 'stop' } satisfies ParentToChild);
+    else child.kill('SIGTERM');
+    const timeout = setTimeout(() => {
+      this.o.log(`storage process did not stop within ${this.o.stopTimeoutMs ?? 60_000} ms; killing it`);
+      child.kill('SIGKILL');
+    }, this.o.stopTimeoutMs ?? 60_000);
+    await exited;
+    clearTimeout(timeout);
+  }
+
+  /** The child's pid (tests kill it to prove nothing is lost). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  private spawn(): Promise<void> {
+    this.ready = false;
+    const env = { ...process.env, ...this.o.env, SWITCHYARD_STORAGE_SOURCE: this.o.source, ...(this.apiPort ? { SWITCHYARD_API_PORT: this.apiPort } : {}) };
+    const child = fork(this.o.entry ?? defaultEntry, [], { env, execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    return new Promise<void>((resolve, reject) => {
+      child.on('message', (m: ChildToParent) => {
+        if (m.t === 'ready') {
+          this.ready = true;
+          this.everReady = true;
+          this.apiUrl = m.apiUrl;
+          // A restarted child listens where the collector already polls.
+          if (m.apiUrl) this.apiPort = new URL(m.apiUrl).port;
+          this.restartDelayMs = this.o.restartDelayMs ?? 500;
+          resolve();
+        } else if (m.t === 'ack') this.settle(m.id, null);
+        else if (m.t === 'nack') this.settle(m.id, new StorageUnavailableError(`storage process did not store the batch: ${m.error}`));
+        else if (m.t === 'stopped') this.stored += m.stored;
+      });
+      child.once('exit', (code, signal) => {
+        const wasReady = this.ready;
+        this.ready = false;
+        for (const id of [...this.pending.keys()]) this.settle(id, new StorageUnavailableError('the storage process exited with the batch in flight'));
+        if (!wasReady) reject(new Error(`the storage process exited before it was ready (${signal ?? `code ${code}`}); see its log above`));
+        if (this.stopping || child !== this.child || !this.everReady) return;
+        this.o.log(
+          `storage process exited (${signal ?? `code ${code}`}); starting it again in ${this.restartDelayMs} ms — events wait in the collector (memory, then disk spool)`,
+        );
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = null;
+          this.spawn().catch((err: unknown) => this.o.log((err as Error).message));
+        }, this.restartDelayMs);
+        this.restartDelayMs = Math.min(this.restartDelayMs * 2, 10_000);
+      });
+    });
+  }
+
+  private settle(id: number, err: Error | null): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (err) p.reject(err);
+    else p.resolve();
+  }
+}
