@@ -7,7 +7,8 @@ import { resolveDay } from './reconcile-report.ts';
 
 test('number parsers accept integers in range and refuse the rest', () => {
   assert.equal(integerAtLeast(1)('200'), 200);
-  for (const bad of ['-5', '0', '2.5', 'ten', '', '1e3', '99999999999999999999']) assert.throws(() => integerAtLeast(1)(bad), /Expected a positive integer/, bad);
+  for (const bad of ['-5', '0', '2.5', 'ten', '', '1e3', '99999999999999999999'])
+    assert.throws(() => integerAtLeast(1)(bad), /Expected a positive integer/, bad);
   assert.equal(portNumber('0'), 0);
   assert.throws(() => portNumber('65536'), /Expected a port from 0 to 65535/);
 });
@@ -34,5 +35,11 @@ test('progress off a terminal: a line at most every interval, and always the fin
   }
   progress.finish('passed');
   const lines = text.trim().split('\n');
-  assert.deepEqual(lines, ['drill x: 1/10 (10%), 1 failed', 'drill x: 5/10 (50%), 1 failed', 'drill x: 9/10 (90%), 1 failed', 'drill x: 10/10 (100%), 0 failed', 'drill x: passed']);
+  assert.deepEqual(lines, [
+    'drill x: 1/10 (10%), 1 failed',
+    'drill x: 5/10 (50%), 1 failed',
+    'drill x: 9/10 (90%), 1 failed',
+    'drill x: 10/10 (100%), 0 failed',
+    'drill x: passed',
+  ]);
 });

@@ -70,7 +70,9 @@ export async function runDrill(scenarioName: string, requests: number, concurren
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
     const statuses: Record<string, number> = {};
     for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
-    const decisions = await (await pipeline.clickhouse!.query({ query: 'SELECT budget_decision AS d, count() AS n FROM attempts FINAL GROUP BY d ORDER BY d', format: 'JSONEachRow' })).json<{ d: string; n: string }>();
+    const decisions = await (
+      await pipeline.clickhouse!.query({ query: 'SELECT budget_decision AS d, count() AS n FROM attempts FINAL GROUP BY d ORDER BY d', format: 'JSONEachRow' })
+    ).json<{ d: string; n: string }>();
     return {
       scenario: scenarioName,
       requests,

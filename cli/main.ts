@@ -25,7 +25,10 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ outputError: (text, write) => write(rewriteError(text)) })
     .showHelpAfterError(true)
     .exitOverride();
-  program.addHelpText('after', '\nWith no command: this help. `npm start` runs `switchyard all`. Exit status: 0 ok, 1 check failed, 2 usage or configuration error.');
+  program.addHelpText(
+    'after',
+    '\nWith no command: this help. `npm start` runs `switchyard all`. Exit status: 0 ok, 1 check failed, 2 usage or configuration error.',
+  );
   for (const register of Object.values(commands)) register(program, ctx);
   for (const command of program.commands) {
     command.showHelpAfterError(`usage: switchyard ${command.name()} ${command.usage()}\n(switchyard ${command.name()} --help for every option)`);

@@ -34,5 +34,8 @@ export async function withStore<T>(env: SwitchyardEnv, work: (client: ClickHouse
 export async function requireSchema(client: ClickHouseClient, target: ClickHouseTarget): Promise<void> {
   const result = await client.query({ query: 'EXISTS TABLE attempts', format: 'JSONEachRow' });
   const row = (await result.json<{ result: number | string }>())[0];
-  if (Number(row?.result ?? 0) !== 1) throw new ConfigError(`no Switchyard tables in ${describeTarget(target)}: run \`switchyard migrate\` (or start the service once), or point SWITCHYARD_DATA / CLICKHOUSE_URL at the store you mean`);
+  if (Number(row?.result ?? 0) !== 1)
+    throw new ConfigError(
+      `no Switchyard tables in ${describeTarget(target)}: run \`switchyard migrate\` (or start the service once), or point SWITCHYARD_DATA / CLICKHOUSE_URL at the store you mean`,
+    );
 }

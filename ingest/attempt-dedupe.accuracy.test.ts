@@ -113,6 +113,16 @@ test('after a crash before commit, a replay with copies re-inserts exactly what 
   assert.equal(after.stats.duplicates, 2);
 });
 
+test('a redelivery to the same writer (the partition came back) is re-cut on the ranges stored since, so it replays the same tokens', async () => {
+  const all = at(eventsOf('came-back', 10), 700, 2);
+  const first = recording(store.client);
+  const writer = createAttemptWriter({ clickhouse: first.client, source: 'came-back', maxRows: 4 });
+  await writer.handle(all.slice(0, 6)); // 700-703 and 704-705 stored, not committed; the partition moves away and back
+  await growsBy(4, () => writer.handle(all)); // redelivered from 700
+  assert.deepEqual(first.inserts.slice(2, 4), first.inserts.slice(0, 2), 'the stored ranges replayed with their own tokens and rows');
+  assert.equal(writer.stats.duplicates, 0, 'nothing needed removing as a copy');
+});
+
 test('a stored range redelivered only in part (a smaller fetch) is absorbed rather than stored again', async () => {
   const events = at(eventsOf('partial', 8), 0, 1);
   await growsBy(8, async () => {

@@ -1,7 +1,10 @@
 import type { AttemptEvent, AttemptRates } from '../core/events/attempt-event.ts';
 
 /** The `attempts` table row for one event: the event flattened, tags spread into columns. */
-export type AttemptRow = Omit<AttemptEvent, 'tags' | 'error_class' | 'finish_reason' | 'budget' | 'content' | 'pricing' | 'list_pricing' | 'cost_by_bucket' | 'list_cost_usd' | 'shadow'> & {
+export type AttemptRow = Omit<
+  AttemptEvent,
+  'tags' | 'error_class' | 'finish_reason' | 'budget' | 'content' | 'pricing' | 'list_pricing' | 'cost_by_bucket' | 'list_cost_usd' | 'shadow'
+> & {
   error_class: string;
   /** Parity columns of migration 0110: '' / false / [] when the attempt was not checked or not shadow traffic. */
   shadow_of: string;

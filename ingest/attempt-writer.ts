@@ -50,15 +50,21 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
   const stats: AttemptWriterStats = { stored: 0, rejected: 0, duplicates: 0, batches: 0, bisections: 0 };
   const maxRows = options.maxRows ?? 10_000;
   const metrics = options.metrics ?? noIngestMetrics;
-  /** Partitions whose stored-but-uncommitted ranges were looked up since this writer started. */
+  /** Per partition, the stored-but-uncommitted ranges looked up when its delivery last jumped. */
   const recovered = new Map<number, StoredRange[]>();
+  /** Per partition, the offset after the last batch this writer handled. */
+  const nextOffset = new Map<number, bigint>();
 
   const handle: AttemptBatchHandler = async (messages) => {
     if (messages.length === 0) return;
     const partition = messages[0]!.partition;
     try {
-      if (!recovered.has(partition)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
+      // Messages not continuing where this writer left off are a redelivery (a retry, the
+      // partition coming back after a rebalance): ranges stored since the last look-up, by this
+      // writer or another member, must be re-cut as stored.
+      if (nextOffset.get(partition) !== BigInt(messages[0]!.offset)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
       for (const batch of cutBatches(messages, recovered.get(partition)!, maxRows)) await writeBatch(batch);
+      nextOffset.set(partition, BigInt(messages[messages.length - 1]!.offset) + 1n);
     } catch (err) {
       metrics.batchFailed();
       throw err;

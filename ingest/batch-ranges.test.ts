@@ -11,7 +11,10 @@ test('without stored ranges, batches are cut every maxRows', () => {
 });
 
 test('redelivered messages are re-cut on the exact ranges stored before the crash', () => {
-  const stored = [{ first: 10n, last: 12n }, { first: 13n, last: 19n }];
+  const stored = [
+    { first: 10n, last: 12n },
+    { first: 13n, last: 19n },
+  ];
   assert.deepEqual(shape(cutBatches(msgs(10, 25), stored, 4)), ['10-12', '13-19', '20-23', '24-25']);
 });
 

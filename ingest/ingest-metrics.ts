@@ -14,9 +14,14 @@ export const noIngestMetrics: IngestMetrics = { batchStored() {}, rejected() {},
 export function createIngestMetrics(meter: Meter, lagByPartition: () => Array<{ partition: number; lag: number }>): IngestMetrics {
   const rows = meter.createCounter('switchyard.ingest.rows', { description: 'Attempt rows stored in ClickHouse' });
   const rejected = meter.createCounter('switchyard.ingest.rejected', { description: 'Messages dead-lettered, by stage' });
-  const duplicates = meter.createCounter('switchyard.ingest.duplicates_removed', { description: 'Attempts delivered again (same attempt_id) and removed before the insert' });
+  const duplicates = meter.createCounter('switchyard.ingest.duplicates_removed', {
+    description: 'Attempts delivered again (same attempt_id) and removed before the insert',
+  });
   const failures = meter.createCounter('switchyard.ingest.batch_failures', { description: 'Batch writes that failed and will be retried' });
-  const batchRows = meter.createHistogram('switchyard.ingest.batch_rows', { description: 'Rows per insert', advice: { explicitBucketBoundaries: [1, 10, 100, 1000, 5000, 10000, 50000] } });
+  const batchRows = meter.createHistogram('switchyard.ingest.batch_rows', {
+    description: 'Rows per insert',
+    advice: { explicitBucketBoundaries: [1, 10, 100, 1000, 5000, 10000, 50000] },
+  });
   const insertMs = meter.createHistogram('switchyard.ingest.insert_duration', { unit: 'ms', description: 'Time to validate and insert one batch' });
   const delayMs = meter.createHistogram('switchyard.ingest.event_to_queryable_delay', {
     unit: 'ms',

@@ -17,7 +17,14 @@ test('ingest reports unhealthy when a partition lags without progress for the st
       return samples;
     },
   };
-  const service = createIngestService({ subscriber, clickhouse: {} as ClickHouseClient, source: 's', stallMs: 60_000, lagIntervalMs: 5, clock: { now: () => now } });
+  const service = createIngestService({
+    subscriber,
+    clickhouse: {} as ClickHouseClient,
+    source: 's',
+    stallMs: 60_000,
+    lagIntervalMs: 5,
+    clock: { now: () => now },
+  });
   await service.start();
   await until('a first lag sample', async () => sampled > 0);
   assert.equal((await service.health()).ok, true);

@@ -36,7 +36,14 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const clock = options.clock ?? systemClock;
   const tracker = new ProgressTracker();
   const metrics = options.meter ? createIngestMetrics(options.meter, () => tracker.lagByPartition()) : undefined;
-  const writer = createAttemptWriter({ clickhouse: options.clickhouse, source: options.source, maxRows: options.maxRows, deadLetters: options.deadLetters, metrics, log: options.log });
+  const writer = createAttemptWriter({
+    clickhouse: options.clickhouse,
+    source: options.source,
+    maxRows: options.maxRows,
+    deadLetters: options.deadLetters,
+    metrics,
+    log: options.log,
+  });
   let lagError: string | null = null;
   const sampleLag = async () => {
     if (!options.subscriber.lag) return;
@@ -62,7 +69,19 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     },
     health: async () => {
       const stalled = tracker.stalled(clock.now(), stallMs);
-      return { ok: stalled.length === 0, checks: { ingest: { stalled_partitions: stalled, lag: tracker.lagByPartition(), lag_error: lagError, stored: writer.stats.stored, rejected: writer.stats.rejected, duplicates_removed: writer.stats.duplicates } } };
+      return {
+        ok: stalled.length === 0,
+        checks: {
+          ingest: {
+            stalled_partitions: stalled,
+            lag: tracker.lagByPartition(),
+            lag_error: lagError,
+            stored: writer.stats.stored,
+            rejected: writer.stats.rejected,
+            duplicates_removed: writer.stats.duplicates,
+          },
+        },
+      };
     },
   };
 }

@@ -31,7 +31,9 @@ export async function liveRollups(client: ClickHouseClient): Promise<string[]> {
 export async function rollupAttemptTotals(client: ClickHouseClient): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
   for (const table of await liveRollups(client)) {
-    const rows = await (await client.query({ query: 'SELECT sum(attempts) AS n FROM {table:Identifier}', query_params: { table }, format: 'JSONEachRow' })).json<{ n: string }>();
+    const rows = await (
+      await client.query({ query: 'SELECT sum(attempts) AS n FROM {table:Identifier}', query_params: { table }, format: 'JSONEachRow' })
+    ).json<{ n: string }>();
     totals[table] = Number(rows[0]?.n ?? 0);
   }
   return totals;

@@ -21,7 +21,13 @@ const batch = (events: ReturnType<typeof sampleAttemptEvent>[], first: number, p
 test('rollups equal distinct raw attempts, requests and cost for a day, even when a batch is replayed', async () => {
   const { handle } = createAttemptWriter({ clickhouse: store.client, source: 'reconcile' });
   const events = Array.from({ length: 50 }, (_, i) =>
-    sampleAttemptEvent({ started_at: at(i % 7), ended_at: at(i % 7), is_final: i % 5 !== 0, cost_usd: `0.${String(i + 1).padStart(6, "0")}`, tags: { ...sampleAttemptEvent().tags, team: `t${i % 3}`, user: `u${i % 4}` } }),
+    sampleAttemptEvent({
+      started_at: at(i % 7),
+      ended_at: at(i % 7),
+      is_final: i % 5 !== 0,
+      cost_usd: `0.${String(i + 1).padStart(6, '0')}`,
+      tags: { ...sampleAttemptEvent().tags, team: `t${i % 3}`, user: `u${i % 4}` },
+    }),
   );
   const first = batch(events.slice(0, 30), 0);
   await handle(first);
@@ -40,14 +46,23 @@ test('a rollup that double counts is caught', async () => {
   const e = sampleAttemptEvent({ started_at: at(30), ended_at: at(30), cost_usd: '1' });
   // Each with its own token: a token is what makes ClickHouse drop a block as a replay.
   for (const token of ['naive-1', 'naive-2']) {
-    await store.client.insert({ table: 'attempts', values: [toAttemptRow(e)], format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+    await store.client.insert({
+      table: 'attempts',
+      values: [toAttemptRow(e)],
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
   }
   const report = await reconcileDay(store.client, DAY);
   assert.equal(report.ok, false);
   assert.equal(report.raw.attempts, 51);
   assert.equal(report.rollups.chargeback_per_day_v2!.attempts, 52);
   assert.ok(report.mismatches.includes('chargeback_per_day_v2.attempts: raw 51, rollup 52'), report.mismatches.join('\n'));
-  assert.equal(Number(await scalar(store.client, 'SELECT count() FROM attempts FINAL WHERE toDate(started_at) = {d:Date}', { d: DAY })), 51, 'raw FINAL collapses the duplicate');
+  assert.equal(
+    Number(await scalar(store.client, 'SELECT count() FROM attempts FINAL WHERE toDate(started_at) = {d:Date}', { d: DAY })),
+    51,
+    'raw FINAL collapses the duplicate',
+  );
 });
 
 const PRICED_DAY = '2026-11-23';
@@ -65,10 +80,19 @@ test('priced traffic reconciles on every column of every v2 rollup, and each rol
   assert.deepEqual(Object.keys(report.rollups), ['attempts_per_minute_by_deployment_v2', 'chargeback_per_hour_v2', 'chargeback_per_day_v2']);
   const hourly = report.rollups.chargeback_per_hour_v2!;
   assert.deepEqual(hourly.unchecked, []);
-  for (const column of ['attempts', 'requests', 'requests_served', 'cache_write_tokens', 'cost_usd', 'input_cost_usd', 'reasoning_cost_usd', 'list_cost_usd']) assert.ok(hourly.checked.includes(column), column);
+  for (const column of ['attempts', 'requests', 'requests_served', 'cache_write_tokens', 'cost_usd', 'input_cost_usd', 'reasoning_cost_usd', 'list_cost_usd'])
+    assert.ok(hourly.checked.includes(column), column);
   const minute = report.rollups.attempts_per_minute_by_deployment_v2!;
   assert.ok(minute.checked.includes('requests') && minute.checked.includes('cache_write_tokens'));
-  assert.deepEqual(minute.unchecked, ['input_cost_usd', 'cached_input_cost_usd', 'cache_write_cost_usd', 'output_cost_usd', 'reasoning_cost_usd', 'unallocated_cost_usd', 'list_cost_usd']);
+  assert.deepEqual(minute.unchecked, [
+    'input_cost_usd',
+    'cached_input_cost_usd',
+    'cache_write_cost_usd',
+    'output_cost_usd',
+    'reasoning_cost_usd',
+    'unallocated_cost_usd',
+    'list_cost_usd',
+  ]);
   assert.equal(minute.listCostUsd, undefined, 'no number for a column the rollup does not have');
 });
 

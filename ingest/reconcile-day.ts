@@ -114,7 +114,13 @@ export async function reconcileDay(client: ClickHouseClient, day: string, rollup
   return report;
 }
 
-async function totals(client: ClickHouseClient, measures: readonly Measure[], expr: (m: Measure) => string, from: string, day: string): Promise<Partial<Totals>> {
+async function totals(
+  client: ClickHouseClient,
+  measures: readonly Measure[],
+  expr: (m: Measure) => string,
+  from: string,
+  day: string,
+): Promise<Partial<Totals>> {
   const select = measures.map((m) => `toString(${expr(m)}) AS ${m}`).join(', ');
   const result = await client.query({ query: `SELECT ${select} FROM ${from}`, query_params: { day }, format: 'JSONEachRow' });
   const row = (await result.json<Record<string, string>>())[0] ?? {};

@@ -36,13 +36,29 @@ export async function createPublisher(options: CreatePublisherOptions = {}): Pro
   const log = options.log ?? (() => {});
   const limits = emissionLimitsFromEnv(env);
   if (env.KAFKA_BROKERS) {
-    const kafka = createKafkaAttemptPublisher({ brokers: env.KAFKA_BROKERS, topic: env.KAFKA_TOPIC, clientId: 'switchyard-library', spoolDir: join(env.dataDir, 'spool'), maxBuffered: limits.memoryEvents, spoolLimits: limits.spool, logger: log });
+    const kafka = createKafkaAttemptPublisher({
+      brokers: env.KAFKA_BROKERS,
+      topic: env.KAFKA_TOPIC,
+      clientId: 'switchyard-library',
+      spoolDir: join(env.dataDir, 'spool'),
+      maxBuffered: limits.memoryEvents,
+      spoolLimits: limits.spool,
+      logger: log,
+    });
     return Object.assign(kafka, { kind: 'kafka' as const });
   }
   const lock = env.CLICKHOUSE_URL ? null : lockDataDir(env.dataDir);
-  const clickhouse = createClickHouse(env.CLICKHOUSE_URL ? { kind: 'server', url: env.CLICKHOUSE_URL } : { kind: 'embedded', path: join(env.dataDir, 'clickhouse') });
+  const clickhouse = createClickHouse(
+    env.CLICKHOUSE_URL ? { kind: 'server', url: env.CLICKHOUSE_URL } : { kind: 'embedded', path: join(env.dataDir, 'clickhouse') },
+  );
   const bus = new InProcessAttemptBus({ spoolDir: join(env.dataDir, 'spool', 'embedded'), maxBuffered: limits.memoryEvents, spoolLimits: limits.spool, log });
-  const ingest = createIngestService({ subscriber: bus.subscriber, clickhouse, source: `in-process:${crypto.randomUUID()}`, maxRows: env.SWITCHYARD_INGEST_MAX_ROWS, log });
+  const ingest = createIngestService({
+    subscriber: bus.subscriber,
+    clickhouse,
+    source: `in-process:${crypto.randomUUID()}`,
+    maxRows: env.SWITCHYARD_INGEST_MAX_ROWS,
+    log,
+  });
   try {
     await migrate(clickhouse, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS, cluster: env.CLICKHOUSE_CLUSTER });
     await ingest.start();

@@ -7,7 +7,10 @@ export const allCommand: RegisterCommand = (program, ctx) => {
   program
     .command('all')
     .description('collector, ingest, policy and api in one process (what npm start runs)')
-    .addHelpText('after', '\nEnvironment: SWITCHYARD_PORT, SWITCHYARD_API_PORT, SWITCHYARD_DATA, SWITCHYARD_CONFIG, KAFKA_BROKERS, CLICKHOUSE_URL … (see README)')
+    .addHelpText(
+      'after',
+      '\nEnvironment: SWITCHYARD_PORT, SWITCHYARD_API_PORT, SWITCHYARD_DATA, SWITCHYARD_CONFIG, KAFKA_BROKERS, CLICKHOUSE_URL … (see README)',
+    )
     .action(async () => {
       ctx.exitCode = await serve(Object.keys(serviceDescriptions) as ServiceName[], ctx.log);
     });

@@ -21,16 +21,28 @@ export const drillCommand: RegisterCommand = (program, ctx) => {
     .option('--json', 'the report as one line of JSON (progress stays on stderr)')
     .option('--quiet', 'no progress on stderr')
     .addHelpText('after', `\nScenarios:\n${scenarioList}\n\nExit status: 0 when the criterion held, 1 when it did not, 2 on a usage error.`)
-    .action(async (o: { scenario?: string; requests: number; concurrency: number; json?: boolean; quiet?: boolean }, command: { error: (m: string, opts: { exitCode: number }) => never }) => {
-      if (!o.scenario || !drillScenarios[o.scenario]) {
-        const what = o.scenario ? `unknown scenario "${o.scenario}"` : '--scenario is required';
-        command.error(`switchyard drill: ${what}; choose one of ${Object.keys(drillScenarios).join(', ')}`, { exitCode: 2 });
-      }
-      const bar = o.quiet ? null : createProgress(`drill ${o.scenario}`);
-      const { runDrill } = await import('../drill.ts');
-      const report = await runDrill(o.scenario, o.requests, o.concurrency, bar ? { request: (done, total, failed) => bar.update(done, total, `${failed} failed`), phase: (m) => bar.finish(m) } : undefined);
-      bar?.finish(report.passed ? `passed (${report.criterion})` : `FAILED: ${report.failed} of ${report.requests} requests failed; criterion: ${report.criterion}`);
-      console.log(o.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-      ctx.exitCode = report.passed ? 0 : 1;
-    });
+    .action(
+      async (
+        o: { scenario?: string; requests: number; concurrency: number; json?: boolean; quiet?: boolean },
+        command: { error: (m: string, opts: { exitCode: number }) => never },
+      ) => {
+        if (!o.scenario || !drillScenarios[o.scenario]) {
+          const what = o.scenario ? `unknown scenario "${o.scenario}"` : '--scenario is required';
+          command.error(`switchyard drill: ${what}; choose one of ${Object.keys(drillScenarios).join(', ')}`, { exitCode: 2 });
+        }
+        const bar = o.quiet ? null : createProgress(`drill ${o.scenario}`);
+        const { runDrill } = await import('../drill.ts');
+        const report = await runDrill(
+          o.scenario,
+          o.requests,
+          o.concurrency,
+          bar ? { request: (done, total, failed) => bar.update(done, total, `${failed} failed`), phase: (m) => bar.finish(m) } : undefined,
+        );
+        bar?.finish(
+          report.passed ? `passed (${report.criterion})` : `FAILED: ${report.failed} of ${report.requests} requests failed; criterion: ${report.criterion}`,
+        );
+        console.log(o.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+        ctx.exitCode = report.passed ? 0 : 1;
+      },
+    );
 };

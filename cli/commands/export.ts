@@ -19,7 +19,11 @@ export const exportCommand: RegisterCommand = (program) => {
     .requiredOption('--out <file>', 'dataset path; the metadata goes to <file>.metadata.json')
     .addHelpText('after', '\nExample: switchyard export focus --from 2026-11-01 --to 2026-12-01 --format parquet --out focus-2026-11.parquet')
     .action(async (o: { from: string; to: string; format: string; period: string; team?: string[]; out: string }) => {
-      const [{ parseEnv }, { withStore, requireSchema }, { runFocusExport }] = await Promise.all([import('../../core/config/env.ts'), import('../store.ts'), import('../../finance/export-commands.ts')]);
+      const [{ parseEnv }, { withStore, requireSchema }, { runFocusExport }] = await Promise.all([
+        import('../../core/config/env.ts'),
+        import('../store.ts'),
+        import('../../finance/export-commands.ts'),
+      ]);
       const written = await withStore(parseEnv(), async (client, target) => {
         await requireSchema(client, target);
         return runFocusExport(client, target, { ...o, teams: o.team, nowMs: Date.now() });
@@ -33,7 +37,12 @@ export const exportCommand: RegisterCommand = (program) => {
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .option('--out <file>', 'write here instead of stdout')
     .action(async (o: { month: string; format: string; out?: string }) => {
-      const [{ writeFileSync }, { parseEnv }, { withStore, requireSchema }, { runShowbackExport }] = await Promise.all([import('node:fs'), import('../../core/config/env.ts'), import('../store.ts'), import('../../finance/export-commands.ts')]);
+      const [{ writeFileSync }, { parseEnv }, { withStore, requireSchema }, { runShowbackExport }] = await Promise.all([
+        import('node:fs'),
+        import('../../core/config/env.ts'),
+        import('../store.ts'),
+        import('../../finance/export-commands.ts'),
+      ]);
       const text = await withStore(parseEnv(), async (client, target) => {
         await requireSchema(client, target);
         return runShowbackExport(client, o);

@@ -15,9 +15,24 @@ export const reportCommand: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--deliver', 'send the summary with a link to the alerts receivers (routes file alerts: section)'))
     .addHelpText('after', '\nExample: switchyard report --week 2026-W48 --out ./reports')
     .action(async (o: { week?: string; out?: string; deliver?: boolean }) => {
-      const [{ parseEnv }, { withStore, requireSchema }, { isoWeekOf, parseIsoWeek, previousWeek }, service, { systemClock }, { clientRows }, { reportSettings }, routesConfig] = await Promise.all([
-        import('../../core/config/env.ts'), import('../store.ts'), import('../../policy/weekly-report/iso-week.ts'), import('../../policy/weekly-report/report-service.ts'),
-        import('../../core/clock.ts'), import('../../policy/row-reader.ts'), import('../../policy/weekly-report/report-settings.ts'), import('../../collector/config/routes-config.ts'),
+      const [
+        { parseEnv },
+        { withStore, requireSchema },
+        { isoWeekOf, parseIsoWeek, previousWeek },
+        service,
+        { systemClock },
+        { clientRows },
+        { reportSettings },
+        routesConfig,
+      ] = await Promise.all([
+        import('../../core/config/env.ts'),
+        import('../store.ts'),
+        import('../../policy/weekly-report/iso-week.ts'),
+        import('../../policy/weekly-report/report-service.ts'),
+        import('../../core/clock.ts'),
+        import('../../policy/row-reader.ts'),
+        import('../../policy/weekly-report/report-settings.ts'),
+        import('../../collector/config/routes-config.ts'),
       ]);
       const week = o.week ? parseIsoWeek(o.week) : previousWeek(isoWeekOf(Date.now()));
       const env = parseEnv();

@@ -185,12 +185,17 @@ export const routesConfigSchema = z
       if (keyIds.has(key.id)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `duplicate key id "${key.id}"` });
       keyIds.add(key.id);
       for (const [j, r] of (key.routes ?? []).entries()) {
-        if (!config.routes.some((route) => route.name === r)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'routes', j], message: `no route named "${r}"` });
+        if (!config.routes.some((route) => route.name === r))
+          ctx.addIssue({ code: 'custom', path: ['keys', i, 'routes', j], message: `no route named "${r}"` });
       }
     });
     config.budgets.limits.forEach((limit, i) => {
       if (limit.burst_usd !== undefined && limit.burst_usd < limit.limit_usd / 1000) {
-        ctx.addIssue({ code: 'custom', path: ['budgets', 'limits', i, 'burst_usd'], message: 'burst_usd is too small to admit any request; leave it out to use limit_usd' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['budgets', 'limits', i, 'burst_usd'],
+          message: 'burst_usd is too small to admit any request; leave it out to use limit_usd',
+        });
       }
     });
     checkCalendarBudgets(config.budgets.calendar ?? [], ['budgets', 'calendar'], ctx);

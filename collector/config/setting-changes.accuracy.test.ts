@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { settingsNeedingRestart } from './setting-changes.ts';
 
-const running = { routes: [{ name: 'a' }], retry: { max_attempts: 3 }, circuit_breaker: { window_ms: 10_000 }, budgets: { limits: [], calendar: [{ id: 'x' }] } };
+const running = {
+  routes: [{ name: 'a' }],
+  retry: { max_attempts: 3 },
+  circuit_breaker: { window_ms: 10_000 },
+  budgets: { limits: [], calendar: [{ id: 'x' }] },
+};
 const live = ['routes', 'retry', 'budgets.limits'];
 
 test('only changed settings outside the live list are named', () => {

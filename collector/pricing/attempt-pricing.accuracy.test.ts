@@ -8,13 +8,35 @@ import type { DeploymentConfig } from '../config/routes-config.ts';
 import type { Usage } from '../providers/provider.ts';
 import { sampleAttemptEvent } from '../../test/support/sample-event.ts';
 
-const deployment = (over: Partial<DeploymentConfig>): DeploymentConfig => ({ name: 'd', provider: 'openai', base_url: 'http://x', api_key_env: 'K', model: 'gpt-4o-mini', weight: 1, region: '', tier: 'standard', capabilities: { tools: true, vision: true, json_mode: true }, ...over });
+const deployment = (over: Partial<DeploymentConfig>): DeploymentConfig => ({
+  name: 'd',
+  provider: 'openai',
+  base_url: 'http://x',
+  api_key_env: 'K',
+  model: 'gpt-4o-mini',
+  weight: 1,
+  region: '',
+  tier: 'standard',
+  capabilities: { tools: true, vision: true, json_mode: true },
+  ...over,
+});
 const usage = (over: Partial<Usage>): Usage => ({ inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, ...over });
 
 test('each bucket is priced at its own rate and the buckets sum exactly to cost_usd', () => {
   const p = priceAttempt(usage({ inputTokens: 1234, cachedInputTokens: 77, outputTokens: 321, reasoningTokens: 9 }), resolvePriceSheet(deployment({})));
-  assert.deepEqual(p.pricing, { input_per_mtok: '0.150000000', cached_input_per_mtok: '0.075000000', cache_write_per_mtok: '0.150000000', output_per_mtok: '0.600000000' });
-  assert.deepEqual(p.cost_by_bucket, { input: '0.000185100000', cached_input: '0.000005775000', cache_write: '0.000000000000', output: '0.000192600000', reasoning: '0.000005400000' });
+  assert.deepEqual(p.pricing, {
+    input_per_mtok: '0.150000000',
+    cached_input_per_mtok: '0.075000000',
+    cache_write_per_mtok: '0.150000000',
+    output_per_mtok: '0.600000000',
+  });
+  assert.deepEqual(p.cost_by_bucket, {
+    input: '0.000185100000',
+    cached_input: '0.000005775000',
+    cache_write: '0.000000000000',
+    output: '0.000192600000',
+    reasoning: '0.000005400000',
+  });
   assert.equal(sumUsd(Object.values(p.cost_by_bucket)), p.cost_usd);
   assert.deepEqual(p.list_pricing, p.pricing, 'catalog price: list = applied');
   assert.equal(p.list_cost_usd, p.cost_usd);

@@ -40,5 +40,10 @@ export function priceAttempt(usage: Usage, sheet: PriceSheet): AttemptPricing {
 function rateStrings(usage: Usage, card: RateCard): AttemptRates {
   const r = appliedRates(usage, card);
   const text = (rate: number | string) => formatScaled(toScaled(rate, RATE_DECIMALS), RATE_DECIMALS);
-  return { input_per_mtok: text(r.input), cached_input_per_mtok: text(r.cachedInput), cache_write_per_mtok: text(r.cacheWrite), output_per_mtok: text(r.output) };
+  return {
+    input_per_mtok: text(r.input),
+    cached_input_per_mtok: text(r.cachedInput),
+    cache_write_per_mtok: text(r.cacheWrite),
+    output_per_mtok: text(r.output),
+  };
 }

@@ -54,7 +54,12 @@ function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version:
   const price: ModelPrice | undefined = found?.model_price;
   if (!found || !price || price.input_mtok === undefined || price.output_mtok === undefined) return null;
   return {
-    rates: { input: price.input_mtok, output: price.output_mtok, cachedInput: price.cache_read_mtok ?? price.input_mtok, cacheWrite: price.cache_write_mtok ?? price.input_mtok },
+    rates: {
+      input: price.input_mtok,
+      output: price.output_mtok,
+      cachedInput: price.cache_read_mtok ?? price.input_mtok,
+      cacheWrite: price.cache_write_mtok ?? price.input_mtok,
+    },
     version: `${catalogVersion}:${found.provider.id}/${found.model.id}`,
   };
 }
@@ -112,7 +117,10 @@ export function bucketCostsPico(usage: Usage, sheet: RateCard): BucketCostsPico 
 }
 
 /** The flat rates this usage is billed at: tiered prices resolved by its prompt size. */
-export function appliedRates(usage: Usage, sheet: RateCard): { input: number | string; cachedInput: number | string; cacheWrite: number | string; output: number | string } {
+export function appliedRates(
+  usage: Usage,
+  sheet: RateCard,
+): { input: number | string; cachedInput: number | string; cacheWrite: number | string; output: number | string } {
   const promptTokens = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
   return {
     input: rateFor(sheet.input, promptTokens),

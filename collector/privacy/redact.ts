@@ -8,7 +8,8 @@ export const redactionKinds = ['secret', 'email', 'card', 'ssn', 'ip', 'phone'] 
 export type RedactionKind = (typeof redactionKinds)[number];
 
 const patterns: Record<RedactionKind, RegExp> = {
-  secret: /\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+  secret:
+    /\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
   email: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g,
   card: /\b(?:\d[ -]?){12,18}\d\b/g,
   ssn: /\b\d{3}-\d{2}-\d{4}\b/g,

@@ -21,7 +21,12 @@ export function promptText(request: ChatRequest): string {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…[truncated]` : text);
 
 /** What an opted-in route stores: redacted, provider keys removed, each side capped. */
-export function storedContent(request: ChatRequest, completion: string, config: StoreContentConfig, secrets: readonly string[]): { prompt: string; completion: string } {
+export function storedContent(
+  request: ChatRequest,
+  completion: string,
+  config: StoreContentConfig,
+  secrets: readonly string[],
+): { prompt: string; completion: string } {
   return {
     prompt: clip(redact(promptText(request), config.redact, secrets), config.max_chars),
     completion: clip(redact(completion, config.redact, secrets), config.max_chars),

@@ -4,7 +4,14 @@ import { attemptTagsSchema } from '../../core/events/attempt-event.ts';
 import type { ChatCompletion, ChatRequest } from '../providers/provider.ts';
 import { DegradationCache } from './degradation-cache.ts';
 
-const completion = (text: string): ChatCompletion => ({ id: 'c', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+const completion = (text: string): ChatCompletion => ({
+  id: 'c',
+  object: 'chat.completion',
+  created: 0,
+  model: 'm',
+  choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+});
 const req = (content: string, stream = false): ChatRequest => ({ model: 'chat', stream, messages: [{ role: 'user', content }] });
 const tags = (team: string) => attemptTagsSchema.parse({ team, api_key_id: 'k' });
 

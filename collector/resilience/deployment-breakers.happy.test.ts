@@ -6,7 +6,11 @@ import { CircuitOpenError, DeploymentBreakers } from './deployment-breakers.ts';
 function setup() {
   let now = 1_000_000;
   const changes: string[] = [];
-  const breakers = new DeploymentBreakers({ failureThreshold: 0.5, windowMs: 1000, minimumRps: 0.001, halfOpenAfterMs: 150 }, (d, s) => changes.push(`${d}:${s}`), { now: () => now });
+  const breakers = new DeploymentBreakers(
+    { failureThreshold: 0.5, windowMs: 1000, minimumRps: 0.001, halfOpenAfterMs: 150 },
+    (d, s) => changes.push(`${d}:${s}`),
+    { now: () => now },
+  );
   return { breakers, changes, advance: (ms: number) => (now += ms) };
 }
 
@@ -17,7 +21,10 @@ test('server errors open the circuit; after the cool-down on the injected clock 
   await assert.rejects(breakers.run('r/a', fail('server')), ProviderError);
   assert.equal(breakers.state('r/a'), 'open');
   assert.equal(breakers.coolingDown('r/a'), true);
-  await assert.rejects(breakers.run('r/a', () => Promise.resolve('never')), CircuitOpenError);
+  await assert.rejects(
+    breakers.run('r/a', () => Promise.resolve('never')),
+    CircuitOpenError,
+  );
   advance(150);
   assert.equal(breakers.coolingDown('r/a'), false);
   assert.equal(await breakers.run('r/a', () => Promise.resolve('probe')), 'probe');
@@ -31,7 +38,10 @@ test('while the probe is out other calls are refused, so requests do not queue b
   advance(200);
   let finishProbe: (v: string) => void = () => {};
   const probe = breakers.run('r/a', () => new Promise<string>((resolve) => (finishProbe = resolve)));
-  await assert.rejects(breakers.run('r/a', () => Promise.resolve('second')), (err: CircuitOpenError) => err.deployment === 'r/a');
+  await assert.rejects(
+    breakers.run('r/a', () => Promise.resolve('second')),
+    (err: CircuitOpenError) => err.deployment === 'r/a',
+  );
   finishProbe('ok');
   assert.equal(await probe, 'ok');
   assert.equal(breakers.state('r/a'), 'closed');

@@ -6,7 +6,9 @@ export type { BreakerPolicy, BreakerState } from './sampling-circuit.ts';
 
 /** Server errors, overload, timeouts and network failures count; 429s and request errors say nothing about health. */
 function outcomeOf(err: unknown): CallOutcome {
-  return err instanceof ProviderError && (err.kind === 'server' || err.kind === 'overloaded' || err.kind === 'timeout' || err.kind === 'network') ? 'failure' : 'neutral';
+  return err instanceof ProviderError && (err.kind === 'server' || err.kind === 'overloaded' || err.kind === 'timeout' || err.kind === 'network')
+    ? 'failure'
+    : 'neutral';
 }
 
 /**

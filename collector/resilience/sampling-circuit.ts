@@ -42,7 +42,8 @@ export class SamplingCircuit {
   private readonly windowMs: number;
 
   constructor(private readonly policy: BreakerPolicy) {
-    if (!(policy.failureThreshold > 0 && policy.failureThreshold < 1)) throw new RangeError(`failureThreshold must be between 0 and 1 (exclusive), got ${policy.failureThreshold}`);
+    if (!(policy.failureThreshold > 0 && policy.failureThreshold < 1))
+      throw new RangeError(`failureThreshold must be between 0 and 1 (exclusive), got ${policy.failureThreshold}`);
     const count = Math.max(5, Math.ceil(policy.windowMs / 1000));
     this.bucketMs = Math.max(1, Math.round(policy.windowMs / count));
     this.windowMs = this.bucketMs * count;

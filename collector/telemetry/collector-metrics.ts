@@ -16,7 +16,10 @@ const circuitLevel: Record<BreakerState, number> = { closed: 0, half_open: 1, op
  * time to first chunk), plus cost, retries and circuit state. Fed from attempt events, so the
  * numbers match what is billed.
  */
-export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ route: string; deployment: string; state: BreakerState }>): { attemptEnded(event: AttemptEvent): void; overhead(ms: number): void } {
+export function createCollectorMetrics(
+  meter: Meter,
+  circuits: () => Array<{ route: string; deployment: string; state: BreakerState }>,
+): { attemptEnded(event: AttemptEvent): void; overhead(ms: number): void } {
   const duration = meter.createHistogram('gen_ai.client.operation.duration', {
     unit: 's',
     description: 'GenAI operation duration, per provider attempt',
@@ -27,22 +30,31 @@ export function createCollectorMetrics(meter: Meter, circuits: () => Array<{ rou
     description: 'Tokens per attempt, by gen_ai.token.type',
     advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] },
   });
-  const firstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', { unit: 's', description: 'Time to the first streamed content chunk' });
+  const firstChunk = meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
+    unit: 's',
+    description: 'Time to the first streamed content chunk',
+  });
   const perToken = meter.createHistogram('gen_ai.client.operation.time_per_output_chunk', {
     unit: 's',
     description: 'Streams: time per output token after the first (decode speed)',
     advice: { explicitBucketBoundaries: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5] },
   });
-  const cost = meter.createCounter('switchyard.collector.cost', { unit: 'USD', description: 'Provider cost of attempts (float here; exact decimals are in the events)' });
+  const cost = meter.createCounter('switchyard.collector.cost', {
+    unit: 'USD',
+    description: 'Provider cost of attempts (float here; exact decimals are in the events)',
+  });
   const overhead = meter.createHistogram('switchyard.collector.overhead', {
     unit: 'ms',
     description: "The shim's own time per answered request: wall time minus upstream attempts and backoff waits",
     advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100] },
   });
   const retries = meter.createCounter('switchyard.collector.retries', { description: 'Attempts that exist because an earlier one failed, by reason' });
-  meter.createObservableGauge('switchyard.collector.circuit_state', { description: 'Circuit per deployment: 0 closed, 1 half-open, 2 open' }).addCallback((result) => {
-    for (const { route, deployment, state } of circuits()) result.observe(circuitLevel[state], { 'switchyard.route': route, 'switchyard.deployment': deployment });
-  });
+  meter
+    .createObservableGauge('switchyard.collector.circuit_state', { description: 'Circuit per deployment: 0 closed, 1 half-open, 2 open' })
+    .addCallback((result) => {
+      for (const { route, deployment, state } of circuits())
+        result.observe(circuitLevel[state], { 'switchyard.route': route, 'switchyard.deployment': deployment });
+    });
 
   return {
     overhead: (ms) => overhead.record(ms),

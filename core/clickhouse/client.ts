@@ -23,8 +23,12 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
   mkdirSync(target.path, { recursive: true });
   // chdb types its connection against @clickhouse/client-common, which @clickhouse/client also
   // bundles; the two declarations are the same interface from different files.
-  const connection = guardSessionSettings(createChdbConnection({ path: target.path }), Object.keys(clickhouse_settings)) as unknown as Parameters<typeof createClient>[0] extends infer C
-    ? C extends { connection?: infer K } ? K : never
+  const connection = guardSessionSettings(createChdbConnection({ path: target.path }), Object.keys(clickhouse_settings)) as unknown as Parameters<
+    typeof createClient
+  >[0] extends infer C
+    ? C extends { connection?: infer K }
+      ? K
+      : never
     : never;
   return createClient({ connection, clickhouse_settings });
 }

@@ -23,7 +23,10 @@ test('money is stored as an exact Decimal, never a float', async () => {
 
 test('raw retention is configurable and can be changed on a later run', async () => {
   await migrate(store.client, { rawTtlDays: 90 });
-  assert.match(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'attempts'"), /TTL toDateTime\(started_at\) \+ toIntervalDay\(90\)/);
+  assert.match(
+    await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'attempts'"),
+    /TTL toDateTime\(started_at\) \+ toIntervalDay\(90\)/,
+  );
   await migrate(store.client, { rawTtlDays: 30 });
   assert.match(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'attempts'"), /toIntervalDay\(30\)/);
   assert.doesNotMatch(await scalar(store.client, "SELECT create_table_query FROM system.tables WHERE name = 'chargeback_per_day_v1'"), /TTL/);

@@ -37,9 +37,7 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions 
       ENGINE = MergeTree ORDER BY name`),
   });
   const applied = new Set(
-    (await (await client.query({ query: 'SELECT name FROM schema_migrations', format: 'JSONEachRow' })).json<{ name: string }>()).map(
-      (row) => row.name,
-    ),
+    (await (await client.query({ query: 'SELECT name FROM schema_migrations', format: 'JSONEachRow' })).json<{ name: string }>()).map((row) => row.name),
   );
   const appliedNow: string[] = [];
   for (const migration of migrations) {

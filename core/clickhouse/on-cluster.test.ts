@@ -17,7 +17,7 @@ test('every migration becomes an ON CLUSTER statement, with replicated engines',
 
 test('exact rewrites, comments kept, hostile cluster names refused', () => {
   assert.equal(
-    forCluster("-- why\nCREATE TABLE IF NOT EXISTS t\n(a UInt8)\nENGINE = ReplacingMergeTree\nORDER BY a", 'c1'),
+    forCluster('-- why\nCREATE TABLE IF NOT EXISTS t\n(a UInt8)\nENGINE = ReplacingMergeTree\nORDER BY a', 'c1'),
     "-- why\nCREATE TABLE IF NOT EXISTS t ON CLUSTER 'c1'\n(a UInt8)\nENGINE = ReplicatedReplacingMergeTree\nORDER BY a",
   );
   assert.equal(forCluster('ALTER TABLE t MODIFY SETTING x = 1', 'c1'), "ALTER TABLE t ON CLUSTER 'c1' MODIFY SETTING x = 1");

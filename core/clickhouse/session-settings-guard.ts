@@ -23,21 +23,33 @@ export function guardSessionSettings<S>(connection: Connection<S>, clientSetting
   const known = () =>
     (engineSettings ??= connection
       .query({ query: 'SELECT name FROM system.settings FORMAT TabSeparated', query_id: crypto.randomUUID() } as Parameters<Connection<S>['query']>[0])
-      .then(async (r) => new Set(String(await readAll(r.stream)).split('\n').filter(Boolean))));
+      .then(
+        async (r) =>
+          new Set(
+            String(await readAll(r.stream))
+              .split('\n')
+              .filter(Boolean),
+          ),
+      ));
 
   async function reset(settings: Record<string, unknown> | undefined): Promise<void> {
     const names = Object.keys(settings ?? {}).filter((k) => !keep.has(k) && settings![k] !== undefined);
     if (names.length === 0) return;
     const engine = await known();
     const resettable = names.filter((n) => engine.has(n));
-    if (resettable.length > 0) await connection.command({ query: `SET ${resettable.map((n) => `${n} = DEFAULT`).join(', ')}`, query_id: crypto.randomUUID() } as Parameters<Connection<S>['command']>[0]);
+    if (resettable.length > 0)
+      await connection.command({ query: `SET ${resettable.map((n) => `${n} = DEFAULT`).join(', ')}`, query_id: crypto.randomUUID() } as Parameters<
+        Connection<S>['command']
+      >[0]);
   }
 
   function serialized<P extends { clickhouse_settings?: Record<string, unknown> }, R>(run: (params: P) => Promise<R>) {
     return (params: P): Promise<R> => {
       // readonly = 1 also forbids the SET that restores the session, locking it for every later call.
       if (String(params.clickhouse_settings?.readonly ?? '') === '1') {
-        return Promise.reject(new Error('clickhouse_settings.readonly = 1 would lock the embedded session; use readonly = 2 (writes and DDL refused, settings allowed)'));
+        return Promise.reject(
+          new Error('clickhouse_settings.readonly = 1 would lock the embedded session; use readonly = 2 (writes and DDL refused, settings allowed)'),
+        );
       }
       const result = tail.then(async () => {
         try {

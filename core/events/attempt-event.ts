@@ -12,7 +12,20 @@ export type AttemptStatus = (typeof attemptStatuses)[number];
  * Why an attempt exists: the first try, the failure of the previous attempt that caused it, a
  * hedge twin, or a budget downgrade to a cheaper deployment.
  */
-export const fallbackReasons = ['none', 'rate_limited', 'server_error', 'timeout', 'network_error', 'invalid_response', 'context_length', 'unsupported_parameter', 'content_filter', 'hedge', 'budget_downgrade', 'other'] as const;
+export const fallbackReasons = [
+  'none',
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'network_error',
+  'invalid_response',
+  'context_length',
+  'unsupported_parameter',
+  'content_filter',
+  'hedge',
+  'budget_downgrade',
+  'other',
+] as const;
 export type FallbackReason = (typeof fallbackReasons)[number];
 
 /**
@@ -88,64 +101,76 @@ export const attemptContentSchema = z.object({ prompt: z.string(), completion: z
  * route opts in, and then redacted.
  * Unknown fields are stripped (not rejected) so an older consumer accepts newer minor additions.
  */
-export const attemptEventSchema = z.object({
-  schema_version: z.literal(ATTEMPT_SCHEMA_VERSION),
-  attempt_id: uuid,
-  request_id: uuid,
-  attempt_no: z.number().int().min(1),
-  is_final: z.boolean(),
-  started_at: isoTime,
-  ended_at: isoTime,
-  ttft_ms: z.number().nonnegative().nullable(),
-  latency_ms: z.number().nonnegative(),
-  route: z.string().min(1),
-  requested_model: z.string().min(1),
-  provider: z.string().min(1),
-  deployment: z.string().min(1),
-  model: z.string().min(1),
-  region: z.string(),
-  is_stream: z.boolean(),
-  status: openEnum(attemptStatuses),
-  http_status: z.number().int().min(0).max(599).nullable(),
-  error_class: z.string().nullable(),
-  fallback_reason: openEnum(fallbackReasons),
-  input_tokens: tokens,
-  output_tokens: tokens,
-  cached_input_tokens: tokens,
-  reasoning_tokens: tokens,
-  cost_usd: decimalUsd,
-  price_version: z.string(),
-  tags: attemptTagsSchema,
-  // Fields added after the first release default when absent, so older events still parse.
-  /** Input tokens written to the provider's prompt cache (billed at the cache-write rate). */
-  cache_write_tokens: tokens.default(0),
-  /** stop | length | tool_calls | content_filter, when the provider finished an answer. */
-  finish_reason: z.string().max(32).nullable().default(null),
-  /** What the provider said beyond the canonical answer: stop_reason, system_fingerprint, safety ratings… */
-  provider_fields: z.record(z.string(), z.string()).default({}),
-  /** economy | standard | premium, or empty on routes without tiers. */
-  tier: z.string().max(32).default(''),
-  budget: attemptBudgetSchema.default(NO_BUDGET),
-  content: attemptContentSchema.nullable().default(null),
-  /** true: the provider reported no usage, so the token counts (and cost) were counted by the shim with a tokenizer. Absent: reported. */
-  usage_estimated: z.boolean().optional(),
-  /** Rates actually applied (negotiated override, else catalog, else default price); null on events from before it. */
-  pricing: attemptRatesSchema.nullable().default(null),
-  /** Public catalog rates for the model; equal to `pricing` without a negotiated price or a catalog entry. */
-  list_pricing: attemptRatesSchema.nullable().default(null),
-  cost_by_bucket: attemptCostByBucketSchema.nullable().default(null),
-  /** What the attempt would have cost at `list_pricing`, USD; null on events from before it. */
-  list_cost_usd: decimalUsd.nullable().default(null),
-  /** Contract check of the answer (collector/parity): ok | invalid_json | schema_violation | unknown_tool | invalid_tool_args | none; absent: not checked. */
-  parity: openEnum(['ok', 'invalid_json', 'schema_violation', 'unknown_tool', 'invalid_tool_args', 'none']).optional(),
-  /** Shadow traffic only: the served deployment this copy shadows and whether its answer matched in structure (docs/parity.md). */
-  shadow: z.object({ of: z.string().min(1).max(128), match: z.boolean(), differences: z.array(openEnum(['contract_outcome', 'finish_reason', 'tool_names', 'answer_length', 'shadow_failed'])).max(8) }).optional(),
-}).superRefine((event, ctx) => {
-  // Finance bills per bucket, so a breakdown that does not add up to the total is refused, not stored.
-  if (event.cost_by_bucket && sumUsd(Object.values(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
-    ctx.addIssue({ code: 'custom', path: ['cost_by_bucket'], message: `buckets sum to ${sumUsd(Object.values(event.cost_by_bucket))}, not cost_usd ${event.cost_usd}` });
-  }
-});
+export const attemptEventSchema = z
+  .object({
+    schema_version: z.literal(ATTEMPT_SCHEMA_VERSION),
+    attempt_id: uuid,
+    request_id: uuid,
+    attempt_no: z.number().int().min(1),
+    is_final: z.boolean(),
+    started_at: isoTime,
+    ended_at: isoTime,
+    ttft_ms: z.number().nonnegative().nullable(),
+    latency_ms: z.number().nonnegative(),
+    route: z.string().min(1),
+    requested_model: z.string().min(1),
+    provider: z.string().min(1),
+    deployment: z.string().min(1),
+    model: z.string().min(1),
+    region: z.string(),
+    is_stream: z.boolean(),
+    status: openEnum(attemptStatuses),
+    http_status: z.number().int().min(0).max(599).nullable(),
+    error_class: z.string().nullable(),
+    fallback_reason: openEnum(fallbackReasons),
+    input_tokens: tokens,
+    output_tokens: tokens,
+    cached_input_tokens: tokens,
+    reasoning_tokens: tokens,
+    cost_usd: decimalUsd,
+    price_version: z.string(),
+    tags: attemptTagsSchema,
+    // Fields added after the first release default when absent, so older events still parse.
+    /** Input tokens written to the provider's prompt cache (billed at the cache-write rate). */
+    cache_write_tokens: tokens.default(0),
+    /** stop | length | tool_calls | content_filter, when the provider finished an answer. */
+    finish_reason: z.string().max(32).nullable().default(null),
+    /** What the provider said beyond the canonical answer: stop_reason, system_fingerprint, safety ratings… */
+    provider_fields: z.record(z.string(), z.string()).default({}),
+    /** economy | standard | premium, or empty on routes without tiers. */
+    tier: z.string().max(32).default(''),
+    budget: attemptBudgetSchema.default(NO_BUDGET),
+    content: attemptContentSchema.nullable().default(null),
+    /** true: the provider reported no usage, so the token counts (and cost) were counted by the shim with a tokenizer. Absent: reported. */
+    usage_estimated: z.boolean().optional(),
+    /** Rates actually applied (negotiated override, else catalog, else default price); null on events from before it. */
+    pricing: attemptRatesSchema.nullable().default(null),
+    /** Public catalog rates for the model; equal to `pricing` without a negotiated price or a catalog entry. */
+    list_pricing: attemptRatesSchema.nullable().default(null),
+    cost_by_bucket: attemptCostByBucketSchema.nullable().default(null),
+    /** What the attempt would have cost at `list_pricing`, USD; null on events from before it. */
+    list_cost_usd: decimalUsd.nullable().default(null),
+    /** Contract check of the answer (collector/parity): ok | invalid_json | schema_violation | unknown_tool | invalid_tool_args | none; absent: not checked. */
+    parity: openEnum(['ok', 'invalid_json', 'schema_violation', 'unknown_tool', 'invalid_tool_args', 'none']).optional(),
+    /** Shadow traffic only: the served deployment this copy shadows and whether its answer matched in structure (docs/parity.md). */
+    shadow: z
+      .object({
+        of: z.string().min(1).max(128),
+        match: z.boolean(),
+        differences: z.array(openEnum(['contract_outcome', 'finish_reason', 'tool_names', 'answer_length', 'shadow_failed'])).max(8),
+      })
+      .optional(),
+  })
+  .superRefine((event, ctx) => {
+    // Finance bills per bucket, so a breakdown that does not add up to the total is refused, not stored.
+    if (event.cost_by_bucket && sumUsd(Object.values(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cost_by_bucket'],
+        message: `buckets sum to ${sumUsd(Object.values(event.cost_by_bucket))}, not cost_usd ${event.cost_usd}`,
+      });
+    }
+  });
 export type AttemptEvent = z.infer<typeof attemptEventSchema>;
 
 export type AttemptParseResult = { ok: true; event: AttemptEvent } | { ok: false; error: string };

@@ -15,7 +15,8 @@ export function createOpsServer(options: { metrics: Metrics; health: () => Promi
     if (path === '/healthz') {
       options.health().then(
         (report) => res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)),
-        (err: unknown) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, checks: { error: (err as Error).message } })),
+        (err: unknown) =>
+          res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, checks: { error: (err as Error).message } })),
       );
       return;
     }

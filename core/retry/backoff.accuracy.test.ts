@@ -10,13 +10,32 @@ test('the ceiling doubles per retry and is capped', () => {
 });
 
 test('full jitter spans zero to the ceiling', () => {
-  assert.equal(backoffDelayMs(policy, 2, () => 0), 0);
-  assert.equal(backoffDelayMs(policy, 2, () => 0.5), 100);
+  assert.equal(
+    backoffDelayMs(policy, 2, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelayMs(policy, 2, () => 0.5),
+    100,
+  );
 });
 
 test('a Retry-After is honoured up to the cap; without one only the jitter counts', () => {
-  assert.equal(backoffDelayMs(policy, 1, () => 0, 700), 700);
-  assert.equal(backoffDelayMs(policy, 1, () => 0, 60_000), 1000);
-  assert.equal(backoffDelayMs(policy, 4, () => 0.999999, 10), 799, 'a short Retry-After does not shorten the backoff');
-  assert.equal(backoffDelayMs(policy, 1, () => 0, null), 0);
+  assert.equal(
+    backoffDelayMs(policy, 1, () => 0, 700),
+    700,
+  );
+  assert.equal(
+    backoffDelayMs(policy, 1, () => 0, 60_000),
+    1000,
+  );
+  assert.equal(
+    backoffDelayMs(policy, 4, () => 0.999999, 10),
+    799,
+    'a short Retry-After does not shorten the backoff',
+  );
+  assert.equal(
+    backoffDelayMs(policy, 1, () => 0, null),
+    0,
+  );
 });

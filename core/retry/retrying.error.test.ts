@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { fakeTime } from './fake-time.ts';
 import { retrying } from './retrying.ts';
 
-
 const base = { baseDelayMs: 100, maxDelayMs: 1000 };
 const failing = (err: Error) => {
   let calls = 0;
@@ -41,7 +40,10 @@ test('a Retry-After past the deadline ends the retries instead of waiting for no
   const t = fakeTime();
   const limited = Object.assign(new Error('429'), { retryAfterMs: 30_000 });
   const f = failing(limited);
-  await assert.rejects(retrying(f.fn, { policy: { baseDelayMs: 10, maxDelayMs: 60_000, deadlineMs: 5000 }, retryAfterMs: () => limited.retryAfterMs, ...t }), /429/);
+  await assert.rejects(
+    retrying(f.fn, { policy: { baseDelayMs: 10, maxDelayMs: 60_000, deadlineMs: 5000 }, retryAfterMs: () => limited.retryAfterMs, ...t }),
+    /429/,
+  );
   assert.deepEqual([f.calls(), t.waits.length], [1, 0]);
 });
 

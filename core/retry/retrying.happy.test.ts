@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { fakeTime } from './fake-time.ts';
 import { retrying, type RetryOptions } from './retrying.ts';
 
-
 class Failure extends Error {
   constructor(
     readonly retryable: boolean,
@@ -39,9 +38,12 @@ test('retries a retryable failure with growing jittered waits until it succeeds'
 test('honours the Retry-After a failure carries', async () => {
   const t = fakeTime();
   let calls = 0;
-  await retrying(async () => {
-    if (calls++ === 0) throw new Failure(true, 750);
-  }, options(t, { random: () => 0 }));
+  await retrying(
+    async () => {
+      if (calls++ === 0) throw new Failure(true, 750);
+    },
+    options(t, { random: () => 0 }),
+  );
   assert.deepEqual(t.waits, [750]);
 });
 

@@ -37,8 +37,13 @@ export function createEmissionMetrics(meter: Meter, stats: () => EmissionStats |
   gauge('switchyard.emission.spool.oldest_age_seconds', 's', 'Age of the oldest spooled segment (0 when the spool is empty)', (s) =>
     s.spool ? (s.spool.oldestAt === null ? 0 : Math.max(0, now() - s.spool.oldestAt) / 1000) : null,
   );
-  gauge('switchyard.emission.accepting', '1', '1 while new requests are taken, 0 while the event spool is full and the collector answers 503', (s) => (s.refusal ? 0 : 1));
-  const refused = meter.createCounter('switchyard.emission.refused_requests', { unit: '{request}', description: 'Requests answered 503 because events could not be kept, by reason' });
+  gauge('switchyard.emission.accepting', '1', '1 while new requests are taken, 0 while the event spool is full and the collector answers 503', (s) =>
+    s.refusal ? 0 : 1,
+  );
+  const refused = meter.createCounter('switchyard.emission.refused_requests', {
+    unit: '{request}',
+    description: 'Requests answered 503 because events could not be kept, by reason',
+  });
 
   return {
     check() {

@@ -10,7 +10,8 @@ export interface Telemetry {
  * OTEL_EXPORTER_OTLP_* themselves; an absent collector only costs failed exports, never a crash.
  */
 export function startTelemetry(serviceName: string, env: Record<string, string | undefined> = process.env): Telemetry {
-  const wanted = env.OTEL_SDK_DISABLED !== 'true' && Boolean(env.OTEL_TRACES_EXPORTER || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const wanted =
+    env.OTEL_SDK_DISABLED !== 'true' && Boolean(env.OTEL_TRACES_EXPORTER || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   if (!wanted) return { shutdown: async () => {} };
   const sdk = new NodeSDK({ serviceName, instrumentations: [] });
   sdk.start();

@@ -8,7 +8,14 @@ import { createDenyListAttributesProcessor, type ViewOptions } from '@openteleme
  * ClickHouse (exact, and behind the API's authorization), so they are dropped from every
  * instrument here, whoever records them.
  */
-export const untrustedMetricAttributes = ['switchyard.team', 'switchyard.project', 'switchyard.feature', 'switchyard.user', 'switchyard.environment', 'switchyard.tags'] as const;
+export const untrustedMetricAttributes = [
+  'switchyard.team',
+  'switchyard.project',
+  'switchyard.feature',
+  'switchyard.user',
+  'switchyard.environment',
+  'switchyard.tags',
+] as const;
 
 /** A view on every instrument that removes the untrusted attributes before aggregation. */
 export const dropUntrustedAttributes: ViewOptions = {

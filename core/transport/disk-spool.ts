@@ -149,7 +149,10 @@ export class DiskSpool {
       // Writes are atomic, so only the disk can have damaged it: keep it for inspection, move on.
       await rename(path, `${path}.corrupt`);
       this.count(this.pending.shift()!, -1);
-      throw new SpoolCorruptError(`spool segment ${first.file} is unreadable; moved to ${first.file}.corrupt for inspection (${first.events} events)`, first.events);
+      throw new SpoolCorruptError(
+        `spool segment ${first.file} is unreadable; moved to ${first.file}.corrupt for inspection (${first.events} events)`,
+        first.events,
+      );
     }
     return { file: first.file, messages, ownedByThisProcess: first.file.includes(`-${this.session}-`) };
   }

@@ -8,6 +8,13 @@ export interface EmissionLimits {
 }
 
 /** The limits from the parsed environment (SWITCHYARD_EVENTS_MEMORY_MAX, SWITCHYARD_SPOOL_MAX_BYTES, SWITCHYARD_SPOOL_MAX_SEGMENTS). */
-export function emissionLimitsFromEnv(env: { SWITCHYARD_EVENTS_MEMORY_MAX: number; SWITCHYARD_SPOOL_MAX_BYTES: number; SWITCHYARD_SPOOL_MAX_SEGMENTS: number }): EmissionLimits {
-  return { memoryEvents: env.SWITCHYARD_EVENTS_MEMORY_MAX, spool: { maxBytes: env.SWITCHYARD_SPOOL_MAX_BYTES, maxSegments: env.SWITCHYARD_SPOOL_MAX_SEGMENTS } };
+export function emissionLimitsFromEnv(env: {
+  SWITCHYARD_EVENTS_MEMORY_MAX: number;
+  SWITCHYARD_SPOOL_MAX_BYTES: number;
+  SWITCHYARD_SPOOL_MAX_SEGMENTS: number;
+}): EmissionLimits {
+  return {
+    memoryEvents: env.SWITCHYARD_EVENTS_MEMORY_MAX,
+    spool: { maxBytes: env.SWITCHYARD_SPOOL_MAX_BYTES, maxSegments: env.SWITCHYARD_SPOOL_MAX_SEGMENTS },
+  };
 }

@@ -14,7 +14,10 @@ test('events published before the subscriber starts are delivered in order once 
     for (const m of batch) seen.push(JSON.parse(m.value).attempt_id);
   });
   await bus.publisher.flush();
-  assert.deepEqual(seen, events.map((e) => e.attempt_id));
+  assert.deepEqual(
+    seen,
+    events.map((e) => e.attempt_id),
+  );
   await bus.subscriber.stop();
 });
 
@@ -29,7 +32,10 @@ test('a failing handler gets the same batch again; nothing is lost or skipped', 
   for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
   await bus.publisher.flush();
   assert.equal(deliveries.length, 3);
-  assert.deepEqual(deliveries[0]!.map((m) => m.offset), deliveries[2]!.map((m) => m.offset));
+  assert.deepEqual(
+    deliveries[0]!.map((m) => m.offset),
+    deliveries[2]!.map((m) => m.offset),
+  );
   assert.equal(bus.pending, 0);
   await bus.subscriber.stop();
 });

@@ -51,7 +51,13 @@ export class InProcessAttemptBus {
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
     this.log = options.log ?? (() => {});
     this.spool = options.spoolDir ? new DiskSpool(options.spoolDir, options.spoolLimits) : null;
-    this.queue = new SpillingQueue({ memoryBound: options.maxBuffered ?? 100_000, batchSize: this.batchSize, spool: this.spool, label: 'in-process bus', log: this.log });
+    this.queue = new SpillingQueue({
+      memoryBound: options.maxBuffered ?? 100_000,
+      batchSize: this.batchSize,
+      spool: this.spool,
+      label: 'in-process bus',
+      log: this.log,
+    });
   }
 
   readonly publisher: AttemptPublisher & { emission(): EmissionStats } = ((bus) => ({
@@ -61,7 +67,13 @@ export class InProcessAttemptBus {
     get dropped() {
       return bus.queue.counts.dropped;
     },
-    emission: () => ({ transport: 'in-process', ...bus.queue.counts, inMemory: bus.queue.inMemory, spool: bus.spool?.depth() ?? null, refusal: bus.queue.refusal() }),
+    emission: () => ({
+      transport: 'in-process',
+      ...bus.queue.counts,
+      inMemory: bus.queue.inMemory,
+      spool: bus.spool?.depth() ?? null,
+      refusal: bus.queue.refusal(),
+    }),
   }))(this);
 
   readonly subscriber: AttemptSubscriber & LagProbe = {
@@ -155,7 +167,10 @@ export class InProcessAttemptBus {
         // Acknowledged only after the handler succeeded: the in-process "commit".
         await this.queue.ack(batch);
       } catch (err) {
-        if (failures === 0 && !this.stopped) this.log(`in-process bus: ingest failed a batch of ${batch.messages.length} events (${describeErrorSafely(err)}); retrying it every ${this.retryDelayMs} ms, nothing is dropped`);
+        if (failures === 0 && !this.stopped)
+          this.log(
+            `in-process bus: ingest failed a batch of ${batch.messages.length} events (${describeErrorSafely(err)}); retrying it every ${this.retryDelayMs} ms, nothing is dropped`,
+          );
         failures++;
         await new Promise((r) => setTimeout(r, this.retryDelayMs));
       }

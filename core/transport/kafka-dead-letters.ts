@@ -31,7 +31,13 @@ export function createKafkaDeadLetterSink(o: KafkaCommon): DeadLetterSink {
         messages: letters.map((l) => ({
           key: l.message.key,
           value: l.message.value,
-          headers: { error: l.error.slice(0, 2000), stage: l.stage, source_topic: sourceTopic, source_partition: String(l.message.partition), source_offset: l.message.offset },
+          headers: {
+            error: l.error.slice(0, 2000),
+            stage: l.stage,
+            source_topic: sourceTopic,
+            source_partition: String(l.message.partition),
+            source_offset: l.message.offset,
+          },
         })),
       });
     },

@@ -4,7 +4,13 @@ import { ensureTopic } from './kafka-common.ts';
 
 // Broker answers after which this producer id can no longer write (KIP-98 / KIP-360): only a new
 // producer id gets the partition going again, and copies of the batch become possible.
-const FATAL_PRODUCER_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'PRODUCER_FENCED']);
+const FATAL_PRODUCER_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'PRODUCER_FENCED',
+]);
 
 /** True when `err` (or an error it wraps) means the idempotent producer's id is unusable. */
 export function isFatalProducerError(err: unknown): boolean {
@@ -59,7 +65,9 @@ export class ProducerSession {
       await this.producer.send({ topic: this.topic, acks: -1, messages });
     } catch (err) {
       if (isFatalProducerError(err)) {
-        this.log('kafka publisher: the broker no longer accepts this producer id; starting a new producer (a batch may be written twice; ingest removes the copy by attempt_id)');
+        this.log(
+          'kafka publisher: the broker no longer accepts this producer id; starting a new producer (a batch may be written twice; ingest removes the copy by attempt_id)',
+        );
         await this.close();
       }
       throw err;

@@ -86,7 +86,8 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
             policy: KAFKA_RETRY_BACKOFF,
             stopWhen: lost,
             onFailure: (err, attempt) => {
-              if (attempt === 1) o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
+              if (attempt === 1)
+                o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
             },
             beforeRetry: heartbeat,
           }).then(

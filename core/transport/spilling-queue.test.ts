@@ -39,7 +39,10 @@ test(
     for (let i = 3; i <= 10; i++) queue.push(msg(i));
     assert.equal(await queue.take(), inFlight, 'not acknowledged: the very same batch again');
     const flushed = queue.flushed();
-    assert.deepEqual(await drainAll(queue), Array.from({ length: 10 }, (_, i) => `v${i + 1}`));
+    assert.deepEqual(
+      await drainAll(queue),
+      Array.from({ length: 10 }, (_, i) => `v${i + 1}`),
+    );
     await flushed;
     assert.deepEqual(queue.counts, { published: 10, delivered: 10, spooled: 8, dropped: 0 });
     assert.deepEqual(readdirSync(dir), [], 'acknowledged segments are deleted');
@@ -57,7 +60,10 @@ test(
     queue.push(msg(3));
     queue.push(msg(4));
     const first = await queue.take(); // the segment written first
-    assert.deepEqual(first!.messages.map((m) => m.value), ['v1', 'v2']);
+    assert.deepEqual(
+      first!.messages.map((m) => m.value),
+      ['v1', 'v2'],
+    );
     await until(() => queue.refusal() !== null);
     assert.deepEqual(queue.refusal(), { code: 'event_spool_full', message: 'event spool full: 1 of 1 segments' });
     assert.match(logs.join('\n'), /event spool full: 1 of 1 segments; events stay in memory and new requests are refused/);
@@ -74,8 +80,16 @@ test(
     writeFileSync(join(dir, '000001700000000-abcdef12-000000000.jsonl'), `${JSON.stringify(msg(0))}\n${JSON.stringify(msg(0.5))}\n`); // an older release's segment
     writeFileSync(join(dir, '000001700000001-abcdef12-000000001-n1.jsonl.tmp'), '{"key":'); // crashed mid-write
     const queue = new SpillingQueue({ memoryBound: 100, batchSize: 2, spool: new DiskSpool(dir, { maxSegments: 1 }), label: 'test', log: () => {} });
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'the half-written file is gone');
-    assert.deepEqual((await queue.take())!.messages.map((m) => m.value), ['v0', 'v0.5'], 'the legacy segment is replayed first');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'the half-written file is gone',
+    );
+    assert.deepEqual(
+      (await queue.take())!.messages.map((m) => m.value),
+      ['v0', 'v0.5'],
+      'the legacy segment is replayed first',
+    );
     for (let i = 1; i <= 3; i++) queue.push(msg(i));
     assert.equal(await queue.persist(), 0, 'nothing lost');
     const next = new SpillingQueue({ memoryBound: 100, batchSize: 2, spool: new DiskSpool(dir), label: 'test', log: () => {} });

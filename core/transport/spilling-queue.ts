@@ -199,7 +199,8 @@ export class SpillingQueue {
     if (!this.o.spool) {
       const excess = this.memory.length - this.o.memoryBound;
       if (excess > 0) {
-        if (this.counts.dropped === 0) this.o.log(`${this.o.label}: more than ${this.o.memoryBound} events wait and no spool is configured; dropping the oldest (counted as dropped)`);
+        if (this.counts.dropped === 0)
+          this.o.log(`${this.o.label}: more than ${this.o.memoryBound} events wait and no spool is configured; dropping the oldest (counted as dropped)`);
         this.memory.splice(0, excess);
         this.drop(excess);
       }
