@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClickHouse, type ClickHouseClient } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
+import type { LagProbe } from '../core/transport/event-bus.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
 import { rollupAttemptTotals } from '../ingest/live-rollups.ts';
@@ -63,7 +64,7 @@ async function drain(client: ClickHouseClient, topic: string, messages: number, 
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   await subscriber.start(writer.handle);
-  while (writer.stats.stored + writer.stats.duplicates + writer.stats.rejected < messages) await new Promise((r) => setTimeout(r, 50));
+  await committedAll(subscriber);
   const seconds = (performance.now() - start) / 1000;
   // CPU of this process (ingest and the chDB engine in it): a figure neighbours on a shared machine distort less than wall time.
   const cpu = process.cpuUsage(cpuStart);
@@ -80,6 +81,14 @@ async function drain(client: ClickHouseClient, topic: string, messages: number, 
     rollupDuplicates: Math.max(0, ...Object.values(rollups).map((n) => n - distinct)),
     rollups: Object.keys(rollups).length,
   };
+}
+
+/**
+ * Resolves once the group committed every partition to its end. Writer stats cannot tell: a
+ * batch redelivered after a rebalance (a starved heartbeat on a busy machine) is counted again.
+ */
+async function committedAll(subscriber: LagProbe): Promise<void> {
+  while ((await subscriber.lag()).some((p) => p.lag > 0)) await new Promise((r) => setTimeout(r, 200));
 }
 
 /** Empties every table the runs write (raw, rollups, deduplication state), so each run starts alike. */
@@ -110,7 +119,7 @@ async function steady(client: ClickHouseClient) {
   await publisher.flush();
   await publisher.close();
   const dropped = publisher.dropped;
-  while (writer.stats.stored + writer.stats.duplicates + writer.stats.rejected < total - dropped) await new Promise((r) => setTimeout(r, 50));
+  await committedAll(subscriber);
   await subscriber.stop();
   const delays = await (
     await client.query({ query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ended_at, ingested_at)) AS q FROM attempts`, format: 'JSONEachRow' })
