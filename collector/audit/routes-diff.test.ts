@@ -16,5 +16,7 @@ describe('diffRoutes', () => {
     assert.deepEqual(d.keys, { added: ['k3'], removed: ['k2'], changed: [{ id: 'k1', fields: { sha256: ['[redacted]', '[redacted]'] } }] });
     assert.doesNotMatch(JSON.stringify(d), /aaaa|cccc/);
     assert.equal(isEmptyDiff(diffRoutes(before, before)), true);
+    const leaky = parseRoutesConfig({ routes: [{ name: 'chat', deployments: [dep('a', { base_url: 'https://user:pw@host.example/v1?key=sk-live-1' })] }] });
+    assert.doesNotMatch(JSON.stringify(diffRoutes(before, leaky)), /pw@|sk-live/);
   });
 });

@@ -46,7 +46,7 @@ const routeFields = (r: RoutesConfig['routes'][number]): Fields => ({ strategy: 
 
 function deploymentsOf(c: RoutesConfig): Map<string, Fields> {
   return new Map(
-    c.routes.flatMap((r) => r.deployments.map((d) => [`${r.name}/${d.name}`, { provider: d.provider, model: d.model, weight: d.weight, region: d.region, tier: d.tier, base_url: d.base_url, price: d.price ?? null, capabilities: d.capabilities }] as const)),
+    c.routes.flatMap((r) => r.deployments.map((d) => [`${r.name}/${d.name}`, { provider: d.provider, model: d.model, weight: d.weight, region: d.region, tier: d.tier, base_url: withoutCredentials(d.base_url), price: d.price ?? null, capabilities: d.capabilities }] as const)),
   );
 }
 
@@ -80,4 +80,10 @@ function diffById(before: Map<string, Fields>, after: Map<string, Fields>): List
     if (Object.keys(fields).length) changed.push({ id, fields });
   }
   return { added, removed, changed: changed.sort((a, b) => a.id.localeCompare(b.id)) };
+}
+
+/** A base URL as the audit shows it: no user info, no query (some hosts take a key there). */
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?[redacted]' : ''}`;
 }
