@@ -22,6 +22,8 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '40' },
     'craft-scenarios': { type: 'string', default: '40' },
     seed: { type: 'string', default: '7' },
+    /** Prints every decision of this route to stderr, one line per evaluation. */
+    trace: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -57,6 +59,7 @@ try {
       weights.get(d.route)!.set(d.deployment, d.weight);
     }
     timeline.push({ tMs: now, decisions: new Map(decisions.map((d) => [`${d.route}/${d.deployment}`, d])) });
+    for (const d of decisions.filter((x) => x.route === values.trace)) console.error(`${(now - T0) / 1000}s ${d.deployment} share=${d.share} ${d.detail}`);
   }
   console.log(JSON.stringify(report(timeline, events), null, values.json ? undefined : 2));
 } finally {

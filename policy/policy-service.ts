@@ -98,7 +98,7 @@ export class PolicyService {
     for (const { decision: d } of last) {
       // Overridden weights are not the controller's; resume from what the evidence asked for.
       const weight = d.override ? d.factors.target : d.weight;
-      state.set(stateKey(d.route, d.deployment), { weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: nowMs, inEpisode: false });
+      state.set(stateKey(d.route, d.deployment), { weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: nowMs, inEpisode: false, suppressed: false });
     }
     return state;
   }

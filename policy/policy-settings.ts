@@ -45,6 +45,10 @@ export interface PolicySettings {
   maxRecoveryHoldMs: number;
   /** Half-life of the flap penalty, ms (RFC 2439 route flap damping). */
   flapPenaltyHalfLifeMs: number;
+  /** At this flap penalty a deployment is suppressed: no increase at all… */
+  suppressPenalty: number;
+  /** …until the penalty has decayed below this (RFC 2439's reuse threshold). */
+  reusePenalty: number;
   /** Every configured deployment keeps at least this weight, so a recovered one is rediscovered. */
   explorationFloor: number;
   /** The 429 rule: 429s above this share of attempts over `rateLimitWindowMs`… */
@@ -80,7 +84,9 @@ export const defaultPolicySettings: PolicySettings = {
   deadband: 0.05,
   recoveryHoldMs: 60_000,
   maxRecoveryHoldMs: 15 * 60_000,
-  flapPenaltyHalfLifeMs: 10 * 60_000,
+  flapPenaltyHalfLifeMs: 5 * 60_000,
+  suppressPenalty: 1.5,
+  reusePenalty: 0.75,
   explorationFloor: 0.05,
   rateLimitShare: 0.2,
   rateLimitWindowMs: 5 * 60_000,

@@ -48,7 +48,7 @@ test('a much slower deployment loses weight for latency beyond the tolerance ban
 });
 
 test('found case: deployments removed from the routes file disappear, decision and state', () => {
-  const old = new Map([[stateKey('chat', 'gone'), { weight: 0.3, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false }]]);
+  const old = new Map([[stateKey('chat', 'gone'), { weight: 0.3, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, suppressed: false }]]);
   const r = run([route('chat', [profile('a')])], [steady('chat', 'a', window(30, 10)), steady('chat', 'gone', window(30, 10))], 1, old);
   assert.deepEqual(r.decisions.map((d) => d.deployment), ['a']);
   assert.equal(r.state.has(stateKey('chat', 'gone')), false);

@@ -56,7 +56,7 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
       const h = health.get(d.deployment)!;
       const target = round4(best > 0 ? (scores[i]!.composite / best) * h.health : h.health);
       const prev = input.state.get(stateKey(route.route, d.deployment));
-      const step = stepWeight(prev, target, h.health <= s.failingHealth, nowMs, s);
+      const step = stepWeight(prev, target, h.health <= s.failingHealth, nowMs, s, h.health < s.degradedHealth);
       const verdict = rateLimitVerdict(evidence.get(d.deployment)?.recent ?? emptyWindow(s.rateLimitWindowMs / 1000), s);
       steps.set(d.deployment, { step, target, verdict });
     }
@@ -124,8 +124,8 @@ function reasonFor(o: OverriddenWeight, rateLimited: boolean, h: LiveHealth, ste
   if (o.effect !== 'none') return o.effect;
   if (rateLimited) return 'rate_limited';
   if (h.health <= s.failingHealth) return 'failing';
-  if (step.kind === 'held' || step.state.weight < target - s.deadband) return 'recovering';
   if (h.health < s.degradedHealth) return 'degraded';
+  if (step.kind === 'held' || step.state.weight < target - s.deadband) return 'recovering';
   if (h.confidence < 0.5) return 'thin_evidence';
   return 'healthy';
 }

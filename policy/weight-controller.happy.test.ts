@@ -4,7 +4,7 @@ import { recoveryHold, stepWeight, type ControllerState } from './weight-control
 import { defaultPolicySettings as s } from './policy-settings.ts';
 
 const T0 = 1_000_000;
-const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({ weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, ...over });
+const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({ weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, suppressed: false, ...over });
 
 test('first sight starts at the target', () => {
   assert.equal(stepWeight(undefined, 0.7, false, T0, s).state.weight, 0.7);
@@ -49,17 +49,23 @@ test('additive increase only after the recovery hold, at most +0.1 per step', ()
   assert.equal(steps, 10);
 });
 
-test('flap damping: each failure episode adds penalty, lengthening the hold; the penalty halves every 10 minutes', () => {
+test('flap damping: each failure episode adds penalty (halving every 5 minutes); at 1.5 the deployment is suppressed until it decays below 0.75', () => {
   let state = stepWeight(at(1), 0, true, T0, s).state;
   state = stepWeight(state, 0, true, T0 + 5000, s).state; // same episode: no new penalty
-  assert.ok(state.penalty > 0.99 && state.penalty <= 1, String(state.penalty));
+  assert.ok(state.penalty > 0.98 && state.penalty <= 1, String(state.penalty));
+  assert.equal(state.suppressed, false);
   assert.equal(stepWeight(state, 1, false, T0 + 60_000, s).kind, 'held', 'the hold runs from the last failure signal');
   state = stepWeight(state, 1, false, T0 + 65_000, s).state; // recovery starts: episode over
   assert.equal(state.inEpisode, false);
   state = stepWeight(state, 0, true, T0 + 65_000, s).state; // second episode
-  assert.ok(state.penalty > 1.9 && state.penalty < 2, String(state.penalty));
-  assert.equal(stepWeight(state, 1, false, T0 + 65_000 + 100_000, s).kind, 'held', 'hold is now ~2 minutes');
-  const later = stepWeight(state, state.weight, false, T0 + 65_000 + 600_000, s).state;
+  assert.ok(state.penalty > 1.8 && state.penalty < 1.9, String(state.penalty));
+  assert.equal(state.suppressed, true);
+  // Suppressed for half-life × log2(penalty / 0.75) ≈ 390 s, however healthy it looks meanwhile.
+  const held = stepWeight(state, 1, false, T0 + 65_000 + 380_000, s);
+  assert.equal(held.kind, 'held');
+  assert.ok(held.holdMs > 0 && held.holdMs < 20_000, String(held.holdMs));
+  assert.equal(stepWeight(state, 1, false, T0 + 65_000 + 400_000, s).kind, 'increase');
+  const later = stepWeight(state, state.weight, false, T0 + 65_000 + 300_000, s).state;
   assert.ok(Math.abs(later.penalty - state.penalty / 2) < 1e-9);
   assert.equal(recoveryHold(100, s), s.maxRecoveryHoldMs);
 });
