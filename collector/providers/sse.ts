@@ -1,3 +1,5 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
 /** One Server-Sent Events message. */
 export interface SseMessage {
   event: string | null;
@@ -6,26 +8,24 @@ export interface SseMessage {
 
 /**
  * Parses an SSE byte stream into messages (`event:` and multi-line `data:` fields, blank-line
- * separated, CRLF tolerated). Comments and other fields are ignored.
+ * separated, CR, LF or CRLF) with eventsource-parser, which follows the WHATWG parsing rules
+ * in linear time. Comments, ids, retry and unknown fields are ignored. A last message the
+ * provider did not end with a blank line is still delivered when the stream ends.
  */
 export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let event: string | null = null;
-  let data: string[] = [];
+  let ready: SseMessage[] = [];
+  const parser = createParser({ onEvent: (m: EventSourceMessage) => ready.push({ event: m.event ?? null, data: m.data }) });
+  const drain = function* () {
+    const out = ready;
+    ready = [];
+    yield* out;
+  };
   for await (const bytes of body) {
-    buffer += decoder.decode(bytes, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline).replace(/\r$/, '');
-      buffer = buffer.slice(newline + 1);
-      if (line === '') {
-        if (data.length > 0) yield { event, data: data.join('\n') };
-        event = null;
-        data = [];
-      } else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      else if (line.startsWith('event:')) event = line.slice(6).trim();
-    }
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    yield* drain();
   }
-  if (data.length > 0) yield { event, data: data.join('\n') };
+  // Ends a last line and message left open by the stream's end.
+  parser.feed(`${decoder.decode()}\n\n`);
+  yield* drain();
 }
