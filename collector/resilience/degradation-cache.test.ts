@@ -33,3 +33,16 @@ test('entries expire and the oldest go first when full', () => {
   now = 1000;
   assert.equal(cache.get('c'), null);
 });
+
+test('the byte bound evicts the least recently used answers, and an answer larger than the bound is not kept', () => {
+  const size = Buffer.byteLength(JSON.stringify(completion('x'.repeat(100))));
+  const cache = new DegradationCache({ now: () => 5 }, 1000, size * 2);
+  cache.put('a', completion('x'.repeat(100)), 60_000);
+  cache.put('b', completion('y'.repeat(100)), 60_000);
+  cache.get('a'); // a used again: b is now the least recently used
+  cache.put('c', completion('z'.repeat(100)), 60_000);
+  assert.deepEqual(['a', 'b', 'c'].map((k) => cache.get(k) !== null), [true, false, true]);
+  cache.put('huge', completion('h'.repeat(size * 3)), 60_000);
+  assert.equal(cache.get('huge'), null);
+  assert.notEqual(cache.get('a'), null, 'refusing the huge answer evicted nothing');
+});
