@@ -21,7 +21,15 @@ import { attackTags, startReplica } from '../policy/budgets/testing/budget-repli
 // limit; the exhausting phase's p99, which includes grantor round trips, is reported apart).
 // Prints one JSON object.
 
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '100' }, 'limit-usd': { type: 'string', default: '0.05' }, 'renew-ms': { type: 'string', default: '500' }, 'hold-ms': { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '100' },
+    'limit-usd': { type: 'string', default: '0.05' },
+    'renew-ms': { type: 'string', default: '500' },
+    'hold-ms': { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+  },
+});
 const CLIENTS = Number(values.clients);
 const LIMIT_NANO = Math.round(Number(values['limit-usd']) * 1e9);
 const HOLD_MS = Number(values['hold-ms']);
@@ -33,12 +41,14 @@ await migrate(client);
 const budget = calendarBudgetSchema.parse({ id: 'attack', scope: 'key', period: 'month', limit_usd: values['limit-usd'] });
 await writeBudget(client, budget, 'api', 'bench', systemClock.now());
 const grantor = new BudgetGrantor(client, clientRows(client), systemClock);
-const replicas = Array.from({ length: REPLICAS }, (_, i) => startReplica(`r${i}`, [budget], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: Number(values['renew-ms']) }));
+const replicas = Array.from({ length: REPLICAS }, (_, i) =>
+  startReplica(`r${i}`, [budget], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: Number(values['renew-ms']) }),
+);
 for (const r of replicas) await r.client.renewNow();
 
 // Worst cases between $0.0002 and $0.0006; the provider bills 30–90 % of it.
 let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 let spentNano = 0;
 let inFlightNano = 0;
 let maxWorstNano = 0;
@@ -51,7 +61,7 @@ const noBudgets = new BudgetGate(new BudgetLedger([]), systemClock);
 
 async function attack(n: number): Promise<void> {
   const replica = replicas[n % REPLICAS]!;
-  for (let consecutiveRefusals = 0; consecutiveRefusals < 3; ) {
+  for (let consecutiveRefusals = 0; consecutiveRefusals < 3;) {
     const worst = Math.round(200_000 + random() * 400_000);
     maxWorstNano = Math.max(maxWorstNano, worst);
     // Baseline: what the dispatcher does when no budget applies (it asks, then skips the gate).
@@ -94,7 +104,9 @@ const roomy = calendarBudgetSchema.parse({ id: 'roomy', scope: 'key', period: 'm
 await writeBudget(client, budget, 'api', 'bench', systemClock.now(), true);
 await writeBudget(client, roomy, 'api', 'bench', systemClock.now());
 grantor.invalidate();
-const steady = Array.from({ length: REPLICAS }, (_, i) => startReplica(`s${i}`, [roomy], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: Number(values['renew-ms']) }));
+const steady = Array.from({ length: REPLICAS }, (_, i) =>
+  startReplica(`s${i}`, [roomy], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: Number(values['renew-ms']) }),
+);
 for (const r of steady) await r.client.renewNow();
 let waited = 0;
 async function steadyClient(n: number): Promise<void> {

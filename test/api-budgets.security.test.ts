@@ -8,7 +8,12 @@ import { startTestApi, testToken } from '../api/testing/api-harness.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 before(async () => {
-  api = await startTestApi([testToken('fin', 'finance', ['*']), testToken('viewer-a', 'viewer', ['a']), testToken('collector', 'service'), testToken('root', 'admin')]);
+  api = await startTestApi([
+    testToken('fin', 'finance', ['*']),
+    testToken('viewer-a', 'viewer', ['a']),
+    testToken('collector', 'service'),
+    testToken('root', 'admin'),
+  ]);
 });
 after(async () => api.close());
 
@@ -20,21 +25,49 @@ test('finance creates, changes and deletes budgets; others may not; every try is
   const denied = await api.gql(CREATE, { id: 'team-a', i: team }, 'viewer-a');
   assert.equal(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   const created = await api.gql<{ createBudget: Record<string, string> }>(CREATE, { id: 'team-a', i: team }, 'fin');
-  assert.deepEqual(created.data?.createBudget, { id: 'team-a', scope: 'TEAM', subject: 'a', period: 'MONTH', limit: '100.500000000', spent: '0.000000000', remaining: '100.500000000', status: 'OK' });
+  assert.deepEqual(created.data?.createBudget, {
+    id: 'team-a',
+    scope: 'TEAM',
+    subject: 'a',
+    period: 'MONTH',
+    limit: '100.500000000',
+    spent: '0.000000000',
+    remaining: '100.500000000',
+    status: 'OK',
+  });
   const twice = await api.gql(CREATE, { id: 'team-a', i: team }, 'fin');
   assert.equal(twice.errors?.[0]?.extensions?.argument, 'id');
   await api.gql(CREATE, { id: 'team-b', i: { ...team, match: 'b' } }, 'fin');
-  const changed = await api.gql<{ updateBudget: { limit: string } }>('mutation { updateBudget(id: "team-a", input: { scope: TEAM, match: "a", period: MONTH, limit: "200" }) { limit } }', {}, 'fin');
+  const changed = await api.gql<{ updateBudget: { limit: string } }>(
+    'mutation { updateBudget(id: "team-a", input: { scope: TEAM, match: "a", period: MONTH, limit: "200" }) { limit } }',
+    {},
+    'fin',
+  );
   assert.equal(changed.data?.updateBudget.limit, '200.000000000');
 
   const viewer = await api.gql<{ budgets: Array<{ id: string }> }>('{ budgets { id } }', {}, 'viewer-a');
-  assert.deepEqual(viewer.data?.budgets.map((b) => b.id), ['team-a'], 'team b is not visible to a viewer of team a');
-  const deleted = await api.gql<{ deleteBudget: { deleted: boolean } }>('mutation { deleteBudget(id: "team-b", reason: "merged into a") { deleted } }', {}, 'fin');
+  assert.deepEqual(
+    viewer.data?.budgets.map((b) => b.id),
+    ['team-a'],
+    'team b is not visible to a viewer of team a',
+  );
+  const deleted = await api.gql<{ deleteBudget: { deleted: boolean } }>(
+    'mutation { deleteBudget(id: "team-b", reason: "merged into a") { deleted } }',
+    {},
+    'fin',
+  );
   assert.equal(deleted.data?.deleteBudget.deleted, true);
   const all = await api.gql<{ budgets: Array<{ id: string }> }>('{ budgets { id } }', {}, 'fin');
-  assert.deepEqual(all.data?.budgets.map((b) => b.id), ['team-a']);
+  assert.deepEqual(
+    all.data?.budgets.map((b) => b.id),
+    ['team-a'],
+  );
 
-  const log = await api.gql<{ auditLog: { entries: Array<Record<string, string>> } }>(AUDIT, { f: new Date(Date.now() - 60_000).toISOString(), t: new Date(Date.now() + 60_000).toISOString() }, 'root');
+  const log = await api.gql<{ auditLog: { entries: Array<Record<string, string>> } }>(
+    AUDIT,
+    { f: new Date(Date.now() - 60_000).toISOString(), t: new Date(Date.now() + 60_000).toISOString() },
+    'root',
+  );
   const budgetRows = log.data!.auditLog.entries.filter((e) => e.operation!.includes('Budget')).map((e) => [e.principalId, e.operation, e.outcome, e.errorCode]);
   assert.deepEqual(budgetRows, [
     ['viewer-a', 'Mutation.createBudget', 'denied', 'FORBIDDEN'],
@@ -67,7 +100,11 @@ test('leases are for the service role; its answer lists budgets and grants withi
   const periodStartMs = String(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()));
   const reports = [{ budgetId: 'keys', subject: 'key_x', periodStartMs, spentNano: '0', reservedNano: '0', wantNano: '5000000' }];
   assert.equal((await api.gql(Q, { r: reports }, 'viewer-a')).errors?.[0]?.extensions?.code, 'FORBIDDEN');
-  const ok = await api.gql<{ budgetLeases: { budgets: string[]; leases: Array<{ budgetId: string; subject: string; allowanceNano: string }> } }>(Q, { r: reports }, 'collector');
+  const ok = await api.gql<{ budgetLeases: { budgets: string[]; leases: Array<{ budgetId: string; subject: string; allowanceNano: string }> } }>(
+    Q,
+    { r: reports },
+    'collector',
+  );
   assert.ok(ok.data?.budgetLeases.budgets.some((b) => JSON.parse(b).id === 'keys'));
   assert.deepEqual(ok.data?.budgetLeases.leases, [{ budgetId: 'keys', subject: 'key_x', allowanceNano: '1000000' }], 'capped at the $0.001 limit');
 });

@@ -23,19 +23,31 @@ test('calendar budget end to end in one process: budget-aware choice, refusal by
   const deployments = [base.routes[0]!.deployments[1]!, base.routes[0]!.deployments[2]!];
   const routes = parseRoutesConfig({
     routes: [{ name: 'chat', strategy: 'priority', deployments }],
-    budgets: { default_max_tokens: 100, calendar: [{ id: 'payments-month', scope: 'team', match: 'payments', period: 'month', time_zone: 'Europe/Berlin', limit_usd: '0.0003' }] },
+    budgets: {
+      default_max_tokens: 100,
+      calendar: [{ id: 'payments-month', scope: 'team', match: 'payments', period: 'month', time_zone: 'Europe/Berlin', limit_usd: '0.0003' }],
+    },
   });
   const p = await startPipeline({
-    services: new Set(['collector', 'ingest', 'policy', 'api']), host: '127.0.0.1', collectorPort: 0, apiPort: 0, routes,
-    providerEnv: { SWITCHYARD_SIMULATOR_KEY: 'k' }, clickhouse: { kind: 'embedded', path: join(data, 'store') },
-    weightsPollMs: 60_000, policyIntervalMs: 60_000, policyWindowMs: 300_000, log: () => {},
+    services: new Set(['collector', 'ingest', 'policy', 'api']),
+    host: '127.0.0.1',
+    collectorPort: 0,
+    apiPort: 0,
+    routes,
+    providerEnv: { SWITCHYARD_SIMULATOR_KEY: 'k' },
+    clickhouse: { kind: 'embedded', path: join(data, 'store') },
+    weightsPollMs: 60_000,
+    policyIntervalMs: 60_000,
+    policyWindowMs: 300_000,
+    log: () => {},
   });
   try {
-    const ask = (maxTokens: number) => fetch(`${p.collectorUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-pay', 'x-switchyard-team': 'payments' },
-      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'what does this cost?' }], max_tokens: maxTokens }),
-    });
+    const ask = (maxTokens: number) =>
+      fetch(`${p.collectorUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-pay', 'x-switchyard-team': 'payments' },
+        body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'what does this cost?' }], max_tokens: maxTokens }),
+      });
     // Haiku's worst case for 100 output tokens (~$0.00042) never fits $0.0003; Flash's does.
     for (let i = 0; i < 3; i++) {
       const r = await ask(100);
@@ -48,19 +60,38 @@ test('calendar budget end to end in one process: budget-aware choice, refusal by
     assert.match(body.error.message, /budget:payments-month:payments/);
 
     type Row = { deployment: string; status: string; decision: string; limited_by: string };
-    const rows = await until('four attempts stored', async () => {
-      const found = await (await p.clickhouse!.query({ query: "SELECT deployment, status, budget_decision AS decision, budget_limited_by AS limited_by FROM attempts WHERE team = 'payments' ORDER BY started_at", format: 'JSONEachRow' })).json<Row>();
-      return found.length >= 4 ? found : null;
-    }, 60_000);
-    assert.deepEqual(rows.slice(0, 3).map((r) => [r.deployment, r.decision, r.limited_by]), Array(3).fill(['gemini-backup', 'downgrade', 'budget:payments-month:payments']));
+    const rows = await until(
+      'four attempts stored',
+      async () => {
+        const found = await (
+          await p.clickhouse!.query({
+            query:
+              "SELECT deployment, status, budget_decision AS decision, budget_limited_by AS limited_by FROM attempts WHERE team = 'payments' ORDER BY started_at",
+            format: 'JSONEachRow',
+          })
+        ).json<Row>();
+        return found.length >= 4 ? found : null;
+      },
+      60_000,
+    );
+    assert.deepEqual(
+      rows.slice(0, 3).map((r) => [r.deployment, r.decision, r.limited_by]),
+      Array(3).fill(['gemini-backup', 'downgrade', 'budget:payments-month:payments']),
+    );
     assert.deepEqual([rows[3]!.deployment, rows[3]!.status, rows[3]!.decision], ['-', 'rejected', 'reject'], 'the refusal names no deployment');
     assert.equal(sim.stats('sim-anthropic').requests, 0, 'the dearer deployment was never called');
 
-    type Budgets = { budgets: Array<{ id: string; subject: string; limit: string; spent: string; remaining: string; status: string; timeZone: string; periodStart: string }> };
-    const b = await until('the rollup to show the spend', async () => {
-      const r = await graphql<Budgets>(p.apiUrl!, '{ budgets { id subject limit spent remaining status timeZone periodStart } }');
-      return r.budgets.find((x) => x.id === 'payments-month' && Number(x.spent) > 0) ? r : null;
-    }, 60_000);
+    type Budgets = {
+      budgets: Array<{ id: string; subject: string; limit: string; spent: string; remaining: string; status: string; timeZone: string; periodStart: string }>;
+    };
+    const b = await until(
+      'the rollup to show the spend',
+      async () => {
+        const r = await graphql<Budgets>(p.apiUrl!, '{ budgets { id subject limit spent remaining status timeZone periodStart } }');
+        return r.budgets.find((x) => x.id === 'payments-month' && Number(x.spent) > 0) ? r : null;
+      },
+      60_000,
+    );
     const row = b.budgets.find((x) => x.id === 'payments-month')!;
     assert.equal(row.subject, 'payments');
     assert.equal(row.limit, '0.000300000');

@@ -18,86 +18,118 @@ import { until } from './support/wait.ts';
 const brokers = process.env.KAFKA_BROKERS;
 const LIMIT_USD = 0.03;
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
   });
-});
 
-test('three collectors hold one hard budget: concurrent clients, a collector restart, the grantor down 30 s', { skip: brokers ? undefined : 'KAFKA_BROKERS not set', timeout: 600_000 }, async () => {
-  const data = mkdtempSync(join(tmpdir(), 'switchyard-budget-'));
-  const sim = await startSimulator({ seed: 5 });
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const routes = { ...simulatedRoutes((u, k) => sim.baseUrl(u, k)), budgets: { default_max_tokens: 60, limits: [], calendar: [{ id: 'attack', scope: 'key', match: '*', period: 'day', limit_usd: String(LIMIT_USD) }] } };
-  const routesFile = join(data, 'routes.json');
-  writeFileSync(routesFile, JSON.stringify(routes));
-  const env = { KAFKA_BROKERS: brokers!, KAFKA_TOPIC: `llm.attempts.v1.budget-${suffix}`, KAFKA_GROUP_ID: `budget-${suffix}`, SWITCHYARD_CONFIG: routesFile, SWITCHYARD_SIMULATOR_KEY: 'sim' };
-  const apiPort = await freePort();
-  const startBackend = () => startCli(['ingest', 'policy', 'api'], { ...env, SWITCHYARD_DATA: join(data, 'store'), SWITCHYARD_API_PORT: String(apiPort) }, /GraphQL:\s+http/, 180_000);
-  let backend = await startBackend();
-  const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
-  const ports = [await freePort(), await freePort(), await freePort()];
-  const startCollector = (i: number) => startCli(['collector'], { ...env, SWITCHYARD_PORT: String(ports[i]), SWITCHYARD_API_URL: apiUrl, SWITCHYARD_DATA: join(data, `c${i}`) }, /OpenAI base URL/, 180_000);
-  const collectors = await Promise.all([0, 1, 2].map(startCollector));
-  const statuses = new Map<number, number>();
-  let stopClients = false;
-  const client = async (n: number) => {
-    while (!stopClients) {
-      const r = await fetch(`http://127.0.0.1:${ports[n % 3]}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer attacker-key' },
-        body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `spend ${n}` }], max_tokens: 60 }),
-      }).catch(() => null);
-      if (r) {
-        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-        await r.text();
-        if (r.status === 429) await new Promise((res) => setTimeout(res, 500));
-      } else await new Promise((res) => setTimeout(res, 200));
+test(
+  'three collectors hold one hard budget: concurrent clients, a collector restart, the grantor down 30 s',
+  { skip: brokers ? undefined : 'KAFKA_BROKERS not set', timeout: 600_000 },
+  async () => {
+    const data = mkdtempSync(join(tmpdir(), 'switchyard-budget-'));
+    const sim = await startSimulator({ seed: 5 });
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const routes = {
+      ...simulatedRoutes((u, k) => sim.baseUrl(u, k)),
+      budgets: { default_max_tokens: 60, limits: [], calendar: [{ id: 'attack', scope: 'key', match: '*', period: 'day', limit_usd: String(LIMIT_USD) }] },
+    };
+    const routesFile = join(data, 'routes.json');
+    writeFileSync(routesFile, JSON.stringify(routes));
+    const env = {
+      KAFKA_BROKERS: brokers!,
+      KAFKA_TOPIC: `llm.attempts.v1.budget-${suffix}`,
+      KAFKA_GROUP_ID: `budget-${suffix}`,
+      SWITCHYARD_CONFIG: routesFile,
+      SWITCHYARD_SIMULATOR_KEY: 'sim',
+    };
+    const apiPort = await freePort();
+    const startBackend = () =>
+      startCli(['ingest', 'policy', 'api'], { ...env, SWITCHYARD_DATA: join(data, 'store'), SWITCHYARD_API_PORT: String(apiPort) }, /GraphQL:\s+http/, 180_000);
+    let backend = await startBackend();
+    const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const startCollector = (i: number) =>
+      startCli(
+        ['collector'],
+        { ...env, SWITCHYARD_PORT: String(ports[i]), SWITCHYARD_API_URL: apiUrl, SWITCHYARD_DATA: join(data, `c${i}`) },
+        /OpenAI base URL/,
+        180_000,
+      );
+    const collectors = await Promise.all([0, 1, 2].map(startCollector));
+    const statuses = new Map<number, number>();
+    let stopClients = false;
+    const client = async (n: number) => {
+      while (!stopClients) {
+        const r = await fetch(`http://127.0.0.1:${ports[n % 3]}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer attacker-key' },
+          body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `spend ${n}` }], max_tokens: 60 }),
+        }).catch(() => null);
+        if (r) {
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          await r.text();
+          if (r.status === 429) await new Promise((res) => setTimeout(res, 500));
+        } else await new Promise((res) => setTimeout(res, 200));
+      }
+    };
+    try {
+      const clients = Array.from({ length: 100 }, (_, n) => client(n));
+      // Mid-period: collector 1 is stopped and restarted on its port (same collector id).
+      await new Promise((r) => setTimeout(r, 8_000));
+      collectors[1]!.child.kill('SIGTERM');
+      await collectors[1]!.exited;
+      collectors[1] = await startCollector(1);
+      // The grantor away for 30 s: collectors spend only the leases they hold.
+      backend.child.kill('SIGTERM');
+      await backend.exited;
+      await new Promise((r) => setTimeout(r, 30_000));
+      backend = await startBackend();
+      await new Promise((r) => setTimeout(r, 10_000));
+      stopClients = true;
+      await Promise.all(clients);
+      for (const c of collectors) c.child.kill('SIGTERM');
+      await Promise.all(collectors.map((c) => c.exited));
+
+      const served = Object.values(simulatedUpstreams).reduce((n, u) => n + sim.stats(u).requests, 0);
+      type Report = { costs: { total: { attempts: string; requestsServed: string; costUsd: string } } };
+      const query = 'query($from: DateTime!, $to: DateTime!) { costs(from: $from, to: $to) { total { attempts requestsServed costUsd } } }';
+      const hour = 3_600_000;
+    const vars = { from: new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString(), to: new Date(Math.floor(Date.now() / hour) * hour + 2 * hour).toISOString() };
+      type Budgets = { budgets: Array<{ id: string; subject: string; spent: string; limit: string }> };
+      const report = await until(
+        'ingest to store every served request',
+        async () => {
+          const r = await graphql<Report>(apiUrl, query, vars);
+          return Number(r.costs.total.requestsServed) >= served ? r : null;
+        },
+        180_000,
+      );
+      const spent = Number(report.costs.total.costUsd);
+      assert.ok(spent > 0, 'the attack spent something');
+      assert.ok(spent <= LIMIT_USD, `spend of record ${spent} stays within the limit ${LIMIT_USD}; statuses ${JSON.stringify([...statuses])}`);
+      assert.ok((statuses.get(429) ?? 0) > 0, `the budget refused requests: ${JSON.stringify([...statuses])}`);
+      const b = await graphql<Budgets>(apiUrl, 'query { budgets { id subject spent limit } }', {});
+      const attack = b.budgets.find((x) => x.id === 'attack' && x.subject.startsWith('key_'));
+      assert.ok(attack && Number(attack.spent) <= LIMIT_USD, JSON.stringify(b));
+      // Nothing paid for is unrecorded: every call a provider answered is a served request in the
+      // store, and every 200 a client got is one of them.
+      assert.equal(
+        Number(report.costs.total.requestsServed),
+        served,
+        `${report.costs.total.requestsServed} served requests stored for ${served} provider calls`,
+      );
+      assert.equal(statuses.get(200) ?? 0, served);
+    } finally {
+      stopClients = true;
+      for (const c of collectors) c.child.kill('SIGKILL');
+      backend.child.kill('SIGTERM');
+      await backend.exited;
+      await sim.close();
+      rmSync(data, { recursive: true, force: true });
     }
-  };
-  try {
-    const clients = Array.from({ length: 100 }, (_, n) => client(n));
-    // Mid-period: collector 1 is stopped and restarted on its port (same collector id).
-    await new Promise((r) => setTimeout(r, 8_000));
-    collectors[1]!.child.kill('SIGTERM');
-    await collectors[1]!.exited;
-    collectors[1] = await startCollector(1);
-    // The grantor away for 30 s: collectors spend only the leases they hold.
-    backend.child.kill('SIGTERM');
-    await backend.exited;
-    await new Promise((r) => setTimeout(r, 30_000));
-    backend = await startBackend();
-    await new Promise((r) => setTimeout(r, 10_000));
-    stopClients = true;
-    await Promise.all(clients);
-    for (const c of collectors) c.child.kill('SIGTERM');
-    await Promise.all(collectors.map((c) => c.exited));
-
-    const served = Object.values(simulatedUpstreams).reduce((n, u) => n + sim.stats(u).requests, 0);
-    type Report = { costReport: { total: { attempts: number; costUsd: string } } };
-    const query = 'query($from: String!, $to: String!) { costReport(from: $from, to: $to, groupBy: [TEAM]) { total { attempts costUsd } } }';
-    const vars = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
-    type Budgets = { budgets: Array<{ id: string; subject: string; spent: string; limit: string }> };
-    const report = await until('ingest to store every attempt', async () => {
-      const r = await graphql<Report>(apiUrl, query, vars);
-      return r.costReport.total.attempts >= served ? r : null;
-    }, 120_000);
-    const spent = Number(report.costReport.total.costUsd);
-    assert.ok(spent > 0, 'the attack spent something');
-    assert.ok(spent <= LIMIT_USD, `spend of record ${spent} stays within the limit ${LIMIT_USD}; statuses ${JSON.stringify([...statuses])}`);
-    assert.ok((statuses.get(429) ?? 0) > 0, `the budget refused requests: ${JSON.stringify([...statuses])}`);
-    const b = await graphql<Budgets>(apiUrl, 'query { budgets { id subject spent limit } }', {});
-    const attack = b.budgets.find((x) => x.id === 'attack' && x.subject.startsWith('key_'));
-    assert.ok(attack && Number(attack.spent) <= LIMIT_USD, JSON.stringify(b));
-    // Nothing paid for is unrecorded: every call a provider answered is an attempt in the store.
-    assert.ok(report.costReport.total.attempts >= served, `${report.costReport.total.attempts} attempts stored for ${served} provider calls`);
-  } finally {
-    stopClients = true;
-    for (const c of collectors) c.child.kill('SIGKILL');
-    backend.child.kill('SIGTERM');
-    await backend.exited;
-    await sim.close();
-    rmSync(data, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -56,7 +56,8 @@ export const calendarBudgetSchema = z
     fail_open: z.boolean().default(false),
   })
   .superRefine((b, ctx) => {
-    if ([...b.thresholds].sort((x, y) => x - y).join() !== b.thresholds.join()) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'list thresholds in ascending order' });
+    if ([...b.thresholds].sort((x, y) => x - y).join() !== b.thresholds.join())
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'list thresholds in ascending order' });
   });
 
 export type CalendarBudget = z.infer<typeof calendarBudgetSchema>;

@@ -26,7 +26,11 @@ export class BudgetRejected extends Error {
     readonly retryAfterMs: number | null,
     readonly budget: AttemptBudget,
   ) {
-    super(retryAfterMs === null ? `the request's worst-case cost exceeds the ${limitedBy} budget's capacity; lower max_tokens or shorten the prompt` : `the ${limitedBy} budget is exhausted`);
+    super(
+      retryAfterMs === null
+        ? `the request's worst-case cost exceeds the ${limitedBy} budget's capacity; lower max_tokens or shorten the prompt`
+        : `the ${limitedBy} budget is exhausted`,
+    );
   }
 }
 
@@ -87,8 +91,15 @@ export class BudgetGate {
     throw new BudgetRejected(limitedBy, retryAfterMs, budget('reject', 0, 0, limitedBy));
   }
 
-  private async admitCalendar<D>(limiting: { state: LeaseState; neverFits: boolean }, first: BudgetCandidate<D>, cheaper: Array<BudgetCandidate<D>>, reserve: (c: BudgetCandidate<D>) => ReturnType<typeof reserveEverywhere>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
-    let label = calendarLabel(limiting.state);
+  private async admitCalendar<D>(
+    limiting: { state: LeaseState; neverFits: boolean },
+    first: BudgetCandidate<D>,
+    cheaper: Array<BudgetCandidate<D>>,
+    reserve: (c: BudgetCandidate<D>) => ReturnType<typeof reserveEverywhere>,
+    signal: AbortSignal,
+    latestStartMs: number,
+  ): Promise<Admission<D>> {
+    const label = calendarLabel(limiting.state);
     // The preferred deployment, then the cheaper ones nearest in price first.
     const inPriceOrder = [first, ...[...cheaper].reverse()];
     // Never fits: no candidate's worst case fits the budget even when it is unspent.
@@ -141,7 +152,12 @@ function admitted<D>(c: BudgetCandidate<D>, reserved: Reserved, decision: Attemp
   return { deployment: c.deployment, reservation: reserved, budget: budget(decision, c.worstCaseNano, delayMs, limitedBy || shadow) };
 }
 
-const budget = (decision: AttemptBudget['decision'], reservedNano: number, delayMs: number, limitedBy: string): AttemptBudget => ({ decision, reserved_usd: nanoToUsd(reservedNano), delay_ms: delayMs, limited_by: limitedBy });
+const budget = (decision: AttemptBudget['decision'], reservedNano: number, delayMs: number, limitedBy: string): AttemptBudget => ({
+  decision,
+  reserved_usd: nanoToUsd(reservedNano),
+  delay_ms: delayMs,
+  limited_by: limitedBy,
+});
 
 /** What the dispatcher needs for budgets, built from the routes file's `budgets` section. */
 export interface Budgets {

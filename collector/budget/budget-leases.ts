@@ -15,7 +15,15 @@ export interface BudgetLeases {
  * closed — until the grantor first answers) and a renewal loop that keeps the leases and the
  * budget list fresh. Stop the client on shutdown.
  */
-export function startBudgetLeases(o: { budgets: CalendarBudget[]; source: LeaseSource; collectorId: string; clock: Clock; renewMs?: number; meter?: Meter; log: (m: string) => void }): BudgetLeases {
+export function startBudgetLeases(o: {
+  budgets: CalendarBudget[];
+  source: LeaseSource;
+  collectorId: string;
+  clock: Clock;
+  renewMs?: number;
+  meter?: Meter;
+  log: (m: string) => void;
+}): BudgetLeases {
   const ledger = new LeaseLedger(o.budgets);
   const client = new LeaseClient({ collectorId: o.collectorId, ledger, source: o.source, clock: o.clock, renewMs: o.renewMs, meter: o.meter, log: o.log });
   client.start();

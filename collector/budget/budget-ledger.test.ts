@@ -5,7 +5,15 @@ import type { BudgetLimitConfig } from '../config/routes-config.ts';
 import { BudgetLedger } from './budget-ledger.ts';
 
 const tags = (over: Record<string, string>) => attemptTagsSchema.parse(over);
-const limit = (over: Partial<BudgetLimitConfig>): BudgetLimitConfig => ({ scope: 'team', id: 'payments', limit_usd: 1, per: 'hour', on_exhausted: 'reject', max_delay_ms: 2000, ...over });
+const limit = (over: Partial<BudgetLimitConfig>): BudgetLimitConfig => ({
+  scope: 'team',
+  id: 'payments',
+  limit_usd: 1,
+  per: 'hour',
+  on_exhausted: 'reject',
+  max_delay_ms: 2000,
+  ...over,
+});
 const USD = 1e9;
 
 test('a reservation draws from every bucket that applies, or from none', () => {
@@ -29,7 +37,10 @@ test('limits apply only to matching tags; "*" gives each value its own bucket', 
 });
 
 test('the limiting bucket is the one that needs longest to refill, with its wait', () => {
-  const ledger = new BudgetLedger([limit({ scope: 'team', id: 't', limit_usd: 1, per: 'hour' }), limit({ scope: 'project', id: 'p', limit_usd: 1, per: 'minute' })]);
+  const ledger = new BudgetLedger([
+    limit({ scope: 'team', id: 't', limit_usd: 1, per: 'hour' }),
+    limit({ scope: 'project', id: 'p', limit_usd: 1, per: 'minute' }),
+  ]);
   const t = tags({ team: 't', project: 'p' });
   assert.ok(ledger.tryReserve(t, 1 * USD, 0).ok);
   const r = ledger.tryReserve(t, 0.5 * USD, 0);

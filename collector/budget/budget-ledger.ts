@@ -30,9 +30,7 @@ export interface Reservation {
   amount: number;
 }
 
-export type ReserveResult =
-  | { ok: true; reservation: Reservation }
-  | { ok: false; limitedBy: string; limit: BudgetLimit; waitMs: number };
+export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; limitedBy: string; limit: BudgetLimit; waitMs: number };
 
 const scopeValue = (tags: AttemptTags, scope: BudgetLimitConfig['scope']): string => (scope === 'key' ? tags.api_key_id : tags[scope]);
 
@@ -92,7 +90,11 @@ export class BudgetLedger {
     for (const [key, state] of this.states) {
       const limit = this.limits[Number(key.slice(0, key.indexOf('|')))];
       if (!limit) continue;
-      out.push({ bucket: key.slice(key.indexOf('|') + 1), availableUsd: refilled(state, limit.rule, nowMs).level / 1e9, capacityUsd: limit.rule.capacity / 1e9 });
+      out.push({
+        bucket: key.slice(key.indexOf('|') + 1),
+        availableUsd: refilled(state, limit.rule, nowMs).level / 1e9,
+        capacityUsd: limit.rule.capacity / 1e9,
+      });
     }
     return out;
   }

@@ -13,7 +13,16 @@ const QUERY = `query Leases($collector: String!, $reports: [BudgetLeaseReport!]!
 export function graphqlLeaseSource(apiUrl: string, token: string | undefined): LeaseSource {
   return {
     async renew(collector: string, reports: LeaseReport[], signal: AbortSignal): Promise<LeaseAnswer> {
-      const variables = { collector, reports: reports.map((r) => ({ ...r, periodStartMs: String(r.periodStartMs), spentNano: String(r.spentNano), reservedNano: String(r.reservedNano), wantNano: String(r.wantNano) })) };
+      const variables = {
+        collector,
+        reports: reports.map((r) => ({
+          ...r,
+          periodStartMs: String(r.periodStartMs),
+          spentNano: String(r.spentNano),
+          reservedNano: String(r.reservedNano),
+          wantNano: String(r.wantNano),
+        })),
+      };
       const res = await fetch(apiUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -21,7 +30,7 @@ export function graphqlLeaseSource(apiUrl: string, token: string | undefined): L
         signal,
       }).catch((err: unknown) => {
         // Refused or unresolvable: the request was never sent, so the grantor's book is unchanged.
-        const code = ((err as { cause?: { code?: string } }).cause?.code) ?? '';
+        const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
         throw NOT_SENT.has(code) ? new LeaseRenewalUndelivered(`budget grantor unreachable (${code})`) : err;
       });
       if (!res.ok) throw new Error(`budget grantor answered HTTP ${res.status}`);

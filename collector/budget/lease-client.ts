@@ -36,12 +36,19 @@ export class LeaseClient {
     this.lastRenewMs = o.clock.now();
     this.loop = new PeriodicTask(() => this.renewNow(), this.renewMs);
     // Totals per budget id only: subjects come from request headers and never become labels.
-    o.meter?.createObservableGauge('switchyard.collector.budget.remaining', { unit: 'USD', description: 'Lease left to spend on this collector, summed per budget' }).addCallback((r) => {
-      for (const [budget, v] of this.perBudget((s) => s.allowanceNano - s.spentNano - s.reservedNano)) r.observe(v / 1e9, { budget });
-    });
-    o.meter?.createObservableGauge('switchyard.collector.budget.lease', { unit: 'USD', description: 'Lease granted to this collector in the period (cumulative allowance), summed per budget' }).addCallback((r) => {
-      for (const [budget, v] of this.perBudget((s) => s.allowanceNano)) r.observe(v / 1e9, { budget });
-    });
+    o.meter
+      ?.createObservableGauge('switchyard.collector.budget.remaining', { unit: 'USD', description: 'Lease left to spend on this collector, summed per budget' })
+      .addCallback((r) => {
+        for (const [budget, v] of this.perBudget((s) => s.allowanceNano - s.spentNano - s.reservedNano)) r.observe(v / 1e9, { budget });
+      });
+    o.meter
+      ?.createObservableGauge('switchyard.collector.budget.lease', {
+        unit: 'USD',
+        description: 'Lease granted to this collector in the period (cumulative allowance), summed per budget',
+      })
+      .addCallback((r) => {
+        for (const [budget, v] of this.perBudget((s) => s.allowanceNano)) r.observe(v / 1e9, { budget });
+      });
   }
 
   start(): void {

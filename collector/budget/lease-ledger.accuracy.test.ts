@@ -15,7 +15,15 @@ import { LeaseRenewalUndelivered, type LeaseGrant } from './lease-protocol.ts';
 const tags = (team: string): AttemptTags => ({ team, project: '', feature: '', user: '', api_key_id: 'key_a', environment: '', extra: {} });
 const budget = (over: Record<string, unknown> = {}) => calendarBudgetSchema.parse({ id: 'b', scope: 'team', period: 'day', limit_usd: '1', ...over });
 const NOW = Date.parse('2026-11-30T10:00:00Z');
-const grant = (allowanceNano: number, over: Partial<LeaseGrant> = {}): LeaseGrant => ({ budgetId: 'b', subject: 'pay', periodStartMs: Date.parse('2026-11-30T00:00:00Z'), allowanceNano, spentNano: 0, unleasedNano: 0, ...over });
+const grant = (allowanceNano: number, over: Partial<LeaseGrant> = {}): LeaseGrant => ({
+  budgetId: 'b',
+  subject: 'pay',
+  periodStartMs: Date.parse('2026-11-30T00:00:00Z'),
+  allowanceNano,
+  spentNano: 0,
+  unleasedNano: 0,
+  ...over,
+});
 
 test('reserve within the allowance, settle to the real cost, refuse past it; other teams have their own subject', () => {
   const ledger = new LeaseLedger([budget()]);
@@ -71,11 +79,18 @@ test('gauges per budget id only; the grantor unreachable keeps the lease and is 
   const logs: string[] = [];
   let fail = false;
   const client = new LeaseClient({
-    collectorId: 'c1', ledger, clock: { now: () => NOW }, log: (m) => logs.push(m), meter: metrics.meter, renewMs: 60_000,
-    source: { renew: async () => {
-      if (fail) throw new LeaseRenewalUndelivered('connection refused');
-      return { budgets: [budget()], leases: [grant(2_000_000_000)] };
-    } },
+    collectorId: 'c1',
+    ledger,
+    clock: { now: () => NOW },
+    log: (m) => logs.push(m),
+    meter: metrics.meter,
+    renewMs: 60_000,
+    source: {
+      renew: async () => {
+        if (fail) throw new LeaseRenewalUndelivered('connection refused');
+        return { budgets: [budget()], leases: [grant(2_000_000_000)] };
+      },
+    },
   });
   ledger.tryReserve(tags('team-from-a-header'), 1, NOW);
   ledger.tryReserve(tags('pay'), 1, NOW);

@@ -59,7 +59,10 @@ export class LeaseLedger {
   /** The routes file's budgets: always enforced, whatever the grantor's list says (it may lag the file). */
   private readonly fromFile: CalendarBudget[];
 
-  constructor(budgets: CalendarBudget[], private readonly failOpenAfterMs = 15_000) {
+  constructor(
+    budgets: CalendarBudget[],
+    private readonly failOpenAfterMs = 15_000,
+  ) {
     this.fromFile = budgets;
     this.setBudgets([]);
   }
@@ -129,7 +132,14 @@ export class LeaseLedger {
       // reported as held, so the grant cannot take it back.
       const margin = Math.max(0, Math.min(usable(s) - s.spentNano - s.reservedNano, Math.max(s.lowWaterNano, 4 * s.maxRequestNano)));
       s.renewCapNano = s.spentNano + s.reservedNano + margin;
-      out.push({ budgetId: s.budget.id, subject: s.subject, periodStartMs: s.period.startMs, spentNano: s.spentNano, reservedNano: s.reservedNano + margin, wantNano });
+      out.push({
+        budgetId: s.budget.id,
+        subject: s.subject,
+        periodStartMs: s.period.startMs,
+        spentNano: s.spentNano,
+        reservedNano: s.reservedNano + margin,
+        wantNano,
+      });
       s.demandNano = 0;
     }
     return out;
@@ -169,7 +179,19 @@ export class LeaseLedger {
     let s = this.states.get(key);
     if (!s || nowMs >= s.period.endMs) {
       // A new period starts from nothing: no spend, no lease until the grantor gives one.
-      s = { budget, subject, period: periodBounds(budget.period, budget.time_zone, nowMs), allowanceNano: 0, spentNano: 0, reservedNano: 0, demandNano: 0, maxRequestNano: 0, lowWaterNano: 0, unleasedNano: null, renewCapNano: null };
+      s = {
+        budget,
+        subject,
+        period: periodBounds(budget.period, budget.time_zone, nowMs),
+        allowanceNano: 0,
+        spentNano: 0,
+        reservedNano: 0,
+        demandNano: 0,
+        maxRequestNano: 0,
+        lowWaterNano: 0,
+        unleasedNano: null,
+        renewCapNano: null,
+      };
       this.states.set(key, s);
     }
     return s;

@@ -27,14 +27,16 @@ export type LeaseGrant = z.infer<typeof leaseGrantSchema>;
 
 /** The whole answer: every budget in force (so collectors need no other source) and this collector's leases. */
 export const leaseAnswerSchema = z.object({
-  budgets: z.array(z.string().transform((json, ctx) => {
-    const parsed = calendarBudgetSchema.safeParse(JSON.parse(json));
-    if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: parsed.error.message });
-      return z.NEVER;
-    }
-    return parsed.data;
-  })),
+  budgets: z.array(
+    z.string().transform((json, ctx) => {
+      const parsed = calendarBudgetSchema.safeParse(JSON.parse(json));
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: parsed.error.message });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  ),
   leases: z.array(leaseGrantSchema),
 });
 export type LeaseAnswer = z.infer<typeof leaseAnswerSchema>;

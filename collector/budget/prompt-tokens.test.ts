@@ -18,11 +18,33 @@ test('string content and text parts count the same', () => {
 
 test('images, tool definitions and earlier tool calls add to the prompt', () => {
   const base = countPromptTokens(ask({}));
-  const image = (detail: 'low' | 'high') => countPromptTokens(ask({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hello world' }, { type: 'image_url', image_url: { url: 'https://x/y.png', detail } }] }] }));
+  const image = (detail: 'low' | 'high') =>
+    countPromptTokens(
+      ask({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'hello world' },
+              { type: 'image_url', image_url: { url: 'https://x/y.png', detail } },
+            ],
+          },
+        ],
+      }),
+    );
   assert.equal(image('low') - base, 85);
   assert.equal(image('high') - base, 765);
-  const tools = countPromptTokens(ask({ tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] }));
+  const tools = countPromptTokens(
+    ask({ tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] }),
+  );
   assert.ok(tools - base > 10);
-  const called = countPromptTokens(ask({ messages: [{ role: 'user', content: 'hello world' }, { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }] }));
+  const called = countPromptTokens(
+    ask({
+      messages: [
+        { role: 'user', content: 'hello world' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      ],
+    }),
+  );
   assert.ok(called - base > 8);
 });

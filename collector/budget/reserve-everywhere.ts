@@ -21,7 +21,8 @@ export function reserveEverywhere(ledger: BudgetLedger, leases: LeaseLedger | nu
   if (!rolling.ok) return { ok: false, kind: 'rolling', limitedBy: rolling.limitedBy, limit: rolling.limit, waitMs: rolling.waitMs };
   if (!leases) return { ok: true, reserved: { buckets: rolling.reservation, leases: null, shadowRefusal: null }, low: false };
   const calendar = leases.tryReserve(tags, amountNano, nowMs);
-  if (calendar.ok) return { ok: true, reserved: { buckets: rolling.reservation, leases: calendar.hold, shadowRefusal: calendar.shadowRefusal }, low: calendar.low };
+  if (calendar.ok)
+    return { ok: true, reserved: { buckets: rolling.reservation, leases: calendar.hold, shadowRefusal: calendar.shadowRefusal }, low: calendar.low };
   // Give the buckets back exactly what was taken: settling to zero cost returns the whole hold.
   ledger.settle(rolling.reservation, 0, nowMs);
   return { ok: false, kind: 'calendar', limiting: { state: calendar.limiting, neverFits: calendar.neverFits } };

@@ -28,12 +28,22 @@ export interface BudgetEvent {
 }
 
 /** Pure: spend, leases and the daily pattern in, the subject's figures out. */
-export function evaluateSubject(budget: CalendarBudget, subject: string, period: PeriodBounds, spent: { spentNano: number; reservedNano: number; leasedNano: number }, pattern: DailyPattern, nowMs: number): SubjectEvaluation {
+export function evaluateSubject(
+  budget: CalendarBudget,
+  subject: string,
+  period: PeriodBounds,
+  spent: { spentNano: number; reservedNano: number; leasedNano: number },
+  pattern: DailyPattern,
+  nowMs: number,
+): SubjectEvaluation {
   const limitNano = usdToNano(budget.limit_usd);
   const softNano = usdToNano(budget.soft_limit_usd ?? budget.limit_usd);
   const f = forecastSpend(spent.spentNano, period, nowMs, pattern);
   return {
-    budget, subject, period, ...spent,
+    budget,
+    subject,
+    period,
+    ...spent,
     remainingNano: Math.max(0, limitNano - spent.spentNano),
     burnRatePerHourNano: f.burnRatePerHourNano,
     forecastNano: f.forecastNano,
@@ -50,8 +60,10 @@ export function newEvents(e: SubjectEvaluation, already: ReadonlySet<string>): B
   const softNano = usdToNano(e.budget.soft_limit_usd ?? e.budget.limit_usd);
   const limitNano = usdToNano(e.budget.limit_usd);
   const out: BudgetEvent[] = [];
-  for (const t of e.budget.thresholds) if (e.spentNano >= t * softNano) out.push({ eventId: eventId(e, 'threshold', t), kind: 'threshold', threshold: t, evaluation: e });
-  if (e.forecastNano > limitNano && e.spentNano < limitNano) out.push({ eventId: eventId(e, 'forecast_exceeds', 0), kind: 'forecast_exceeds', threshold: 0, evaluation: e });
+  for (const t of e.budget.thresholds)
+    if (e.spentNano >= t * softNano) out.push({ eventId: eventId(e, 'threshold', t), kind: 'threshold', threshold: t, evaluation: e });
+  if (e.forecastNano > limitNano && e.spentNano < limitNano)
+    out.push({ eventId: eventId(e, 'forecast_exceeds', 0), kind: 'forecast_exceeds', threshold: 0, evaluation: e });
   return out.filter((ev) => !already.has(ev.eventId));
 }
 

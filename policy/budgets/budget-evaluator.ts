@@ -24,7 +24,10 @@ export class BudgetEvaluator {
 
   constructor(private readonly o: { client: ClickHouseClient; clock: Clock; intervalMs?: number; log: (m: string) => void }) {
     this.rows = clientRows(o.client);
-    this.loop = new PeriodicTask(() => this.evaluateOnce().catch((err: unknown) => o.log(`policy: budget evaluation failed: ${(err as Error).message}`)), o.intervalMs ?? 60_000);
+    this.loop = new PeriodicTask(
+      () => this.evaluateOnce().catch((err: unknown) => o.log(`policy: budget evaluation failed: ${(err as Error).message}`)),
+      o.intervalMs ?? 60_000,
+    );
   }
 
   start(): void {
@@ -46,7 +49,10 @@ export class BudgetEvaluator {
       const recorded = await spendBySubject(this.rows, budget, period);
       const entries = book.filter((e) => e.budgetId === budget.id && e.periodStartMs === period.startMs);
       const subjects = [...new Set([...recorded.keys(), ...entries.map((e) => e.subject)])].slice(0, MAX_SUBJECTS);
-      const stored = await this.rows<{ id: string }>(`SELECT toString(event_id) AS id FROM budget_events_v1 WHERE budget_id = {b:String} AND period_start = {p:DateTime('UTC')}`, { b: budget.id, p: chTime(period.startMs).slice(0, 19) });
+      const stored = await this.rows<{ id: string }>(
+        `SELECT toString(event_id) AS id FROM budget_events_v1 WHERE budget_id = {b:String} AND period_start = {p:DateTime('UTC')}`,
+        { b: budget.id, p: chTime(period.startMs).slice(0, 19) },
+      );
       const already = new Set(stored.map((r) => r.id));
       for (const subject of subjects) {
         const holders = new Map(entries.filter((e) => e.subject === subject).map((e) => [e.collector, e]));
@@ -69,10 +75,21 @@ export class BudgetEvaluator {
         table: 'budget_status_v1',
         format: 'JSONEachRow',
         values: evaluations.map((e) => ({
-          evaluated_at: sec(now), budget_id: e.budget.id, subject: e.subject, scope: e.budget.scope, period: e.budget.period,
-          period_start: sec(e.period.startMs), period_end: sec(e.period.endMs), limit_usd: e.budget.limit_usd,
-          spent_usd: nanoToUsdText(e.spentNano), reserved_usd: nanoToUsdText(e.reservedNano), leased_usd: nanoToUsdText(e.leasedNano),
-          remaining_usd: nanoToUsdText(e.remainingNano), burn_usd_per_hour: nanoToUsdText(e.burnRatePerHourNano), forecast_usd: nanoToUsdText(e.forecastNano), status: e.status,
+          evaluated_at: sec(now),
+          budget_id: e.budget.id,
+          subject: e.subject,
+          scope: e.budget.scope,
+          period: e.budget.period,
+          period_start: sec(e.period.startMs),
+          period_end: sec(e.period.endMs),
+          limit_usd: e.budget.limit_usd,
+          spent_usd: nanoToUsdText(e.spentNano),
+          reserved_usd: nanoToUsdText(e.reservedNano),
+          leased_usd: nanoToUsdText(e.leasedNano),
+          remaining_usd: nanoToUsdText(e.remainingNano),
+          burn_usd_per_hour: nanoToUsdText(e.burnRatePerHourNano),
+          forecast_usd: nanoToUsdText(e.forecastNano),
+          status: e.status,
         })),
       });
     }
@@ -81,13 +98,24 @@ export class BudgetEvaluator {
         table: 'budget_events_v1',
         format: 'JSONEachRow',
         values: events.map(({ eventId, kind, threshold, evaluation: e }) => ({
-          event_id: eventId, occurred_at: chTime(now), budget_id: e.budget.id, subject: e.subject, scope: e.budget.scope,
-          period_start: sec(e.period.startMs), period_end: sec(e.period.endMs), kind, threshold,
-          limit_usd: e.budget.limit_usd, soft_limit_usd: e.budget.soft_limit_usd ?? e.budget.limit_usd,
-          spent_usd: nanoToUsdText(e.spentNano), forecast_usd: nanoToUsdText(e.forecastNano), shadow: e.budget.shadow,
+          event_id: eventId,
+          occurred_at: chTime(now),
+          budget_id: e.budget.id,
+          subject: e.subject,
+          scope: e.budget.scope,
+          period_start: sec(e.period.startMs),
+          period_end: sec(e.period.endMs),
+          kind,
+          threshold,
+          limit_usd: e.budget.limit_usd,
+          soft_limit_usd: e.budget.soft_limit_usd ?? e.budget.limit_usd,
+          spent_usd: nanoToUsdText(e.spentNano),
+          forecast_usd: nanoToUsdText(e.forecastNano),
+          shadow: e.budget.shadow,
         })),
       });
-      for (const ev of events) this.o.log(`policy: budget ${ev.evaluation.budget.id} ${ev.kind}${ev.kind === 'threshold' ? ` ${Math.round(ev.threshold * 100)} %` : ''}`);
+      for (const ev of events)
+        this.o.log(`policy: budget ${ev.evaluation.budget.id} ${ev.kind}${ev.kind === 'threshold' ? ` ${Math.round(ev.threshold * 100)} %` : ''}`);
     }
   }
 }

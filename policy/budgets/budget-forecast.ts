@@ -26,7 +26,7 @@ export function dailyPattern(spendByHour: readonly number[]): DailyPattern {
 /** Integral of the pattern over [fromMs, toMs), in pattern-weighted hours. */
 export function patternMass(pattern: DailyPattern, fromMs: number, toMs: number): number {
   let mass = 0;
-  for (let t = fromMs; t < toMs; ) {
+  for (let t = fromMs; t < toMs;) {
     const hourEnd = (Math.floor(t / HOUR_MS) + 1) * HOUR_MS;
     const until = Math.min(hourEnd, toMs);
     mass += ((until - t) / HOUR_MS) * pattern[new Date(t).getUTCHours()]!;
@@ -42,7 +42,12 @@ export interface BudgetForecast {
   forecastNano: number;
 }
 
-export function forecastSpend(spentNano: number, period: { startMs: number; endMs: number }, nowMs: number, pattern: DailyPattern = flatPattern): BudgetForecast {
+export function forecastSpend(
+  spentNano: number,
+  period: { startMs: number; endMs: number },
+  nowMs: number,
+  pattern: DailyPattern = flatPattern,
+): BudgetForecast {
   const now = Math.min(Math.max(nowMs, period.startMs), period.endMs);
   const elapsedHours = (now - period.startMs) / HOUR_MS;
   const burnRatePerHourNano = elapsedHours > 0 ? Math.round(spentNano / elapsedHours) : 0;

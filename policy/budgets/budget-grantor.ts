@@ -51,7 +51,9 @@ export class BudgetGrantor {
     const books = await this.allBooks();
     const out = new Map<string, { spentNano: number; leasedNano: number; reservedNano: number; remainingNano: number }>();
     const subjects = new Set([...recorded.keys()]);
-    for (const key of books.keys()) if (key.startsWith(`${budget.id}|`) && key.endsWith(`|${period.startMs}`)) subjects.add(key.slice(budget.id.length + 1, key.length - String(period.startMs).length - 1));
+    for (const key of books.keys())
+      if (key.startsWith(`${budget.id}|`) && key.endsWith(`|${period.startMs}`))
+        subjects.add(key.slice(budget.id.length + 1, key.length - String(period.startMs).length - 1));
     for (const subject of subjects) {
       const book = books.get(bookKey(budget.id, subject, period.startMs)) ?? new Map<string, BookEntry>();
       const t = leaseTotals(usdToNano(budget.limit_usd), recorded.get(subject) ?? 0, book);
@@ -91,7 +93,14 @@ export class BudgetGrantor {
       const limitNano = usdToNano(budget.limit_usd);
       const recorded = (await this.recordedSpend(budget, period.startMs, period.endMs, now)).get(r.subject) ?? 0;
       const silentPeers = live.filter((id) => !book.has(id)).length;
-      const { holder } = grantLease(limitNano, recorded, book, { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano }, now, silentPeers);
+      const { holder } = grantLease(
+        limitNano,
+        recorded,
+        book,
+        { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano },
+        now,
+        silentPeers,
+      );
       const entry: BookEntry = { ...holder, budgetId: budget.id, subject: r.subject, periodStartMs: period.startMs, collector, reservedNano: r.reservedNano };
       book.set(collector, entry);
       changed.push(entry);
@@ -106,7 +115,14 @@ export class BudgetGrantor {
         if (!entry) continue;
         const recorded = (await this.recordedSpend(budget, period.startMs, period.endMs, now)).get(entry.subject) ?? 0;
         const unleasedNano = leaseTotals(usdToNano(budget.limit_usd), recorded, book).remainingNano;
-        grants.push({ budgetId: budget.id, subject: entry.subject, periodStartMs: period.startMs, allowanceNano: entry.allowanceNano, spentNano: entry.spentNano, unleasedNano });
+        grants.push({
+          budgetId: budget.id,
+          subject: entry.subject,
+          periodStartMs: period.startMs,
+          allowanceNano: entry.allowanceNano,
+          spentNano: entry.spentNano,
+          unleasedNano,
+        });
       }
     }
     return { budgets, leases: grants };

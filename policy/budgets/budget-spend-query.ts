@@ -3,7 +3,14 @@ import type { PeriodBounds } from '../../collector/budget/budget-period.ts';
 import { chTime, type RowReader } from '../row-reader.ts';
 
 /** The chargeback column each scope counts by; `org` counts everything as one subject. */
-const SUBJECT_COLUMN: Record<CalendarBudget['scope'], string> = { org: "''", team: 'team', project: 'project', feature: 'feature', user: 'user', key: 'api_key_id' };
+const SUBJECT_COLUMN: Record<CalendarBudget['scope'], string> = {
+  org: "''",
+  team: 'team',
+  project: 'project',
+  feature: 'feature',
+  user: 'user',
+  key: 'api_key_id',
+};
 
 /**
  * Exact decimal USD text to integer nanodollars, rounded up (spend is never understated).

@@ -27,7 +27,14 @@ export async function readBudgets(rows: RowReader): Promise<StoredBudget[]> {
 }
 
 /** Writes a new version of a budget (or its deletion). `nowMs` orders versions. */
-export async function writeBudget(client: ClickHouseClient, budget: CalendarBudget, source: BudgetSource, actor: string, nowMs: number, deleted = false): Promise<void> {
+export async function writeBudget(
+  client: ClickHouseClient,
+  budget: CalendarBudget,
+  source: BudgetSource,
+  actor: string,
+  nowMs: number,
+  deleted = false,
+): Promise<void> {
   await client.insert({
     table: 'budgets_v1',
     format: 'JSONEachRow',

@@ -17,7 +17,17 @@ const SELECT = `SELECT budget_id, subject, toString(toUnixTimestamp64Milli(perio
   toString(toUnixTimestamp64Milli(max(updated_at))) AS updated_ms
   FROM budget_leases_v1`;
 
-interface Row { budget_id: string; subject: string; period_ms: string; collector: string; spent: string; reserved: string; allowance: string; want: string; updated_ms: string }
+interface Row {
+  budget_id: string;
+  subject: string;
+  period_ms: string;
+  collector: string;
+  spent: string;
+  reserved: string;
+  allowance: string;
+  want: string;
+  updated_ms: string;
+}
 
 const toEntry = (r: Row): BookEntry => ({
   budgetId: r.budget_id,
@@ -33,7 +43,9 @@ const toEntry = (r: Row): BookEntry => ({
 
 /** Every entry of periods that started at or after `sinceMs` (the grantor's recovery after a restart). */
 export async function readBook(rows: RowReader, sinceMs: number): Promise<BookEntry[]> {
-  const found = await rows<Row>(`${SELECT} WHERE period_start >= {since:DateTime64(3, 'UTC')} GROUP BY budget_id, subject, period_start, collector`, { since: chTime(sinceMs) });
+  const found = await rows<Row>(`${SELECT} WHERE period_start >= {since:DateTime64(3, 'UTC')} GROUP BY budget_id, subject, period_start, collector`, {
+    since: chTime(sinceMs),
+  });
   return found.map(toEntry);
 }
 

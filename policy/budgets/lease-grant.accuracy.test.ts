@@ -19,7 +19,7 @@ test('grants never add up to more than remains, whatever order collectors ask in
     for (const id of ['a', 'b', 'c']) {
       const h = holders.get(id);
       // Each collector spent part of its allowance since its last renewal.
-      const s = h ? h.spentNano + Math.floor(unspentOf(h) * ((round % 3) + 1) / 4) : 0;
+      const s = h ? h.spentNano + Math.floor((unspentOf(h) * ((round % 3) + 1)) / 4) : 0;
       spent += s - (h?.spentNano ?? 0);
       const { holder } = grantLease(limit, 0, holders, req(id, 700 + 100 * (round % 5), s), round * 1000);
       holders.set(id, holder);

@@ -43,7 +43,14 @@ const unspent = (h: LeaseHolder): number => Math.max(0, h.allowanceNano - h.spen
  *   proportional share), capped by its demand and by free; at least what it has in flight.
  *   `silentPeers`: live collectors with no lease on this subject yet, counted at this demand.
  */
-export function grantLease(limitNano: number, recordedSpentNano: number, holders: ReadonlyMap<string, LeaseHolder>, request: LeaseRequest, nowMs: number, silentPeers = 0): { holder: LeaseHolder; allowanceNano: number } {
+export function grantLease(
+  limitNano: number,
+  recordedSpentNano: number,
+  holders: ReadonlyMap<string, LeaseHolder>,
+  request: LeaseRequest,
+  nowMs: number,
+  silentPeers = 0,
+): { holder: LeaseHolder; allowanceNano: number } {
   const before = holders.get(request.collector);
   const spentNano = Math.max(before?.spentNano ?? 0, request.spentNano);
   let reportedSpent = spentNano;
@@ -69,7 +76,11 @@ export function grantLease(limitNano: number, recordedSpentNano: number, holders
 }
 
 /** Spent, granted-but-unspent and remaining for one subject, nanodollars. */
-export function leaseTotals(limitNano: number, recordedSpentNano: number, holders: ReadonlyMap<string, LeaseHolder>): { spentNano: number; leasedNano: number; remainingNano: number } {
+export function leaseTotals(
+  limitNano: number,
+  recordedSpentNano: number,
+  holders: ReadonlyMap<string, LeaseHolder>,
+): { spentNano: number; leasedNano: number; remainingNano: number } {
   let reported = 0;
   let leasedNano = 0;
   for (const h of holders.values()) {

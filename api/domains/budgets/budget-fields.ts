@@ -17,7 +17,13 @@ export const budgets: RootField<{ scope?: string | null }> = {
   resolve: async (args, ctx, grant) => {
     const all = await grantor(ctx).currentBudgets();
     const scope = args.scope?.toLowerCase();
-    return budgetViews(grantor(ctx), all.filter((b) => !scope || b.scope === scope), ctx.clock.now(), visibleTo(grant));
+    return budgetViews(
+      grantor(ctx),
+      ctx.store.rows,
+      all.filter((b) => !scope || b.scope === scope),
+      ctx.clock.now(),
+      visibleTo(grant),
+    );
   },
 };
 
@@ -25,36 +31,71 @@ export const budgetStatus: RootField = {
   access: { roles: ['viewer', 'finance', 'operator', 'service'] },
   resolve: async (_args, ctx, grant) => {
     const me = ctx.principal.id;
-    const mine = (b: CalendarBudget, subject: string) => b.scope === 'org' || (b.scope === 'key' && subject === me) || (b.scope === 'team' && grant.teams !== 'all' && grant.teams.includes(subject));
+    const mine = (b: CalendarBudget, subject: string) =>
+      b.scope === 'org' || (b.scope === 'key' && subject === me) || (b.scope === 'team' && grant.teams !== 'all' && grant.teams.includes(subject));
     const all = await grantor(ctx).currentBudgets();
-    return budgetViews(grantor(ctx), all, ctx.clock.now(), mine);
+    return budgetViews(grantor(ctx), ctx.store.rows, all, ctx.clock.now(), mine);
   },
 };
 
-interface ReportArg { budgetId: string; subject: string; periodStartMs: bigint; spentNano: bigint; reservedNano: bigint; wantNano: bigint }
+interface ReportArg {
+  budgetId: string;
+  subject: string;
+  periodStartMs: bigint;
+  spentNano: bigint;
+  reservedNano: bigint;
+  wantNano: bigint;
+}
 
 export const budgetLeases: RootField<{ collector: string; reports: ReportArg[] }> = {
   access: { roles: ['service'] },
   resolve: async (args, ctx) => {
     if (!/^[a-zA-Z0-9._:-]{1,128}$/.test(args.collector)) throw badInput('collector', 'a collector id of 1–128 letters, digits, . _ : -');
     if (args.reports.length > 10_000) throw badInput('reports', 'at most 10,000 subjects per renewal');
-    const reports: LeaseReport[] = args.reports.map((r) => ({ budgetId: r.budgetId, subject: r.subject, periodStartMs: Number(r.periodStartMs), spentNano: Number(r.spentNano), reservedNano: Number(r.reservedNano), wantNano: Number(r.wantNano) }));
+    const reports: LeaseReport[] = args.reports.map((r) => ({
+      budgetId: r.budgetId,
+      subject: r.subject,
+      periodStartMs: Number(r.periodStartMs),
+      spentNano: Number(r.spentNano),
+      reservedNano: Number(r.reservedNano),
+      wantNano: Number(r.wantNano),
+    }));
     const answer = await grantor(ctx).renew(args.collector, reports);
     return { budgets: answer.budgets.map((b) => JSON.stringify(b)), leases: answer.leases };
   },
 };
 
 interface BudgetInput {
-  scope: string; match?: string | null; parent?: string | null; period: string; timeZone?: string | null; limit: string; softLimit?: string | null;
-  thresholds?: number[] | null; action?: string | null; maxDelayMs?: number | null; shadow?: boolean | null; failOpen?: boolean | null;
+  scope: string;
+  match?: string | null;
+  parent?: string | null;
+  period: string;
+  timeZone?: string | null;
+  limit: string;
+  softLimit?: string | null;
+  thresholds?: number[] | null;
+  action?: string | null;
+  maxDelayMs?: number | null;
+  shadow?: boolean | null;
+  failOpen?: boolean | null;
 }
 
 /** GraphQL input to a validated budget; the first problem is a BAD_USER_INPUT naming its field. */
 async function validated(id: string, input: BudgetInput, ctx: ApiContext, replacing: boolean): Promise<CalendarBudget> {
   const raw = {
-    id, scope: input.scope.toLowerCase(), match: input.match ?? undefined, parent: input.parent ?? undefined, period: input.period.toLowerCase(),
-    time_zone: input.timeZone ?? undefined, limit_usd: input.limit, soft_limit_usd: input.softLimit ?? undefined, thresholds: input.thresholds ?? undefined,
-    action: input.action?.toLowerCase(), max_delay_ms: input.maxDelayMs ?? undefined, shadow: input.shadow ?? undefined, fail_open: input.failOpen ?? undefined,
+    id,
+    scope: input.scope.toLowerCase(),
+    match: input.match ?? undefined,
+    parent: input.parent ?? undefined,
+    period: input.period.toLowerCase(),
+    time_zone: input.timeZone ?? undefined,
+    limit_usd: input.limit,
+    soft_limit_usd: input.softLimit ?? undefined,
+    thresholds: input.thresholds ?? undefined,
+    action: input.action?.toLowerCase(),
+    max_delay_ms: input.maxDelayMs ?? undefined,
+    shadow: input.shadow ?? undefined,
+    fail_open: input.failOpen ?? undefined,
   };
   const parsed = calendarBudgetSchema.safeParse(raw);
   if (!parsed.success) {
@@ -75,7 +116,7 @@ async function upsert(id: string, input: BudgetInput, ctx: ApiContext, replacing
   const budget = await validated(id, input, ctx, replacing);
   await writeBudget(ctx.store.client, budget, 'api', ctx.principal.id, ctx.clock.now());
   grantor(ctx).invalidate();
-  const [view] = await budgetViews(grantor(ctx), [budget], ctx.clock.now(), () => true);
+  const [view] = await budgetViews(grantor(ctx), ctx.store.rows, [budget], ctx.clock.now(), () => true);
   return view ?? null;
 }
 
@@ -92,7 +133,8 @@ export const updateBudget: RootField<{ id: string; input: BudgetInput }> = {
 export const deleteBudget: RootField<{ id: string; reason: string }> = {
   access: { roles: ['finance'] },
   resolve: async (args, ctx) => {
-    if (args.reason.trim().length === 0 || args.reason.length > 500) throw badInput('reason', 'say why, in 1 to 500 characters; it is kept in the audit record');
+    if (args.reason.trim().length === 0 || args.reason.length > 500)
+      throw badInput('reason', 'say why, in 1 to 500 characters; it is kept in the audit record');
     const existing = (await readBudgets(ctx.store.rows)).find((s) => s.budget.id === args.id);
     if (!existing) throw badInput('id', `no budget "${args.id}"`);
     if (existing.source === 'routes') throw badInput('id', `budget "${args.id}" comes from the routes file; remove it there`);

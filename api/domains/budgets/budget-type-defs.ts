@@ -1,8 +1,28 @@
 export const budgetTypeDefs = /* GraphQL */ `
-  enum BudgetScope { ORG TEAM PROJECT FEATURE USER KEY }
-  enum BudgetPeriod { DAY WEEK MONTH }
-  enum BudgetAction { REJECT DOWNGRADE DELAY }
-  enum BudgetStatusLevel { OK WARNING EXCEEDED FORECAST_EXCEEDED }
+  enum BudgetScope {
+    ORG
+    TEAM
+    PROJECT
+    FEATURE
+    USER
+    KEY
+  }
+  enum BudgetPeriod {
+    DAY
+    WEEK
+    MONTH
+  }
+  enum BudgetAction {
+    REJECT
+    DOWNGRADE
+    DELAY
+  }
+  enum BudgetStatusLevel {
+    OK
+    WARNING
+    EXCEEDED
+    FORECAST_EXCEEDED
+  }
 
   "One budget for one subject (the team, key… it counts for; empty for ORG) in its current period. Money in USD."
   type Budget {
@@ -26,7 +46,7 @@ export const budgetTypeDefs = /* GraphQL */ `
     leased: Decimal!
     remaining: Decimal!
     burnRatePerHour: Decimal!
-    "Expected spend at period end (run rate)."
+    "Expected spend at period end: the policy service's minute forecast (run rate shaped by the daily pattern), the plain run rate before its first evaluation."
     forecast: Decimal!
     status: BudgetStatusLevel!
     action: BudgetAction!
@@ -77,7 +97,10 @@ export const budgetTypeDefs = /* GraphQL */ `
     leases: [BudgetLease!]!
   }
 
-  type BudgetDeletion { id: String!, deleted: Boolean! }
+  type BudgetDeletion {
+    id: String!
+    deleted: Boolean!
+  }
 
   extend type Query {
     "Budgets in their current periods, per subject; a team-scoped token sees its teams' TEAM budgets."

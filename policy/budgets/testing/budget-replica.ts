@@ -25,7 +25,10 @@ export function startReplica(id: string, budgets: CalendarBudget[], source: Leas
   client.start();
   const gate = new BudgetGate(new BudgetLedger([]), clock, ledger, client);
   return {
-    id, gate, ledger, client,
+    id,
+    gate,
+    ledger,
+    client,
     async spend(tags, worstNano, actualNano, holdMs) {
       try {
         const a = await gate.admit(tags, [{ deployment: 'd', worstCaseNano: worstNano }], new AbortController().signal, clock.now() + 60_000);
