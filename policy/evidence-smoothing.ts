@@ -27,15 +27,16 @@ export function confidence(counted: number, s: PolicySettings): number {
 }
 
 /**
- * The window live health reads: the policy window when it holds enough attempts; the 5-minute
- * window when the policy window holds a few (low traffic: more evidence, not a penalty); and the
- * empty policy window when it holds none — no fresh evidence, so neutral. That last case is how a
- * deployment at weight 0 is rediscovered: once its failures leave the policy window it is
- * explored again, and a failed probe brings the 5-minute evidence back.
+ * The window live health reads: the policy window when it holds enough attempts, or none (no
+ * fresh evidence: neutral), or only successes (fresh evidence of health); the 5-minute window when
+ * the policy window holds a few attempts with a failure among them (low traffic: more evidence
+ * before judging). So a deployment at weight 0 is rediscovered: once its failures leave the policy
+ * window it is explored, a successful probe counts at once, and a failed one brings the 5-minute
+ * evidence back.
  */
 export function liveWindow(window: WindowStats, recent: WindowStats, s: PolicySettings): WindowStats {
   const n = countedAttempts(window);
-  return n >= s.minWindowAttempts || n === 0 ? window : recent;
+  return n >= s.minWindowAttempts || window.ok === n ? window : recent;
 }
 
 export function clamp01(x: number): number {
