@@ -244,6 +244,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         // Build first: a missing key or unpriced model refuses the whole reload.
         const next = buildRouteTable(config, o.providerEnv);
         dispatcher.reconfigure(next, config.retry, config.budgets);
+        leases?.ledger.setFileBudgets(config.budgets.calendar ?? []);
+        if (p.clickhouse && config.budgets.calendar) void syncRouteBudgets(p.clickhouse, clientRows(p.clickhouse), config.budgets.calendar, systemClock.now()).catch((err: unknown) => o.log(`budgets: storing the reloaded routes-file budgets failed: ${(err as Error).message}`));
         table = next;
         keys.replace(config.keys);
         p.policy?.setRoutes(config);

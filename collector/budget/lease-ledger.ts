@@ -57,7 +57,8 @@ export class LeaseLedger {
   private grantorOkAtMs: number | null = null;
 
   /** The routes file's budgets: always enforced, whatever the grantor's list says (it may lag the file). */
-  private readonly fromFile: CalendarBudget[];
+  private fromFile: CalendarBudget[];
+  private fromGrantor: CalendarBudget[] = [];
 
   constructor(
     budgets: CalendarBudget[],
@@ -67,8 +68,15 @@ export class LeaseLedger {
     this.setBudgets([]);
   }
 
+  /** A reloaded routes file's budgets (the grantor learns them when the policy/API process syncs). */
+  setFileBudgets(budgets: CalendarBudget[]): void {
+    this.fromFile = budgets;
+    this.setBudgets(this.fromGrantor);
+  }
+
   /** The grantor's list of budgets in force; for an id in both, the grantor's version wins. */
   setBudgets(fromGrantor: CalendarBudget[]): void {
+    this.fromGrantor = fromGrantor;
     const ids = new Set(fromGrantor.map((b) => b.id));
     const budgets = [...fromGrantor, ...this.fromFile.filter((b) => !ids.has(b.id))];
     this.budgets = budgets;
