@@ -8,7 +8,12 @@ import { SchemaValidators } from '../collector/parity/schema-validators.ts';
  * and cold (a new schema every request). Prints one JSON object.
  */
 const N = Number(process.env.PARITY_BENCH_N ?? 20_000);
-const schema = { type: 'object', properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'], additionalProperties: false };
+const schema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, age: { type: 'integer', minimum: 0 } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
 const base = { model: 'chat', messages: [], stream: false };
 const jsonContract = contractOf({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'p', schema } } });
 const toolContract = contractOf({ ...base, tools: [{ type: 'function', function: { name: 'lookup', parameters: schema } }] });
@@ -24,9 +29,20 @@ function time(label: string, run: (i: number) => void, n: number) {
 
 const validators = new SchemaValidators();
 const cold = new SchemaValidators();
-console.log(JSON.stringify({
-  n: N,
-  ...time('json_schema_warm', () => checkAnswer(jsonContract, answer, validators), N),
-  ...time('tool_call_warm', () => checkAnswer(toolContract, call, validators), N),
-  ...time('json_schema_cold', (i) => checkAnswer(contractOf({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'p', schema: { ...schema, title: `s${i}` } } } }), answer, cold), Math.min(N, 500)),
-}));
+console.log(
+  JSON.stringify({
+    n: N,
+    ...time('json_schema_warm', () => checkAnswer(jsonContract, answer, validators), N),
+    ...time('tool_call_warm', () => checkAnswer(toolContract, call, validators), N),
+    ...time(
+      'json_schema_cold',
+      (i) =>
+        checkAnswer(
+          contractOf({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'p', schema: { ...schema, title: `s${i}` } } } }),
+          answer,
+          cold,
+        ),
+      Math.min(N, 500),
+    ),
+  }),
+);

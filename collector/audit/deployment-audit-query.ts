@@ -96,7 +96,29 @@ export async function queryDeploymentAudit(rows: RowReader, q: AuditQuery): Prom
        AND (toUnixTimestamp64Milli(at), id) > ({after_ms:Int64}, {after_id:String})
      ORDER BY at, id
      LIMIT {limit:UInt32}`,
-    { from: chTime(q.fromMs), to: chTime(q.toMs), now: chTime(q.nowMs), kinds: [...q.kinds], actor: q.actor, subject: q.subject, after_ms: q.after?.atMs ?? 0, after_id: q.after?.id ?? '', limit: q.limit },
+    {
+      from: chTime(q.fromMs),
+      to: chTime(q.toMs),
+      now: chTime(q.nowMs),
+      kinds: [...q.kinds],
+      actor: q.actor,
+      subject: q.subject,
+      after_ms: q.after?.atMs ?? 0,
+      after_id: q.after?.id ?? '',
+      limit: q.limit,
+    },
   );
-  return data.map((r) => ({ id: r.id, atMs: Number(r.at_ms), kind: r.kind, actor: r.actor, role: r.role, subject: r.subject, detail: r.detail, reason: r.reason, host: r.host, pid: Number(r.pid), checksum: r.checksum }));
+  return data.map((r) => ({
+    id: r.id,
+    atMs: Number(r.at_ms),
+    kind: r.kind,
+    actor: r.actor,
+    role: r.role,
+    subject: r.subject,
+    detail: r.detail,
+    reason: r.reason,
+    host: r.host,
+    pid: Number(r.pid),
+    checksum: r.checksum,
+  }));
 }

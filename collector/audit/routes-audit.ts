@@ -67,7 +67,9 @@ export class RoutesAudit {
       diff: JSON.stringify(diff ?? {}),
       reason: result.ok ? '' : result.error,
     };
-    return this.options.sink(entry).catch((err: unknown) => this.options.log?.(`audit: could not record the routes reload (${entry.kind}): ${(err as Error).message}`));
+    return this.options
+      .sink(entry)
+      .catch((err: unknown) => this.options.log?.(`audit: could not record the routes reload (${entry.kind}): ${(err as Error).message}`));
   };
 }
 

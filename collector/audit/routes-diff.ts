@@ -28,7 +28,10 @@ export interface RoutesDiff {
 /** The structured diff between two routes configs; pure. */
 export function diffRoutes(before: RoutesConfig, after: RoutesConfig): RoutesDiff {
   return {
-    routes: diffById(index(before.routes, (r) => r.name, routeFields), index(after.routes, (r) => r.name, routeFields)),
+    routes: diffById(
+      index(before.routes, (r) => r.name, routeFields),
+      index(after.routes, (r) => r.name, routeFields),
+    ),
     deployments: diffById(deploymentsOf(before), deploymentsOf(after)),
     budgets: diffById(budgetsOf(before), budgetsOf(after)),
     keys: diffById(keysOf(before), keysOf(after)),
@@ -42,22 +45,59 @@ export function isEmptyDiff(d: RoutesDiff): boolean {
 
 type Fields = Record<string, unknown>;
 
-const routeFields = (r: RoutesConfig['routes'][number]): Fields => ({ strategy: r.strategy, hedge: r.hedge ?? null, slo: r.slo ?? null, craft: r.craft ?? null, parity: r.parity ?? null, degradation: r.degradation ?? null, content_filter_failover: r.content_filter_failover, store_content: r.store_content ?? null });
+const routeFields = (r: RoutesConfig['routes'][number]): Fields => ({
+  strategy: r.strategy,
+  hedge: r.hedge ?? null,
+  slo: r.slo ?? null,
+  craft: r.craft ?? null,
+  parity: r.parity ?? null,
+  degradation: r.degradation ?? null,
+  content_filter_failover: r.content_filter_failover,
+  store_content: r.store_content ?? null,
+});
 
 function deploymentsOf(c: RoutesConfig): Map<string, Fields> {
   return new Map(
-    c.routes.flatMap((r) => r.deployments.map((d) => [`${r.name}/${d.name}`, { provider: d.provider, model: d.model, weight: d.weight, region: d.region, tier: d.tier, base_url: withoutCredentials(d.base_url), price: d.price ?? null, capabilities: d.capabilities }] as const)),
+    c.routes.flatMap((r) =>
+      r.deployments.map(
+        (d) =>
+          [
+            `${r.name}/${d.name}`,
+            {
+              provider: d.provider,
+              model: d.model,
+              weight: d.weight,
+              region: d.region,
+              tier: d.tier,
+              base_url: withoutCredentials(d.base_url),
+              price: d.price ?? null,
+              capabilities: d.capabilities,
+            },
+          ] as const,
+      ),
+    ),
   );
 }
 
 function budgetsOf(c: RoutesConfig): Map<string, Fields> {
-  const limits = c.budgets.limits.map((l): [string, Fields] => [`limit:${l.scope}:${l.id}:${l.per}`, { limit_usd: l.limit_usd, burst_usd: l.burst_usd ?? null, on_exhausted: l.on_exhausted }]);
+  const limits = c.budgets.limits.map((l): [string, Fields] => [
+    `limit:${l.scope}:${l.id}:${l.per}`,
+    { limit_usd: l.limit_usd, burst_usd: l.burst_usd ?? null, on_exhausted: l.on_exhausted },
+  ]);
   const calendar = (c.budgets.calendar ?? []).map((b): [string, Fields] => [`calendar:${b.id}`, { ...b }]);
   return new Map([...limits, ...calendar]);
 }
 
 function keysOf(c: RoutesConfig): Map<string, Fields> {
-  return new Map(c.keys.map((k) => [k.id, { team: k.team, project: k.project, routes: k.routes ?? null, regions: k.regions ?? null, max_tokens: k.max_tokens ?? null, sha256: k.sha256 }] as const));
+  return new Map(
+    c.keys.map(
+      (k) =>
+        [
+          k.id,
+          { team: k.team, project: k.project, routes: k.routes ?? null, regions: k.regions ?? null, max_tokens: k.max_tokens ?? null, sha256: k.sha256 },
+        ] as const,
+    ),
+  );
 }
 
 function index<T>(items: T[], id: (t: T) => string, fields: (t: T) => Fields): Map<string, Fields> {

@@ -7,7 +7,11 @@ import { structuralDifferences } from './structural-compare.ts';
 
 const validators = new SchemaValidators();
 const base = { model: 'chat', messages: [], stream: false };
-const answer = (content: string, toolCalls: Array<{ name: string; arguments: string }> = [], finishReason: string | null = 'stop') => ({ content, toolCalls, finishReason });
+const answer = (content: string, toolCalls: Array<{ name: string; arguments: string }> = [], finishReason: string | null = 'stop') => ({
+  content,
+  toolCalls,
+  finishReason,
+});
 
 describe('checkAnswer', () => {
   it('has no contract for plain requests, and checks tool_choice none', () => {
@@ -38,7 +42,14 @@ describe('checkAnswer', () => {
 });
 
 describe('structuralDifferences', () => {
-  const side = (content: string, tools: string[] = [], outcome = 'ok' as const) => ({ outcome, shape: answer(content, tools.map((name) => ({ name, arguments: '{}' })), tools.length ? 'tool_calls' : 'stop') });
+  const side = (content: string, tools: string[] = [], outcome = 'ok' as const) => ({
+    outcome,
+    shape: answer(
+      content,
+      tools.map((name) => ({ name, arguments: '{}' })),
+      tools.length ? 'tool_calls' : 'stop',
+    ),
+  });
   it('matches answers of similar length and shape, and names each difference', () => {
     assert.deepEqual(structuralDifferences(side('a'.repeat(100)), side('b'.repeat(150))), []);
     assert.deepEqual(structuralDifferences(side('a'.repeat(100)), side('b'.repeat(300))), ['answer_length']);

@@ -33,7 +33,11 @@ function checkToolCalls(contract: AnswerContract, calls: AnswerShape['toolCalls'
     const args = parseJson(call.arguments === '' ? '{}' : call.arguments);
     if (!args.ok) return { outcome: 'invalid_tool_args', detail: `${call.name}: ${args.error}` };
     const schema = contract.tools.get(call.name) ?? null;
-    const problem = schema ? validators.check(schema, args.value) : typeof args.value === 'object' && args.value !== null && !Array.isArray(args.value) ? '' : '(root) must be object';
+    const problem = schema
+      ? validators.check(schema, args.value)
+      : typeof args.value === 'object' && args.value !== null && !Array.isArray(args.value)
+        ? ''
+        : '(root) must be object';
     if (problem) return { outcome: 'invalid_tool_args', detail: `${call.name}: ${problem}` };
   }
   return PARITY_OK;

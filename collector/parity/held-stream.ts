@@ -2,7 +2,8 @@ import type { ChunkSink, StreamStart } from '../dispatch/stream-attempt.ts';
 import type { ChatCompletionChunk, Usage } from '../providers/provider.ts';
 import { StreamAnswer } from './answer-shape.ts';
 
-type Held = { kind: 'open'; start: StreamStart } | { kind: 'chunk'; chunk: ChatCompletionChunk } | { kind: 'done'; final: { usage: Usage; estimated: boolean } };
+type Held =
+  { kind: 'open'; start: StreamStart } | { kind: 'chunk'; chunk: ChatCompletionChunk } | { kind: 'done'; final: { usage: Usage; estimated: boolean } };
 
 /**
  * A sink in front of the client's for one streamed attempt. It always assembles the answer for

@@ -29,7 +29,11 @@ export const parityRouteSchema = z.strictObject({
 export type ParityRouteConfig = z.infer<typeof parityRouteSchema>;
 
 /** Cross-field rule for the routes file: the alternate must be one of the route's deployments. */
-export function checkParityConfig(route: { parity?: ParityRouteConfig; deployments: Array<{ name: string }> }, path: Array<string | number>, ctx: z.RefinementCtx): void {
+export function checkParityConfig(
+  route: { parity?: ParityRouteConfig; deployments: Array<{ name: string }> },
+  path: Array<string | number>,
+  ctx: z.RefinementCtx,
+): void {
   const alternate = route.parity?.shadow?.alternate;
   if (alternate !== undefined && !route.deployments.some((d) => d.name === alternate)) {
     ctx.addIssue({ code: 'custom', path: [...path, 'parity', 'shadow', 'alternate'], message: `no deployment named "${alternate}" in this route` });

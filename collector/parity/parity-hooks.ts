@@ -28,7 +28,12 @@ export class ParityHooks {
     return new ParityHooks(new ShadowMirror({ publisher, validators }), validators);
   }
 
-  begin(request: ChatRequest, ctx: RequestContext, route: RouteConfig | undefined, deployment: (route: string, name: string) => Deployment | undefined): RequestParity {
+  begin(
+    request: ChatRequest,
+    ctx: RequestContext,
+    route: RouteConfig | undefined,
+    deployment: (route: string, name: string) => Deployment | undefined,
+  ): RequestParity {
     const name = route?.name ?? request.model;
     return new RequestParity(request, ctx, name, route?.parity, this.validators, this.shadow, (d) => deployment(name, d));
   }

@@ -83,7 +83,17 @@ function pairRates(data: Row[]): PairParity[] {
   const out = new Map<string, PairParity & { pico: bigint }>();
   for (const r of data) {
     const key = `${r.route}\n${r.shadow_of}\n${r.deployment}`;
-    const p = out.get(key) ?? { route: r.route, deployment: r.shadow_of, alternate: r.deployment, shadowed: 0, matches: 0, rate: null, alternateByOutcome: {}, costUsd: '0', pico: 0n };
+    const p = out.get(key) ?? {
+      route: r.route,
+      deployment: r.shadow_of,
+      alternate: r.deployment,
+      shadowed: 0,
+      matches: 0,
+      rate: null,
+      alternateByOutcome: {},
+      costUsd: '0',
+      pico: 0n,
+    };
     p.shadowed += Number(r.n);
     p.matches += Number(r.matches);
     p.alternateByOutcome[r.parity] = (p.alternateByOutcome[r.parity] ?? 0) + Number(r.n);

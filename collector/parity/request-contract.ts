@@ -16,7 +16,11 @@ export interface AnswerContract {
 export function contractOf(request: ChatRequest): AnswerContract | null {
   const format = request.response_format;
   const content: AnswerContract['content'] =
-    format?.type === 'json_schema' && format.json_schema.schema ? { kind: 'schema', schema: format.json_schema.schema } : format?.type === 'json_schema' || format?.type === 'json_object' ? { kind: 'json' } : null;
+    format?.type === 'json_schema' && format.json_schema.schema
+      ? { kind: 'schema', schema: format.json_schema.schema }
+      : format?.type === 'json_schema' || format?.type === 'json_object'
+        ? { kind: 'json' }
+        : null;
   // tool_choice "none" forbids calls: any call is then to a tool the model may not use.
   const offered = request.tool_choice === 'none' ? [] : (request.tools ?? []);
   const tools = new Map(offered.map((t) => [t.function.name, t.function.parameters ?? null] as const));

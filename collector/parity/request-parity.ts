@@ -65,7 +65,14 @@ export class RequestParity {
     const served = (completion && this.judged.find((j) => j.completion === completion)) || this.judged.at(-1);
     if (!served || !this.shadow || !this.config?.shadow) return;
     const { deployment, shape, outcome } = served;
-    this.shadow.maybeMirror(this.config, this.request, this.ctx, this.contract, { route: this.route, deployment, answer: { shape, outcome } }, this.alternate(this.config.shadow.alternate));
+    this.shadow.maybeMirror(
+      this.config,
+      this.request,
+      this.ctx,
+      this.contract,
+      { route: this.route, deployment, answer: { shape, outcome } },
+      this.alternate(this.config.shadow.alternate),
+    );
   }
 
   private judge(deployment: Deployment, shape: AnswerShape, completion: ChatCompletion | null = null): ParityOutcome {

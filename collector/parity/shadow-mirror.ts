@@ -54,7 +54,14 @@ export class ShadowMirror {
   }
 
   /** Starts a shadow call when the route samples this request and its budget allows; returns at once. */
-  maybeMirror(config: ParityRouteConfig | undefined, request: ChatRequest, ctx: RequestContext, contract: AnswerContract | null, served: ServedAnswer, alternate: Deployment | undefined): void {
+  maybeMirror(
+    config: ParityRouteConfig | undefined,
+    request: ChatRequest,
+    ctx: RequestContext,
+    contract: AnswerContract | null,
+    served: ServedAnswer,
+    alternate: Deployment | undefined,
+  ): void {
     const shadow = config?.shadow;
     if (!shadow || !alternate || alternate === served.deployment) return;
     if (!contract && !shadow.include_uncontracted) return;

@@ -27,5 +27,9 @@ export function structuralDifferences(served: ComparedAnswer, shadow: ComparedAn
   return differences;
 }
 
-const toolNames = (shape: AnswerShape) => shape.toolCalls.map((c) => c.name).sort().join('\n');
+const toolNames = (shape: AnswerShape) =>
+  shape.toolCalls
+    .map((c) => c.name)
+    .sort()
+    .join('\n');
 const answerLength = (shape: AnswerShape) => shape.content.length + shape.toolCalls.reduce((n, c) => n + c.arguments.length, 0);

@@ -32,7 +32,11 @@ function slackBody(r: WeeklyReport, link: string): string {
 
 /** Standard Webhooks payload: type, week, the summary and the link. */
 function webhookBody(r: WeeklyReport, link: string, id: string, nowMs: number): string {
-  return JSON.stringify({ type: 'switchyard.weekly_report', timestamp: new Date(nowMs).toISOString(), data: { id, week: r.week, summary: summaryLines(r), url: link, total_cost_usd: r.cost.totalUsd } });
+  return JSON.stringify({
+    type: 'switchyard.weekly_report',
+    timestamp: new Date(nowMs).toISOString(),
+    data: { id, week: r.week, summary: summaryLines(r), url: link, total_cost_usd: r.cost.totalUsd },
+  });
 }
 
 /**
@@ -48,9 +52,25 @@ export async function deliverSummary(r: WeeklyReport, link: string, o: SummaryDe
   const results: Array<{ receiver: string; result: DeliveryResult }> = [];
   for (const receiver of o.receivers) {
     const body = receiver.type === 'slack' ? slackBody(r, link) : webhookBody(r, link, id, now());
-    const send = () => postOnce(receiver.url.reveal(), body, { headers: receiver.signingSecret ? signedHeaders(id, body, receiver.signingSecret, now()) : {}, timeoutMs: 10_000, requireOkBody: receiver.type === 'slack', now });
-    const result = await deliverWithRetry(send, o.retry ?? defaultRetryPolicy, { limiter, limiterKey: receiver.urlId, now, sleep: o.sleep, random: Math.random, onTry: () => {} });
-    if (!result.delivered) o.log(`report: summary of ${r.week} to ${receiver.name} not delivered after ${result.tries} tries: ${redactSecrets('detail' in result.last ? result.last.detail : result.last.kind, o.receivers)}`);
+    const send = () =>
+      postOnce(receiver.url.reveal(), body, {
+        headers: receiver.signingSecret ? signedHeaders(id, body, receiver.signingSecret, now()) : {},
+        timeoutMs: 10_000,
+        requireOkBody: receiver.type === 'slack',
+        now,
+      });
+    const result = await deliverWithRetry(send, o.retry ?? defaultRetryPolicy, {
+      limiter,
+      limiterKey: receiver.urlId,
+      now,
+      sleep: o.sleep,
+      random: Math.random,
+      onTry: () => {},
+    });
+    if (!result.delivered)
+      o.log(
+        `report: summary of ${r.week} to ${receiver.name} not delivered after ${result.tries} tries: ${redactSecrets('detail' in result.last ? result.last.detail : result.last.kind, o.receivers)}`,
+      );
     results.push({ receiver: receiver.name, result });
   }
   return results;

@@ -9,4 +9,7 @@ export const change = (v: number | null) => (v === null ? 'new' : `${v >= 0 ? '+
 export const usd = (exact: string) => `$${Number(exact).toFixed(2)}`;
 export const when = (msSinceEpoch: number) => new Date(msSinceEpoch).toISOString().slice(0, 16).replace('T', ' ');
 export const duration = (d: number) => (d >= 3_600_000 ? `${(d / 3_600_000).toFixed(1)} h` : `${Math.round(d / 60_000)} min`);
-export const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ');
+export const labels = (l: Record<string, string>) =>
+  Object.entries(l)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');

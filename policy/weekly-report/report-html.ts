@@ -21,9 +21,19 @@ function chartData(r: WeeklyReport) {
   const reasons = new Map<string, number>();
   for (const f of r.fallbacks) for (const [k, v] of Object.entries(f.reasons)) reasons.set(k, (reasons.get(k) ?? 0) + v);
   return {
-    costByTeam: { labels: r.cost.byTeam.map((c) => c.key || '(none)'), current: r.cost.byTeam.map((c) => Number(c.costUsd)), previous: r.cost.byTeam.map((c) => Number(c.previousUsd)), weeks: [r.week, r.previousWeek] },
+    costByTeam: {
+      labels: r.cost.byTeam.map((c) => c.key || '(none)'),
+      current: r.cost.byTeam.map((c) => Number(c.costUsd)),
+      previous: r.cost.byTeam.map((c) => Number(c.previousUsd)),
+      weeks: [r.week, r.previousWeek],
+    },
     costByProvider: { labels: r.cost.byProvider.map((c) => c.key), values: r.cost.byProvider.map((c) => Number(c.costUsd)) },
-    latency: { labels: r.performance.map((p) => p.route), p50: r.performance.map((p) => p.latencyMs?.p50 ?? 0), p95: r.performance.map((p) => p.latencyMs?.p95 ?? 0), p99: r.performance.map((p) => p.latencyMs?.p99 ?? 0) },
+    latency: {
+      labels: r.performance.map((p) => p.route),
+      p50: r.performance.map((p) => p.latencyMs?.p50 ?? 0),
+      p95: r.performance.map((p) => p.latencyMs?.p95 ?? 0),
+      p99: r.performance.map((p) => p.latencyMs?.p99 ?? 0),
+    },
     fallbackReasons: { labels: [...reasons.keys()], values: [...reasons.values()] },
   };
 }
@@ -50,7 +60,9 @@ draw('fallback-reasons', { type: 'pie', data: { labels: d.fallbackReasons.labels
  * report's data as JSON in the page.
  */
 export function renderHtml(r: WeeklyReport): string {
-  const charts = ['cost-by-team', 'cost-by-provider', 'latency', 'fallback-reasons'].map((id) => `<div class="chart"><canvas id="${id}"></canvas></div>`).join('\n');
+  const charts = ['cost-by-team', 'cost-by-provider', 'latency', 'fallback-reasons']
+    .map((id) => `<div class="chart"><canvas id="${id}"></canvas></div>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Switchyard weekly report ${escapeHtml(r.week)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}.chart{height:320px;position:relative}pre{white-space:pre-wrap;font-size:13px;background:#f6f8fa;padding:1rem}</style>

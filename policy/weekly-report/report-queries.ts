@@ -40,7 +40,12 @@ export async function routePerformance(rows: RowReader, fromMs: number, toMs: nu
 export const costDimensions = ['team', 'project', 'model', 'provider'] as const;
 
 /** Spend per value of one chargeback key this week and the week before, from `chargeback_per_day_v2`, exact. */
-export async function costBy(rows: RowReader, dimension: (typeof costDimensions)[number], week: { fromMs: number; toMs: number }, previous: { fromMs: number; toMs: number }): Promise<CostRow[]> {
+export async function costBy(
+  rows: RowReader,
+  dimension: (typeof costDimensions)[number],
+  week: { fromMs: number; toMs: number },
+  previous: { fromMs: number; toMs: number },
+): Promise<CostRow[]> {
   const data = await rows<{ key: string; cur: string; prev: string }>(
     `SELECT ${dimension} AS key,
        toString(sumIf(cost_usd, day >= {from:Date} AND day < {to:Date})) AS cur,
@@ -48,7 +53,12 @@ export async function costBy(rows: RowReader, dimension: (typeof costDimensions)
      FROM chargeback_per_day_v2
      WHERE day >= {pfrom:Date} AND day < {to:Date}
      GROUP BY key ORDER BY toDecimal128(cur, 12) DESC, key`,
-    { from: chTime(week.fromMs).slice(0, 10), to: chTime(week.toMs).slice(0, 10), pfrom: chTime(previous.fromMs).slice(0, 10), pto: chTime(previous.toMs).slice(0, 10) },
+    {
+      from: chTime(week.fromMs).slice(0, 10),
+      to: chTime(week.toMs).slice(0, 10),
+      pfrom: chTime(previous.fromMs).slice(0, 10),
+      pto: chTime(previous.toMs).slice(0, 10),
+    },
   );
   return data.map((r) => ({ key: r.key, costUsd: sumUsd([r.cur]), previousUsd: sumUsd([r.prev]), change: weekOverWeek(Number(r.cur), Number(r.prev)) }));
 }
@@ -63,7 +73,11 @@ export async function fallbacksByRoute(rows: RowReader, fromMs: number, toMs: nu
     range(fromMs, toMs),
   );
   return data.map((r) => {
-    const reasons = Object.fromEntries(Object.entries(r.reasons).map(([k, v]) => [k, Number(v)]).filter(([, v]) => Number(v) > 0));
+    const reasons = Object.fromEntries(
+      Object.entries(r.reasons)
+        .map(([k, v]) => [k, Number(v)])
+        .filter(([, v]) => Number(v) > 0),
+    );
     const fallbacks = Object.values(reasons).reduce((a: number, b) => a + Number(b), 0);
     const requests = Number(r.requests);
     return { route: r.route, requests, fallbacks, rate: requests > 0 ? fallbacks / requests : null, reasons };
@@ -86,7 +100,15 @@ export async function budgetLines(rows: RowReader, fromMs: number, toMs: number)
      GROUP BY budget_id, subject ORDER BY budget_id, subject`,
     range(fromMs, toMs),
   );
-  return data.map((r) => ({ budgetId: r.budget_id, subject: r.subject, period: r.period, limitUsd: r.limit_usd, spentUsd: r.spent_usd, forecastUsd: r.forecast_usd, status: r.status }));
+  return data.map((r) => ({
+    budgetId: r.budget_id,
+    subject: r.subject,
+    period: r.period,
+    limitUsd: r.limit_usd,
+    spentUsd: r.spent_usd,
+    forecastUsd: r.forecast_usd,
+    status: r.status,
+  }));
 }
 
 /**
@@ -109,6 +131,13 @@ export async function firedAlerts(rows: RowReader, fromMs: number, toMs: number)
   return data.map((r) => {
     const fired = Math.max(fromMs, Number(r.fired_ms));
     const resolved = Number(r.resolved_ms) > fired ? Number(r.resolved_ms) : null;
-    return { rule: r.rule, severity: r.severity, labels: r.labels, firedAtMs: Number(r.fired_ms), resolvedAtMs: resolved, durationMs: (resolved ?? toMs) - fired };
+    return {
+      rule: r.rule,
+      severity: r.severity,
+      labels: r.labels,
+      firedAtMs: Number(r.fired_ms),
+      resolvedAtMs: resolved,
+      durationMs: (resolved ?? toMs) - fired,
+    };
   });
 }

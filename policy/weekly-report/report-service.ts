@@ -24,7 +24,9 @@ export function slosOf(routes: RoutesConfig | undefined): Map<string, GoodputSlo
 
 /** The alerts section's receivers, resolved from the environment (ConfigError names a missing variable). */
 export function reportReceivers(routes: RoutesConfig | undefined, env: Record<string, string | undefined>): ResolvedReceiver[] {
-  return resolveReceivers(parseAlertsConfig(routes?.alerts, 'routes config alerts section').receivers, env, (s) => createHash('sha256').update(s).digest('hex'));
+  return resolveReceivers(parseAlertsConfig(routes?.alerts, 'routes config alerts section').receivers, env, (s) =>
+    createHash('sha256').update(s).digest('hex'),
+  );
 }
 
 /** The link a summary carries: under the configured base URL, else the file itself. */
@@ -48,7 +50,12 @@ export async function produceReport(week: IsoWeek, o: ProduceOptions): Promise<{
   const report = await buildWeeklyReport(o.rows, week, { slos: o.slos, nowMs: o.clock.now() });
   const files = writeReport(o.settings.dir, report);
   const link = reportLink(o.settings, files);
-  const results = await deliverSummary(report, link, { receivers: o.receivers, clock: o.clock, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log: o.log });
+  const results = await deliverSummary(report, link, {
+    receivers: o.receivers,
+    clock: o.clock,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    log: o.log,
+  });
   return { files, link, delivered: results.filter((r) => r.result.delivered).length };
 }
 
@@ -64,20 +71,37 @@ export function dueWeek(nowMs: number, dir: string): IsoWeek | null {
  * The written file is the record, so a restart neither skips nor repeats a week. null when
  * SWITCHYARD_REPORT_DIR is unset.
  */
-export function startWeeklyReports(o: { clickhouse: ClickHouseClient; env: Record<string, string | undefined>; routes?: RoutesConfig; clock: Clock; log: (message: string) => void; checkEveryMs?: number }): { stop(): Promise<void> } | null {
+export function startWeeklyReports(o: {
+  clickhouse: ClickHouseClient;
+  env: Record<string, string | undefined>;
+  routes?: RoutesConfig;
+  clock: Clock;
+  log: (message: string) => void;
+  checkEveryMs?: number;
+}): { stop(): Promise<void> } | null {
   const settings = reportSettings(o.env);
   if (!settings) return null;
-  const produce: ProduceOptions = { rows: clientRows(o.clickhouse), settings, slos: slosOf(o.routes), receivers: reportReceivers(o.routes, o.env), clock: o.clock, log: o.log };
-  const task = new PeriodicTask(async () => {
-    const week = dueWeek(o.clock.now(), settings.dir);
-    if (!week) return;
-    try {
-      const { files, delivered } = await produceReport(week, produce);
-      o.log(`report: ${week.label} written to ${files.html}; summary delivered to ${delivered} of ${produce.receivers.length} receivers`);
-    } catch (err) {
-      o.log(`report: ${week.label} failed, will try again: ${(err as Error).message}`);
-    }
-  }, o.checkEveryMs ?? 10 * 60_000);
+  const produce: ProduceOptions = {
+    rows: clientRows(o.clickhouse),
+    settings,
+    slos: slosOf(o.routes),
+    receivers: reportReceivers(o.routes, o.env),
+    clock: o.clock,
+    log: o.log,
+  };
+  const task = new PeriodicTask(
+    async () => {
+      const week = dueWeek(o.clock.now(), settings.dir);
+      if (!week) return;
+      try {
+        const { files, delivered } = await produceReport(week, produce);
+        o.log(`report: ${week.label} written to ${files.html}; summary delivered to ${delivered} of ${produce.receivers.length} receivers`);
+      } catch (err) {
+        o.log(`report: ${week.label} failed, will try again: ${(err as Error).message}`);
+      }
+    },
+    o.checkEveryMs ?? 10 * 60_000,
+  );
   task.start();
   return task;
 }

@@ -18,7 +18,10 @@ export interface ReportSettings {
 
 /** null when reports are off; ConfigError naming the variable when a value is bad. */
 export function reportSettings(env: Record<string, string | undefined>): ReportSettings | null {
-  const parsed = reportEnvSchema.safeParse({ SWITCHYARD_REPORT_DIR: env.SWITCHYARD_REPORT_DIR || undefined, SWITCHYARD_REPORT_URL: env.SWITCHYARD_REPORT_URL || undefined });
+  const parsed = reportEnvSchema.safeParse({
+    SWITCHYARD_REPORT_DIR: env.SWITCHYARD_REPORT_DIR || undefined,
+    SWITCHYARD_REPORT_URL: env.SWITCHYARD_REPORT_URL || undefined,
+  });
   if (!parsed.success) throw new ConfigError(`weekly report settings are invalid:\n${describeIssues(parsed.error.issues)}`);
   const dir = parsed.data.SWITCHYARD_REPORT_DIR;
   return dir ? { dir, baseUrl: parsed.data.SWITCHYARD_REPORT_URL ?? null } : null;

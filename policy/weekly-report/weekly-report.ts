@@ -65,7 +65,15 @@ export interface WeeklyReport {
   previousWeek: string;
   generatedAtMs: number;
   performance: RoutePerformance[];
-  cost: { totalUsd: string; previousTotalUsd: string; change: number | null; byTeam: CostRow[]; byProject: CostRow[]; byModel: CostRow[]; byProvider: CostRow[] };
+  cost: {
+    totalUsd: string;
+    previousTotalUsd: string;
+    change: number | null;
+    byTeam: CostRow[];
+    byProject: CostRow[];
+    byModel: CostRow[];
+    byProvider: CostRow[];
+  };
   fallbacks: RouteFallbacks[];
   parity: ParityRates;
   /** null when the budgets tables do not exist in this store. */

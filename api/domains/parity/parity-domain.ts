@@ -26,7 +26,10 @@ export const parityDomain: DomainModule = {
   name: 'parity',
   typeDefs: /* GraphQL */ `
     "Attempts with one contract outcome: ok | invalid_json | schema_violation | unknown_tool | invalid_tool_args | none."
-    type ParityOutcomeCount { outcome: String!, attempts: Int64! }
+    type ParityOutcomeCount {
+      outcome: String!
+      attempts: Int64!
+    }
 
     type DeploymentParity {
       route: String!
@@ -55,7 +58,12 @@ export const parityDomain: DomainModule = {
       costUsd: Decimal!
     }
 
-    type ParityReport { from: DateTime!, to: DateTime!, deployments: [DeploymentParity!]!, pairs: [ParityPair!]! }
+    type ParityReport {
+      from: DateTime!
+      to: DateTime!
+      deployments: [DeploymentParity!]!
+      pairs: [ParityPair!]!
+    }
 
     extend type Query {
       "Parity rates over [from, to) (at most 93 days, whole minutes) from the per-minute parity rollup, optionally for one route."
