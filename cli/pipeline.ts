@@ -25,6 +25,7 @@ import { clickHouseRoutesAuditSink, RoutesAudit } from '../collector/audit/route
 import { startWeeklyReports } from '../policy/weekly-report/report-service.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
+import { createUpstreamPool } from '../collector/providers/upstream-pool.ts';
 import { RoutingWeights } from '../collector/routing/routing-weights.ts';
 import { WeightsPoller } from '../collector/routing/weights-poller.ts';
 import { createClickHouse, describeTarget, type ClickHouseClient, type ClickHouseTarget } from '../core/clickhouse/client.ts';
@@ -190,7 +191,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
 
 async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transport, stops: Array<() => Promise<void>>, meter: Meter): Promise<void> {
   if (!o.routes) throw new ConfigError('the collector needs routes: set SWITCHYARD_CONFIG to a routes file');
-  const routeTable = buildRouteTable(o.routes, o.providerEnv);
+  // Provider connections: registered first so they close last, after the server and shadow calls drained.
+  const upstream = createUpstreamPool();
+  stops.push(() => upstream.close());
+  const routeTable = buildRouteTable(o.routes, o.providerEnv, upstream);
   const { publisher, counts } = countingPublisher(transport.publisher());
   // Emission counters on /metrics; the gate answers 503 while not even the disk spool can take events.
   const emissionGate = createEmissionMetrics(meter, () => publisher.emission?.() ?? null);
@@ -242,7 +246,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
       o.routesFile,
       (config) => {
         // Build first: a missing key or unpriced model refuses the whole reload.
-        const next = buildRouteTable(config, o.providerEnv);
+        const next = buildRouteTable(config, o.providerEnv, upstream);
         dispatcher.reconfigure(next, config.retry, config.budgets);
         leases?.ledger.setFileBudgets(config.budgets.calendar ?? []);
         if (p.clickhouse && config.budgets.calendar) void syncRouteBudgets(p.clickhouse, clientRows(p.clickhouse), config.budgets.calendar, systemClock.now()).catch((err: unknown) => o.log(`budgets: storing the reloaded routes-file budgets failed: ${(err as Error).message}`));

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { Embedder } from './embeddings.ts';
 
 /** The seam between routing and a provider's wire format. */
@@ -147,6 +148,8 @@ export interface ProviderTarget {
   model: string;
   /** An OpenAI-compatible host rather than OpenAI itself: keeps the older parameter names (`max_tokens`). */
   compatible?: boolean;
+  /** Connection pool for the call (the collector's, see createUpstreamPool); undici's global one when absent. */
+  http?: Dispatcher;
 }
 
 /**
