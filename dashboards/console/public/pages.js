@@ -212,6 +212,40 @@ async function failoversPage(main, { gql }) {
   ], [...failovers].reverse().slice(0, 50));
 }
 
+const AUDIT = `query ($from: DateTime!, $to: DateTime!, $after: String) {
+  deploymentAudit(from: $from, to: $to, first: 200, after: $after) { entries { at kind actor role subject reason host } nextCursor }
+}`;
+
+async function auditPage(main, { gql, range }) {
+  const entries = [];
+  let after = null;
+  for (let page = 0; page < 5; page++) {
+    const data = (await gql(AUDIT, { from: range.from, to: range.to, after })).deploymentAudit;
+    entries.push(...data.entries);
+    after = data.nextCursor;
+    if (!after) break;
+  }
+  const summary = card(main, 'Changes to what serves traffic', 'Routes-file reloads (and refused ones), API mutations and policy overrides, per bucket and kind.', true);
+  if (entries.length === 0) return empty(summary, 'Nothing changed in this range.');
+  const day = range.hours > 48;
+  const counted = new Map();
+  for (const e of entries) {
+    const bucket = day ? `${e.at.slice(0, 10)}T00:00:00.000Z` : `${e.at.slice(0, 13)}:00:00.000Z`;
+    const key = `${bucket}|${e.kind}`;
+    counted.set(key, { bucket, key: e.kind, value: (counted.get(key)?.value ?? 0) + 1 });
+  }
+  const { labels, series } = pivot([...counted.values()], range.hours);
+  chart(summary, 'bar', labels, series, { stacked: true });
+  const log = card(main, 'Audit log', 'Newest first: who changed what, from where, and why.', true);
+  table(log, [
+    { label: 'When (UTC)', value: (e) => e.at.slice(0, 19).replace('T', ' ') },
+    { label: 'Kind', value: (e) => badge(e.kind) },
+    { label: 'What', value: (e) => e.subject },
+    { label: 'Who', value: (e) => [e.actor, e.role].filter(Boolean).join(' · ') || e.host || '–' },
+    { label: 'Why / outcome', value: (e) => e.reason || '–' },
+  ], [...entries].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 100));
+}
+
 /** Navigation order; the first page is the landing page. */
 export const pages = [
   { id: 'spend', title: 'Spend', render: spendPage },
@@ -220,4 +254,5 @@ export const pages = [
   { id: 'budgets', title: 'Budgets', render: budgetsPage },
   { id: 'alerts', title: 'Alerts', render: alertsPage },
   { id: 'failovers', title: 'Failovers', render: failoversPage },
+  { id: 'audit', title: 'Audit', render: auditPage },
 ];
