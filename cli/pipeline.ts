@@ -117,11 +117,24 @@ export interface Pipeline {
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const has = (s: ServiceName) => o.services.has(s);
   const stops: Array<() => Promise<void>> = [];
-  const p: Pipeline = { collectorUrl: null, opsUrl: null, apiUrl: null, clickhouse: null, publisher: null, emitted: null, ingest: null, policy: null, weights: null, poller: null, stop: async () => {} };
+  const p: Pipeline = {
+    collectorUrl: null,
+    opsUrl: null,
+    apiUrl: null,
+    clickhouse: null,
+    publisher: null,
+    emitted: null,
+    ingest: null,
+    policy: null,
+    weights: null,
+    poller: null,
+    stop: async () => {},
+  };
   let stopping: Promise<void> | null = null;
-  p.stop = () => (stopping ??= (async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => o.log(`shutdown: ${(err as Error).message}`));
-  })());
+  p.stop = () =>
+    (stopping ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch((err: unknown) => o.log(`shutdown: ${(err as Error).message}`));
+    })());
 
   try {
     const transport = o.transport ?? chooseTransport(o);
@@ -134,11 +147,18 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       await migrate(clickhouse, { rawTtlDays: o.rawTtlDays, cluster: o.cluster });
       p.clickhouse = clickhouse;
       // The routes file's calendar budgets become the stored ones the grantor and the API read.
-      if ((has('policy') || has('api')) && o.routes?.budgets.calendar) await syncRouteBudgets(clickhouse, clientRows(clickhouse), o.routes.budgets.calendar, systemClock.now());
+      if ((has('policy') || has('api')) && o.routes?.budgets.calendar)
+        await syncRouteBudgets(clickhouse, clientRows(clickhouse), o.routes.budgets.calendar, systemClock.now());
       o.log(`storage: ${describeTarget(o.clickhouse)}`);
     }
     if (has('api')) {
-      const api = await createApiService({ clickhouse: p.clickhouse!, auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }), log: o.log, routes: [consoleRoute], embedded: o.clickhouse!.kind === 'embedded' });
+      const api = await createApiService({
+        clickhouse: p.clickhouse!,
+        auth: resolveAuthMode({ tokensFile: o.apiTokensFile, host: o.host, log: o.log }),
+        log: o.log,
+        routes: [consoleRoute],
+        embedded: o.clickhouse!.kind === 'embedded',
+      });
       stops.push(() => api.stop());
       const server = api.server;
       const port = await listen(server, o.host, o.apiPort);
@@ -171,7 +191,14 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       const reports = startWeeklyReports({ clickhouse: p.clickhouse!, env: o.providerEnv, routes: o.routes, clock: systemClock, log: o.log });
       if (reports) stops.push(() => reports.stop());
       // Alert rules over the rollups and their notifications (routes file `alerts:` section).
-      const alerting = await startAlerting({ clickhouse: p.clickhouse!, section: o.routes?.alerts, env: o.providerEnv, meter: metrics.meter, clock: systemClock, log: o.log });
+      const alerting = await startAlerting({
+        clickhouse: p.clickhouse!,
+        section: o.routes?.alerts,
+        env: o.providerEnv,
+        meter: metrics.meter,
+        clock: systemClock,
+        log: o.log,
+      });
       stops.push(() => alerting.stop());
     }
     if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
@@ -207,19 +234,42 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   let table = routeTable;
   const apiUrl = o.apiUrl ?? p.apiUrl;
   if (apiUrl) {
-    p.poller = new WeightsPoller({ apiUrl, token: o.apiToken, routes: () => [...table.keys()], weights: p.weights, intervalMs: o.weightsPollMs, meter, log: o.log });
+    p.poller = new WeightsPoller({
+      apiUrl,
+      token: o.apiToken,
+      routes: () => [...table.keys()],
+      weights: p.weights,
+      intervalMs: o.weightsPollMs,
+      meter,
+      log: o.log,
+    });
     p.poller.start();
     stops.push(() => p.poller!.stop());
   } else {
-    o.log('collector: no policy source (SWITCHYARD_API_URL unset and no API in this process): routing uses the configured weights only, without policy weights');
+    o.log(
+      'collector: no policy source (SWITCHYARD_API_URL unset and no API in this process): routing uses the configured weights only, without policy weights',
+    );
   }
   // Calendar budgets (budgets.calendar in the routes file, even empty): leases from the grantor, over the API or in this process.
-  const leases = o.routes.budgets.calendar === undefined ? undefined : startBudgetLeases({ budgets: o.routes.budgets.calendar, source: o.apiUrl || !p.clickhouse ? graphqlLeaseSource(apiUrl ?? '', o.apiToken) : inProcessLeaseSource(p.clickhouse, systemClock), collectorId: o.collectorId ?? `${hostname()}:${o.collectorPort}`, clock: systemClock, renewMs: o.budgetRenewMs, meter, log: o.log });
+  const leases =
+    o.routes.budgets.calendar === undefined
+      ? undefined
+      : startBudgetLeases({
+          budgets: o.routes.budgets.calendar,
+          source: o.apiUrl || !p.clickhouse ? graphqlLeaseSource(apiUrl ?? '', o.apiToken) : inProcessLeaseSource(p.clickhouse, systemClock),
+          collectorId: o.collectorId ?? `${hostname()}:${o.collectorPort}`,
+          clock: systemClock,
+          renewMs: o.budgetRenewMs,
+          meter,
+          log: o.log,
+        });
   if (leases) stops.push(() => leases.client.stop());
   // Circuit states as the dispatcher reports them (keyed route/deployment), for every deployment of the running table.
   const circuits = new Map<string, BreakerState>();
   const metrics = createCollectorMetrics(meter, () =>
-    [...table.values()].flatMap((r) => r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name, state: circuits.get(`${r.config.name}/${d.config.name}`) ?? 'closed' }))),
+    [...table.values()].flatMap((r) =>
+      r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name, state: circuits.get(`${r.config.name}/${d.config.name}`) ?? 'closed' })),
+    ),
   );
   const dispatcher = new Dispatcher({
     routes: routeTable,
@@ -239,9 +289,23 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   const keys = new KeyRing(o.routes.keys);
   const parity = ParityHooks.withShadow(publisher);
   stops.push(() => parity.drain());
-  const server = createCollectorServer({ chat: new ChatService(dispatcher, systemClock, parity), routeNames, keys, onOverhead: (ms) => metrics.overhead(ms), emissionRefusal: () => emissionGate.check(), links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {}, log: o.log });
+  const server = createCollectorServer({
+    chat: new ChatService(dispatcher, systemClock, parity),
+    routeNames,
+    keys,
+    onOverhead: (ms) => metrics.overhead(ms),
+    emissionRefusal: () => emissionGate.check(),
+    links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {},
+    log: o.log,
+  });
   if (o.routesFile) {
     let running = o.routes;
+    const audit = new RoutesAudit({
+      file: o.routesFile,
+      initial: o.routes,
+      sink: p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`),
+      log: o.log,
+    });
     const reloader = new RoutesReloader(
       o.routesFile,
       (config) => {
@@ -249,7 +313,10 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         const next = buildRouteTable(config, o.providerEnv, upstream);
         dispatcher.reconfigure(next, config.retry, config.budgets);
         leases?.ledger.setFileBudgets(config.budgets.calendar ?? []);
-        if (p.clickhouse && config.budgets.calendar) void syncRouteBudgets(p.clickhouse, clientRows(p.clickhouse), config.budgets.calendar, systemClock.now()).catch((err: unknown) => o.log(`budgets: storing the reloaded routes-file budgets failed: ${(err as Error).message}`));
+        if (p.clickhouse && config.budgets.calendar)
+          void syncRouteBudgets(p.clickhouse, clientRows(p.clickhouse), config.budgets.calendar, systemClock.now()).catch((err: unknown) =>
+            o.log(`budgets: storing the reloaded routes-file budgets failed: ${(err as Error).message}`),
+          );
         table = next;
         keys.replace(config.keys);
         p.policy?.setRoutes(config);
@@ -258,7 +325,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         if (restart.length > 0) o.log(`collector: routes reload: changed settings that apply only after a restart: ${restart.join(', ')}`);
       },
       o.log,
-      new RoutesAudit({ file: o.routesFile, initial: o.routes, sink: p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`), log: o.log }).observe,
+      // The audit logs its own write failures and never rejects: a reload does not wait for its row.
+      (result) => void audit.observe(result),
     );
     reloader.start();
     stops.push(async () => reloader.stop());
@@ -286,16 +354,32 @@ function chooseTransport(o: PipelineOptions): Transport {
     const topic = o.kafka.topic ?? ATTEMPT_TOPIC;
     return {
       source: topic,
-      publisher: () => createKafkaAttemptPublisher({ brokers, topic, clientId: 'switchyard-collector', spoolDir: o.spoolDir, maxBuffered: o.emission?.memoryEvents, spoolLimits: o.emission?.spool, logger: o.log }),
+      publisher: () =>
+        createKafkaAttemptPublisher({
+          brokers,
+          topic,
+          clientId: 'switchyard-collector',
+          spoolDir: o.spoolDir,
+          maxBuffered: o.emission?.memoryEvents,
+          spoolLimits: o.emission?.spool,
+          logger: o.log,
+        }),
       subscriber: () => createKafkaAttemptSubscriber({ brokers, topic, groupId, clientId: 'switchyard-ingest', fromBeginning: true, logger: o.log }),
       deadLetters: () => createKafkaDeadLetterSink({ brokers, topic, clientId: 'switchyard-ingest-dlq', logger: o.log }),
     };
   }
   if (o.services.has('collector') !== o.services.has('ingest')) {
-    throw new ConfigError('without KAFKA_BROKERS, events are handed over in-process, so collector and ingest must run in the same process (e.g. `switchyard all`)');
+    throw new ConfigError(
+      'without KAFKA_BROKERS, events are handed over in-process, so collector and ingest must run in the same process (e.g. `switchyard all`)',
+    );
   }
   // Its own spool folder: Kafka segments in SWITCHYARD_DATA/spool stay for a later Kafka run.
-  const bus = new InProcessAttemptBus({ spoolDir: o.spoolDir ? join(o.spoolDir, 'embedded') : undefined, maxBuffered: o.emission?.memoryEvents, spoolLimits: o.emission?.spool, log: o.log });
+  const bus = new InProcessAttemptBus({
+    spoolDir: o.spoolDir ? join(o.spoolDir, 'embedded') : undefined,
+    maxBuffered: o.emission?.memoryEvents,
+    spoolLimits: o.emission?.spool,
+    log: o.log,
+  });
   // Offsets of the embedded bus restart with each process, so its dedup source must be unique per process.
   return { source: `in-process:${crypto.randomUUID()}`, publisher: () => bus.publisher, subscriber: () => bus.subscriber };
 }
@@ -303,7 +387,11 @@ function chooseTransport(o: PipelineOptions): Transport {
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with SWITCHYARD_PORT / SWITCHYARD_API_PORT`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError(`port ${port} on ${host} is already in use; choose another with SWITCHYARD_PORT / SWITCHYARD_API_PORT`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

@@ -72,7 +72,13 @@ export class ChatService {
       return attempt;
     });
     const { usage, estimated } = served ?? { usage: null, estimated: false };
-    const completion: ChatCompletion = { id: ctx.requestId, object: 'chat.completion', created: Math.floor(this.clock.now() / 1000), model: result.model, choices: [] };
+    const completion: ChatCompletion = {
+      id: ctx.requestId,
+      object: 'chat.completion',
+      created: Math.floor(this.clock.now() / 1000),
+      model: result.model,
+      choices: [],
+    };
     return { completion, usage, estimated, embeddings: result.vectors };
   }
 
@@ -95,7 +101,9 @@ export class ChatService {
         throw new ProviderError('content_filter', 'the provider filtered this request before answering');
       }
       const text = [choice?.message.content ?? '', ...calls.map((c) => `[tool call ${c.function.name}(${c.function.arguments})]`)].filter(Boolean).join(' ');
-      const usage = result.usageMissing ? estimateUsage(request, [choice?.message.content ?? '', ...calls.map((c) => c.function.arguments)].join('')) : result.usage;
+      const usage = result.usageMissing
+        ? estimateUsage(request, [choice?.message.content ?? '', ...calls.map((c) => c.function.arguments)].join(''))
+        : result.usage;
       return {
         value: { completion: result.completion, usage, estimated: result.usageMissing === true },
         usage,

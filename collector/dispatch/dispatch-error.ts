@@ -40,7 +40,11 @@ const DEFAULT_RETRY_AFTER_MS = 1000;
  * When every attempt was rate limited the client gets the provider's answer instead — 429 with
  * Retry-After (`retryAfterMs`: the soonest a deployment of the route may be called again).
  */
-export function allAttemptsFailed(failures: Array<{ deployment: string; error: ProviderError }>, stoppedBecause?: string, retryAfterMs: number | null = null): DispatchError {
+export function allAttemptsFailed(
+  failures: Array<{ deployment: string; error: ProviderError }>,
+  stoppedBecause?: string,
+  retryAfterMs: number | null = null,
+): DispatchError {
   const reasons = failures.map(({ deployment, error }) => `${deployment}: ${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`);
   const attempts = failures.length ? `all ${failures.length} attempts failed: ${reasons.join('; ')}` : '';
   const message = [attempts, stoppedBecause].filter(Boolean).join('; ');
@@ -53,7 +57,14 @@ export function allAttemptsFailed(failures: Array<{ deployment: string; error: P
 
 /** Every deployment of the route is inside a Retry-After its provider gave: 429 without calling anyone. */
 export function rateLimitedRoute(route: string, retryAfterMs: number): DispatchError {
-  return new DispatchError(429, 'rate_limit_error', `every deployment of route "${route}" is rate limited by its provider; retry after ${Math.ceil(retryAfterMs / 1000)} s`, 'rate_limited', null, retryAfterMs);
+  return new DispatchError(
+    429,
+    'rate_limit_error',
+    `every deployment of route "${route}" is rate limited by its provider; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+    'rate_limited',
+    null,
+    retryAfterMs,
+  );
 }
 
 /** A bug of ours reached the request: 500, the cause kept for the log at the HTTP boundary. */
@@ -66,5 +77,12 @@ export function internalFailure(cause: unknown): DispatchError {
 /** A budget refusal: 429 with Retry-After while the bucket refills; 400 when the request can never fit. */
 export function budgetRejection(err: BudgetRejected): DispatchError {
   if (err.retryAfterMs === null) return new DispatchError(400, 'invalid_request_error', err.message, 'budget_exceeds_capacity', 'max_tokens');
-  return new DispatchError(429, 'rate_limit_error', `${err.message}; retry after ${Math.ceil(err.retryAfterMs / 1000)} s`, 'budget_exceeded', null, err.retryAfterMs);
+  return new DispatchError(
+    429,
+    'rate_limit_error',
+    `${err.message}; retry after ${Math.ceil(err.retryAfterMs / 1000)} s`,
+    'budget_exceeded',
+    null,
+    err.retryAfterMs,
+  );
 }

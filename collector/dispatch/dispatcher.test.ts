@@ -28,7 +28,14 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
       }
       if (behaviour instanceof ProviderError) throw behaviour;
       return {
-        completion: { id: 'c', object: 'chat.completion', created: 0, model: target.model, choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+        completion: {
+          id: 'c',
+          object: 'chat.completion',
+          created: 0,
+          model: target.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        },
         usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 },
         providerFields: {},
       };
@@ -40,17 +47,33 @@ function scriptedAdapter(script: Behaviour[]): ProviderAdapter & { calls: number
   return adapter;
 }
 
-function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, number> = {}, tracer?: Tracer, resilience: { retry_budget?: object; circuit_breaker?: object } = {}, clock?: Clock) {
+function setup(
+  scripts: Record<string, Behaviour[]>,
+  retry: Record<string, number> = {},
+  tracer?: Tracer,
+  resilience: { retry_budget?: object; circuit_breaker?: object } = {},
+  clock?: Clock,
+) {
   const names = Object.keys(scripts);
   const config = parseRoutesConfig({
-    routes: [{ name: 'chat', deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })) }],
+    routes: [
+      {
+        name: 'chat',
+        deployments: names.map((name) => ({ name, provider: 'openai', base_url: 'http://127.0.0.1:1', api_key_env: 'K', model: 'gpt-4o-mini' })),
+      },
+    ],
     retry: { base_delay_ms: 1, max_delay_ms: 5, ...retry },
     ...resilience,
   });
   const adapters = Object.fromEntries(names.map((n) => [n, scriptedAdapter(scripts[n]!)]));
   const route: Route = {
     config: config.routes[0]!,
-    deployments: config.routes[0]!.deployments.map((d) => ({ config: d, adapter: adapters[d.name]!, target: { baseUrl: d.base_url, apiKey: 'sk-secret-never-logged', model: d.model }, price: resolvePriceSheet(d) })),
+    deployments: config.routes[0]!.deployments.map((d) => ({
+      config: d,
+      adapter: adapters[d.name]!,
+      target: { baseUrl: d.base_url, apiKey: 'sk-secret-never-logged', model: d.model },
+      price: resolvePriceSheet(d),
+    })),
   };
   const events: AttemptEvent[] = [];
   const publisher: AttemptPublisher = { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 };
@@ -73,19 +96,29 @@ function setup(scripts: Record<string, Behaviour[]>, retry: Record<string, numbe
 }
 
 const request: ChatRequest = { model: 'chat', messages: [{ role: 'user', content: 'hello' }], stream: false };
-const ctx = () => ({ requestId: crypto.randomUUID(), tags: { team: 't', project: '', feature: '', user: '', api_key_id: '', environment: '', extra: {} }, signal: new AbortController().signal });
+const ctx = () => ({
+  requestId: crypto.randomUUID(),
+  tags: { team: 't', project: '', feature: '', user: '', api_key_id: '', environment: '', extra: {} },
+  signal: new AbortController().signal,
+});
 
 test('a 429 then a 500 fail over to the next deployments; one event per attempt, linked by request', async () => {
   const { chat, events } = setup({ a: [new ProviderError('rate_limited', 'slow down', 429, 1000)], b: [new ProviderError('server', 'boom', 500)], c: ['ok'] });
   const c = ctx();
   const completion = await chat.complete(request, c);
   assert.equal(completion.choices[0]!.message.content, 'hi');
-  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.http_status, e.fallback_reason, e.is_final]), [
-    ['a', 'rate_limited', 429, 'none', false],
-    ['b', 'error', 500, 'rate_limited', false],
-    ['c', 'ok', 200, 'server_error', true],
-  ]);
-  assert.deepEqual(events.map((e) => e.attempt_no), [1, 2, 3]);
+  assert.deepEqual(
+    events.map((e) => [e.deployment, e.status, e.http_status, e.fallback_reason, e.is_final]),
+    [
+      ['a', 'rate_limited', 429, 'none', false],
+      ['b', 'error', 500, 'rate_limited', false],
+      ['c', 'ok', 200, 'server_error', true],
+    ],
+  );
+  assert.deepEqual(
+    events.map((e) => e.attempt_no),
+    [1, 2, 3],
+  );
   assert.ok(events.every((e) => e.request_id === c.requestId));
   assert.equal(new Set(events.map((e) => e.attempt_id)).size, 3);
   assert.equal(events[2]!.cost_usd, '0.000004500000');
@@ -113,13 +146,22 @@ test('all attempts failing is a 503 naming each attempt, without secrets', async
     assert.ok(!err.message.includes('sk-secret'));
     return true;
   });
-  assert.deepEqual(events.map((e) => e.is_final), [false, false, true]);
+  assert.deepEqual(
+    events.map((e) => e.is_final),
+    [false, false, true],
+  );
 });
 
 test('a hung provider times out per attempt and the request fails over', async () => {
   const { chat, events } = setup({ a: ['hang'], b: ['ok'] }, { attempt_timeout_ms: 100 });
   await chat.complete(request, ctx());
-  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.error_class]), [['a', 'timeout', 'timeout'], ['b', 'ok', null]]);
+  assert.deepEqual(
+    events.map((e) => [e.deployment, e.status, e.error_class]),
+    [
+      ['a', 'timeout', 'timeout'],
+      ['b', 'ok', null],
+    ],
+  );
   assert.ok(events[0]!.latency_ms >= 90);
 });
 
@@ -129,12 +171,26 @@ test('a client that goes away cancels the attempt and records it as cancelled', 
   const c = { ...ctx(), signal: controller.signal };
   setTimeout(() => controller.abort(), 30);
   await assert.rejects(chat.complete(request, c), (err: DispatchError) => err.httpStatus === 499);
-  assert.deepEqual(events.map((e) => [e.deployment, e.status, e.is_final]), [['a', 'cancelled', true]]);
+  assert.deepEqual(
+    events.map((e) => [e.deployment, e.status, e.is_final]),
+    [['a', 'cancelled', true]],
+  );
 });
 
 test('policy weights steer the first choice; weight 0 is only a last resort', async () => {
   const { chat, events, weights } = setup({ a: ['ok'], b: ['ok'] });
-  weights.replace(new Map([['chat', new Map([['a', 0], ['b', 1]])]]), 0);
+  weights.replace(
+    new Map([
+      [
+        'chat',
+        new Map([
+          ['a', 0],
+          ['b', 1],
+        ]),
+      ],
+    ]),
+    0,
+  );
   for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
   assert.deepEqual(new Set(events.map((e) => e.deployment)), new Set(['b']));
 });
@@ -154,7 +210,10 @@ test('spans: one per request and one per attempt, with GenAI semantic-convention
   const attempts = spans.filter((s) => s.attributes['switchyard.attempt_no'] !== undefined);
   const root = spans.find((s) => s.attributes['switchyard.request_id'] !== undefined)!;
   assert.equal(attempts.length, 2);
-  assert.ok(attempts.every((s) => s.parentSpanContext?.spanId === root.spanContext().spanId), 'attempts are children of the request span');
+  assert.ok(
+    attempts.every((s) => s.parentSpanContext?.spanId === root.spanContext().spanId),
+    'attempts are children of the request span',
+  );
   assert.equal(root.attributes['gen_ai.operation.name'], 'chat');
   assert.equal(root.attributes['gen_ai.request.model'], 'chat');
   const [failed, ok] = attempts;
@@ -173,14 +232,24 @@ const breakerConfig = { circuit_breaker: { failure_threshold: 0.5, window_ms: 10
 test('a failing deployment trips its circuit: it is skipped without a call until it cools down, then one probe closes it', async () => {
   // The breaker runs on the dispatcher's clock: the cool-down passes by moving it, not by sleeping.
   let now = Date.now();
-  const { chat, events, adapters, dispatcher, circuitChanges } = setup({ a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] }, {}, undefined, breakerConfig, { now: () => now });
+  const { chat, events, adapters, dispatcher, circuitChanges } = setup(
+    { a: [new ProviderError('server', 'x', 500), 'ok'], b: ['ok'] },
+    {},
+    undefined,
+    breakerConfig,
+    { now: () => now },
+  );
   for (let i = 0; i < 3; i++) await chat.complete(request, ctx());
   assert.equal(dispatcher.circuitState('chat', 'a'), 'open');
   const callsWhileOpen = adapters.a!.calls;
   events.length = 0;
   for (let i = 0; i < 5; i++) await chat.complete(request, ctx());
   assert.equal(adapters.a!.calls, callsWhileOpen, 'no calls to an open circuit');
-  assert.deepEqual(events.map((e) => [e.deployment, e.attempt_no, e.fallback_reason]), Array(5).fill(['b', 1, 'none']), 'traffic goes straight to the healthy deployment');
+  assert.deepEqual(
+    events.map((e) => [e.deployment, e.attempt_no, e.fallback_reason]),
+    Array(5).fill(['b', 1, 'none']),
+    'traffic goes straight to the healthy deployment',
+  );
   now += 200;
   await chat.complete(request, ctx());
   assert.equal(adapters.a!.calls, callsWhileOpen + 1, 'one probe after the cool-down');
@@ -195,17 +264,31 @@ test('429s do not trip the circuit: a rate-limited deployment is still healthy',
 });
 
 test('when every circuit is open the request is rejected at once with a 503, recorded as rejected', async () => {
-  const { chat, events, adapters } = setup({ a: [new ProviderError('server', 'x', 500)], b: [new ProviderError('server', 'x', 502)] }, { max_attempts: 2 }, undefined, breakerConfig);
+  const { chat, events, adapters } = setup(
+    { a: [new ProviderError('server', 'x', 500)], b: [new ProviderError('server', 'x', 502)] },
+    { max_attempts: 2 },
+    undefined,
+    breakerConfig,
+  );
   for (let i = 0; i < 3; i++) await assert.rejects(chat.complete(request, ctx()));
   const calls = adapters.a!.calls + adapters.b!.calls;
   events.length = 0;
-  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 503 && err.code === 'circuit_open' && /cooling down/.test(err.message));
+  await assert.rejects(
+    chat.complete(request, ctx()),
+    (err: DispatchError) => err.httpStatus === 503 && err.code === 'circuit_open' && /cooling down/.test(err.message),
+  );
   assert.equal(adapters.a!.calls + adapters.b!.calls, calls, 'no provider was called');
-  assert.deepEqual(events.map((e) => [e.status, e.error_class, e.is_final, e.cost_usd]), [['rejected', 'circuit_open', true, '0.000000000000']]);
+  assert.deepEqual(
+    events.map((e) => [e.status, e.error_class, e.is_final, e.cost_usd]),
+    [['rejected', 'circuit_open', true, '0.000000000000']],
+  );
 });
 
 test('the retry budget stops retries beyond its share of traffic: no retry storm during an outage', async () => {
-  const budget = { retry_budget: { ratio: 0.1, min_per_window: 2, window_ms: 10_000 }, circuit_breaker: { failure_threshold: 0.99, window_ms: 1000, minimum_rps: 1000, half_open_after_ms: 1000 } };
+  const budget = {
+    retry_budget: { ratio: 0.1, min_per_window: 2, window_ms: 10_000 },
+    circuit_breaker: { failure_threshold: 0.99, window_ms: 1000, minimum_rps: 1000, half_open_after_ms: 1000 },
+  };
   const { chat, events } = setup({ a: [new ProviderError('server', 'x', 503)], b: ['ok'] }, { max_attempts: 3 }, undefined, budget);
   const outcomes: string[] = [];
   for (let i = 0; i < 10; i++) {

@@ -17,14 +17,31 @@ export const embeddingInputs = (request: ChatRequest): string[] => request.messa
  * a provider that reports no token count (Gemini) has its input counted with the tokenizer and
  * the attempt marked estimated.
  */
-export async function embeddingAttempt(deployment: Deployment, control: AttemptControl, request: ChatRequest): Promise<AttemptResult<Embeddings> & { usageEstimated: boolean }> {
+export async function embeddingAttempt(
+  deployment: Deployment,
+  control: AttemptControl,
+  request: ChatRequest,
+): Promise<AttemptResult<Embeddings> & { usageEstimated: boolean }> {
   const embed = deployment.adapter.embed;
   // Routing never sends embeddings to a provider without them (capabilities); this guards the invariant.
   if (!embed) throw new ProviderError('invalid_request', `${deployment.config.provider} has no embeddings endpoint`);
   const input = embeddingInputs(request);
-  const result = await embed({ model: request.model, input, ...(request.dimensions ? { dimensions: request.dimensions } : {}), ...(request.user ? { user: request.user } : {}) }, deployment.target, control.signal);
-  if (result.vectors.length !== input.length) throw new ProviderError('invalid_response', `provider returned ${result.vectors.length} embeddings for ${input.length} inputs`);
+  const result = await embed(
+    { model: request.model, input, ...(request.dimensions ? { dimensions: request.dimensions } : {}), ...(request.user ? { user: request.user } : {}) },
+    deployment.target,
+    control.signal,
+  );
+  if (result.vectors.length !== input.length)
+    throw new ProviderError('invalid_response', `provider returned ${result.vectors.length} embeddings for ${input.length} inputs`);
   const estimated = result.usageMissing === true;
   const usage = estimated ? { ...result.usage, inputTokens: input.reduce((n, t) => n + countTokens(t), 0) } : result.usage;
-  return { value: { vectors: result.vectors, model: result.model }, usage, usageEstimated: estimated, responseModel: result.model, ttftMs: null, finishReason: null, providerFields: { operation: 'embeddings' } };
+  return {
+    value: { vectors: result.vectors, model: result.model },
+    usage,
+    usageEstimated: estimated,
+    responseModel: result.model,
+    ttftMs: null,
+    finishReason: null,
+    providerFields: { operation: 'embeddings' },
+  };
 }

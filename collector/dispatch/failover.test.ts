@@ -26,7 +26,10 @@ function setup(extra: Record<string, unknown> = {}) {
   const clock = { now: () => now };
   const cfg = config(extra);
   const route = buildRouteTable(cfg, { K: 'k' }).get('r')!;
-  const availability = new DeploymentAvailability(new DeploymentBreakers({ failureThreshold: 0.5, windowMs: 10_000, minimumRps: 1, halfOpenAfterMs: 5000 }, () => {}, clock), new RateLimitCooldowns(clock));
+  const availability = new DeploymentAvailability(
+    new DeploymentBreakers({ failureThreshold: 0.5, windowMs: 10_000, minimumRps: 1, halfOpenAfterMs: 5000 }, () => {}, clock),
+    new RateLimitCooldowns(clock),
+  );
   const ctx = () => ({ route, retry: cfg.retry, deadlineMs: now + 60_000, availability, random: () => 0.5, now });
   return { route, order: route.deployments, availability, ctx, advance: (ms: number) => (now += ms) };
 }
@@ -35,9 +38,18 @@ test('scopes: provider trouble retries anywhere, deployment limits only elsewher
   const route = config().routes[0]!;
   const optedIn = config({ content_filter_failover: true }).routes[0]!;
   const scope = (kind: ConstructorParameters<typeof ProviderError>[0], r = route) => failoverScope(new ProviderError(kind, 'x'), r);
-  assert.deepEqual(['rate_limited', 'overloaded', 'server', 'timeout', 'network'].map((k) => scope(k as never)), ['any', 'any', 'any', 'any', 'any']);
-  assert.deepEqual(['invalid_response', 'context_length', 'unsupported_parameter'].map((k) => scope(k as never)), ['untried', 'untried', 'untried']);
-  assert.deepEqual(['auth', 'invalid_request', 'content_filter'].map((k) => scope(k as never)), ['none', 'none', 'none']);
+  assert.deepEqual(
+    ['rate_limited', 'overloaded', 'server', 'timeout', 'network'].map((k) => scope(k as never)),
+    ['any', 'any', 'any', 'any', 'any'],
+  );
+  assert.deepEqual(
+    ['invalid_response', 'context_length', 'unsupported_parameter'].map((k) => scope(k as never)),
+    ['untried', 'untried', 'untried'],
+  );
+  assert.deepEqual(
+    ['auth', 'invalid_request', 'content_filter'].map((k) => scope(k as never)),
+    ['none', 'none', 'none'],
+  );
   assert.equal(scope('content_filter', optedIn), 'untried');
 });
 

@@ -61,12 +61,28 @@ export function maxWaitMs(run: { retry: RetryConfig; deadlineMs: number }, now: 
  * once. A rate limit whose Retry-After outlasts what the request may wait ends the request (the
  * client gets the 429); open circuits are left to the next iteration, which records the refusal.
  */
-export function planFailover(c: FailoverContext, failure: ProviderError, order: Deployment[], cursor: number, tried: ReadonlySet<Deployment>, attemptNo: number, failed: Deployment): FailoverStep {
+export function planFailover(
+  c: FailoverContext,
+  failure: ProviderError,
+  order: Deployment[],
+  cursor: number,
+  tried: ReadonlySet<Deployment>,
+  attemptNo: number,
+  failed: Deployment,
+): FailoverStep {
   const scope = failoverScope(failure, c.route.config);
   const next = scope === 'none' ? null : c.availability.next(c.route, order, cursor, maxWaitMs(c, c.now), scope === 'untried' ? tried : undefined);
   const rateLimitedOut = next === null && c.availability.soonestRetryMs(c.route, order) !== null;
   const sameDeployment = (next ? order[next.index % order.length] : order[cursor % order.length]) === failed;
-  const backoff = scope === 'untried' ? 0 : backoffDelayMs({ baseDelayMs: c.retry.base_delay_ms, maxDelayMs: c.retry.max_delay_ms }, attemptNo, c.random, sameDeployment ? failure.retryAfterMs : null);
+  const backoff =
+    scope === 'untried'
+      ? 0
+      : backoffDelayMs(
+          { baseDelayMs: c.retry.base_delay_ms, maxDelayMs: c.retry.max_delay_ms },
+          attemptNo,
+          c.random,
+          sameDeployment ? failure.retryAfterMs : null,
+        );
   const delayMs = Math.max(backoff, next?.waitMs ?? 0);
   const reachable = scope === 'untried' ? next !== null : scope === 'any' && !rateLimitedOut;
   const mayContinue = reachable && attemptNo < c.retry.max_attempts && c.now + delayMs < c.deadlineMs;

@@ -31,12 +31,24 @@ export function buildRouteTable(config: RoutesConfig, env: Record<string, string
   return table;
 }
 
-function buildDeployment(route: string, config: DeploymentConfig, env: Record<string, string | undefined>, defaultPrice: PriceOverride | undefined, http: Dispatcher | undefined): Deployment {
+function buildDeployment(
+  route: string,
+  config: DeploymentConfig,
+  env: Record<string, string | undefined>,
+  defaultPrice: PriceOverride | undefined,
+  http: Dispatcher | undefined,
+): Deployment {
   const apiKey = env[config.api_key_env];
   if (!apiKey) {
     throw new ConfigError(`route "${route}", deployment "${config.name}": environment variable ${config.api_key_env} is not set (it holds the provider key)`);
   }
   const adapter = adapterFor(config.provider === 'openai-compatible' ? 'openai' : config.provider);
-  const target = { baseUrl: config.base_url, apiKey, model: config.model, ...(config.provider === 'openai-compatible' ? { compatible: true } : {}), ...(http ? { http } : {}) };
+  const target = {
+    baseUrl: config.base_url,
+    apiKey,
+    model: config.model,
+    ...(config.provider === 'openai-compatible' ? { compatible: true } : {}),
+    ...(http ? { http } : {}),
+  };
   return { config, adapter, target, price: resolvePriceSheet(config, defaultPrice) };
 }

@@ -36,7 +36,14 @@ export interface StreamOutcome extends AttemptResult<void> {
  * after that the stream is committed to its provider. A content-filter finish before any
  * content fails over instead when the route allows it.
  */
-export async function streamAttempt(deployment: Deployment, control: AttemptControl, request: ChatRequest, sink: ChunkSink, clock: Clock, contentFilterFailover: boolean): Promise<StreamOutcome> {
+export async function streamAttempt(
+  deployment: Deployment,
+  control: AttemptControl,
+  request: ChatRequest,
+  sink: ChunkSink,
+  clock: Clock,
+  contentFilterFailover: boolean,
+): Promise<StreamOutcome> {
   const startedAt = clock.now();
   const events = await deployment.adapter.stream({ ...request, stream: true }, deployment.target, control.signal);
   const held: ChatCompletionChunk[] = [];
@@ -92,10 +99,32 @@ export async function streamAttempt(deployment: Deployment, control: AttemptCont
     sink.fail(`upstream stream failed: ${err.kind}`);
     // The provider never reported usage for a cut stream: count what was sent.
     const partial = usage ?? estimateUsage(request, text + toolArguments);
-    return { value: undefined, usage: partial, responseModel, ttftMs, failedAfterCommit: err, providerFields, completionText: text, text, toolArgumentChars: toolArguments.length, usageEstimated: usage === null };
+    return {
+      value: undefined,
+      usage: partial,
+      responseModel,
+      ttftMs,
+      failedAfterCommit: err,
+      providerFields,
+      completionText: text,
+      text,
+      toolArgumentChars: toolArguments.length,
+      usageEstimated: usage === null,
+    };
   }
   if (!committed) commit();
   const final = usage ?? estimateUsage(request, text + toolArguments);
   sink.done({ usage: final, estimated: usage === null });
-  return { value: undefined, usage: final, responseModel, ttftMs, finishReason, providerFields, completionText: text, text, toolArgumentChars: toolArguments.length, usageEstimated: usage === null };
+  return {
+    value: undefined,
+    usage: final,
+    responseModel,
+    ttftMs,
+    finishReason,
+    providerFields,
+    completionText: text,
+    text,
+    toolArgumentChars: toolArguments.length,
+    usageEstimated: usage === null,
+  };
 }

@@ -9,5 +9,11 @@ import type { ChatRequest, Usage } from '../providers/provider.ts';
  * answer is never free; the attempt event marks these counts as estimated.
  */
 export function estimateUsage(request: ChatRequest, outputText: string): Usage {
-  return { inputTokens: countPromptTokens(request), cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: outputText ? countTokens(outputText) : 0, reasoningTokens: 0 };
+  return {
+    inputTokens: countPromptTokens(request),
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: outputText ? countTokens(outputText) : 0,
+    reasoningTokens: 0,
+  };
 }

@@ -17,7 +17,13 @@ const block = z.discriminatedUnion('type', [
     cache_control: cacheControl,
   }),
   z.looseObject({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.unknown(), cache_control: cacheControl }),
-  z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string().min(1), content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(), is_error: z.boolean().optional(), cache_control: cacheControl }),
+  z.looseObject({
+    type: z.literal('tool_result'),
+    tool_use_id: z.string().min(1),
+    content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
+    is_error: z.boolean().optional(),
+    cache_control: cacheControl,
+  }),
 ]);
 type Block = z.infer<typeof block>;
 const content = z.union([z.string(), z.array(block)]);
@@ -27,7 +33,16 @@ export const countTokensSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content })).min(1),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl }))]).optional(),
-  tools: z.array(z.looseObject({ name: z.string().min(1), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()), cache_control: cacheControl })).optional(),
+  tools: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        input_schema: z.record(z.string(), z.unknown()),
+        cache_control: cacheControl,
+      }),
+    )
+    .optional(),
   tool_choice: z
     .union([
       z.looseObject({ type: z.enum(['auto', 'any', 'none']), disable_parallel_tool_use: z.boolean().optional() }),
@@ -45,20 +60,25 @@ const messagesRequestSchema = countTokensSchema.extend({
   stop_sequences: z.array(z.string()).optional(),
   metadata: z.looseObject({ user_id: z.string().optional() }).optional(),
   /** Extended thinking: `enabled` with a token budget, or `disabled`. */
-  thinking: z.union([z.looseObject({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024) }), z.looseObject({ type: z.literal('disabled') })]).optional(),
+  thinking: z
+    .union([z.looseObject({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024) }), z.looseObject({ type: z.literal('disabled') })])
+    .optional(),
 });
 type MessagesBody = z.infer<typeof messagesRequestSchema>;
 
-const breakpoint = (c: z.infer<typeof cacheControl>): { cache_control?: CacheControl } => (c ? { cache_control: { type: 'ephemeral', ...(c.ttl ? { ttl: c.ttl } : {}) } } : {});
+const breakpoint = (c: z.infer<typeof cacheControl>): { cache_control?: CacheControl } =>
+  c ? { cache_control: { type: 'ephemeral', ...(c.ttl ? { ttl: c.ttl } : {}) } } : {};
 
 const textParts = (blocks: Block[]): ContentPart[] =>
   blocks.flatMap((b): ContentPart[] => {
     if (b.type === 'text') return [{ type: 'text', text: b.text, ...breakpoint(b.cache_control) }];
-    if (b.type === 'image') return [{ type: 'image_url', image_url: { url: b.source.type === 'base64' ? `data:${b.source.media_type};base64,${b.source.data}` : b.source.url } }];
+    if (b.type === 'image')
+      return [{ type: 'image_url', image_url: { url: b.source.type === 'base64' ? `data:${b.source.media_type};base64,${b.source.data}` : b.source.url } }];
     return [];
   });
 
-const resultText = (b: Extract<Block, { type: 'tool_result' }>) => (typeof b.content === 'string' ? b.content : (b.content ?? []).map((p) => p.text ?? '').join(''));
+const resultText = (b: Extract<Block, { type: 'tool_result' }>) =>
+  typeof b.content === 'string' ? b.content : (b.content ?? []).map((p) => p.text ?? '').join('');
 
 /** One Anthropic turn → canonical messages: tool results become tool messages, tool_use blocks tool calls. */
 function canonicalMessages(role: 'user' | 'assistant', c: z.infer<typeof content>): ChatMessage[] {
@@ -67,11 +87,21 @@ function canonicalMessages(role: 'user' | 'assistant', c: z.infer<typeof content
     const parts = textParts(c);
     // Text stays a list of parts when one carries a cache breakpoint, so the breakpoint survives.
     const text = parts.some((p) => p.type === 'text' && p.cache_control) ? parts : parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
-    const calls = c.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : []));
+    const calls = c.flatMap((b) =>
+      b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : [],
+    );
     return [{ role, content: text.length ? text : calls.length ? null : '', ...(calls.length ? { tool_calls: calls } : {}) }];
   }
   const results: ChatMessage[] = c.flatMap((b) =>
-    b.type === 'tool_result' ? [{ role: 'tool' as const, tool_call_id: b.tool_use_id, content: b.cache_control ? [{ type: 'text' as const, text: resultText(b), ...breakpoint(b.cache_control) }] : resultText(b) }] : [],
+    b.type === 'tool_result'
+      ? [
+          {
+            role: 'tool' as const,
+            tool_call_id: b.tool_use_id,
+            content: b.cache_control ? [{ type: 'text' as const, text: resultText(b), ...breakpoint(b.cache_control) }] : resultText(b),
+          },
+        ]
+      : [],
   );
   const parts = textParts(c);
   return [...results, ...(parts.length ? [{ role, content: parts }] : [])];
@@ -105,7 +135,13 @@ export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<Chat
   return {
     messages: [...system, ...b.messages.flatMap((m) => canonicalMessages(m.role, m.content))],
     ...(b.tools?.length
-      ? { tools: b.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema }, ...breakpoint(t.cache_control) })) }
+      ? {
+          tools: b.tools.map((t) => ({
+            type: 'function' as const,
+            function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema },
+            ...breakpoint(t.cache_control),
+          })),
+        }
       : {}),
     ...(choice ? { tool_choice: choice } : {}),
     ...(b.tool_choice?.disable_parallel_tool_use ? { parallel_tool_calls: false } : {}),

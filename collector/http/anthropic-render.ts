@@ -26,22 +26,43 @@ export const anthropicFaceToolId = (id: string) => (id.startsWith('toolu_') ? id
  * Usage in Anthropic's semantics: `input_tokens` is uncached input only, cache reads and writes
  * are beside it, and output includes thinking.
  */
-export function anthropicUsageBody(u: Usage): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; output_tokens: number } {
-  return { input_tokens: u.inputTokens, cache_read_input_tokens: u.cachedInputTokens, cache_creation_input_tokens: u.cacheWriteTokens, output_tokens: u.outputTokens + u.reasoningTokens };
+export function anthropicUsageBody(u: Usage): {
+  input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+  output_tokens: number;
+} {
+  return {
+    input_tokens: u.inputTokens,
+    cache_read_input_tokens: u.cachedInputTokens,
+    cache_creation_input_tokens: u.cacheWriteTokens,
+    output_tokens: u.outputTokens + u.reasoningTokens,
+  };
 }
 
 /** Canonical usage back from an OpenAI-shaped one, for answers that carry no canonical usage (a cached replay). */
 function usageOf(c: ChatCompletion): Usage {
   const cached = c.usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const reasoning = c.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
-  return { inputTokens: (c.usage?.prompt_tokens ?? 0) - cached, cachedInputTokens: cached, cacheWriteTokens: 0, outputTokens: (c.usage?.completion_tokens ?? 0) - reasoning, reasoningTokens: reasoning };
+  return {
+    inputTokens: (c.usage?.prompt_tokens ?? 0) - cached,
+    cachedInputTokens: cached,
+    cacheWriteTokens: 0,
+    outputTokens: (c.usage?.completion_tokens ?? 0) - reasoning,
+    reasoningTokens: reasoning,
+  };
 }
 
 export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unknown {
   const c = answer.completion;
   const choice = c.choices[0];
   const text = choice?.message.content ?? '';
-  const toolUses = (choice?.message.tool_calls ?? []).map((t) => ({ type: 'tool_use', id: anthropicFaceToolId(t.id), name: t.function.name, input: parseArguments(t.function.arguments) }));
+  const toolUses = (choice?.message.tool_calls ?? []).map((t) => ({
+    type: 'tool_use',
+    id: anthropicFaceToolId(t.id),
+    name: t.function.name,
+    input: parseArguments(t.function.arguments),
+  }));
   return {
     id: `msg_${requestId.replace(/-/g, '')}`,
     type: 'message',
@@ -74,8 +95,24 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
   return {
     open(start) {
       open();
-      const usage = start.usage ? { ...anthropicUsageBody(start.usage), output_tokens: Math.max(1, start.usage.outputTokens) } : { input_tokens: 0, output_tokens: 0 };
-      write(frame('message_start', { type: 'message_start', message: { id: `msg_${requestId.replace(/-/g, '')}`, type: 'message', role: 'assistant', model: start.model, content: [], stop_reason: null, stop_sequence: null, usage } }));
+      const usage = start.usage
+        ? { ...anthropicUsageBody(start.usage), output_tokens: Math.max(1, start.usage.outputTokens) }
+        : { input_tokens: 0, output_tokens: 0 };
+      write(
+        frame('message_start', {
+          type: 'message_start',
+          message: {
+            id: `msg_${requestId.replace(/-/g, '')}`,
+            type: 'message',
+            role: 'assistant',
+            model: start.model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage,
+          },
+        }),
+      );
     },
     chunk(chunk) {
       const choice = chunk.choices[0];
@@ -84,8 +121,16 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
         write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text: choice.delta.content } }));
       }
       for (const call of choice?.delta.tool_calls ?? []) {
-        if (openBlock !== call.index) startBlock(call.index, { type: 'tool_use', id: anthropicFaceToolId(call.id ?? ''), name: call.function.name ?? '', input: {} });
-        if (call.function.arguments) write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'input_json_delta', partial_json: call.function.arguments } }));
+        if (openBlock !== call.index)
+          startBlock(call.index, { type: 'tool_use', id: anthropicFaceToolId(call.id ?? ''), name: call.function.name ?? '', input: {} });
+        if (call.function.arguments)
+          write(
+            frame('content_block_delta', {
+              type: 'content_block_delta',
+              index: blockIndex,
+              delta: { type: 'input_json_delta', partial_json: call.function.arguments },
+            }),
+          );
       }
       finish = choice?.finish_reason ?? finish;
     },
@@ -97,13 +142,28 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
       if (openBlock === null) startBlock('text', { type: 'text', text: '' });
       write(frame('content_block_stop', { type: 'content_block_stop', index: blockIndex }));
       // Anthropic's format requires counts here: when the provider reported none, the shim's own count.
-      write(frame('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(finish), stop_sequence: null }, usage: anthropicUsageBody(usage.usage) }));
+      write(
+        frame('message_delta', {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason(finish), stop_sequence: null },
+          usage: anthropicUsageBody(usage.usage),
+        }),
+      );
       end(frame('message_stop', { type: 'message_stop' }));
     },
   };
 }
 
-const errorTypes: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 503: 'overloaded_error', 529: 'overloaded_error' };
+const errorTypes: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+  529: 'overloaded_error',
+};
 
 /** Anthropic's error body for a dispatcher error. */
 export function anthropicError(err: DispatchError): unknown {

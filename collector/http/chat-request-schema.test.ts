@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { parseChatBody } from './chat-request-schema.ts';
 
 test('a valid body becomes a canonical request; max_completion_tokens wins over max_tokens', () => {
-  const r = parseChatBody({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true }, max_tokens: 10, max_completion_tokens: 20, logprobs: false });
+  const r = parseChatBody({
+    model: 'chat',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+    stream_options: { include_usage: true },
+    max_tokens: 10,
+    max_completion_tokens: 20,
+    logprobs: false,
+  });
   assert.ok(r.ok);
   assert.equal(r.value.request.max_tokens, 20);
   assert.equal(r.value.request.stream, true);

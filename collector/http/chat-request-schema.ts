@@ -32,14 +32,22 @@ const tool = z.looseObject({
   }),
 });
 
-const toolChoice = z.union([z.enum(['auto', 'none', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: functionName }) })]);
+const toolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: functionName }) }),
+]);
 
 const responseFormat = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text') }),
   z.looseObject({ type: z.literal('json_object') }),
   z.looseObject({
     type: z.literal('json_schema'),
-    json_schema: z.looseObject({ name: z.string().min(1), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }),
+    json_schema: z.looseObject({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
   }),
 ]);
 
@@ -81,13 +89,18 @@ export const chatRequestSchema = z
   })
   .superRefine((body, ctx) => {
     for (const name of unsupportedParameters) {
-      if (body[name] !== undefined && body[name] !== null) ctx.addIssue({ code: 'custom', path: [name], message: `\`${name}\` is not supported through Switchyard; send the request without it` });
+      if (body[name] !== undefined && body[name] !== null)
+        ctx.addIssue({ code: 'custom', path: [name], message: `\`${name}\` is not supported through Switchyard; send the request without it` });
     }
-    if (body.top_logprobs != null && body.logprobs !== true) ctx.addIssue({ code: 'custom', path: ['top_logprobs'], message: 'top_logprobs needs logprobs: true' });
+    if (body.top_logprobs != null && body.logprobs !== true)
+      ctx.addIssue({ code: 'custom', path: ['top_logprobs'], message: 'top_logprobs needs logprobs: true' });
     body.messages.forEach((m, i) => {
-      if (m.role === 'tool' && !m.tool_call_id) ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_call_id'], message: 'a tool message needs the id of the call it answers' });
-      if (m.role !== 'assistant' && m.tool_calls) ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_calls'], message: 'only assistant messages carry tool calls' });
-      if (m.content == null && !(m.role === 'assistant' && m.tool_calls?.length)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'content'], message: 'content is required' });
+      if (m.role === 'tool' && !m.tool_call_id)
+        ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_call_id'], message: 'a tool message needs the id of the call it answers' });
+      if (m.role !== 'assistant' && m.tool_calls)
+        ctx.addIssue({ code: 'custom', path: ['messages', i, 'tool_calls'], message: 'only assistant messages carry tool calls' });
+      if (m.content == null && !(m.role === 'assistant' && m.tool_calls?.length))
+        ctx.addIssue({ code: 'custom', path: ['messages', i, 'content'], message: 'content is required' });
       if (m.role !== 'user' && Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url')) {
         ctx.addIssue({ code: 'custom', path: ['messages', i, 'content'], message: 'images are only allowed in user messages' });
       }
@@ -116,19 +129,39 @@ export function parseChatBody(body: unknown): ChatBodyResult {
       role: m.role,
       content: m.content ?? null,
       ...(m.name ? { name: m.name } : {}),
-      ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments } })) } : {}),
+      ...(m.tool_calls?.length
+        ? {
+            tool_calls: m.tool_calls.map((c) => ({
+              id: c.id,
+              type: 'function' as const,
+              function: { name: c.function.name, arguments: c.function.arguments },
+            })),
+          }
+        : {}),
       ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
     })),
     stream: b.stream ?? false,
-    ...(b.max_completion_tokens ?? b.max_tokens ? { max_tokens: (b.max_completion_tokens ?? b.max_tokens)! } : {}),
+    ...((b.max_completion_tokens ?? b.max_tokens) ? { max_tokens: (b.max_completion_tokens ?? b.max_tokens)! } : {}),
     ...(b.temperature != null ? { temperature: b.temperature } : {}),
     ...(b.top_p != null ? { top_p: b.top_p } : {}),
     ...(b.stop != null ? { stop: b.stop } : {}),
     ...(b.user ? { user: b.user } : {}),
     ...(b.tools?.length
-      ? { tools: b.tools.map((t) => ({ type: 'function' as const, function: { name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), ...(t.function.parameters ? { parameters: t.function.parameters } : {}), ...(t.function.strict != null ? { strict: t.function.strict } : {}) } })) }
+      ? {
+          tools: b.tools.map((t) => ({
+            type: 'function' as const,
+            function: {
+              name: t.function.name,
+              ...(t.function.description ? { description: t.function.description } : {}),
+              ...(t.function.parameters ? { parameters: t.function.parameters } : {}),
+              ...(t.function.strict != null ? { strict: t.function.strict } : {}),
+            },
+          })),
+        }
       : {}),
-    ...(b.tool_choice !== undefined ? { tool_choice: typeof b.tool_choice === 'string' ? b.tool_choice : { type: 'function' as const, function: { name: b.tool_choice.function.name } } } : {}),
+    ...(b.tool_choice !== undefined
+      ? { tool_choice: typeof b.tool_choice === 'string' ? b.tool_choice : { type: 'function' as const, function: { name: b.tool_choice.function.name } } }
+      : {}),
     ...(b.response_format ? { response_format: b.response_format as ChatRequest['response_format'] } : {}),
     ...(b.n != null && b.n !== 1 ? { n: b.n } : {}),
     ...(b.logprobs ? { logprobs: true } : {}),

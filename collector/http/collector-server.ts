@@ -46,7 +46,14 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
-  const endpoint = path === '/v1/chat/completions' ? openaiChatEndpoint : path === '/v1/messages' ? anthropicMessagesEndpoint : path === '/v1/embeddings' ? openaiEmbeddingsEndpoint : null;
+  const endpoint =
+    path === '/v1/chat/completions'
+      ? openaiChatEndpoint
+      : path === '/v1/messages'
+        ? anthropicMessagesEndpoint
+        : path === '/v1/embeddings'
+          ? openaiEmbeddingsEndpoint
+          : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
   if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), path);
   const key = auth.kind === 'key' ? auth.key : null;
@@ -58,7 +65,8 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
     return sendJson(res, 200, { object: 'list', data });
   }
   const supported = SUPPORTED_ENDPOINTS.find((e) => e.path === path);
-  if (supported && req.method !== supported.method) return sendError(res, new DispatchError(405, 'invalid_request_error', `use ${supported.method} ${path}`), path);
+  if (supported && req.method !== supported.method)
+    return sendError(res, new DispatchError(405, 'invalid_request_error', `use ${supported.method} ${path}`), path);
   if (endpoint) return handleCompletion(options, req, res, key, endpoint);
   if (path === '/v1/messages/count_tokens') {
     const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
@@ -66,10 +74,25 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
     return counted instanceof DispatchError ? sendError(res, counted, path) : sendJson(res, 200, counted);
   }
   const list = SUPPORTED_ENDPOINTS.map((e) => `${e.method} ${e.path}`).join(', ');
-  sendError(res, new DispatchError(404, 'invalid_request_error', `${req.method ?? 'GET'} ${path} is not supported by Switchyard; supported endpoints: ${list}`, 'unsupported_endpoint'), path);
+  sendError(
+    res,
+    new DispatchError(
+      404,
+      'invalid_request_error',
+      `${req.method ?? 'GET'} ${path} is not supported by Switchyard; supported endpoints: ${list}`,
+      'unsupported_endpoint',
+    ),
+    path,
+  );
 }
 
-async function handleCompletion(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, key: VirtualKeyConfig | null, endpoint: Endpoint): Promise<void> {
+async function handleCompletion(
+  options: CollectorServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: VirtualKeyConfig | null,
+  endpoint: Endpoint,
+): Promise<void> {
   const fail = (err: DispatchError) => {
     if (err.retryAfterMs !== null) res.setHeader('retry-after', retryAfterSeconds(err.retryAfterMs));
     sendJson(res, err.httpStatus, endpoint.errorBody(err));
@@ -80,7 +103,17 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   if (parsed instanceof DispatchError) return fail(parsed);
   // Every attempt must be recorded; when even the disk spool is full, refuse before calling a provider.
   const unrecordable = options.emissionRefusal?.();
-  if (unrecordable) return fail(new DispatchError(503, 'service_unavailable', `Switchyard cannot record attempts right now, so it takes no new requests: ${unrecordable.message}. Nothing was sent to a provider; retry later.`, unrecordable.code, null, 5000));
+  if (unrecordable)
+    return fail(
+      new DispatchError(
+        503,
+        'service_unavailable',
+        `Switchyard cannot record attempts right now, so it takes no new requests: ${unrecordable.message}. Nothing was sent to a provider; retry later.`,
+        unrecordable.code,
+        null,
+        5000,
+      ),
+    );
   const { request, includeUsage } = parsed;
   const refused = key ? applyKeyLimits(key, request) : null;
   if (refused) return fail(refused);
@@ -95,7 +128,10 @@ async function handleCompletion(options: CollectorServerOptions, req: IncomingMe
   });
   const timing = new RequestTiming();
   const conversationId = headerValue(req, 'x-switchyard-conversation-id')?.slice(0, 256) || undefined;
-  const tierHint = { tier: headerValue(req, 'x-switchyard-tier')?.trim().toLowerCase(), difficulty: headerValue(req, 'x-switchyard-difficulty')?.trim().toLowerCase() };
+  const tierHint = {
+    tier: headerValue(req, 'x-switchyard-tier')?.trim().toLowerCase(),
+    difficulty: headerValue(req, 'x-switchyard-difficulty')?.trim().toLowerCase(),
+  };
   const ctx: RequestContext = {
     requestId,
     tags: key ? tagsForKey(key, headerTags) : headerTags,
@@ -141,7 +177,14 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
     chunks.push(chunk);
   }
   if (!isJsonContentType(req.headers['content-type'])) {
-    return { ok: false, error: new DispatchError(415, 'invalid_request_error', `content-type ${req.headers['content-type']} is not supported: send the body as JSON with content-type: application/json`) };
+    return {
+      ok: false,
+      error: new DispatchError(
+        415,
+        'invalid_request_error',
+        `content-type ${req.headers['content-type']} is not supported: send the body as JSON with content-type: application/json`,
+      ),
+    };
   }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };

@@ -26,12 +26,25 @@ function base64Vector(v: number[]): string {
 
 export const openaiEmbeddingsEndpoint: Endpoint = {
   parse(body) {
-    const tokenArrays = Array.isArray((body as { input?: unknown } | null)?.input) && ((body as { input: unknown[] }).input).some((x) => typeof x !== 'string');
+    const tokenArrays = Array.isArray((body as { input?: unknown } | null)?.input) && (body as { input: unknown[] }).input.some((x) => typeof x !== 'string');
     if (tokenArrays || typeof (body as { input?: unknown } | null)?.input === 'number') {
-      return new DispatchError(400, 'invalid_request_error', 'input: token arrays are not supported through Switchyard (providers tokenize differently); send the text', null, 'input');
+      return new DispatchError(
+        400,
+        'invalid_request_error',
+        'input: token arrays are not supported through Switchyard (providers tokenize differently); send the text',
+        null,
+        'input',
+      );
     }
     const r = embeddingsSchema.safeParse(body);
-    if (!r.success) return new DispatchError(400, 'invalid_request_error', `Invalid request: ${firstIssue(r.error)}`, null, r.error.issues[0]!.path.map(String).join('.') || null);
+    if (!r.success)
+      return new DispatchError(
+        400,
+        'invalid_request_error',
+        `Invalid request: ${firstIssue(r.error)}`,
+        null,
+        r.error.issues[0]!.path.map(String).join('.') || null,
+      );
     const b = r.data;
     const input = typeof b.input === 'string' ? [b.input] : b.input;
     return {

@@ -24,14 +24,25 @@ function openaiCompletion(c: ChatCompletion): ChatCompletion {
   return {
     ...c,
     choices: c.choices.map((choice) =>
-      choice.message.tool_calls ? { ...choice, message: { ...choice.message, tool_calls: choice.message.tool_calls.map((t) => ({ ...t, id: openaiFaceToolId(t.id) })) } } : choice,
+      choice.message.tool_calls
+        ? { ...choice, message: { ...choice.message, tool_calls: choice.message.tool_calls.map((t) => ({ ...t, id: openaiFaceToolId(t.id) })) } }
+        : choice,
     ),
   };
 }
 
 function openaiChunk(c: ChatCompletionChunk): ChatCompletionChunk {
   if (!c.choices.some((choice) => choice.delta.tool_calls?.some((t) => t.id))) return c;
-  return { ...c, choices: c.choices.map((choice) => ({ ...choice, delta: { ...choice.delta, ...(choice.delta.tool_calls ? { tool_calls: choice.delta.tool_calls.map((t) => (t.id ? { ...t, id: openaiFaceToolId(t.id) } : t)) } : {}) } })) };
+  return {
+    ...c,
+    choices: c.choices.map((choice) => ({
+      ...choice,
+      delta: {
+        ...choice.delta,
+        ...(choice.delta.tool_calls ? { tool_calls: choice.delta.tool_calls.map((t) => (t.id ? { ...t, id: openaiFaceToolId(t.id) } : t)) } : {}),
+      },
+    })),
+  };
 }
 
 export const openaiErrorBody = (err: DispatchError) => ({ error: { message: err.message, type: err.type, param: err.param, code: err.code } });
@@ -52,7 +63,14 @@ export const openaiChatEndpoint: Endpoint = {
     done: ({ usage, estimated }) => {
       // Only usage the provider reported: the shim's own estimate is recorded, never shown as the provider's.
       if (includeUsage && !estimated) {
-        const frame = { id: requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, choices: [], usage: openaiUsageBody(usage) };
+        const frame = {
+          id: requestId,
+          object: 'chat.completion.chunk',
+          created: Math.floor(Date.now() / 1000),
+          model: request.model,
+          choices: [],
+          usage: openaiUsageBody(usage),
+        };
         res.write(`data: ${JSON.stringify(frame)}\n\n`);
       }
       res.end('data: [DONE]\n\n');

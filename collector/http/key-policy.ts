@@ -13,7 +13,13 @@ export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): Dis
   }
   if (key.max_tokens !== undefined) {
     if (request.max_tokens !== undefined && request.max_tokens > key.max_tokens) {
-      return new DispatchError(400, 'invalid_request_error', `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`, 'max_tokens_over_limit', 'max_tokens');
+      return new DispatchError(
+        400,
+        'invalid_request_error',
+        `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`,
+        'max_tokens_over_limit',
+        'max_tokens',
+      );
     }
     request.max_tokens ??= key.max_tokens;
   }

@@ -3,9 +3,7 @@ import type { VirtualKeyConfig } from '../config/routes-config.ts';
 
 export type KeyCheck =
   /** No keys configured: open mode, the caller's key is only hashed into an id. */
-  | { kind: 'open' }
-  | { kind: 'key'; key: VirtualKeyConfig }
-  | { kind: 'unknown' };
+  { kind: 'open' } | { kind: 'key'; key: VirtualKeyConfig } | { kind: 'unknown' };
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');

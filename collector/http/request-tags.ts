@@ -44,7 +44,13 @@ export function tagsFromHeaders(headers: IncomingHttpHeaders, bodyUser: string |
   const field = String(issue.path[0]);
   const source = field === 'user' && !headerUser ? 'body field user' : (SOURCES[field] ?? `tag ${field}`);
   const limit = issue.code === 'too_big' ? ` is longer than its limit of ${String(issue.maximum)} characters` : `: ${issue.message}`;
-  return new DispatchError(400, 'invalid_request_error', `${source}${limit}; attribution values must fit their limits (see README "Limits")`, 'attribution_too_long', source.replace(/^(header|body field) /, ''));
+  return new DispatchError(
+    400,
+    'invalid_request_error',
+    `${source}${limit}; attribution values must fit their limits (see README "Limits")`,
+    'attribution_too_long',
+    source.replace(/^(header|body field) /, ''),
+  );
 }
 
 export function apiKeyId(authorization: string): string {
@@ -60,7 +66,13 @@ function parseExtraTags(header: string): Record<string, string> | DispatchError 
     const [k, v] = pair.split('=').map((s) => s.trim());
     if (!k || v === undefined || !/^[a-zA-Z0-9_.-]{1,64}$/.test(k)) continue;
     if (v.length > EXTRA_TAG_MAX_CHARS) {
-      return new DispatchError(400, 'invalid_request_error', `header x-switchyard-tags: the value of "${k}" is longer than its limit of ${EXTRA_TAG_MAX_CHARS} characters`, 'attribution_too_long', 'x-switchyard-tags');
+      return new DispatchError(
+        400,
+        'invalid_request_error',
+        `header x-switchyard-tags: the value of "${k}" is longer than its limit of ${EXTRA_TAG_MAX_CHARS} characters`,
+        'attribution_too_long',
+        'x-switchyard-tags',
+      );
     }
     extra[k] = v;
   }

@@ -11,7 +11,16 @@ after(async () => sim.close());
 const SECRET = 'sk-adapter-secret-9f8e7d';
 const kinds = ['openai', 'anthropic', 'gemini'] as const;
 const models = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', gemini: 'gemini-2.0-flash' };
-const request = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'chat', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello' }], stream: false, max_tokens: 40, ...over });
+const request = (over: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'chat',
+  messages: [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: 'hello' },
+  ],
+  stream: false,
+  max_tokens: 40,
+  ...over,
+});
 const target = (kind: (typeof kinds)[number], upstream: string, model = models[kind]) => ({ baseUrl: sim.baseUrl(upstream, kind), apiKey: SECRET, model });
 const signal = (ms = 5000) => AbortSignal.timeout(ms);
 
@@ -46,7 +55,11 @@ async function drain(events: AsyncIterable<StreamEvent>): Promise<Drained> {
 
 const weatherTool: ToolDefinition = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Current weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] },
+  },
 };
 const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const expectedFields = { openai: 'system_fingerprint', anthropic: 'stop_reason', gemini: 'safety_ratings' } as const;
@@ -69,7 +82,11 @@ for (const kind of kinds) {
     test('completes, with usage buckets that add up to what the provider billed', async () => {
       const long = 'lorem ipsum '.repeat(800);
       const model = kind === 'openai' ? 'o3-mini' : kind === 'gemini' ? 'gemini-2.5-flash' : models.anthropic;
-      const { completion, usage } = await adapter.complete(request({ messages: [{ role: 'user', content: long }] }), target(kind, `${kind}-u`, model), signal());
+      const { completion, usage } = await adapter.complete(
+        request({ messages: [{ role: 'user', content: long }] }),
+        target(kind, `${kind}-u`, model),
+        signal(),
+      );
       const text = completion.choices[0]!.message.content!;
       const words = text.split(' ').length;
       assert.ok(usage.cachedInputTokens > 0, 'long prompt reports a cache hit');
@@ -113,7 +130,11 @@ for (const kind of kinds) {
         tool_choice: 'required',
         messages: [
           { role: 'user', content: 'weather in Paris?' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '{"temp_c":21}' },
         ],
       });
@@ -130,7 +151,17 @@ for (const kind of kinds) {
 
     test('image parts reach the provider and are counted as prompt tokens', async () => {
       const text = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }] }] });
-      const image = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: PIXEL } }] }] });
+      const image = request({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is this?' },
+              { type: 'image_url', image_url: { url: PIXEL } },
+            ],
+          },
+        ],
+      });
       const a = await adapter.complete(text, target(kind, `${kind}-img`), signal());
       const b = await adapter.complete(image, target(kind, `${kind}-img`), signal());
       assert.equal(b.completion.usage!.prompt_tokens - a.completion.usage!.prompt_tokens, 85);

@@ -15,19 +15,32 @@ export const anthropicToolId = (id: string) => id.replace(/[^a-zA-Z0-9_-]/g, '_'
 function partBlock(part: ContentPart): Block {
   if (part.type === 'text') return { type: 'text', text: part.text, ...breakpoint(part.cache_control) };
   const source = imageSource(part.image_url.url);
-  return { type: 'image', source: source.kind === 'base64' ? { type: 'base64', media_type: source.mediaType, data: source.data } : { type: 'url', url: source.url } };
+  return {
+    type: 'image',
+    source: source.kind === 'base64' ? { type: 'base64', media_type: source.mediaType, data: source.data } : { type: 'url', url: source.url },
+  };
 }
 
 function assistantBlocks(message: ChatMessage): Block[] {
   const parts = contentParts(message.content).filter((p) => p.type !== 'text' || p.text !== '');
-  const calls = (message.tool_calls ?? []).map((c): Block => ({ type: 'tool_use', id: anthropicToolId(c.id), name: c.function.name, input: toolArguments(c.function.arguments) }));
+  const calls = (message.tool_calls ?? []).map((c): Block => ({
+    type: 'tool_use',
+    id: anthropicToolId(c.id),
+    name: c.function.name,
+    input: toolArguments(c.function.arguments),
+  }));
   return [...parts.map(partBlock), ...calls];
 }
 
 /** A tool turn as a `tool_result` block; a breakpoint on its text marks the block. */
 function toolResult(m: ChatMessage): Block {
   const marked = contentParts(m.content).find((p) => p.type === 'text' && p.cache_control);
-  return { type: 'tool_result', tool_use_id: anthropicToolId(m.tool_call_id ?? ''), content: messageText(m.content), ...(marked?.type === 'text' ? breakpoint(marked.cache_control) : {}) };
+  return {
+    type: 'tool_result',
+    tool_use_id: anthropicToolId(m.tool_call_id ?? ''),
+    content: messageText(m.content),
+    ...(marked?.type === 'text' ? breakpoint(marked.cache_control) : {}),
+  };
 }
 
 /**
@@ -54,7 +67,9 @@ function anthropicMessages(messages: ChatMessage[]): Array<{ role: 'user' | 'ass
  * block array that keeps each `cache_control` where the client put it.
  */
 function systemPrompt(request: ChatRequest): string | Block[] | undefined {
-  const parts = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').flatMap((m) => contentParts(m.content).filter((p) => p.type === 'text'));
+  const parts = request.messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .flatMap((m) => contentParts(m.content).filter((p) => p.type === 'text'));
   const instruction = jsonInstruction(request.response_format);
   if (instruction) parts.push({ type: 'text', text: instruction });
   if (parts.length === 0) return undefined;
@@ -83,10 +98,22 @@ export function anthropicRequestBody(request: ChatRequest, target: ProviderTarge
     ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
     ...(stop ? { stop_sequences: stop } : {}),
     ...(request.tools?.length
-      ? { tools: request.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), input_schema: t.function.parameters ?? { type: 'object', properties: {} }, ...breakpoint(t.cache_control) })) }
+      ? {
+          tools: request.tools.map((t) => ({
+            name: t.function.name,
+            ...(t.function.description ? { description: t.function.description } : {}),
+            input_schema: t.function.parameters ?? { type: 'object', properties: {} },
+            ...breakpoint(t.cache_control),
+          })),
+        }
       : {}),
     ...(request.tools?.length && (request.tool_choice !== undefined || request.parallel_tool_calls === false)
-      ? { tool_choice: { ...anthropicToolChoice(request.tool_choice ?? 'auto'), ...(request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {}) } }
+      ? {
+          tool_choice: {
+            ...anthropicToolChoice(request.tool_choice ?? 'auto'),
+            ...(request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {}),
+          },
+        }
       : {}),
     ...(stream ? { stream: true } : {}),
   };

@@ -10,11 +10,19 @@ export const anthropicUsageSchema = z.looseObject({
   cache_read_input_tokens: z.number().nonnegative().nullish(),
   cache_creation_input_tokens: z.number().nonnegative().nullish(),
   /** The cache writes split by TTL (writes for 1 h are billed higher than for 5 min). */
-  cache_creation: z.looseObject({ ephemeral_5m_input_tokens: z.number().nonnegative().nullish(), ephemeral_1h_input_tokens: z.number().nonnegative().nullish() }).nullish(),
+  cache_creation: z
+    .looseObject({ ephemeral_5m_input_tokens: z.number().nonnegative().nullish(), ephemeral_1h_input_tokens: z.number().nonnegative().nullish() })
+    .nullish(),
 });
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 
-const contentBlockSchema = z.looseObject({ type: z.string(), text: z.string().nullish(), id: z.string().nullish(), name: z.string().nullish(), input: z.unknown().optional() });
+const contentBlockSchema = z.looseObject({
+  type: z.string(),
+  text: z.string().nullish(),
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  input: z.unknown().optional(),
+});
 
 export const anthropicResponseSchema = z.looseObject({
   id: z.string(),
@@ -32,7 +40,13 @@ export const anthropicFrameSchema = z.looseObject({
   message: z.looseObject({ id: z.string().default(''), model: z.string().nullish(), usage: anthropicUsageSchema.nullish() }).nullish(),
   content_block: contentBlockSchema.nullish(),
   delta: z
-    .looseObject({ type: z.string().nullish(), text: z.string().nullish(), partial_json: z.string().nullish(), stop_reason: z.string().nullish(), stop_sequence: z.string().nullish() })
+    .looseObject({
+      type: z.string().nullish(),
+      text: z.string().nullish(),
+      partial_json: z.string().nullish(),
+      stop_reason: z.string().nullish(),
+      stop_sequence: z.string().nullish(),
+    })
     .nullish(),
   usage: anthropicUsageSchema.nullish(),
   error: z.looseObject({ type: z.string().nullish(), message: z.string().nullish() }).nullish(),

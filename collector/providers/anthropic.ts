@@ -2,7 +2,16 @@ import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { anthropicRequestBody } from './anthropic-request.ts';
 import { anthropicFrameSchema, anthropicResponseSchema, type AnthropicUsage } from './anthropic-wire.ts';
 import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCall, type Usage } from './provider.ts';
+import {
+  ProviderError,
+  type FinishReason,
+  type ProviderAdapter,
+  type ProviderErrorKind,
+  type ProviderTarget,
+  type StreamEvent,
+  type ToolCall,
+  type Usage,
+} from './provider.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
@@ -74,14 +83,23 @@ export const anthropicAdapter: ProviderAdapter = {
     const toolCalls: ToolCall[] = body.content
       .filter((b) => b.type === 'tool_use')
       .map((b) => ({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: argumentsJson(JSON.stringify(b.input ?? {})) } }));
-    const text = body.content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+    const text = body.content
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text ?? '')
+      .join('');
     return {
       completion: {
         id: body.id,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model || target.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: anthropicFinish(body.stop_reason) }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+            finish_reason: anthropicFinish(body.stop_reason),
+          },
+        ],
         ...(body.usage ? { usage: openaiUsageBody(usage) } : {}),
       },
       usage,
@@ -127,7 +145,12 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
         if (frame.content_block?.type === 'tool_use') {
           const index = toolIndex.size;
           toolIndex.set(blockIndex, index);
-          const delta = calls.note({ index, id: frame.content_block.id ?? '', type: 'function', function: { name: frame.content_block.name ?? '', arguments: '' } });
+          const delta = calls.note({
+            index,
+            id: frame.content_block.id ?? '',
+            type: 'function',
+            function: { name: frame.content_block.name ?? '', arguments: '' },
+          });
           yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [delta] }) };
         }
         break;

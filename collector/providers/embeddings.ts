@@ -32,7 +32,13 @@ const openaiEmbeddingsSchema = z.looseObject({
 
 /** OpenAI and compatible hosts: POST /embeddings, floats requested (the face encodes base64 itself). */
 export const openaiEmbed: Embedder = async (request, target, signal) => {
-  const body = { model: target.model, input: request.input, encoding_format: 'float', ...(request.dimensions ? { dimensions: request.dimensions } : {}), ...(request.user ? { user: request.user } : {}) };
+  const body = {
+    model: target.model,
+    input: request.input,
+    encoding_format: 'float',
+    ...(request.dimensions ? { dimensions: request.dimensions } : {}),
+    ...(request.user ? { user: request.user } : {}),
+  };
   const response = await postJson(`${target.baseUrl}/embeddings`, { authorization: `Bearer ${target.apiKey}` }, body, target, signal);
   const parsed = parseProviderJson(openaiEmbeddingsSchema, await response.json(), 'embeddings response');
   const vectors = [...parsed.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
@@ -45,7 +51,13 @@ const geminiEmbeddingsSchema = z.looseObject({ embeddings: z.array(z.looseObject
 /** Gemini batchEmbedContents: one request per text; Gemini reports no token count. */
 export const geminiEmbed: Embedder = async (request, target, signal) => {
   const model = `models/${target.model}`;
-  const body = { requests: request.input.map((text) => ({ model, content: { parts: [{ text }] }, ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}) })) };
+  const body = {
+    requests: request.input.map((text) => ({
+      model,
+      content: { parts: [{ text }] },
+      ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
+    })),
+  };
   const response = await postJson(`${target.baseUrl}/v1beta/${model}:batchEmbedContents`, { 'x-goog-api-key': target.apiKey }, body, target, signal);
   const parsed = parseProviderJson(geminiEmbeddingsSchema, await response.json(), 'batchEmbedContents response');
   return { vectors: parsed.embeddings.map((e) => e.values), model: target.model, usage: inputOnly(0), usageMissing: true };

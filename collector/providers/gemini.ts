@@ -53,7 +53,10 @@ function geminiContents(messages: ChatMessage[]): Array<{ role: 'user' | 'model'
       role = 'model';
       const text = messageText(m.content);
       for (const c of m.tool_calls ?? []) callNames.set(c.id, c.function.name);
-      parts = [...(text ? [{ text }] : []), ...(m.tool_calls ?? []).map((c) => ({ functionCall: { name: c.function.name, args: toolArguments(c.function.arguments) } }))];
+      parts = [
+        ...(text ? [{ text }] : []),
+        ...(m.tool_calls ?? []).map((c) => ({ functionCall: { name: c.function.name, args: toolArguments(c.function.arguments) } })),
+      ];
     } else if (m.role === 'tool') {
       parts = [{ functionResponse: { name: callNames.get(m.tool_call_id ?? '') ?? m.name ?? 'tool', response: { content: messageText(m.content) } } }];
     } else {
@@ -84,9 +87,21 @@ function requestBody(request: ChatRequest) {
     contents: geminiContents(request.messages),
     ...(system.length ? { systemInstruction: { parts: [{ text: system.join('\n\n') }] } } : {}),
     ...(request.tools?.length
-      ? { tools: [{ functionDeclarations: request.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), ...(t.function.parameters ? { parameters: t.function.parameters } : {}) })) }] }
+      ? {
+          tools: [
+            {
+              functionDeclarations: request.tools.map((t) => ({
+                name: t.function.name,
+                ...(t.function.description ? { description: t.function.description } : {}),
+                ...(t.function.parameters ? { parameters: t.function.parameters } : {}),
+              })),
+            },
+          ],
+        }
       : {}),
-    ...(request.tools?.length && request.tool_choice !== undefined ? { toolConfig: { functionCallingConfig: functionCallingConfig(request.tool_choice) } } : {}),
+    ...(request.tools?.length && request.tool_choice !== undefined
+      ? { toolConfig: { functionCallingConfig: functionCallingConfig(request.tool_choice) } }
+      : {}),
     generationConfig: {
       ...(request.max_tokens !== undefined ? { maxOutputTokens: request.max_tokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -103,13 +118,21 @@ function requestBody(request: ChatRequest) {
 }
 
 const parts = (r: GeminiResponse) => r.candidates?.[0]?.content?.parts ?? [];
-const visibleText = (r: GeminiResponse) => parts(r).filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+const visibleText = (r: GeminiResponse) =>
+  parts(r)
+    .filter((p) => !p.thought)
+    .map((p) => p.text ?? '')
+    .join('');
 
 /** Gemini's calls carry no id: the shim names them by response and position so results can refer back. */
 function toolCalls(r: GeminiResponse, responseId: string, offset: number): ToolCall[] {
   return parts(r)
     .filter((p) => p.functionCall)
-    .map((p, i) => ({ id: `call_${responseId.replace(/[^a-zA-Z0-9_-]/g, '')}_${offset + i}`, type: 'function', function: { name: p.functionCall!.name, arguments: JSON.stringify(p.functionCall!.args ?? {}) } }));
+    .map((p, i) => ({
+      id: `call_${responseId.replace(/[^a-zA-Z0-9_-]/g, '')}_${offset + i}`,
+      type: 'function',
+      function: { name: p.functionCall!.name, arguments: JSON.stringify(p.functionCall!.args ?? {}) },
+    }));
 }
 
 /** The finish of a response: its candidate's, or content_filter when the prompt itself was blocked. */
@@ -117,7 +140,12 @@ const finishOf = (r: GeminiResponse): FinishReason => geminiFinish(r.candidates?
 
 function fieldsOf(r: GeminiResponse): Record<string, unknown> {
   const c = r.candidates?.[0];
-  return { finish_reason: c?.finishReason, safety_ratings: c?.safetyRatings?.length ? c.safetyRatings : undefined, block_reason: r.promptFeedback?.blockReason, model_version: r.modelVersion };
+  return {
+    finish_reason: c?.finishReason,
+    safety_ratings: c?.safetyRatings?.length ? c.safetyRatings : undefined,
+    block_reason: r.promptFeedback?.blockReason,
+    model_version: r.modelVersion,
+  };
 }
 
 const url = (target: ProviderTarget, method: string) => `${target.baseUrl}/v1beta/models/${encodeURIComponent(target.model)}:${method}`;
@@ -140,7 +168,13 @@ export const geminiAdapter: ProviderAdapter = {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.modelVersion ?? target.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: visibleText(body) || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: calls.length && finish === 'stop' ? 'tool_calls' : finish }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: visibleText(body) || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) },
+            finish_reason: calls.length && finish === 'stop' ? 'tool_calls' : finish,
+          },
+        ],
         ...(body.usageMetadata ? { usage: openaiUsageBody(usage) } : {}),
       },
       usage,
@@ -178,7 +212,10 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
       // OpenAI clients expect the role on the first delta.
       const role = first ? { role: 'assistant' as const } : {};
       first = false;
-      yield { type: 'chunk', chunk: chunk(id, model, created, { ...role, ...(text ? { content: text } : {}), ...(toolDeltas.length ? { tool_calls: toolDeltas } : {}) }, finish) };
+      yield {
+        type: 'chunk',
+        chunk: chunk(id, model, created, { ...role, ...(text ? { content: text } : {}), ...(toolDeltas.length ? { tool_calls: toolDeltas } : {}) }, finish),
+      };
     }
     if (finish) finished = true;
   }

@@ -57,7 +57,14 @@ export const openaiFrameSchema = z.looseObject({
     .array(
       z.looseObject({
         index: z.number().int().nonnegative().default(0),
-        delta: z.looseObject({ role: z.string().nullish(), content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish(), refusal: z.string().nullish() }).default({}),
+        delta: z
+          .looseObject({
+            role: z.string().nullish(),
+            content: z.string().nullish(),
+            tool_calls: z.array(toolCallDeltaSchema).nullish(),
+            refusal: z.string().nullish(),
+          })
+          .default({}),
         finish_reason: z.string().nullish(),
         logprobs: z.unknown().optional(),
       }),

@@ -1,7 +1,18 @@
 import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { openaiFrameSchema, openaiResponseSchema, type OpenAIFrame, type OpenAIUsage } from './openai-wire.ts';
 import { chunk, classifyStatus, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import { ProviderError, type ChatMessage, type ChatRequest, type FinishReason, type ProviderAdapter, type ProviderErrorKind, type ProviderTarget, type StreamEvent, type ToolCallDelta, type Usage } from './provider.ts';
+import {
+  ProviderError,
+  type ChatMessage,
+  type ChatRequest,
+  type FinishReason,
+  type ProviderAdapter,
+  type ProviderErrorKind,
+  type ProviderTarget,
+  type StreamEvent,
+  type ToolCallDelta,
+  type Usage,
+} from './provider.ts';
 import { openaiEmbed } from './embeddings.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
@@ -84,7 +95,15 @@ export const openaiAdapter: ProviderAdapter = {
           message: {
             role: 'assistant',
             content: c.message.content ?? null,
-            ...(c.message.tool_calls?.length ? { tool_calls: c.message.tool_calls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: argumentsJson(t.function.arguments) } })) } : {}),
+            ...(c.message.tool_calls?.length
+              ? {
+                  tool_calls: c.message.tool_calls.map((t) => ({
+                    id: t.id,
+                    type: 'function' as const,
+                    function: { name: t.function.name, arguments: argumentsJson(t.function.arguments) },
+                  })),
+                }
+              : {}),
           },
           finish_reason: openaiFinish(c.finish_reason),
           ...(c.logprobs != null ? { logprobs: c.logprobs } : {}),
@@ -94,7 +113,12 @@ export const openaiAdapter: ProviderAdapter = {
       },
       usage,
       ...(body.usage ? {} : { usageMissing: true }),
-      providerFields: providerFields({ finish_reason: body.choices[0]?.finish_reason, system_fingerprint: body.system_fingerprint, service_tier: body.service_tier, refusal: body.choices[0]?.message.refusal }),
+      providerFields: providerFields({
+        finish_reason: body.choices[0]?.finish_reason,
+        system_fingerprint: body.system_fingerprint,
+        service_tier: body.service_tier,
+        refusal: body.choices[0]?.message.refusal,
+      }),
     };
   },
   async stream(request, target, signal) {
@@ -130,7 +154,11 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
     const frame = parseJsonFrame(message.data, openaiFrameSchema);
     // An error frame is classified like the same error as an HTTP answer, so both modes agree.
     if (frame.error) throw new ProviderError(streamErrorKind(frame.error), frame.error.message ?? 'provider stream error');
-    fields = { ...fields, system_fingerprint: frame.system_fingerprint ?? fields['system_fingerprint'], service_tier: frame.service_tier ?? fields['service_tier'] };
+    fields = {
+      ...fields,
+      system_fingerprint: frame.system_fingerprint ?? fields['system_fingerprint'],
+      service_tier: frame.service_tier ?? fields['service_tier'],
+    };
     const model = frame.model || target.model;
     for (const c of frame.choices ?? []) {
       const finish = openaiFinish(c.finish_reason);

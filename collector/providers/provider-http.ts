@@ -18,10 +18,22 @@ export interface UpstreamResponse {
  * client, our own attempt timeout → timeout, connection failures → network. Error text never
  * carries the key. A client cancellation is rethrown as-is for the caller to recognise.
  */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, target: ProviderTarget, signal: AbortSignal): Promise<UpstreamResponse> {
+export async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  target: ProviderTarget,
+  signal: AbortSignal,
+): Promise<UpstreamResponse> {
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal, dispatcher: target.http ?? getGlobalDispatcher() });
+    response = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal,
+      dispatcher: target.http ?? getGlobalDispatcher(),
+    });
   } catch (err) {
     throw transportError(err, signal, target);
   }
@@ -29,14 +41,21 @@ export async function postJson(url: string, headers: Record<string, string>, bod
   if (status >= 200 && status < 300) {
     const json = () =>
       response.body.json().catch((err: unknown) => {
-        throw err instanceof SyntaxError ? new ProviderError('invalid_response', 'provider answered with a body that is not JSON', status) : transportError(err, signal, target);
+        throw err instanceof SyntaxError
+          ? new ProviderError('invalid_response', 'provider answered with a body that is not JSON', status)
+          : transportError(err, signal, target);
       });
     return { status, json, body: response.body };
   }
   const text = await response.body.text().catch(() => '');
   const detail = errorDetail(text);
   const message = redact(`${detail.message ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  throw new ProviderError(classifyStatus(status, message, detail.code), message, status, retryAfterMs((name) => headerOf(response.headers, name)) ?? detail.retryDelayMs);
+  throw new ProviderError(
+    classifyStatus(status, message, detail.code),
+    message,
+    status,
+    retryAfterMs((name) => headerOf(response.headers, name)) ?? detail.retryDelayMs,
+  );
 }
 
 /**
@@ -48,7 +67,10 @@ export function parseProviderJson<T>(schema: z.ZodType<T>, value: unknown, what:
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new ProviderError('invalid_response', `provider sent an invalid ${what}: ${issue.path.map(String).join('.') || 'body'}: ${issue.message}`.slice(0, MAX_ERROR_CHARS));
+  throw new ProviderError(
+    'invalid_response',
+    `provider sent an invalid ${what}: ${issue.path.map(String).join('.') || 'body'}: ${issue.message}`.slice(0, MAX_ERROR_CHARS),
+  );
 }
 
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | null {
@@ -71,7 +93,8 @@ export function classifyStatus(status: number, message: string, code: string | n
   if (code === 'context_length_exceeded') return 'context_length';
   if (code === 'unsupported_parameter' || code === 'unsupported_value') return 'unsupported_parameter';
   if (code === 'content_filter' || code === 'content_policy_violation') return 'content_filter';
-  if (/context.?(length|window)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message)) return 'context_length';
+  if (/context.?(length|window)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message))
+    return 'context_length';
   if (/unsupported parameter|unsupported value|not supported with this model|does not support/i.test(message)) return 'unsupported_parameter';
   if (/content.?(filter|policy|management)|safety|flagged|blocked/i.test(message)) return 'content_filter';
   return 'invalid_request';
@@ -138,7 +161,10 @@ interface ErrorDetail {
 /** The message, machine-readable code and retry delay of an error body (OpenAI, Anthropic, Gemini or a compatible host). */
 function errorDetail(text: string): ErrorDetail {
   try {
-    const json = JSON.parse(text) as { error?: { message?: string; code?: unknown; details?: Array<{ '@type'?: string; retryDelay?: string }> } | string; message?: string };
+    const json = JSON.parse(text) as {
+      error?: { message?: string; code?: unknown; details?: Array<{ '@type'?: string; retryDelay?: string }> } | string;
+      message?: string;
+    };
     if (typeof json.error === 'string') return { message: json.error, code: null, retryDelayMs: null };
     const code = typeof json.error?.code === 'string' ? json.error.code : null;
     const delay = json.error?.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
@@ -153,6 +179,13 @@ function redact(text: string, target: ProviderTarget): string {
   return target.apiKey ? text.split(target.apiKey).join('[redacted]') : text;
 }
 
-export function chunk(id: string, model: string, created: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null, index = 0): ChatCompletionChunk {
+export function chunk(
+  id: string,
+  model: string,
+  created: number,
+  delta: ChatCompletionChunk['choices'][number]['delta'],
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+  index = 0,
+): ChatCompletionChunk {
   return { id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, finish_reason: finish }] };
 }

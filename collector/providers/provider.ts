@@ -9,7 +9,8 @@ export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
  * Text, or an image by URL (`https:` or a `data:` URL with base64 bytes). A text part may mark
  * a prompt-cache breakpoint (`cache_control`), which Anthropic needs to cache a prefix.
  */
-export type ContentPart = { type: 'text'; text: string; cache_control?: CacheControl } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+export type ContentPart =
+  { type: 'text'; text: string; cache_control?: CacheControl } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
 
 /** A prompt-cache breakpoint: the prefix up to here is cached for `ttl` (Anthropic: 5m default, 1h billed higher). */
 export interface CacheControl {
@@ -43,7 +44,10 @@ export interface ToolDefinition {
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
 
-export type ResponseFormat = { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
 
 /**
  * The canonical request, OpenAI Chat Completions shaped because that is what most clients
@@ -175,7 +179,19 @@ export type StreamEvent = { type: 'chunk'; chunk: ChatCompletionChunk } | { type
  * cure them; the rest are about the request or our credentials and would fail the same way
  * anywhere.
  */
-export const providerErrorKinds = ['rate_limited', 'overloaded', 'server', 'timeout', 'network', 'invalid_response', 'auth', 'invalid_request', 'context_length', 'unsupported_parameter', 'content_filter'] as const;
+export const providerErrorKinds = [
+  'rate_limited',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+  'invalid_response',
+  'auth',
+  'invalid_request',
+  'context_length',
+  'unsupported_parameter',
+  'content_filter',
+] as const;
 export type ProviderErrorKind = (typeof providerErrorKinds)[number];
 const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'overloaded', 'server', 'timeout', 'network']);
 const deploymentSpecificKinds: ReadonlySet<ProviderErrorKind> = new Set(['invalid_response', 'context_length', 'unsupported_parameter']);

@@ -24,7 +24,10 @@ export function orderCandidates<T>(strategy: RouteStrategy, candidates: readonly
   let ordered: Candidate<T>[];
   switch (strategy) {
     case 'weighted':
-      return weightedOrder(candidates.map((c) => ({ name: '', weight: c.weight, c })), random).map((w) => w.c.item);
+      return weightedOrder(
+        candidates.map((c) => ({ name: '', weight: c.weight, c })),
+        random,
+      ).map((w) => w.c.item);
     case 'priority':
       ordered = live;
       break;

@@ -34,7 +34,12 @@ test('fallback paths: up then down, down then up, or none', () => {
 });
 
 test('ordering keeps the strategy order inside a tier', () => {
-  const order = [{ n: 'p1', t: 'premium' }, { n: 'e1', t: 'economy' }, { n: 's1', t: 'standard' }, { n: 'e2', t: 'economy' }] as const;
+  const order = [
+    { n: 'p1', t: 'premium' },
+    { n: 'e1', t: 'economy' },
+    { n: 's1', t: 'standard' },
+    { n: 'e2', t: 'economy' },
+  ] as const;
   const names = (pref: Parameters<typeof orderByTier>[2]) => orderByTier([...order], (x) => x.t, pref).map((x) => x.n);
   assert.deepEqual(names(['economy', 'standard', 'premium']), ['e1', 'e2', 's1', 'p1']);
   assert.deepEqual(names(['standard']), ['s1']);

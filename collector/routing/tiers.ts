@@ -16,7 +16,11 @@ export interface TieringConfig {
  * The tier a request asks for: an explicit `x-switchyard-tier`, else a difficulty hint
  * (`x-switchyard-difficulty: low|medium|high`), else a heuristic on prompt size and tools.
  */
-export function requestedTier(hints: { tier?: string; difficulty?: string }, facts: { promptTokens: () => number; usesTools: boolean }, config: TieringConfig): Tier {
+export function requestedTier(
+  hints: { tier?: string; difficulty?: string },
+  facts: { promptTokens: () => number; usesTools: boolean },
+  config: TieringConfig,
+): Tier {
   if (hints.tier && (tiers as readonly string[]).includes(hints.tier)) return hints.tier as Tier;
   if (hints.difficulty && difficultyTier[hints.difficulty]) return difficultyTier[hints.difficulty]!;
   if (facts.usesTools) return 'premium';

@@ -18,7 +18,8 @@ const server: Server = createServer((req, res) => {
     bodies.push(body);
     if (mode === 'error') return void res.writeHead(502).end();
     const w = (route: string, deployment: string, weight: number | string) => ({ route, deployment, weight, computedAt });
-    const routingWeights = mode === 'malformed' ? [w('chat', 'a', 'high')] : [w('chat', 'a', 0), w('chat', 'b', 0.8), w('batch', 'x', 0.5), w('other', 'y', 0.1)];
+    const routingWeights =
+      mode === 'malformed' ? [w('chat', 'a', 'high')] : [w('chat', 'a', 0), w('chat', 'b', 0.8), w('batch', 'x', 0.5), w('other', 'y', 0.1)];
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { routingWeights } }));
   });
 });
@@ -29,7 +30,7 @@ after(() => server.close());
 test('every route in one call, validated by the contract; failures and bad answers keep the last good weights', async () => {
   const weights = new RoutingWeights();
   const logs: string[] = [];
-  let now = T0 + 1000;
+  const now = T0 + 1000;
   const poller = new WeightsPoller({ apiUrl, routes: () => ['chat', 'batch'], weights, intervalMs: 1000, log: (m) => logs.push(m), clock: { now: () => now } });
   bodies.length = 0;
   assert.equal(await poller.pollOnce(), true);
@@ -67,7 +68,16 @@ test('staleness: past the limit the weights stay applied, one log line, and the 
   let now = T0;
   computedAt = new Date(T0).toISOString();
   mode = 'ok';
-  const poller = new WeightsPoller({ apiUrl, routes: () => ['chat'], weights, intervalMs: 1000, staleAfterMs: 10_000, meter: provider.getMeter('t'), log: (m) => logs.push(m), clock: { now: () => now } });
+  const poller = new WeightsPoller({
+    apiUrl,
+    routes: () => ['chat'],
+    weights,
+    intervalMs: 1000,
+    staleAfterMs: 10_000,
+    meter: provider.getMeter('t'),
+    log: (m) => logs.push(m),
+    clock: { now: () => now },
+  });
   await poller.pollOnce();
   assert.equal(poller.isStale(), false);
   now = T0 + 10_001; // the policy engine stopped: the API keeps answering the same weights
@@ -93,7 +103,15 @@ test('staleness: past the limit the weights stay applied, one log line, and the 
 test('no weights at all since start also turns stale after the limit', async () => {
   let now = T0;
   const logs: string[] = [];
-  const poller = new WeightsPoller({ apiUrl: 'http://127.0.0.1:1/graphql', routes: () => ['chat'], weights: new RoutingWeights(), intervalMs: 1000, staleAfterMs: 5000, log: (m) => logs.push(m), clock: { now: () => now } });
+  const poller = new WeightsPoller({
+    apiUrl: 'http://127.0.0.1:1/graphql',
+    routes: () => ['chat'],
+    weights: new RoutingWeights(),
+    intervalMs: 1000,
+    staleAfterMs: 5000,
+    log: (m) => logs.push(m),
+    clock: { now: () => now },
+  });
   await poller.pollOnce();
   assert.equal(poller.isStale(), false);
   now = T0 + 6000;

@@ -58,7 +58,9 @@ export class WeightsPoller {
         if (age !== null) r.observe(age / 1000);
       });
     options.meter
-      ?.createObservableGauge('switchyard.collector.routing_weights.stale', { description: '1 while the applied routing weights are older than the staleness limit' })
+      ?.createObservableGauge('switchyard.collector.routing_weights.stale', {
+        description: '1 while the applied routing weights are older than the staleness limit',
+      })
       .addCallback((r) => r.observe(this.isStale() ? 1 : 0));
   }
 
@@ -127,7 +129,8 @@ export class WeightsPoller {
     });
     if (!response.ok) throw new Error(`API answered HTTP ${response.status}`);
     const parsed = answerSchema.safeParse(await response.json());
-    if (!parsed.success) throw new Error(`API answer does not match the routing-decision contract: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new Error(`API answer does not match the routing-decision contract: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
     return parsed.data.data.routingWeights;
   }
 }

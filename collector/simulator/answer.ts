@@ -59,7 +59,12 @@ export function generateAnswer(ask: SimAsk): SimAnswer {
   });
   if (count === natural && count > 0) words[count - 1] += '.';
   const cachedTokens = cachedPrefix(ask.promptTokens);
-  const base = { promptTokens: ask.promptTokens, cachedTokens, cacheWriteTokens: ask.cacheWrite ? Math.floor((ask.promptTokens - cachedTokens) / 2) : 0, reasoningTokens: ask.reasoning ? 2 * count : 0 };
+  const base = {
+    promptTokens: ask.promptTokens,
+    cachedTokens,
+    cacheWriteTokens: ask.cacheWrite ? Math.floor((ask.promptTokens - cachedTokens) / 2) : 0,
+    reasoningTokens: ask.reasoning ? 2 * count : 0,
+  };
   if (ask.callTool) {
     const args = sampleArguments(ask.callTool.parameters);
     const call = { id: `call_${Math.floor(ask.random() * 1e9).toString(36)}`, name: ask.callTool.name, arguments: args };
@@ -83,7 +88,17 @@ export function sampleArguments(schema: unknown): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(properties)) {
     const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
-    args[name] = prop.enum?.length ? prop.enum[0] : type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : `sample ${name}`;
+    args[name] = prop.enum?.length
+      ? prop.enum[0]
+      : type === 'number' || type === 'integer'
+        ? 1
+        : type === 'boolean'
+          ? true
+          : type === 'array'
+            ? []
+            : type === 'object'
+              ? {}
+              : `sample ${name}`;
   }
   return args;
 }
@@ -92,7 +107,12 @@ export function sampleArguments(schema: unknown): Record<string, unknown> {
  * Whether the turn calls a tool: never after a tool result or with choice `none`; always when
  * a tool is required or named; with `auto`, when the last user message names a tool.
  */
-export function pickTool(tools: Array<{ name: string; parameters: unknown }>, choice: 'auto' | 'none' | 'required' | { name: string }, lastUserText: string, afterToolResult: boolean): { name: string; parameters: unknown } | null {
+export function pickTool(
+  tools: Array<{ name: string; parameters: unknown }>,
+  choice: 'auto' | 'none' | 'required' | { name: string },
+  lastUserText: string,
+  afterToolResult: boolean,
+): { name: string; parameters: unknown } | null {
   if (tools.length === 0 || choice === 'none' || afterToolResult) return null;
   if (typeof choice === 'object') return tools.find((t) => t.name === choice.name) ?? null;
   if (choice === 'required') return tools[0]!;
@@ -105,6 +125,7 @@ export const IMAGE_TOKENS = 85;
 /** Plain text of message content that may be a string or a list of parts. */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text ?? '') : '')).join('');
+  if (Array.isArray(content))
+    return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text ?? '') : '')).join('');
   return '';
 }

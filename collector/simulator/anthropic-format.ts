@@ -5,10 +5,23 @@ const stopReason = (a: SimAnswer) => (a.finishReason === 'length' ? 'max_tokens'
 
 function usage(a: SimAnswer) {
   // Anthropic: input_tokens excludes cache reads and cache writes, which are reported on their own.
-  return { input_tokens: a.promptTokens - a.cachedTokens - a.cacheWriteTokens, cache_read_input_tokens: a.cachedTokens, cache_creation_input_tokens: a.cacheWriteTokens, output_tokens: a.outputTokens };
+  return {
+    input_tokens: a.promptTokens - a.cachedTokens - a.cacheWriteTokens,
+    cache_read_input_tokens: a.cachedTokens,
+    cache_creation_input_tokens: a.cacheWriteTokens,
+    output_tokens: a.outputTokens,
+  };
 }
 
-const errorTypes: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 529: 'overloaded_error' };
+const errorTypes: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  529: 'overloaded_error',
+};
 
 type Block = { type?: string; text?: string };
 const blocks = (content: unknown): Block[] => (Array.isArray(content) ? (content as Block[]) : []);
@@ -57,30 +70,65 @@ export const anthropicFormat: WireFormat = {
     type: 'message',
     role: 'assistant',
     model: r.model,
-    content: [...(a.pieces.length ? [{ type: 'text', text: a.pieces.join('') }] : []), ...a.toolCalls.map((c) => ({ type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: c.arguments }))],
+    content: [
+      ...(a.pieces.length ? [{ type: 'text', text: a.pieces.join('') }] : []),
+      ...a.toolCalls.map((c) => ({ type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: c.arguments })),
+    ],
     stop_reason: stopReason(a),
     stop_sequence: null,
     usage: usage(a),
   }),
   frames(a: SimAnswer, r: SimRequest, id: string): SseFrame[] {
-    const start = { type: 'message_start', message: { id: `msg_${id}`, type: 'message', role: 'assistant', model: r.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage(a), output_tokens: 1 } } };
+    const start = {
+      type: 'message_start',
+      message: {
+        id: `msg_${id}`,
+        type: 'message',
+        role: 'assistant',
+        model: r.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage(a), output_tokens: 1 },
+      },
+    };
     const frames: SseFrame[] = [{ text: sse(start, 'message_start'), content: false }];
     let index = 0;
     if (a.pieces.length) {
-      frames.push({ text: sse({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start'), content: false }, { text: sse({ type: 'ping' }, 'ping'), content: false });
-      for (const piece of a.pieces) frames.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 'content_block_delta'), content: true });
+      frames.push(
+        { text: sse({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start'), content: false },
+        { text: sse({ type: 'ping' }, 'ping'), content: false },
+      );
+      for (const piece of a.pieces)
+        frames.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 'content_block_delta'), content: true });
       frames.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop'), content: false });
       index++;
     }
     for (const call of a.toolCalls) {
       const args = JSON.stringify(call.arguments);
       const half = Math.ceil(args.length / 2);
-      frames.push({ text: sse({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: {} } }, 'content_block_start'), content: true });
-      for (const part of [args.slice(0, half), args.slice(half)]) frames.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }, 'content_block_delta'), content: true });
+      frames.push({
+        text: sse(
+          { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: {} } },
+          'content_block_start',
+        ),
+        content: true,
+      });
+      for (const part of [args.slice(0, half), args.slice(half)])
+        frames.push({
+          text: sse({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }, 'content_block_delta'),
+          content: true,
+        });
       frames.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop'), content: false });
       index++;
     }
-    frames.push({ text: sse({ type: 'message_delta', delta: { stop_reason: stopReason(a), stop_sequence: null }, usage: { output_tokens: a.outputTokens } }, 'message_delta'), content: false });
+    frames.push({
+      text: sse(
+        { type: 'message_delta', delta: { stop_reason: stopReason(a), stop_sequence: null }, usage: { output_tokens: a.outputTokens } },
+        'message_delta',
+      ),
+      content: false,
+    });
     frames.push({ text: sse({ type: 'message_stop' }, 'message_stop'), content: false });
     return frames;
   },

@@ -7,7 +7,15 @@ import { startSimulator } from './simulator-server.ts';
 
 /** `switchyard simulate [--port N] [--host H] [--seed S] [--faults faults.json]`: runs until SIGINT/SIGTERM. */
 export async function runSimulatorCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '8090' }, host: { type: 'string', default: '127.0.0.1' }, seed: { type: 'string', default: '1' }, faults: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8090' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string', default: '1' },
+      faults: { type: 'string' },
+    },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0–65535, got "${values.port}"`);
   const faults = values.faults ? readFaults(values.faults) : {};

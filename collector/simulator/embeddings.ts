@@ -17,14 +17,30 @@ export function simulatedEmbeddings(path: string, body: unknown): { status: numb
   if (path === '/v1/embeddings') {
     const b = body as { input?: unknown; model?: unknown; dimensions?: unknown };
     const input = typeof b?.input === 'string' ? [b.input] : Array.isArray(b?.input) ? b.input.map(String) : null;
-    if (!input || input.length === 0) return { status: 400, body: { error: { message: "'input' must be a string or an array of strings", type: 'invalid_request_error' } } };
+    if (!input || input.length === 0)
+      return { status: 400, body: { error: { message: "'input' must be a string or an array of strings", type: 'invalid_request_error' } } };
     const dimensions = typeof b.dimensions === 'number' ? b.dimensions : DIMENSIONS;
     const tokens = input.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
-    return { status: 200, body: { object: 'list', data: input.map((t, index) => ({ object: 'embedding', index, embedding: vectorOf(t, dimensions) })), model: String(b.model ?? ''), usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+    return {
+      status: 200,
+      body: {
+        object: 'list',
+        data: input.map((t, index) => ({ object: 'embedding', index, embedding: vectorOf(t, dimensions) })),
+        model: String(b.model ?? ''),
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      },
+    };
   }
   if (/^\/v1beta\/models\/[^/]+:batchEmbedContents$/.test(path)) {
     const requests = (body as { requests?: Array<{ content?: { parts?: Array<{ text?: string }> }; outputDimensionality?: number }> })?.requests ?? [];
-    return { status: 200, body: { embeddings: requests.map((r) => ({ values: vectorOf((r.content?.parts ?? []).map((p) => p.text ?? '').join(''), r.outputDimensionality ?? DIMENSIONS) })) } };
+    return {
+      status: 200,
+      body: {
+        embeddings: requests.map((r) => ({
+          values: vectorOf((r.content?.parts ?? []).map((p) => p.text ?? '').join(''), r.outputDimensionality ?? DIMENSIONS),
+        })),
+      },
+    };
   }
   return null;
 }

@@ -9,7 +9,12 @@ export const faultSpecSchema = z.strictObject({
   /** Sent as Retry-After on 429 and 503 answers, seconds. */
   retryAfterSeconds: z.number().nonnegative().optional(),
   /** Time to first byte, ms: uniform between min and max, or log-normal through p50 and p99. */
-  latencyMs: z.union([z.strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() }), z.strictObject({ p50: z.number().positive(), p99: z.number().positive() })]).optional(),
+  latencyMs: z
+    .union([
+      z.strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() }),
+      z.strictObject({ p50: z.number().positive(), p99: z.number().positive() }),
+    ])
+    .optional(),
   /** Pause between streamed chunks, ms. */
   interTokenMs: z.number().nonnegative().optional(),
   /** Hard down: every request fails (503, or a connection reset with downMode "reset"). */

@@ -1,7 +1,16 @@
 import { contentText, type SimAnswer } from './answer.ts';
 import { header, sse, type SimRequest, type SseFrame, type WireFormat } from './wire-format.ts';
 
-const statusNames: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
+const statusNames: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
 
 function usageMetadata(a: SimAnswer) {
   // Gemini: promptTokenCount includes cached tokens; candidatesTokenCount excludes thoughts.
@@ -14,9 +23,15 @@ function usageMetadata(a: SimAnswer) {
   };
 }
 
-const SAFETY = ['HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_DANGEROUS_CONTENT', 'HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_SEXUALLY_EXPLICIT'].map((category) => ({ category, probability: 'NEGLIGIBLE' }));
+const SAFETY = ['HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_DANGEROUS_CONTENT', 'HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_SEXUALLY_EXPLICIT'].map(
+  (category) => ({ category, probability: 'NEGLIGIBLE' }),
+);
 
-const candidate = (parts: unknown[], finishReason?: string) => ({ content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason, safetyRatings: SAFETY } : {}) });
+const candidate = (parts: unknown[], finishReason?: string) => ({
+  content: { role: 'model', parts },
+  index: 0,
+  ...(finishReason ? { finishReason, safetyRatings: SAFETY } : {}),
+});
 const finish = (a: SimAnswer) => (a.finishReason === 'length' ? 'MAX_TOKENS' : 'STOP');
 const callParts = (a: SimAnswer) => a.toolCalls.map((c) => ({ functionCall: { name: c.name, args: c.arguments } }));
 
@@ -54,7 +69,14 @@ export const geminiFormat: WireFormat = {
       stream: routed.stream === true,
       includeUsage: true,
       tools: (b.tools ?? []).flatMap((t) => t.functionDeclarations ?? []).map((f) => ({ name: f.name ?? '', parameters: f.parameters })),
-      toolChoice: config?.mode === 'NONE' ? 'none' : config?.mode === 'ANY' ? (config.allowedFunctionNames?.length === 1 ? { name: config.allowedFunctionNames[0]! } : 'required') : 'auto',
+      toolChoice:
+        config?.mode === 'NONE'
+          ? 'none'
+          : config?.mode === 'ANY'
+            ? config.allowedFunctionNames?.length === 1
+              ? { name: config.allowedFunctionNames[0]! }
+              : 'required'
+            : 'auto',
       lastUserText: contentText([...contents].reverse().find((c) => c.role === 'user' && !(c.parts ?? []).some((p) => p.functionResponse))?.parts),
       afterToolResult: (last?.parts ?? []).some((p) => p.functionResponse),
       json: b.generationConfig?.responseMimeType === 'application/json',
@@ -69,9 +91,15 @@ export const geminiFormat: WireFormat = {
     responseId: id,
   }),
   frames(a: SimAnswer, r: SimRequest, id: string): SseFrame[] {
-    const frames: SseFrame[] = a.pieces.map((piece) => ({ text: sse({ candidates: [candidate([{ text: piece }])], modelVersion: r.model, responseId: id }), content: true }));
+    const frames: SseFrame[] = a.pieces.map((piece) => ({
+      text: sse({ candidates: [candidate([{ text: piece }])], modelVersion: r.model, responseId: id }),
+      content: true,
+    }));
     if (a.toolCalls.length) frames.push({ text: sse({ candidates: [candidate(callParts(a))], modelVersion: r.model, responseId: id }), content: true });
-    frames.push({ text: sse({ candidates: [candidate([{ text: '' }], finish(a))], usageMetadata: usageMetadata(a), modelVersion: r.model, responseId: id }), content: false });
+    frames.push({
+      text: sse({ candidates: [candidate([{ text: '' }], finish(a))], usageMetadata: usageMetadata(a), modelVersion: r.model, responseId: id }),
+      content: false,
+    });
     return frames;
   },
   error: (status, message) => ({ error: { code: status, message, status: statusNames[status] ?? 'UNKNOWN' } }),

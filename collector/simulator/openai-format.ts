@@ -60,19 +60,40 @@ export const openaiFormat: WireFormat = {
     created: created(),
     model: r.model,
     system_fingerprint: 'fp_simulated',
-    choices: [{ index: 0, message: { role: 'assistant', content: a.toolCalls.length ? null : a.pieces.join(''), ...(a.toolCalls.length ? { tool_calls: a.toolCalls.map(toolCall) } : {}) }, logprobs: null, finish_reason: a.finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: a.toolCalls.length ? null : a.pieces.join(''),
+          ...(a.toolCalls.length ? { tool_calls: a.toolCalls.map(toolCall) } : {}),
+        },
+        logprobs: null,
+        finish_reason: a.finishReason,
+      },
+    ],
     usage: usage(a),
   }),
   frames(a: SimAnswer, r: SimRequest, id: string): SseFrame[] {
     const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: created(), model: r.model, system_fingerprint: 'fp_simulated' };
-    const frames: SseFrame[] = [{ text: sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: a.toolCalls.length ? null : '' }, finish_reason: null }] }), content: false }];
+    const frames: SseFrame[] = [
+      {
+        text: sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: a.toolCalls.length ? null : '' }, finish_reason: null }] }),
+        content: false,
+      },
+    ];
     a.toolCalls.forEach((call, index) => {
       const args = JSON.stringify(call.arguments);
       const half = Math.ceil(args.length / 2);
       const delta = (d: unknown) => ({ text: sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [d] }, finish_reason: null }] }), content: true });
-      frames.push(delta({ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }), delta({ index, function: { arguments: args.slice(0, half) } }), delta({ index, function: { arguments: args.slice(half) } }));
+      frames.push(
+        delta({ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }),
+        delta({ index, function: { arguments: args.slice(0, half) } }),
+        delta({ index, function: { arguments: args.slice(half) } }),
+      );
     });
-    for (const piece of a.pieces) frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }), content: true });
+    for (const piece of a.pieces)
+      frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }), content: true });
     frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: a.finishReason }] }), content: false });
     if (r.includeUsage) frames.push({ text: sse({ ...base, choices: [], usage: usage(a) }), content: false });
     frames.push({ text: sse('[DONE]'), content: false });

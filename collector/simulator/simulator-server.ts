@@ -66,7 +66,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const url = new URL(req.url ?? '/', 'http://sim');
     const [, upstream = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
-    if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'simulator' }] });
+    if (req.method === 'GET' && path === '/v1/models')
+      return json(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'simulator' }] });
     const match = formats.map((f) => ({ format: f, routed: f.route(req.method ?? '', path, url.searchParams) })).find((m) => m.routed);
     if (!match && req.method === 'POST') {
       const embeddings = simulatedEmbeddings(path, parseOrNull(await readBody(req)));
@@ -99,7 +100,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const status = pickErrorStatus(spec.errorRates, random);
     if (spec.latencyMs) await delay(sampleLatency(spec.latencyMs, random));
     if (res.destroyed) return;
-    if (status !== null) return fail(format, res, upstream, status, `simulated ${status}`, status === 429 || status === 503 ? spec.retryAfterSeconds : undefined);
+    if (status !== null)
+      return fail(format, res, upstream, status, `simulated ${status}`, status === 429 || status === 503 ? spec.retryAfterSeconds : undefined);
 
     const answer = generateAnswer({
       promptTokens: countPromptTokens(request.promptTexts) + IMAGE_TOKENS * request.images,
@@ -175,7 +177,8 @@ async function streamFrames(res: ServerResponse, frames: Array<{ text: string; c
       socket.destroy();
       return;
     }
-    if (frame.content && spec.streamCorruptAfterChunks !== undefined && contentSent === spec.streamCorruptAfterChunks) res.write('data: {"choices":[{"delta":{"content": tru\n\n');
+    if (frame.content && spec.streamCorruptAfterChunks !== undefined && contentSent === spec.streamCorruptAfterChunks)
+      res.write('data: {"choices":[{"delta":{"content": tru\n\n');
     res.write(frame.text);
     if (frame.content) {
       contentSent++;

@@ -14,7 +14,12 @@ test('the official OpenAI SDK gets completions and streams with usage', async ()
   const c = await openai('o1').chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 });
   assert.ok(c.choices[0]!.message.content!.length > 0);
   assert.ok(c.usage!.prompt_tokens > 0 && c.usage!.completion_tokens > 0);
-  const stream = await openai('o1').chat.completions.create({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+  const stream = await openai('o1').chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   let text = '';
   let usage: OpenAI.CompletionUsage | null | undefined;
   for await (const chunk of stream) {
@@ -34,7 +39,12 @@ test('reasoning models and long prompts report reasoning and cached tokens', asy
 
 test('the official Anthropic SDK gets messages and streams', async () => {
   const anthropic = new Anthropic({ baseURL: sim.baseUrl('claude', 'anthropic'), apiKey: 'k', maxRetries: 0 });
-  const m = await anthropic.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 40, system: 'be brief', messages: [{ role: 'user', content: 'hello' }] });
+  const m = await anthropic.messages.create({
+    model: 'claude-3-5-haiku-latest',
+    max_tokens: 40,
+    system: 'be brief',
+    messages: [{ role: 'user', content: 'hello' }],
+  });
   assert.equal(m.content[0]!.type, 'text');
   assert.ok(m.usage.input_tokens > 0);
   const stream = anthropic.messages.stream({ model: 'claude-3-5-haiku-latest', max_tokens: 40, messages: [{ role: 'user', content: 'hello' }] });
@@ -44,7 +54,11 @@ test('the official Anthropic SDK gets messages and streams', async () => {
 });
 
 test('Gemini generateContent answers with usage metadata', async () => {
-  const r = await fetch(`${sim.baseUrl('gem', 'gemini')}/v1beta/models/gemini-2.0-flash:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }) });
+  const r = await fetch(`${sim.baseUrl('gem', 'gemini')}/v1beta/models/gemini-2.0-flash:generateContent`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': 'k' },
+    body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+  });
   const body = (await r.json()) as { candidates: Array<{ finishReason: string }>; usageMetadata: { promptTokenCount: number } };
   assert.equal(body.candidates[0]!.finishReason, 'STOP');
   assert.ok(body.usageMetadata.promptTokenCount > 0);
@@ -58,10 +72,16 @@ test('missing keys and bodies are refused in each format', async () => {
 
 test('faults: 429 with Retry-After, hard down, outage window, hang, and a cut stream', async () => {
   sim.setFaults('f429', { errorRates: { '429': 1 }, retryAfterSeconds: 2 });
-  await assert.rejects(openai('f429').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.RateLimitError>) => e.status === 429 && e.headers?.get('retry-after') === '2');
+  await assert.rejects(
+    openai('f429').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    (e: InstanceType<typeof OpenAI.RateLimitError>) => e.status === 429 && e.headers?.get('retry-after') === '2',
+  );
 
   sim.setFaults('down', { down: true });
-  await assert.rejects(openai('down').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503);
+  await assert.rejects(
+    openai('down').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503,
+  );
   sim.setFaults('reset', { down: true, downMode: 'reset' });
   await assert.rejects(openai('reset').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), OpenAI.APIConnectionError);
 
@@ -71,10 +91,16 @@ test('faults: 429 with Retry-After, hard down, outage window, hang, and a cut st
   sim.setFaults('flap', { flap: { upMs: 150, downMs: 10_000 } });
   assert.ok(await openai('flap').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), 'up at first');
   await new Promise((r) => setTimeout(r, 200));
-  await assert.rejects(openai('flap').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503);
+  await assert.rejects(
+    openai('flap').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503,
+  );
 
   sim.setFaults('hang', { hangRate: 1 });
-  await assert.rejects(openai('hang', 200).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), OpenAI.APIConnectionTimeoutError);
+  await assert.rejects(
+    openai('hang', 200).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    OpenAI.APIConnectionTimeoutError,
+  );
 
   sim.setFaults('cut', { streamCutAfterChunks: 3 });
   const stream = await openai('cut').chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] });

@@ -37,7 +37,8 @@ export interface WireFormat {
   error(status: number, message: string): unknown;
 }
 
-export const sse = (data: unknown, event?: string): string => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+export const sse = (data: unknown, event?: string): string =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
 export function header(headers: IncomingHttpHeaders, name: string): string {
   const v = headers[name];
