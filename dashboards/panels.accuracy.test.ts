@@ -19,9 +19,21 @@ const now = Math.floor(Date.now() / HOUR) * HOUR;
 const range = { fromMs: now - 6 * HOUR, toMs: now + HOUR };
 const ctx = { ...range, intervalMs: 60_000 };
 
-interface Target { rawSql: string; format: number }
-interface Panel { type: string; title: string; targets?: Target[]; panels?: Panel[] }
-interface Board { title: string; panels: Panel[]; templating: { list?: Array<{ name: string; type: string; query: string }> } }
+interface Target {
+  rawSql: string;
+  format: number;
+}
+interface Panel {
+  type: string;
+  title: string;
+  targets?: Target[];
+  panels?: Panel[];
+}
+interface Board {
+  title: string;
+  panels: Panel[];
+  templating: { list?: Array<{ name: string; type: string; query: string }> };
+}
 
 let store: Awaited<ReturnType<typeof freshEmbeddedStore>>;
 let client: ClickHouseClient;
@@ -43,8 +55,11 @@ before(async () => {
   await seedBudgetStatus(client, now);
 });
 
+after(async () => store.dispose());
+
 test('the committed dashboard JSON is what the builders produce (run npm run dashboards:build)', () => {
-  for (const [name, board] of Object.entries(allBoards())) assert.equal(readFileSync(join(generated, `${name}.json`), 'utf8'), boardJson(board), `${name}.json is stale`);
+  for (const [name, board] of Object.entries(allBoards()))
+    assert.equal(readFileSync(join(generated, `${name}.json`), 'utf8'), boardJson(board), `${name}.json is stale`);
 });
 
 test('every panel of every board runs on the seeded rollups, macros expanded as the datasource does, and returns data', async () => {
@@ -66,7 +81,11 @@ test('every panel of every board runs on the seeded rollups, macros expanded as 
         if (target.format === 0) {
           assert.equal(Object.keys(got[0]!)[0], 'time', `${board.title} / ${panel.title}: a time series starts with its time column`);
           const times = got.map((r) => Date.parse(String(r.time).replace(' ', 'T') + 'Z'));
-          assert.deepEqual(times, [...times].sort((a, b) => a - b), `${board.title} / ${panel.title}: ordered by time`);
+          assert.deepEqual(
+            times,
+            [...times].sort((a, b) => a - b),
+            `${board.title} / ${panel.title}: ordered by time`,
+          );
         }
         results.set(`${name} / ${panel.title}`, got);
       }
@@ -89,7 +108,10 @@ test('spend panels reconcile with raw attempts to the last decimal', async () =>
   assert.equal(num(top.list_cost_usd), num(search!.list));
   assert.ok(num(results.get('spend / Negotiated savings')![0]!.negotiated_savings_usd) > 0, 'negotiated rates are below list');
   const budgetNow = results.get('spend / Budgets now')!;
-  assert.deepEqual(budgetNow.map((r) => [r.budget_id, num(r.spent), num(r.forecast), r.budget_status]), [['search-monthly', 38, 56, 'forecast_exceeded']]);
+  assert.deepEqual(
+    budgetNow.map((r) => [r.budget_id, num(r.spent), num(r.forecast), r.budget_status]),
+    [['search-monthly', 38, 56, 'forecast_exceeded']],
+  );
 });
 
 test('reliability and latency panels agree with raw attempts', async () => {
@@ -112,32 +134,50 @@ test('reliability and latency panels agree with raw attempts', async () => {
 
 test('the routing board shows the newest decision per deployment and the override in force', () => {
   const latest = results.get('routing / Latest decision per deployment')!;
-  assert.deepEqual([num(latest.find((r) => r.deployment === 'openai-primary')!.weight_now), latest.find((r) => r.deployment === 'openai-primary')!.reason_now], [1, 'healthy']);
+  assert.deepEqual(
+    [num(latest.find((r) => r.deployment === 'openai-primary')!.weight_now), latest.find((r) => r.deployment === 'openai-primary')!.reason_now],
+    [1, 'healthy'],
+  );
   assert.equal(num(latest.find((r) => r.deployment === 'anthropic-backup')!.weight_now), 0.5);
   const overrides = results.get('routing / Operator overrides')!;
-  assert.deepEqual(overrides.map((r) => [r.deployment, r.override_action, num(r.canary_share), r.set_by]), [['anthropic-backup', 'canary', 0.1, 'ops']]);
+  assert.deepEqual(
+    overrides.map((r) => [r.deployment, r.override_action, num(r.canary_share), r.set_by]),
+    [['anthropic-backup', 'canary', 0.1, 'ops']],
+  );
 });
 
 test('docker compose provisions the pinned plugin, the datasource uid the panels use, and the generated boards', async () => {
   const { parse } = await import('yaml');
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment: Record<string, string>; volumes: string[] }> };
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { environment: Record<string, string>; volumes: string[] }>;
+  };
   const grafana = compose.services.grafana!;
   assert.equal(grafana.environment.GF_PLUGINS_PREINSTALL_SYNC, `${PLUGIN_ID}@${PLUGIN_VERSION}`);
   assert.ok(grafana.volumes.includes('./dashboards/generated:/var/lib/grafana/dashboards/switchyard:ro'));
-  const datasource = parse(readFileSync(join(root, 'dashboards/provisioning/datasources/clickhouse.yaml'), 'utf8')) as { datasources: Array<{ uid: string; type: string }> };
+  const datasource = parse(readFileSync(join(root, 'dashboards/provisioning/datasources/clickhouse.yaml'), 'utf8')) as {
+    datasources: Array<{ uid: string; type: string }>;
+  };
   assert.deepEqual({ uid: datasource.datasources[0]!.uid, type: datasource.datasources[0]!.type }, DATASOURCE);
-  const provider = parse(readFileSync(join(root, 'dashboards/provisioning/dashboards/switchyard.yaml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
+  const provider = parse(readFileSync(join(root, 'dashboards/provisioning/dashboards/switchyard.yaml'), 'utf8')) as {
+    providers: Array<{ options: { path: string } }>;
+  };
   assert.equal(provider.providers[0]!.options.path, '/var/lib/grafana/dashboards/switchyard');
 });
 
 test('the alerts board shows what is firing now, what fired, and how deliveries went', () => {
   const firing = results.get('alerts / Firing and pending now')!;
-  assert.deepEqual(firing.map((r) => [r.rule, r.current_state]), [['spend_spike', 'firing']]);
+  assert.deepEqual(
+    firing.map((r) => [r.rule, r.current_state]),
+    [['spend_spike', 'firing']],
+  );
   const recent = results.get('alerts / Recent alerts')!;
   assert.deepEqual(recent.map((r) => r.rule).sort(), ['rate_limit_spike', 'spend_spike']);
   assert.equal(recent.find((r) => r.rule === 'rate_limit_spike')!.latest_state, 'ok');
   const tries = results.get('alerts / Delivery tries by outcome')!;
   assert.deepEqual(tries.map((r) => r.outcome).sort(), ['delivered', 'rate_limited']);
-  assert.deepEqual(results.get('alerts / Dead letters')!.map((r) => r.receiver), ['webhook-finance']);
+  assert.deepEqual(
+    results.get('alerts / Dead letters')!.map((r) => r.receiver),
+    ['webhook-finance'],
+  );
 });

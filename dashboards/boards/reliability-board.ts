@@ -18,12 +18,13 @@ export function reliabilityBoard(): DashboardBuilder {
       'short',
       true,
     );
-  return board('switchyard-reliability', 'Switchyard · Reliability', 'How providers and deployments behave: success, errors, 429s, failovers, open circuits.', 'now-6h', [
-    'team',
-    'route',
-    'provider',
-    'model',
-  ])
+  return board(
+    'switchyard-reliability',
+    'Switchyard · Reliability',
+    'How providers and deployments behave: success, errors, 429s, failovers, open circuits.',
+    'now-6h',
+    ['team', 'route', 'provider', 'model'],
+  )
     .withPanel(
       timeSeriesPanel(
         'Success rate by deployment',
@@ -40,8 +41,17 @@ export function reliabilityBoard(): DashboardBuilder {
         'percentunit',
       ),
     )
-    .withPanel(mapSeries('Errors by class', 'Failed attempts by error class (rate_limited, server, timeout, network, auth…).', 'errors_by_class', 'error_class'))
-    .withPanel(mapSeries('Fallbacks by reason', 'Attempts caused by an earlier failure, by that failure (failovers warn before final errors do).', 'fallbacks_by_reason', 'fallback_reason'))
+    .withPanel(
+      mapSeries('Errors by class', 'Failed attempts by error class (rate_limited, server, timeout, network, auth…).', 'errors_by_class', 'error_class'),
+    )
+    .withPanel(
+      mapSeries(
+        'Fallbacks by reason',
+        'Attempts caused by an earlier failure, by that failure (failovers warn before final errors do).',
+        'fallbacks_by_reason',
+        'fallback_reason',
+      ),
+    )
     .withPanel(
       timeSeriesPanel(
         'Final failure rate by route',

@@ -14,11 +14,45 @@ export function routingBoard(): DashboardBuilder {
        FROM ${from} WHERE ${where} GROUP BY time, deployment_label ORDER BY time`,
       unit,
     );
-  return board('switchyard-routing', 'Switchyard · Routing', 'Weights the policy engine publishes to the collectors, the CRAFT scores behind them, and operator overrides.', 'now-6h', ['route'])
-    .withPanel(perDeployment('Weight by deployment', 'Multiplier in [0, 1] the collectors apply to each deployment\'s configured weight (0 = last resort only).', 'weight', 'percentunit'))
-    .withPanel(perDeployment('Share of first picks by deployment', 'Expected share of the route\'s first picks after weights, overrides and the exploration floor.', 'share', 'percentunit'))
-    .withPanel(perDeployment('CRAFT composite by deployment', 'Composite of Cost, Reliability, Availability, Flexibility and Trust with the route\'s factor weights (docs/policy.md).', 'composite', 'percentunit'))
-    .withPanel(perDeployment('429 share by deployment', 'Rate-limited share of attempts in the live window (the 5-minute 20 % rule demotes).', 'rate_limited_share', 'percentunit'))
+  return board(
+    'switchyard-routing',
+    'Switchyard · Routing',
+    'Weights the policy engine publishes to the collectors, the CRAFT scores behind them, and operator overrides.',
+    'now-6h',
+    ['route'],
+  )
+    .withPanel(
+      perDeployment(
+        'Weight by deployment',
+        "Multiplier in [0, 1] the collectors apply to each deployment's configured weight (0 = last resort only).",
+        'weight',
+        'percentunit',
+      ),
+    )
+    .withPanel(
+      perDeployment(
+        'Share of first picks by deployment',
+        "Expected share of the route's first picks after weights, overrides and the exploration floor.",
+        'share',
+        'percentunit',
+      ),
+    )
+    .withPanel(
+      perDeployment(
+        'CRAFT composite by deployment',
+        "Composite of Cost, Reliability, Availability, Flexibility and Trust with the route's factor weights (docs/policy.md).",
+        'composite',
+        'percentunit',
+      ),
+    )
+    .withPanel(
+      perDeployment(
+        '429 share by deployment',
+        'Rate-limited share of attempts in the live window (the 5-minute 20 % rule demotes).',
+        'rate_limited_share',
+        'percentunit',
+      ),
+    )
     .withRow(new RowBuilder('Now'))
     .withPanel(
       tablePanel(

@@ -22,7 +22,14 @@ export function spendBoard(): DashboardBuilder {
     'model',
   ])
     .withPanel(statPanel('Spend', 'Effective (billed) cost in the range, USD.', `SELECT sum(cost_usd) AS spend_usd FROM ${from} WHERE ${where}`, 'currencyUSD'))
-    .withPanel(statPanel('Requests served', 'Requests whose final attempt succeeded.', `SELECT sum(requests_served) AS requests_served FROM ${from} WHERE ${where}`, 'short'))
+    .withPanel(
+      statPanel(
+        'Requests served',
+        'Requests whose final attempt succeeded.',
+        `SELECT sum(requests_served) AS requests_served FROM ${from} WHERE ${where}`,
+        'short',
+      ),
+    )
     .withPanel(
       statPanel(
         'Cache savings',

@@ -27,9 +27,17 @@ before(async () => {
   await ingestThroughPipeline(api.store.client, seededTraffic(now - 25 * 60_000, now - 30_000, 80, 7));
   await seedRoutingDecisions(api.store.client, now);
   await seedAlerts(api.store.client, now);
-  const budget = await api.gql('mutation { createBudget(id: "search-monthly", input: { scope: TEAM, match: "search", period: MONTH, limit: "50" }) { id } }', {}, 'ops');
+  const budget = await api.gql(
+    'mutation { createBudget(id: "search-monthly", input: { scope: TEAM, match: "search", period: MONTH, limit: "50" }) { id } }',
+    {},
+    'ops',
+  );
   assert.deepEqual(budget.errors ?? [], []);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+  });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -54,13 +62,15 @@ async function open(pageId: string, tokenId?: string): Promise<{ page: Page; err
 
 /** True when a chart canvas has drawn something (not all pixels blank). */
 async function drawnCharts(page: Page): Promise<number> {
-  return page.$$eval('canvas', (canvases) =>
-    canvases.filter((c) => {
-      const ctx = (c as HTMLCanvasElement).getContext('2d')!;
-      const { data } = ctx.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
-      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
-      return false;
-    }).length,
+  return page.$$eval(
+    'canvas',
+    (canvases) =>
+      canvases.filter((c) => {
+        const ctx = (c as HTMLCanvasElement).getContext('2d')!;
+        const { data } = ctx.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+        return false;
+      }).length,
   );
 }
 
@@ -96,7 +106,7 @@ test('the spend page shows the seeded teams to an admin, and only its own team t
   await viewer.page.context().close();
 });
 
-test('without a token the console asks for one, and a wrong token is refused with the API\'s reason', async () => {
+test("without a token the console asks for one, and a wrong token is refused with the API's reason", async () => {
   const { page } = await open('spend');
   assert.equal(await page.getAttribute('main', 'data-state'), 'signed-out');
   assert.equal(await page.isVisible('form#login'), true);

@@ -67,7 +67,8 @@ const macros: Record<string, Macro> = {
   timeTo: (ctx, args) => (arity('timeTo', 1, args), `${args[0]} <= ${dateTime(ctx.toMs)}`),
   timeInterval: (ctx, args) => (arity('timeInterval', 1, args), `toStartOfInterval(toDateTime(${args[0]}), INTERVAL ${intervalSeconds(ctx)} second)`),
   timeInterval_ms: (ctx, args) => (
-    arity('timeInterval_ms', 1, args), `toStartOfInterval(toDateTime64(${args[0]}, 3), INTERVAL ${Math.trunc(Math.max(ctx.intervalMs, 1))} millisecond)`
+    arity('timeInterval_ms', 1, args),
+    `toStartOfInterval(toDateTime64(${args[0]}, 3), INTERVAL ${Math.trunc(Math.max(ctx.intervalMs, 1))} millisecond)`
   ),
   timeGroup: (_ctx, args) => {
     arity('timeGroup', 2, args);

@@ -10,11 +10,19 @@ import { sampleAttemptEvent } from './sample-event.ts';
 /** Negotiated rates below the list (catalog) rates, so list and effective cost differ. */
 const sheets: Record<string, PriceSheet> = {
   'openai-primary': {
-    input: '0.15', cachedInput: '0.075', cacheWrite: '0.15', output: '0.6', version: 'test:openai',
+    input: '0.15',
+    cachedInput: '0.075',
+    cacheWrite: '0.15',
+    output: '0.6',
+    version: 'test:openai',
     list: { input: '0.2', cachedInput: '0.1', cacheWrite: '0.2', output: '0.8' },
   },
   'anthropic-backup': {
-    input: '0.8', cachedInput: '0.08', cacheWrite: '1', output: '4', version: 'test:anthropic',
+    input: '0.8',
+    cachedInput: '0.08',
+    cacheWrite: '1',
+    output: '4',
+    version: 'test:anthropic',
     list: { input: '0.8', cachedInput: '0.08', cacheWrite: '1', output: '4' },
   },
 };
@@ -55,11 +63,25 @@ export function seededTraffic(startMs: number, endMs: number, requests: number, 
     const tags = { ...tenant, user: `user-${Math.floor(rand() * 5)}`, environment: 'prod', extra: { region_hint: rand() < 0.5 ? 'eu' : 'us' } };
     let at = startMs + Math.floor(((endMs - startMs) * i) / requests);
     if (rand() < 0.03) {
-      events.push(sampleAttemptEvent({
-        request_id: requestId, route, requested_model: route, started_at: iso(at), ended_at: iso(at + 1), latency_ms: 1,
-        status: 'rejected', http_status: 429, error_class: 'budget_exhausted', input_tokens: 0, output_tokens: 0, cost_usd: '0',
-        budget: { decision: 'reject', reserved_usd: '0', delay_ms: 0, limited_by: `team:${tenant.team}` }, tags, finish_reason: null,
-      }));
+      events.push(
+        sampleAttemptEvent({
+          request_id: requestId,
+          route,
+          requested_model: route,
+          started_at: iso(at),
+          ended_at: iso(at + 1),
+          latency_ms: 1,
+          status: 'rejected',
+          http_status: 429,
+          error_class: 'budget_exhausted',
+          input_tokens: 0,
+          output_tokens: 0,
+          cost_usd: '0',
+          budget: { decision: 'reject', reserved_usd: '0', delay_ms: 0, limited_by: `team:${tenant.team}` },
+          tags,
+          finish_reason: null,
+        }),
+      );
       continue;
     }
     const roll = rand();
@@ -79,17 +101,36 @@ export function seededTraffic(startMs: number, endMs: number, requests: number, 
       };
       const price = priceAttempt(usage, sheets[step.deployment]!);
       const ttft = ok && stream ? Math.min(latency, 50 + Math.floor(rand() * 1_800)) : null;
-      events.push(sampleAttemptEvent({
-        request_id: requestId, attempt_no: n + 1, is_final: n === plan.length - 1, route, requested_model: route,
-        started_at: iso(at), ended_at: iso(at + latency), latency_ms: latency, ttft_ms: ttft, is_stream: stream,
-        provider: deployments[step.deployment].provider, deployment: step.deployment, model: deployments[step.deployment].model,
-        status: step.status, http_status: ok ? 200 : step.status === 'rate_limited' ? 429 : step.status === 'timeout' ? null : 503,
-        error_class: ok ? null : step.status === 'rate_limited' ? 'rate_limited' : step.status === 'timeout' ? 'timeout' : 'server',
-        fallback_reason: n === 0 ? 'none' : plan[0]!.status === 'rate_limited' ? 'rate_limited' : plan[0]!.status === 'timeout' ? 'timeout' : 'server_error',
-        input_tokens: usage.inputTokens, cached_input_tokens: usage.cachedInputTokens, cache_write_tokens: usage.cacheWriteTokens,
-        output_tokens: usage.outputTokens, reasoning_tokens: usage.reasoningTokens, price_version: sheets[step.deployment]!.version,
-        finish_reason: ok ? 'stop' : null, tags, ...price,
-      }));
+      events.push(
+        sampleAttemptEvent({
+          request_id: requestId,
+          attempt_no: n + 1,
+          is_final: n === plan.length - 1,
+          route,
+          requested_model: route,
+          started_at: iso(at),
+          ended_at: iso(at + latency),
+          latency_ms: latency,
+          ttft_ms: ttft,
+          is_stream: stream,
+          provider: deployments[step.deployment].provider,
+          deployment: step.deployment,
+          model: deployments[step.deployment].model,
+          status: step.status,
+          http_status: ok ? 200 : step.status === 'rate_limited' ? 429 : step.status === 'timeout' ? null : 503,
+          error_class: ok ? null : step.status === 'rate_limited' ? 'rate_limited' : step.status === 'timeout' ? 'timeout' : 'server',
+          fallback_reason: n === 0 ? 'none' : plan[0]!.status === 'rate_limited' ? 'rate_limited' : plan[0]!.status === 'timeout' ? 'timeout' : 'server_error',
+          input_tokens: usage.inputTokens,
+          cached_input_tokens: usage.cachedInputTokens,
+          cache_write_tokens: usage.cacheWriteTokens,
+          output_tokens: usage.outputTokens,
+          reasoning_tokens: usage.reasoningTokens,
+          price_version: sheets[step.deployment]!.version,
+          finish_reason: ok ? 'stop' : null,
+          tags,
+          ...price,
+        }),
+      );
       at += latency + 5;
     });
   }

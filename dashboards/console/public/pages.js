@@ -33,18 +33,31 @@ async function spendPage(main, { gql, range }) {
   const over = card(main, 'Spend over time by team', 'USD per bucket (UTC), stacked.', true);
   if (byTeam.rows.length === 0) empty(over, 'No spend in this range.');
   else {
-    const { labels, series } = pivot(byTeam.rows.map((r) => ({ bucket: r.bucket, key: r.group[0].value, value: r.measures.costUsd })), range.hours);
+    const { labels, series } = pivot(
+      byTeam.rows.map((r) => ({ bucket: r.bucket, key: r.group[0].value, value: r.measures.costUsd })),
+      range.hours,
+    );
     chart(over, 'bar', labels, series, { stacked: true, unit: '$' });
   }
   const spenders = card(main, 'Top spenders', 'Team / project / feature by effective cost.');
   if (top.rows.length === 0) empty(spenders, 'No spend in this range.');
   else {
-    chart(spenders, 'bar', top.rows.map((r) => r.group.map((g) => g.value || '–').join(' / ')), [{ label: 'Spend', data: top.rows.map((r) => Number(r.measures.costUsd)) }], { unit: '$', horizontal: true });
-    table(spenders, [
-      { label: 'Team / project / feature', value: (r) => r.group.map((g) => g.value || '–').join(' / ') },
-      { label: 'Requests', value: (r) => count(r.measures.requests), num: true },
-      { label: 'Spend', value: (r) => usd(r.measures.costUsd), num: true },
-    ], top.rows);
+    chart(
+      spenders,
+      'bar',
+      top.rows.map((r) => r.group.map((g) => g.value || '–').join(' / ')),
+      [{ label: 'Spend', data: top.rows.map((r) => Number(r.measures.costUsd)) }],
+      { unit: '$', horizontal: true },
+    );
+    table(
+      spenders,
+      [
+        { label: 'Team / project / feature', value: (r) => r.group.map((g) => g.value || '–').join(' / ') },
+        { label: 'Requests', value: (r) => count(r.measures.requests), num: true },
+        { label: 'Spend', value: (r) => usd(r.measures.costUsd), num: true },
+      ],
+      top.rows,
+    );
   }
 }
 
@@ -55,17 +68,30 @@ async function routingPage(main, { gql }) {
   const weights = (await gql(WEIGHTS)).routingWeights;
   const section = card(main, 'Routing weights', 'Share of first picks per deployment as the policy engine last published it, and why.', true);
   if (weights.length === 0) return empty(section, 'The policy engine has not published weights yet.');
-  chart(section, 'bar', weights.map((w) => `${w.route} / ${w.deployment}`), [{ label: 'Share of first picks', data: weights.map((w) => w.share) }, { label: 'Weight', data: weights.map((w) => w.weight) }], { unit: '%', horizontal: true });
-  table(section, [
-    { label: 'Route', value: (w) => w.route },
-    { label: 'Deployment', value: (w) => w.deployment },
-    { label: 'Weight', value: (w) => percent(w.weight), num: true },
-    { label: 'Share', value: (w) => percent(w.share), num: true },
-    { label: 'Success', value: (w) => percent(w.evidence.successRate), num: true },
-    { label: 'p95', value: (w) => ms(w.evidence.p95Ms), num: true },
-    { label: 'Reason', value: (w) => badge(w.reason) },
-    { label: 'Why', value: (w) => w.detail },
-  ], weights);
+  chart(
+    section,
+    'bar',
+    weights.map((w) => `${w.route} / ${w.deployment}`),
+    [
+      { label: 'Share of first picks', data: weights.map((w) => w.share) },
+      { label: 'Weight', data: weights.map((w) => w.weight) },
+    ],
+    { unit: '%', horizontal: true },
+  );
+  table(
+    section,
+    [
+      { label: 'Route', value: (w) => w.route },
+      { label: 'Deployment', value: (w) => w.deployment },
+      { label: 'Weight', value: (w) => percent(w.weight), num: true },
+      { label: 'Share', value: (w) => percent(w.share), num: true },
+      { label: 'Success', value: (w) => percent(w.evidence.successRate), num: true },
+      { label: 'p95', value: (w) => ms(w.evidence.p95Ms), num: true },
+      { label: 'Reason', value: (w) => badge(w.reason) },
+      { label: 'Why', value: (w) => w.detail },
+    ],
+    weights,
+  );
   for (const route of [...new Set(weights.map((w) => w.route))]) {
     const scores = (await gql(SCORES, { route })).providerScores.current;
     const craft = card(main, `CRAFT scores · ${route}`, 'Cost, Reliability, Availability, Flexibility, Trust (0–1) and the composite the weights start from.');
@@ -74,7 +100,13 @@ async function routingPage(main, { gql }) {
       continue;
     }
     const names = scores[0].factors.map((f) => f.name);
-    chart(craft, 'bar', [...names, 'composite'], scores.map((s) => ({ label: s.deployment, data: [...s.factors.map((f) => f.score), s.composite] })), { unit: '%' });
+    chart(
+      craft,
+      'bar',
+      [...names, 'composite'],
+      scores.map((s) => ({ label: s.deployment, data: [...s.factors.map((f) => f.score), s.composite] })),
+      { unit: '%' },
+    );
   }
 }
 
@@ -93,29 +125,61 @@ async function latencyPage(main, { gql, range }) {
     gql(GOODPUT, { from: range.from, to: range.to }),
   ]);
   const rows = overall.latencyReport.rows;
-  const per = card(main, 'Latency percentiles by provider', 'Successful attempts over the range: latency, time to first token (streams) and time per output token, ms.', true);
+  const per = card(
+    main,
+    'Latency percentiles by provider',
+    'Successful attempts over the range: latency, time to first token (streams) and time per output token, ms.',
+    true,
+  );
   if (rows.length === 0) return empty(per, 'No attempts in this range.');
-  chart(per, 'bar', rows.map((r) => r.group[0].value), ['p50', 'p95', 'p99'].map((p) => ({ label: `latency ${p}`, data: rows.map((r) => r.latencyMs?.[p] ?? null) })), { unit: 'ms' });
-  table(per, [
-    { label: 'Provider', value: (r) => r.group[0].value },
-    { label: 'OK / attempts', value: (r) => `${count(r.ok)} / ${count(r.attempts)}`, num: true },
-    { label: 'Latency p50 / p95 / p99', value: (r) => (r.latencyMs ? `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}` : '–'), num: true },
-    { label: 'TTFT p50 / p95', value: (r) => (r.ttftMs ? `${ms(r.ttftMs.p50)} / ${ms(r.ttftMs.p95)}` : '–'), num: true },
-    { label: 'Per output token p50', value: (r) => (r.timePerOutputTokenMs ? `${r.timePerOutputTokenMs.p50.toFixed(2)} ms` : '–'), num: true },
-  ], rows);
+  chart(
+    per,
+    'bar',
+    rows.map((r) => r.group[0].value),
+    ['p50', 'p95', 'p99'].map((p) => ({ label: `latency ${p}`, data: rows.map((r) => r.latencyMs?.[p] ?? null) })),
+    { unit: 'ms' },
+  );
+  table(
+    per,
+    [
+      { label: 'Provider', value: (r) => r.group[0].value },
+      { label: 'OK / attempts', value: (r) => `${count(r.ok)} / ${count(r.attempts)}`, num: true },
+      {
+        label: 'Latency p50 / p95 / p99',
+        value: (r) => (r.latencyMs ? `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}` : '–'),
+        num: true,
+      },
+      { label: 'TTFT p50 / p95', value: (r) => (r.ttftMs ? `${ms(r.ttftMs.p50)} / ${ms(r.ttftMs.p95)}` : '–'), num: true },
+      { label: 'Per output token p50', value: (r) => (r.timePerOutputTokenMs ? `${r.timePerOutputTokenMs.p50.toFixed(2)} ms` : '–'), num: true },
+    ],
+    rows,
+  );
   const over = card(main, 'p95 latency over time by provider', 'Successful attempts, ms, per bucket (UTC).', true);
-  const { labels, series: lines } = pivot(series.latencyReport.rows.filter((r) => r.latencyMs).map((r) => ({ bucket: r.bucket, key: r.group[0].value, value: r.latencyMs.p95 })), range.hours);
+  const { labels, series: lines } = pivot(
+    series.latencyReport.rows.filter((r) => r.latencyMs).map((r) => ({ bucket: r.bucket, key: r.group[0].value, value: r.latencyMs.p95 })),
+    range.hours,
+  );
   chart(over, 'line', labels, lines, { unit: 'ms' });
-  const good = card(main, 'Goodput by route', 'Requests served within the route\'s SLO ÷ requests served.');
+  const good = card(main, 'Goodput by route', "Requests served within the route's SLO ÷ requests served.");
   const withSlo = goodput.goodputReport.rows.filter((r) => r.slo);
   if (withSlo.length === 0) empty(good, 'No route has an SLO (routes file: slo) with traffic in this range.');
   else {
-    chart(good, 'bar', withSlo.map((r) => r.route), [{ label: 'Within SLO', data: withSlo.map((r) => r.share) }], { unit: '%' });
-    table(good, [
-      { label: 'Route', value: (r) => r.route },
-      { label: 'SLO', value: (r) => `latency ≤ ${r.slo.latencyMs} ms${r.slo.ttftMs ? `, TTFT ≤ ${r.slo.ttftMs} ms` : ''}` },
-      { label: 'Met / served', value: (r) => `${count(r.met)} / ${count(r.served)}`, num: true },
-    ], withSlo);
+    chart(
+      good,
+      'bar',
+      withSlo.map((r) => r.route),
+      [{ label: 'Within SLO', data: withSlo.map((r) => r.share) }],
+      { unit: '%' },
+    );
+    table(
+      good,
+      [
+        { label: 'Route', value: (r) => r.route },
+        { label: 'SLO', value: (r) => `latency ≤ ${r.slo.latencyMs} ms${r.slo.ttftMs ? `, TTFT ≤ ${r.slo.ttftMs} ms` : ''}` },
+        { label: 'Met / served', value: (r) => `${count(r.met)} / ${count(r.served)}`, num: true },
+      ],
+      withSlo,
+    );
   }
 }
 
@@ -125,22 +189,32 @@ async function budgetsPage(main, { gql }) {
   const budgets = (await gql(BUDGETS)).budgets;
   const section = card(main, 'Budgets and forecasts', 'Spent and forecast to the end of the current period against each limit.', true);
   if (budgets.length === 0) return empty(section, 'No budgets are defined (routes file budgets, or the createBudget mutation).');
-  chart(section, 'bar', budgets.map((b) => `${b.scope.toLowerCase()} ${b.subject} (${b.period.toLowerCase()})`), [
-    { label: 'Spent', data: budgets.map((b) => Number(b.spent)) },
-    { label: 'Forecast', data: budgets.map((b) => Number(b.forecast)) },
-    { label: 'Limit', data: budgets.map((b) => Number(b.limit)) },
-  ], { unit: '$', horizontal: true });
-  table(section, [
-    { label: 'Budget', value: (b) => b.id },
-    { label: 'Scope', value: (b) => `${b.scope.toLowerCase()} ${b.subject}` },
-    { label: 'Period ends', value: (b) => b.periodEnd.slice(0, 16).replace('T', ' ') },
-    { label: 'Spent', value: (b) => usd(b.spent), num: true },
-    { label: 'Reserved', value: (b) => usd(b.reserved), num: true },
-    { label: 'Remaining', value: (b) => usd(b.remaining), num: true },
-    { label: 'Forecast', value: (b) => usd(b.forecast), num: true },
-    { label: 'Limit', value: (b) => usd(b.limit), num: true },
-    { label: 'Status', value: (b) => badge(b.shadow ? `${b.status.toLowerCase()} (shadow)` : b.status.toLowerCase()) },
-  ], budgets);
+  chart(
+    section,
+    'bar',
+    budgets.map((b) => `${b.scope.toLowerCase()} ${b.subject} (${b.period.toLowerCase()})`),
+    [
+      { label: 'Spent', data: budgets.map((b) => Number(b.spent)) },
+      { label: 'Forecast', data: budgets.map((b) => Number(b.forecast)) },
+      { label: 'Limit', data: budgets.map((b) => Number(b.limit)) },
+    ],
+    { unit: '$', horizontal: true },
+  );
+  table(
+    section,
+    [
+      { label: 'Budget', value: (b) => b.id },
+      { label: 'Scope', value: (b) => `${b.scope.toLowerCase()} ${b.subject}` },
+      { label: 'Period ends', value: (b) => b.periodEnd.slice(0, 16).replace('T', ' ') },
+      { label: 'Spent', value: (b) => usd(b.spent), num: true },
+      { label: 'Reserved', value: (b) => usd(b.reserved), num: true },
+      { label: 'Remaining', value: (b) => usd(b.remaining), num: true },
+      { label: 'Forecast', value: (b) => usd(b.forecast), num: true },
+      { label: 'Limit', value: (b) => usd(b.limit), num: true },
+      { label: 'Status', value: (b) => badge(b.shadow ? `${b.status.toLowerCase()} (shadow)` : b.status.toLowerCase()) },
+    ],
+    budgets,
+  );
 }
 
 const ALERTS = `query ($from: DateTime!, $to: DateTime!) {
@@ -154,24 +228,43 @@ async function alertsPage(main, { gql, range }) {
   const now = card(main, 'Firing alerts', 'Alerts firing or pending now, with the value against its threshold.', true);
   if (firing.length === 0) empty(now, 'Nothing is firing.');
   else {
-    chart(now, 'bar', firing.map((a) => `${a.rule} ${labels(a)}`), [{ label: 'Value ÷ threshold', data: firing.map((a) => a.evidence?.ratio ?? null) }], { horizontal: true });
-    table(now, [
-      { label: 'Rule', value: (a) => a.rule },
-      { label: 'Severity', value: (a) => badge(a.severity) },
-      { label: 'State', value: (a) => badge(a.state.toLowerCase()) },
-      { label: 'Group', value: labels },
-      { label: 'Since', value: (a) => a.since.slice(0, 16).replace('T', ' ') },
-      { label: 'Value / threshold', value: (a) => (a.evidence ? `${a.evidence.value.toPrecision(3)} / ${a.evidence.threshold?.toPrecision(3) ?? '–'}` : '–'), num: true },
-    ], firing);
+    chart(
+      now,
+      'bar',
+      firing.map((a) => `${a.rule} ${labels(a)}`),
+      [{ label: 'Value ÷ threshold', data: firing.map((a) => a.evidence?.ratio ?? null) }],
+      { horizontal: true },
+    );
+    table(
+      now,
+      [
+        { label: 'Rule', value: (a) => a.rule },
+        { label: 'Severity', value: (a) => badge(a.severity) },
+        { label: 'State', value: (a) => badge(a.state.toLowerCase()) },
+        { label: 'Group', value: labels },
+        { label: 'Since', value: (a) => a.since.slice(0, 16).replace('T', ' ') },
+        {
+          label: 'Value / threshold',
+          value: (a) => (a.evidence ? `${a.evidence.value.toPrecision(3)} / ${a.evidence.threshold?.toPrecision(3) ?? '–'}` : '–'),
+          num: true,
+        },
+      ],
+      firing,
+    );
   }
   const history = card(main, 'Alert history', 'Evaluations in the range, newest first.', true);
   if (recent.length === 0) empty(history, 'No alert changed state in this range.');
-  else table(history, [
-    { label: 'Evaluated', value: (a) => a.evaluatedAt.slice(0, 16).replace('T', ' ') },
-    { label: 'Rule', value: (a) => a.rule },
-    { label: 'State', value: (a) => badge(a.state.toLowerCase()) },
-    { label: 'Group', value: labels },
-  ], [...recent].sort((a, b) => b.evaluatedAt.localeCompare(a.evaluatedAt)).slice(0, 50));
+  else
+    table(
+      history,
+      [
+        { label: 'Evaluated', value: (a) => a.evaluatedAt.slice(0, 16).replace('T', ' ') },
+        { label: 'Rule', value: (a) => a.rule },
+        { label: 'State', value: (a) => badge(a.state.toLowerCase()) },
+        { label: 'Group', value: labels },
+      ],
+      [...recent].sort((a, b) => b.evaluatedAt.localeCompare(a.evaluatedAt)).slice(0, 50),
+    );
 }
 
 const ATTEMPTS = `query ($from: DateTime!, $to: DateTime!, $after: String) {
@@ -193,7 +286,7 @@ async function failoversPage(main, { gql }) {
     after = data.nextCursor;
     if (!after) break;
   }
-  const chartCard = card(main, 'Failovers in the last 30 minutes', 'Attempts caused by an earlier attempt\'s failure, per minute, by that failure.', true);
+  const chartCard = card(main, 'Failovers in the last 30 minutes', "Attempts caused by an earlier attempt's failure, per minute, by that failure.", true);
   if (failovers.length === 0) return empty(chartCard, 'No failovers in the last 30 minutes.');
   const rows = failovers.map((a) => ({ bucket: `${a.startedAt.slice(0, 16)}:00.000Z`, key: a.fallbackReason, value: 1 }));
   const summed = new Map();
@@ -201,15 +294,19 @@ async function failoversPage(main, { gql }) {
   const { labels, series } = pivot([...summed.values()], 1);
   chart(chartCard, 'bar', labels, series, { stacked: true });
   const list = card(main, 'Recent failovers', 'Newest first: where the request went after the failure.', true);
-  table(list, [
-    { label: 'Started (UTC)', value: (a) => a.startedAt.slice(11, 19) },
-    { label: 'Route', value: (a) => a.route },
-    { label: 'Because', value: (a) => badge(a.fallbackReason) },
-    { label: 'Attempt', value: (a) => String(a.attemptNo), num: true },
-    { label: 'Served by', value: (a) => `${a.provider} / ${a.deployment}` },
-    { label: 'Outcome', value: (a) => badge(a.outcome) },
-    { label: 'Team', value: (a) => a.team || '–' },
-  ], [...failovers].reverse().slice(0, 50));
+  table(
+    list,
+    [
+      { label: 'Started (UTC)', value: (a) => a.startedAt.slice(11, 19) },
+      { label: 'Route', value: (a) => a.route },
+      { label: 'Because', value: (a) => badge(a.fallbackReason) },
+      { label: 'Attempt', value: (a) => String(a.attemptNo), num: true },
+      { label: 'Served by', value: (a) => `${a.provider} / ${a.deployment}` },
+      { label: 'Outcome', value: (a) => badge(a.outcome) },
+      { label: 'Team', value: (a) => a.team || '–' },
+    ],
+    [...failovers].reverse().slice(0, 50),
+  );
 }
 
 const AUDIT = `query ($from: DateTime!, $to: DateTime!, $after: String) {
@@ -225,7 +322,12 @@ async function auditPage(main, { gql, range }) {
     after = data.nextCursor;
     if (!after) break;
   }
-  const summary = card(main, 'Changes to what serves traffic', 'Routes-file reloads (and refused ones), API mutations and policy overrides, per bucket and kind.', true);
+  const summary = card(
+    main,
+    'Changes to what serves traffic',
+    'Routes-file reloads (and refused ones), API mutations and policy overrides, per bucket and kind.',
+    true,
+  );
   if (entries.length === 0) return empty(summary, 'Nothing changed in this range.');
   const day = range.hours > 48;
   const counted = new Map();
@@ -237,13 +339,17 @@ async function auditPage(main, { gql, range }) {
   const { labels, series } = pivot([...counted.values()], range.hours);
   chart(summary, 'bar', labels, series, { stacked: true });
   const log = card(main, 'Audit log', 'Newest first: who changed what, from where, and why.', true);
-  table(log, [
-    { label: 'When (UTC)', value: (e) => e.at.slice(0, 19).replace('T', ' ') },
-    { label: 'Kind', value: (e) => badge(e.kind) },
-    { label: 'What', value: (e) => e.subject },
-    { label: 'Who', value: (e) => [e.actor, e.role].filter(Boolean).join(' · ') || e.host || '–' },
-    { label: 'Why / outcome', value: (e) => e.reason || '–' },
-  ], [...entries].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 100));
+  table(
+    log,
+    [
+      { label: 'When (UTC)', value: (e) => e.at.slice(0, 19).replace('T', ' ') },
+      { label: 'Kind', value: (e) => badge(e.kind) },
+      { label: 'What', value: (e) => e.subject },
+      { label: 'Who', value: (e) => [e.actor, e.role].filter(Boolean).join(' · ') || e.host || '–' },
+      { label: 'Why / outcome', value: (e) => e.reason || '–' },
+    ],
+    [...entries].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 100),
+  );
 }
 
 /** Navigation order; the first page is the landing page. */

@@ -44,7 +44,15 @@ export function ms(value) {
 }
 
 export function stats(section, items) {
-  section.append(make('div', { className: 'stats' }, items.map((i) => make('div', { className: 'stat' }, [make('div', { className: 'label', text: i.label }), make('div', { className: 'value', text: i.value })]))));
+  section.append(
+    make(
+      'div',
+      { className: 'stats' },
+      items.map((i) =>
+        make('div', { className: 'stat' }, [make('div', { className: 'label', text: i.label }), make('div', { className: 'value', text: i.value })]),
+      ),
+    ),
+  );
 }
 
 export function empty(section, text) {
@@ -57,11 +65,21 @@ export function badge(text) {
 
 /** A table; each column is { label, value: row => string | Node, num? }. */
 export function table(section, columns, rows) {
-  const head = make('tr', {}, columns.map((c) => make('th', { className: c.num ? 'num' : '', text: c.label })));
-  const body = rows.map((r) => make('tr', {}, columns.map((c) => {
-    const v = c.value(r);
-    return make('td', { className: c.num ? 'num' : '' }, [typeof v === 'string' ? document.createTextNode(v) : v]);
-  })));
+  const head = make(
+    'tr',
+    {},
+    columns.map((c) => make('th', { className: c.num ? 'num' : '', text: c.label })),
+  );
+  const body = rows.map((r) =>
+    make(
+      'tr',
+      {},
+      columns.map((c) => {
+        const v = c.value(r);
+        return make('td', { className: c.num ? 'num' : '' }, [typeof v === 'string' ? document.createTextNode(v) : v]);
+      }),
+    ),
+  );
   section.append(make('div', { className: 'scroll' }, [make('table', {}, [make('thead', {}, [head]), make('tbody', {}, body)])]));
 }
 
