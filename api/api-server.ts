@@ -44,7 +44,12 @@ export async function createApiService(options: ApiServiceOptions): Promise<ApiS
   const revocations = new TokenRevocations(options.clickhouse, clock, options.log);
   await revocations.start();
   const authenticator = new Authenticator(options.auth.tokens, revocations.isRevoked, options.auth.open);
-  const shared = { store: readStore(options.clickhouse, options.readLimits ?? defaultReadLimits), audit: clickHouseAuditLog(options.clickhouse, clock), revocations, clock };
+  const shared = {
+    store: readStore(options.clickhouse, options.readLimits ?? defaultReadLimits),
+    audit: clickHouseAuditLog(options.clickhouse, clock),
+    revocations,
+    clock,
+  };
   const yoga = createYoga<object, ApiContext>({
     schema: buildApiSchema(domains),
     context: ({ request }) => {

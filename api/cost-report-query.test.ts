@@ -26,16 +26,26 @@ test('groups, exact totals, requests counted once at their final attempt, window
   const requestId = crypto.randomUUID();
   const events = [
     sampleAttemptEvent({ request_id: requestId, attempt_no: 1, is_final: false, status: 'rate_limited', provider: 'openai', cost_usd: '0' }),
-    sampleAttemptEvent({ request_id: requestId, attempt_no: 2, is_final: true, provider: 'anthropic', cost_usd: '0.100000000001', tags: { ...sampleAttemptEvent().tags, team: 'a' } }),
+    sampleAttemptEvent({
+      request_id: requestId,
+      attempt_no: 2,
+      is_final: true,
+      provider: 'anthropic',
+      cost_usd: '0.100000000001',
+      tags: { ...sampleAttemptEvent().tags, team: 'a' },
+    }),
     sampleAttemptEvent({ provider: 'anthropic', cost_usd: '0.200000000002', tags: { ...sampleAttemptEvent().tags, team: 'b' } }),
     sampleAttemptEvent({ provider: 'gemini', cost_usd: '5', started_at: '2019-06-01T00:00:00.000Z', ended_at: '2019-06-01T00:00:01.000Z' }),
   ];
   await handle(events.map((e, i) => ({ key: e.request_id, value: serializeAttemptEvent(e), partition: 0, offset: String(i) })));
   const byProvider = await queryCostReport(readStore(store.client), ALL, ['provider'], 'all');
-  assert.deepEqual(byProvider.rows.map((r) => [r.group.provider, r.costUsd, r.requests, r.attempts]), [
-    ['anthropic', '0.300000000003', 2, 2],
-    ['openai', '0.000000000000', 0, 1],
-  ]);
+  assert.deepEqual(
+    byProvider.rows.map((r) => [r.group.provider, r.costUsd, r.requests, r.attempts]),
+    [
+      ['anthropic', '0.300000000003', 2, 2],
+      ['openai', '0.000000000000', 0, 1],
+    ],
+  );
   assert.equal(byProvider.total.costUsd, '0.300000000003');
   assert.equal(byProvider.total.requests, 2);
   const byTeam = await queryCostReport(readStore(store.client), ALL, ['team', 'provider'], 'all');

@@ -13,8 +13,16 @@ export const costDimensions = ['team', 'project', 'feature', 'user', 'api_key_id
 export type CostDimension = (typeof costDimensions)[number];
 
 const toDimension: Record<CostDimension, Dimension> = {
-  team: 'TEAM', project: 'PROJECT', feature: 'FEATURE', user: 'USER', api_key_id: 'KEY', environment: 'ENVIRONMENT',
-  route: 'ROUTE', provider: 'PROVIDER', deployment: 'DEPLOYMENT', model: 'MODEL',
+  team: 'TEAM',
+  project: 'PROJECT',
+  feature: 'FEATURE',
+  user: 'USER',
+  api_key_id: 'KEY',
+  environment: 'ENVIRONMENT',
+  route: 'ROUTE',
+  provider: 'PROVIDER',
+  deployment: 'DEPLOYMENT',
+  model: 'MODEL',
 };
 
 export interface CostReportRow {

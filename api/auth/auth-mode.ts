@@ -31,6 +31,8 @@ export function resolveAuthMode(options: { tokensFile?: string; host: string; lo
       `the API would be open to the network on ${options.host}: set SWITCHYARD_API_TOKENS to a tokens file (see README, "API"), or listen on 127.0.0.1`,
     );
   }
-  options.log('api: WARNING no API tokens configured (SWITCHYARD_API_TOKENS): every caller on this machine is admin; fine for a laptop, never for a shared host');
+  options.log(
+    'api: WARNING no API tokens configured (SWITCHYARD_API_TOKENS): every caller on this machine is admin; fine for a laptop, never for a shared host',
+  );
   return { tokens: [], open: true };
 }

@@ -16,7 +16,10 @@ export class TokenRevocations {
     private readonly log: (message: string) => void,
     refreshMs = 10_000,
   ) {
-    this.loop = new PeriodicTask(() => this.refresh().catch((err: unknown) => this.log(`api: cannot refresh token revocations (${(err as Error).message}); keeping the last list`)), refreshMs);
+    this.loop = new PeriodicTask(
+      () => this.refresh().catch((err: unknown) => this.log(`api: cannot refresh token revocations (${(err as Error).message}); keeping the last list`)),
+      refreshMs,
+    );
   }
 
   isRevoked = (tokenId: string): boolean => this.revoked.has(tokenId);

@@ -18,7 +18,8 @@ function argumentFor(document: DocumentNode, match: { start?: number; variable?:
 }
 
 // graphql-js's own wording for a value of the wrong type (ValuesOfCorrectTypeRule, variable coercion, missing arguments).
-const VALUE_ERROR = /^Expected value of type|does not exist in ".*" enum|^Int cannot represent|^String cannot represent|^Float cannot represent|^Boolean cannot represent|cannot represent non/;
+const VALUE_ERROR =
+  /^Expected value of type|does not exist in ".*" enum|^Int cannot represent|^String cannot represent|^Float cannot represent|^Boolean cannot represent|cannot represent non/;
 
 /** Rewrites one graphql-js input error as BAD_USER_INPUT naming the argument, or null if it is not one. */
 export function asBadUserInput(error: GraphQLError, document: DocumentNode | undefined): GraphQLError | null {
@@ -39,7 +40,8 @@ export function asBadUserInput(error: GraphQLError, document: DocumentNode | und
  */
 export function inputErrorsPlugin(): Plugin {
   return {
-    onValidate: ({ params }) =>
+    onValidate:
+      ({ params }) =>
       ({ result, setResult }) => {
         if (result.length === 0) return;
         setResult(result.map((e) => asBadUserInput(e, params.documentAST) ?? e));

@@ -40,7 +40,9 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
     const q = Object.fromEntries(url.searchParams);
     if (url.pathname.endsWith('/metadata')) {
       const format = q.format === 'parquet' ? 'parquet' : 'csv';
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(focusMetadata({ createdAtMs: o.clock.now(), format }), null, 2));
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(focusMetadata({ createdAtMs: o.clock.now(), format }), null, 2));
     }
     const request = { ...readFocusRequest({ from: q.from, to: q.to, format: q.format, period: q.period }), teams: grant.teams };
     const name = `focus-${q.from}-${q.to}.${request.format}`.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -51,7 +53,9 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
     if (!known) o.log(`api: focus export failed: ${(err as Error).message}`);
     if (res.headersSent) return void res.destroy();
     const status = known?.httpStatus ?? 500;
-    const body = known ? { error: { code: known.code, message: known.message, ...(known.argument ? { argument: known.argument } : {}) } } : { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' } };
+    const body = known
+      ? { error: { code: known.code, message: known.message, ...(known.argument ? { argument: known.argument } : {}) } }
+      : { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' } };
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 }

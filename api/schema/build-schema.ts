@@ -55,10 +55,14 @@ export function buildApiSchema(domains: readonly DomainModule[]): GraphQLSchema 
       ...domains.map((d) => d.types ?? {}),
     ],
   });
-  for (const [kind, declared] of [['Query', query], ['Mutation', mutation]] as const) {
+  for (const [kind, declared] of [
+    ['Query', query],
+    ['Mutation', mutation],
+  ] as const) {
     const type = kind === 'Query' ? schema.getQueryType() : schema.getMutationType();
     const unguarded = Object.keys(type?.getFields() ?? {}).filter((name) => !(name in declared));
-    if (unguarded.length) throw new Error(`schema: ${unguarded.map((n) => `${kind}.${n}`).join(', ')} declared without access; add it to its domain's ${kind.toLowerCase()} map`);
+    if (unguarded.length)
+      throw new Error(`schema: ${unguarded.map((n) => `${kind}.${n}`).join(', ')} declared without access; add it to its domain's ${kind.toLowerCase()} map`);
   }
   return schema;
 }

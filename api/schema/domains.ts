@@ -10,4 +10,14 @@ import { routingDomain } from '../domains/routing/routing-domain.ts';
 import type { DomainModule } from './domain-module.ts';
 
 /** Every domain in the API, in SDL order. Add yours here (see `domain-module.ts`). */
-export const domains: readonly DomainModule[] = [costDomain, routingDomain, latencyDomain, auditDomain, accessDomain, budgetsDomain, alertsDomain, parityDomain, deploymentAuditDomain];
+export const domains: readonly DomainModule[] = [
+  costDomain,
+  routingDomain,
+  latencyDomain,
+  auditDomain,
+  accessDomain,
+  budgetsDomain,
+  alertsDomain,
+  parityDomain,
+  deploymentAuditDomain,
+];

@@ -25,11 +25,19 @@ export function parseIsoUtc(value: unknown, argument: string): number {
   if (typeof raw !== 'string') throw badInput(argument, problem);
   const m = ISO_UTC.exec(raw);
   if (!m) throw badInput(argument, problem);
-  const [year, month, day, hour, minute, second, fraction] = m.slice(1).map((p, i) => (i === 6 ? Number((p ?? '').padEnd(3, '0')) : Number(p ?? 0))) as number[];
+  const [year, month, day, hour, minute, second, fraction] = m
+    .slice(1)
+    .map((p, i) => (i === 6 ? Number((p ?? '').padEnd(3, '0')) : Number(p ?? 0))) as number[];
   const ms = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, fraction!);
   const back = new Date(ms);
   // Date.UTC rolls 30 February over into March; a round trip exposes it.
-  const exact = back.getUTCFullYear() === year && back.getUTCMonth() === month! - 1 && back.getUTCDate() === day && back.getUTCHours() === hour && back.getUTCMinutes() === minute && back.getUTCSeconds() === second;
+  const exact =
+    back.getUTCFullYear() === year &&
+    back.getUTCMonth() === month! - 1 &&
+    back.getUTCDate() === day &&
+    back.getUTCHours() === hour &&
+    back.getUTCMinutes() === minute &&
+    back.getUTCSeconds() === second;
   if (!exact || year! < 1970) throw badInput(argument, `${JSON.stringify(raw)} is not a valid UTC date and time`);
   return ms;
 }
@@ -43,7 +51,8 @@ function literalValue(node: ValueNode): unknown {
 /** Strict ISO-8601 UTC timestamp in and out (out: always `YYYY-MM-DDTHH:MM:SS.sssZ`). */
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'A UTC instant in strict ISO-8601: "2026-11-01T00:00:00Z", "2026-11-01T00:00:00.000+00:00", or a date "2026-11-01" (its 00:00 UTC). Always answered as "YYYY-MM-DDTHH:MM:SS.sssZ".',
+  description:
+    'A UTC instant in strict ISO-8601: "2026-11-01T00:00:00Z", "2026-11-01T00:00:00.000+00:00", or a date "2026-11-01" (its 00:00 UTC). Always answered as "YYYY-MM-DDTHH:MM:SS.sssZ".',
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(parseIsoUtc(value, 'DateTime')).toISOString()),
   parseValue: (value) => new TimeArg(value),
   parseLiteral: (node) => new TimeArg(literalValue(node)),
@@ -79,7 +88,8 @@ export const Int64Scalar = new GraphQLScalarType({
     return text;
   },
   parseValue: (value) => {
-    if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return BigInt(value);
+    if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))
+      return BigInt(value);
     throw new TypeError(`expected a non-negative integer string, got ${JSON.stringify(value)}`);
   },
   parseLiteral: (node) => {

@@ -5,11 +5,28 @@ import { parseIsoUtc } from './scalars.ts';
 import { readTimeRange } from './time-range.ts';
 
 function refuses(fn: () => unknown, argument: string) {
-  assert.throws(fn, (err: unknown) => err instanceof ApiError && err.code === 'BAD_USER_INPUT' && err.argument === argument && err.message.startsWith(`${argument}: `));
+  assert.throws(
+    fn,
+    (err: unknown) => err instanceof ApiError && err.code === 'BAD_USER_INPUT' && err.argument === argument && err.message.startsWith(`${argument}: `),
+  );
 }
 
 test('every timestamp found refused in the wild is BAD_USER_INPUT naming the argument', () => {
-  for (const bad of ['0', '1', '2026-02-30', '2026-02-30T00:00:00Z', 'Nov 1 2026', '2026-11-01T00:00:00', '2026-11-01T00:00:00+01:00', '2026-11-01 00:00:00Z', '2026-13-01', '2026-11-01T24:00:00Z', '2026-11-01T00:00:00.1234Z', '', ' 2026-11-01']) {
+  for (const bad of [
+    '0',
+    '1',
+    '2026-02-30',
+    '2026-02-30T00:00:00Z',
+    'Nov 1 2026',
+    '2026-11-01T00:00:00',
+    '2026-11-01T00:00:00+01:00',
+    '2026-11-01 00:00:00Z',
+    '2026-13-01',
+    '2026-11-01T24:00:00Z',
+    '2026-11-01T00:00:00.1234Z',
+    '',
+    ' 2026-11-01',
+  ]) {
     refuses(() => parseIsoUtc(bad, 'from'), 'from');
   }
   refuses(() => parseIsoUtc(20261101, 'to'), 'to');

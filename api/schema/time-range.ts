@@ -14,7 +14,11 @@ const DAY_MS = 86_400_000;
  * `maxDays` apart (the guard rail that bounds every scan).
  * @throws ApiError BAD_USER_INPUT naming the argument at fault
  */
-export function readTimeRange(args: { from: unknown; to: unknown }, maxDays: number, names: { from: string; to: string } = { from: 'from', to: 'to' }): TimeRange {
+export function readTimeRange(
+  args: { from: unknown; to: unknown },
+  maxDays: number,
+  names: { from: string; to: string } = { from: 'from', to: 'to' },
+): TimeRange {
   const fromMs = parseIsoUtc(args.from, names.from);
   const toMs = parseIsoUtc(args.to, names.to);
   if (toMs <= fromMs) throw badInput(names.to, `must be after ${names.from} (the range is [${names.from}, ${names.to}), half-open)`);

@@ -34,8 +34,14 @@ export class AlertService {
   private readonly flushLoop: PeriodicTask;
 
   constructor(private readonly o: AlertServiceOptions) {
-    this.evaluationLoop = new PeriodicTask(() => this.evaluate().catch((err: unknown) => o.log(`alerts: evaluation failed: ${(err as Error).message}`)), o.evaluationIntervalMs);
-    this.flushLoop = new PeriodicTask(() => this.flush().catch((err: unknown) => o.log(`alerts: flush failed: ${(err as Error).message}`)), o.flushIntervalMs ?? 5_000);
+    this.evaluationLoop = new PeriodicTask(
+      () => this.evaluate().catch((err: unknown) => o.log(`alerts: evaluation failed: ${(err as Error).message}`)),
+      o.evaluationIntervalMs,
+    );
+    this.flushLoop = new PeriodicTask(
+      () => this.flush().catch((err: unknown) => o.log(`alerts: flush failed: ${(err as Error).message}`)),
+      o.flushIntervalMs ?? 5_000,
+    );
   }
 
   /** Restores alert states and open notification groups, then starts both loops. */

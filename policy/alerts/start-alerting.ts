@@ -37,21 +37,43 @@ export async function startAlerting(o: AlertingOptions): Promise<{ service: Aler
   const receivers = resolveReceivers(config.receivers, o.env, (s) => createHash('sha256').update(s).digest('hex'));
   const store = new ClickHouseNotificationStore(o.clickhouse);
   const stopping = new AbortController();
-  const notifications = o.meter.createCounter('switchyard.alerts.notifications', { description: 'Notification groups flushed, by outcome (delivered, dead_letter, silenced, unchanged, already_delivered) and receiver' });
+  const notifications = o.meter.createCounter('switchyard.alerts.notifications', {
+    description: 'Notification groups flushed, by outcome (delivered, dead_letter, silenced, unchanged, already_delivered) and receiver',
+  });
   const evaluations = o.meter.createCounter('switchyard.alerts.evaluations', { description: 'Rule evaluations, by rule and result (ok, failed)' });
-  const deliverer = new HttpDeliverer({ store, receivers, dashboardUrl: config.dashboard_url, clock: o.clock, sleep: (ms) => sleepUnlessAborted(ms, stopping.signal), log: o.log });
+  const deliverer = new HttpDeliverer({
+    store,
+    receivers,
+    dashboardUrl: config.dashboard_url,
+    clock: o.clock,
+    sleep: (ms) => sleepUnlessAborted(ms, stopping.signal),
+    log: o.log,
+  });
   const byName = new Map(config.rules.map((r) => [r.name, r]));
   const notifier = new AlertNotifier({
-    route: config.route, receivers, ruleReceivers: (rule) => byName.get(rule)?.notify, store, mutes: new ClickHouseMuteStore(o.clickhouse), deliverer, log: o.log,
+    route: config.route,
+    receivers,
+    ruleReceivers: (rule) => byName.get(rule)?.notify,
+    store,
+    mutes: new ClickHouseMuteStore(o.clickhouse),
+    deliverer,
+    log: o.log,
     onOutcome: (outcome, receiver) => notifications.add(1, { outcome, receiver }),
   });
   const builtIn = defaultRules(config.detectors);
   const rows = clientRows(o.clickhouse);
   const service = new AlertService({
-    rules: async () => [...builtIn, ...config.rules, ...(await readStoredRules(rows, (name, problem) => o.log(`alerts: stored rule ${name} skipped: ${problem}`))).map((s) => s.rule)],
+    rules: async () => [
+      ...builtIn,
+      ...config.rules,
+      ...(await readStoredRules(rows, (name, problem) => o.log(`alerts: stored rule ${name} skipped: ${problem}`))).map((s) => s.rule),
+    ],
     source: new RollupWindowSource(o.clickhouse),
     events: new ClickHouseAlertEventStore(o.clickhouse, 8 * 86_400_000, () => o.clock.now()),
-    notifier, clock: o.clock, evaluationIntervalMs: config.evaluation_interval, log: o.log,
+    notifier,
+    clock: o.clock,
+    evaluationIntervalMs: config.evaluation_interval,
+    log: o.log,
     onEvaluated: (rule, ok) => evaluations.add(1, { rule, result: ok ? 'ok' : 'failed' }),
   });
   await service.start();

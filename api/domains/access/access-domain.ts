@@ -3,7 +3,11 @@ import type { DomainModule, RootField } from '../../schema/domain-module.ts';
 
 const me: RootField = {
   access: { roles: ['viewer', 'finance', 'operator', 'service'] },
-  resolve: (_args, ctx) => ({ id: ctx.principal.id, role: ctx.principal.role.toUpperCase(), teams: ctx.principal.teams === 'all' ? ['*'] : [...ctx.principal.teams].sort() }),
+  resolve: (_args, ctx) => ({
+    id: ctx.principal.id,
+    role: ctx.principal.role.toUpperCase(),
+    teams: ctx.principal.teams === 'all' ? ['*'] : [...ctx.principal.teams].sort(),
+  }),
 };
 
 const revokeApiToken: RootField<{ id: string; reason: string }> = {
@@ -20,7 +24,13 @@ const revokeApiToken: RootField<{ id: string; reason: string }> = {
 export const accessDomain: DomainModule = {
   name: 'access',
   typeDefs: /* GraphQL */ `
-    enum Role { VIEWER FINANCE OPERATOR ADMIN SERVICE }
+    enum Role {
+      VIEWER
+      FINANCE
+      OPERATOR
+      ADMIN
+      SERVICE
+    }
 
     type Me {
       "Token id, or anonymous on the loopback default."
@@ -30,7 +40,10 @@ export const accessDomain: DomainModule = {
       teams: [String!]!
     }
 
-    type TokenRevocation { id: String!, revoked: Boolean! }
+    type TokenRevocation {
+      id: String!
+      revoked: Boolean!
+    }
 
     extend type Query {
       "The caller, as the API sees it."

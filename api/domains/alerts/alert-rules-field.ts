@@ -35,8 +35,15 @@ export const alertRulesTypeDefs = /* GraphQL */ `
 `;
 
 const view = (rule: AlertRule, source: 'builtin' | 'api', updatedBy: string | null = null, updatedAt: number | null = null) => ({
-  name: rule.name, source, enabled: rule.enabled, metric: rule.metric, severity: rule.severity, description: rule.description,
-  definition: JSON.stringify(rule), updatedBy, updatedAt: updatedAt === null ? null : new Date(updatedAt),
+  name: rule.name,
+  source,
+  enabled: rule.enabled,
+  metric: rule.metric,
+  severity: rule.severity,
+  description: rule.description,
+  definition: JSON.stringify(rule),
+  updatedBy,
+  updatedAt: updatedAt === null ? null : new Date(updatedAt),
 });
 
 /** Parses and validates a definition; every problem is a BAD_USER_INPUT naming the key. */
@@ -50,7 +57,8 @@ function parseDefinition(text: string, name?: string): AlertRule {
   if (name !== undefined && data && typeof data === 'object') data = { ...(data as object), name };
   const parsed = alertRuleSchema.safeParse(data);
   if (!parsed.success) throw badInput('definition', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  if ((detectorNames as readonly string[]).includes(parsed.data.name)) throw badInput('definition', `name "${parsed.data.name}" belongs to a built-in detector; switch it off in the routes file instead`);
+  if ((detectorNames as readonly string[]).includes(parsed.data.name))
+    throw badInput('definition', `name "${parsed.data.name}" belongs to a built-in detector; switch it off in the routes file instead`);
   return parsed.data;
 }
 

@@ -60,9 +60,14 @@ export function alertView(a: AlertInstance) {
   const e = a.state.evidence;
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {
-    fingerprint: a.fingerprint, rule: a.rule, severity: a.severity, state: a.state.state.toUpperCase(),
+    fingerprint: a.fingerprint,
+    rule: a.rule,
+    severity: a.severity,
+    state: a.state.state.toUpperCase(),
     labels: Object.entries(a.group).map(([name, value]) => ({ name, value })),
-    since: new Date(a.state.since), activeSince: a.state.activeSince === null ? null : new Date(a.state.activeSince), evaluatedAt: new Date(a.state.evaluatedAt),
+    since: new Date(a.state.since),
+    activeSince: a.state.activeSince === null ? null : new Date(a.state.activeSince),
+    evaluatedAt: new Date(a.state.evaluatedAt),
     evidence: e && { ...e, threshold: finite(e.threshold), ratio: finite(e.ratio) ?? 0, volume: String(e.volume) },
   };
 }
@@ -80,11 +85,18 @@ export const alerts: RootField<AlertsArgs> = {
   resolve: async (args, ctx, grant) => {
     const first = args.first ?? 200;
     if (!Number.isInteger(first) || first < 1 || first > 1000) throw badInput('first', 'must be between 1 and 1000');
-    if ((args.from == null) !== (args.to == null)) throw badInput(args.from == null ? 'from' : 'to', 'give both from and to for history, or neither for current alerts');
+    if ((args.from == null) !== (args.to == null))
+      throw badInput(args.from == null ? 'from' : 'to', 'give both from and to for history, or neither for current alerts');
     const range = args.from != null ? readTimeRange({ from: args.from, to: args.to }, 31) : undefined;
     const states = (args.states?.length ? args.states : ['FIRING', 'PENDING']).map((s) => s.toLowerCase() as AlertStateName);
     const found = await queryAlerts((q, p) => ctx.store.rows(q, p), {
-      states, rule: args.rule ?? undefined, range, teams: grant.teams, lookbackMs: CURRENT_LOOKBACK_MS, nowMs: ctx.clock.now(), limit: first,
+      states,
+      rule: args.rule ?? undefined,
+      range,
+      teams: grant.teams,
+      lookbackMs: CURRENT_LOOKBACK_MS,
+      nowMs: ctx.clock.now(),
+      limit: first,
     });
     return found.map(alertView);
   },

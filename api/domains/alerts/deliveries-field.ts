@@ -50,7 +50,12 @@ export const deliveriesTypeDefs = /* GraphQL */ `
 `;
 
 const storeOf = (ctx: ApiContext) => new ClickHouseNotificationStore(ctx.store.client, (q, p) => ctx.store.rows(q, p));
-const deadView = (d: DeadLetter) => ({ ...d, deadAt: new Date(d.deadAt), resentAt: d.resentAt === null ? null : new Date(d.resentAt), notification: JSON.stringify(d.notification) });
+const deadView = (d: DeadLetter) => ({
+  ...d,
+  deadAt: new Date(d.deadAt),
+  resentAt: d.resentAt === null ? null : new Date(d.resentAt),
+  notification: JSON.stringify(d.notification),
+});
 
 function first(n: number | undefined): number {
   const v = n ?? 100;

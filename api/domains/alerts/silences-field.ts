@@ -21,7 +21,10 @@ export const silencesTypeDefs = /* GraphQL */ `
   }
 
   "An exact label match: alertname, severity or a group_by dimension (team, route, provider…)."
-  input AlertLabelInput { name: String!, value: String! }
+  input AlertLabelInput {
+    name: String!
+    value: String!
+  }
 
   extend type Query {
     "Silences not yet ended."
@@ -39,7 +42,12 @@ export const silencesTypeDefs = /* GraphQL */ `
 `;
 
 const muteStore = (ctx: ApiContext) => new ClickHouseMuteStore(ctx.store.client, (q, p) => ctx.store.rows(q, p));
-const view = (s: Silence) => ({ ...s, matchers: Object.entries(s.matchers).map(([name, value]) => ({ name, value })), startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) });
+const view = (s: Silence) => ({
+  ...s,
+  matchers: Object.entries(s.matchers).map(([name, value]) => ({ name, value })),
+  startsAt: new Date(s.startsAt),
+  endsAt: new Date(s.endsAt),
+});
 
 function comment(text: string): string {
   const c = text.trim();
@@ -83,10 +91,21 @@ export const acknowledgeAlert: RootField<{ fingerprint: string; comment: string 
   access: { roles: ['operator'] },
   resolve: async (args, ctx, grant) => {
     const now = ctx.clock.now();
-    const [alert] = await queryAlerts((q, p) => ctx.store.rows(q, p), { states: ['firing'], teams: 'all', lookbackMs: 8 * 86_400_000, nowMs: now, limit: 1000 })
-      .then((all) => all.filter((a) => a.fingerprint === args.fingerprint));
+    const [alert] = await queryAlerts((q, p) => ctx.store.rows(q, p), {
+      states: ['firing'],
+      teams: 'all',
+      lookbackMs: 8 * 86_400_000,
+      nowMs: now,
+      limit: 1000,
+    }).then((all) => all.filter((a) => a.fingerprint === args.fingerprint));
     if (!alert || alert.state.activeSince === null) throw badInput('fingerprint', `no firing alert "${args.fingerprint}"`);
-    await muteStore(ctx).acknowledge({ fingerprint: alert.fingerprint, episodeStart: alert.state.activeSince, ackedBy: grant.principal.id, ackedAt: now, comment: comment(args.comment) });
+    await muteStore(ctx).acknowledge({
+      fingerprint: alert.fingerprint,
+      episodeStart: alert.state.activeSince,
+      ackedBy: grant.principal.id,
+      ackedAt: now,
+      comment: comment(args.comment),
+    });
     return true;
   },
 };

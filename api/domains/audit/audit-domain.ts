@@ -33,7 +33,16 @@ const auditLog: RootField<{ from: unknown; to: unknown; first: number; after?: s
     const page = rows.slice(0, first);
     const last = page.at(-1);
     return {
-      entries: page.map((r) => ({ id: r.audit_id, at: new Date(Number(r.at_ms)), principalId: r.principal_id, role: r.role, operation: r.operation, arguments: r.arguments, outcome: r.outcome, errorCode: r.error_code })),
+      entries: page.map((r) => ({
+        id: r.audit_id,
+        at: new Date(Number(r.at_ms)),
+        principalId: r.principal_id,
+        role: r.role,
+        operation: r.operation,
+        arguments: r.arguments,
+        outcome: r.outcome,
+        errorCode: r.error_code,
+      })),
       nextCursor: rows.length > first && last ? encodeCursor([Number(last.at_ms), last.audit_id]) : null,
     };
   },
@@ -58,7 +67,11 @@ export const auditDomain: DomainModule = {
       errorCode: String!
     }
 
-    type AuditPage { entries: [AuditEntry!]!, "Pass as after for the next page; null on the last." nextCursor: String }
+    type AuditPage {
+      entries: [AuditEntry!]!
+      "Pass as after for the next page; null on the last."
+      nextCursor: String
+    }
 
     extend type Query {
       "Mutations run in [from, to), oldest first (admin)."

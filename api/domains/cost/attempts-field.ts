@@ -9,7 +9,10 @@ export const MAX_DRILL_DAYS = 7;
 const OUTCOME_SQL = "if(status = 'rejected' AND budget_decision = 'reject', 'budget_refused', toString(status))";
 
 export const attemptsTypeDefs = /* GraphQL */ `
-  type Tag { key: String!, value: String! }
+  type Tag {
+    key: String!
+    value: String!
+  }
 
   "One provider attempt, as stored (no prompt or completion text)."
   type Attempt {
@@ -46,7 +49,11 @@ export const attemptsTypeDefs = /* GraphQL */ `
     listCostUsd: Decimal!
   }
 
-  type AttemptPage { attempts: [Attempt!]!, "Pass as after for the next page; null on the last." nextCursor: String }
+  type AttemptPage {
+    attempts: [Attempt!]!
+    "Pass as after for the next page; null on the last."
+    nextCursor: String
+  }
 
   extend type Query {
     "Per-attempt drill-down on raw attempts over [from, to) (at most 7 days), oldest first, paged by cursor. Only your token's teams."
@@ -86,12 +93,37 @@ const usd = (v: unknown) => formatScaled(toScaled(String(v), 12), 12);
 
 function toAttempt(r: Row) {
   return {
-    attemptId: r.id, requestId: r.request, attemptNo: Number(r.attempt_no), isFinal: Boolean(r.is_final), startedAt: new Date(Number(r.started_ms)),
-    latencyMs: Number(r.latency_ms), ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
-    route: r.route, provider: r.provider, deployment: r.deployment, model: r.model, tier: r.tier, region: r.region, outcome: r.outcome_v,
-    errorClass: r.error_class, fallbackReason: r.fallback_reason, team: r.team, project: r.project, feature: r.feature, user: r.user, key: r.api_key_id, environment: r.environment,
-    tags: Object.entries(r.tags_extra).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value })),
-    inputTokens: String(r.input_tokens), cachedInputTokens: String(r.cached_input_tokens), cacheWriteTokens: String(r.cache_write_tokens),
-    outputTokens: String(r.output_tokens), reasoningTokens: String(r.reasoning_tokens), costUsd: usd(r.cost), listCostUsd: usd(r.list_cost),
+    attemptId: r.id,
+    requestId: r.request,
+    attemptNo: Number(r.attempt_no),
+    isFinal: Boolean(r.is_final),
+    startedAt: new Date(Number(r.started_ms)),
+    latencyMs: Number(r.latency_ms),
+    ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+    route: r.route,
+    provider: r.provider,
+    deployment: r.deployment,
+    model: r.model,
+    tier: r.tier,
+    region: r.region,
+    outcome: r.outcome_v,
+    errorClass: r.error_class,
+    fallbackReason: r.fallback_reason,
+    team: r.team,
+    project: r.project,
+    feature: r.feature,
+    user: r.user,
+    key: r.api_key_id,
+    environment: r.environment,
+    tags: Object.entries(r.tags_extra)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => ({ key, value })),
+    inputTokens: String(r.input_tokens),
+    cachedInputTokens: String(r.cached_input_tokens),
+    cacheWriteTokens: String(r.cache_write_tokens),
+    outputTokens: String(r.output_tokens),
+    reasoningTokens: String(r.reasoning_tokens),
+    costUsd: usd(r.cost),
+    listCostUsd: usd(r.list_cost),
   };
 }

@@ -19,7 +19,11 @@ export interface FilterColumns {
  * `filter.team`, refused if it names a team outside the grant).
  * @throws ApiError BAD_USER_INPUT / FORBIDDEN naming `filter.<field>`
  */
-export function filterSql(filter: CostFilterInput | null | undefined, grant: Grant, columns: FilterColumns = {}): { sql: string; params: Record<string, unknown> } {
+export function filterSql(
+  filter: CostFilterInput | null | undefined,
+  grant: Grant,
+  columns: FilterColumns = {},
+): { sql: string; params: Record<string, unknown> } {
   const f = filter ?? {};
   const scope = teamScopeSql(narrowTeams(grant, f.team ?? undefined, 'filter.team'));
   const conditions = [scope.sql];

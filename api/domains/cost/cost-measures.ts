@@ -47,7 +47,11 @@ export function readMeasures(row: Record<string, string | number>): CostMeasures
 /** Adds measures exactly (BigInt on the scaled values): a total from the rows that make it up. */
 export function sumMeasures(rows: readonly CostMeasures[]): CostMeasures {
   const out: Record<string, string> = {};
-  for (const [, field] of Object.values(money)) out[field] = formatScaled(rows.reduce((acc, r) => acc + toScaled(r[field], 12), 0n), 12);
+  for (const [, field] of Object.values(money))
+    out[field] = formatScaled(
+      rows.reduce((acc, r) => acc + toScaled(r[field], 12), 0n),
+      12,
+    );
   for (const [, field] of Object.values(counts)) out[field] = rows.reduce((acc, r) => acc + BigInt(r[field]), 0n).toString();
   return out as CostMeasures;
 }

@@ -33,7 +33,12 @@ export interface CostLine {
 export async function queryCostPage(store: ReadStore, q: CostQuery): Promise<{ lines: CostLine[]; nextCursor: string | null }> {
   const keyExprs = [...(q.source.bucketSql ? ['bucket_s'] : []), ...q.groups.map((_, i) => `g${i}`)];
   const select = [...(q.source.bucketSql ? [`${q.source.bucketSql} AS bucket_s`] : []), ...q.groups.map((g, i) => `${g.expr} AS g${i}`)];
-  const params: Record<string, unknown> = { ...q.source.params, ...q.filter.params, ...Object.assign({}, ...q.groups.map((g) => g.params)), limit: q.first + 1 };
+  const params: Record<string, unknown> = {
+    ...q.source.params,
+    ...q.filter.params,
+    ...Object.assign({}, ...q.groups.map((g) => g.params)),
+    limit: q.first + 1,
+  };
   const having = ['sum(attempts) > 0'];
   if (q.after && keyExprs.length) {
     const shape = ['string', 'string', ...(q.source.bucketSql ? (['number'] as const) : []), ...q.groups.map(() => 'string' as const)] as const;
@@ -71,9 +76,9 @@ export async function queryCostPage(store: ReadStore, q: CostQuery): Promise<{ l
 
 /** The totals over the whole filtered range, independent of paging. */
 export async function queryCostTotal(store: ReadStore, q: Pick<CostQuery, 'source' | 'filter'>): Promise<CostMeasures> {
-  const rows = await store.rows<Record<string, string>>(
-    `SELECT ${measuresSql} FROM ${q.source.table} WHERE ${q.source.timeSql} AND ${q.filter.sql}`,
-    { ...q.source.params, ...q.filter.params },
-  );
+  const rows = await store.rows<Record<string, string>>(`SELECT ${measuresSql} FROM ${q.source.table} WHERE ${q.source.timeSql} AND ${q.filter.sql}`, {
+    ...q.source.params,
+    ...q.filter.params,
+  });
   return readMeasures(rows[0] ?? {});
 }

@@ -73,7 +73,14 @@ export const costs: RootField<CostsArgs> = {
   resolve: async (args, ctx, grant) => {
     const range = readTimeRange(args, MAX_COST_DAYS);
     const groups = groupSql(args.groupBy);
-    const query = { source: rollupSource(range, args.bucket), groups, filter: filterSql(args.filter, grant), order: args.orderBy, first: pageSize(args.first, MAX_PAGE), after: args.after };
+    const query = {
+      source: rollupSource(range, args.bucket),
+      groups,
+      filter: filterSql(args.filter, grant),
+      order: args.orderBy,
+      first: pageSize(args.first, MAX_PAGE),
+      after: args.after,
+    };
     const page = await queryCostPage(ctx.store, query);
     // A first page that holds every row already has the total; only a paged report needs the second query.
     const total = !args.after && page.nextCursor === null ? sumMeasures(page.lines.map((l) => l.measures)) : await queryCostTotal(ctx.store, query);

@@ -24,7 +24,10 @@ const DAY_MS = 86_400_000;
  * @throws ApiError BAD_USER_INPUT naming `from` or `to` when not on a whole UTC hour
  */
 export function rollupSource(range: TimeRange, bucket: TimeBucket | null | undefined): RollupSource {
-  for (const [name, ms] of [['from', range.fromMs], ['to', range.toMs]] as const) {
+  for (const [name, ms] of [
+    ['from', range.fromMs],
+    ['to', range.toMs],
+  ] as const) {
     if (ms % HOUR_MS !== 0) throw badInput(name, 'cost reports read hourly and daily rollups: give a whole UTC hour (…T10:00:00Z)');
   }
   const daily = range.fromMs % DAY_MS === 0 && range.toMs % DAY_MS === 0 && bucket !== 'HOUR';
@@ -37,6 +40,16 @@ export function rollupSource(range: TimeRange, bucket: TimeBucket | null | undef
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   return daily
-    ? { table: 'chargeback_per_day_v2', timeSql: 'day >= toDate({from:String}) AND day < toDate({to:String})', params: { from: iso(range.fromMs).slice(0, 10), to: iso(range.toMs).slice(0, 10) }, bucketSql: bucket ? `toUnixTimestamp(${bucketExpr[bucket]})` : null }
-    : { table: 'chargeback_per_hour_v2', timeSql: "hour >= parseDateTimeBestEffort({from:String}, 'UTC') AND hour < parseDateTimeBestEffort({to:String}, 'UTC')", params: { from: iso(range.fromMs), to: iso(range.toMs) }, bucketSql: bucket ? `toUnixTimestamp(${bucketExpr[bucket]})` : null };
+    ? {
+        table: 'chargeback_per_day_v2',
+        timeSql: 'day >= toDate({from:String}) AND day < toDate({to:String})',
+        params: { from: iso(range.fromMs).slice(0, 10), to: iso(range.toMs).slice(0, 10) },
+        bucketSql: bucket ? `toUnixTimestamp(${bucketExpr[bucket]})` : null,
+      }
+    : {
+        table: 'chargeback_per_hour_v2',
+        timeSql: "hour >= parseDateTimeBestEffort({from:String}, 'UTC') AND hour < parseDateTimeBestEffort({to:String}, 'UTC')",
+        params: { from: iso(range.fromMs), to: iso(range.toMs) },
+        bucketSql: bucket ? `toUnixTimestamp(${bucketExpr[bucket]})` : null,
+      };
 }

@@ -11,7 +11,11 @@ export const showbackTypeDefs = /* GraphQL */ `
     sharePercent: Decimal!
   }
 
-  type Showback { month: String!, total: CostMeasures!, teams: [ShowbackLine!]! }
+  type Showback {
+    month: String!
+    total: CostMeasures!
+    teams: [ShowbackLine!]!
+  }
 
   extend type Query {
     "Monthly showback per team (month as YYYY-MM, UTC), costliest first; your token's teams only."

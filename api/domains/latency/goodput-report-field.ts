@@ -47,9 +47,11 @@ interface Args extends ReportArgs {
 }
 
 function readSlo(input: NonNullable<Args['slo']>): GoodputSlo {
-  if (!(goodputLatencyBoundsMs as readonly number[]).includes(input.latencyMs)) throw badInput('slo', `latencyMs must be one of ${goodputLatencyBoundsMs.join(', ')}`);
+  if (!(goodputLatencyBoundsMs as readonly number[]).includes(input.latencyMs))
+    throw badInput('slo', `latencyMs must be one of ${goodputLatencyBoundsMs.join(', ')}`);
   const ttft = input.ttftMs ?? null;
-  if (ttft !== null && !(goodputTtftBoundsMs as readonly number[]).includes(ttft)) throw badInput('slo', `ttftMs must be one of ${goodputTtftBoundsMs.join(', ')}`);
+  if (ttft !== null && !(goodputTtftBoundsMs as readonly number[]).includes(ttft))
+    throw badInput('slo', `ttftMs must be one of ${goodputTtftBoundsMs.join(', ')}`);
   return { latencyMs: input.latencyMs, ttftMs: ttft };
 }
 

@@ -54,7 +54,10 @@ export const latencyReport: RootField<Args> = {
     const cols = groupColumns(args.groupBy, range.bucketS !== null);
     const rows = await ctx.store.rows<Row>(
       `SELECT ${range.bucketS !== null ? 'toStartOfInterval(minute, toIntervalSecond({bucket_s:UInt32})) AS bucket, ' : ''}
-         ${cols.filter((c) => c !== 'bucket').map((c) => `${c}, `).join('')}
+         ${cols
+           .filter((c) => c !== 'bucket')
+           .map((c) => `${c}, `)
+           .join('')}
          sum(attempts) AS n_attempts, sum(ok) AS n_ok,
          quantilesTDigestMerge(0.5, 0.95, 0.99)(ok_latency_ms_q) AS latency,
          quantilesTDigestMerge(0.5, 0.95, 0.99)(ttft_ms_q) AS ttft,

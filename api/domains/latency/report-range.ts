@@ -30,13 +30,17 @@ export interface ReportRange extends TimeRange {
  * rollup's grain), with an optional bucket of whole minutes.
  * @throws ApiError BAD_USER_INPUT naming the argument at fault
  */
-export function readReportRange(args: { window?: ReportWindow | null; from?: unknown; to?: unknown; bucketSeconds?: number | null }, nowMs: number): ReportRange {
+export function readReportRange(
+  args: { window?: ReportWindow | null; from?: unknown; to?: unknown; bucketSeconds?: number | null },
+  nowMs: number,
+): ReportRange {
   if (args.window && (args.from || args.to)) throw badInput('window', 'give either window or from/to, not both');
   const raw = args.window ? { fromMs: nowMs - reportWindows[args.window], toMs: nowMs } : readTimeRange({ from: args.from, to: args.to }, MAX_REPORT_DAYS);
   const range = { fromMs: Math.floor(raw.fromMs / MINUTE_MS) * MINUTE_MS, toMs: Math.ceil(raw.toMs / MINUTE_MS) * MINUTE_MS };
   const bucketS = args.bucketSeconds ?? null;
   if (bucketS !== null) {
-    if (!Number.isInteger(bucketS) || bucketS < 60 || bucketS % 60 !== 0) throw badInput('bucketSeconds', 'must be a whole number of minutes in seconds (60, 300, 3600…): the rollup is per minute');
+    if (!Number.isInteger(bucketS) || bucketS < 60 || bucketS % 60 !== 0)
+      throw badInput('bucketSeconds', 'must be a whole number of minutes in seconds (60, 300, 3600…): the rollup is per minute');
     if ((range.toMs - range.fromMs) / 1000 / bucketS > MAX_BUCKETS) throw badInput('bucketSeconds', `gives more than ${MAX_BUCKETS} buckets over this range`);
   }
   return { ...range, bucketS };

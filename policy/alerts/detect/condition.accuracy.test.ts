@@ -4,7 +4,8 @@ import { alertRuleSchema, type AlertRuleInput } from '../rules/alert-rule-schema
 import { evaluateCondition } from './condition.ts';
 import { MAD_TO_SIGMA, summarizeBaseline, tukeyUpperFence } from './robust-stats.ts';
 
-const rule = (over: Partial<AlertRuleInput>) => alertRuleSchema.parse({ name: 'r', metric: 'spend_usd', window: '5m', condition: { type: 'anomaly' }, ...over });
+const rule = (over: Partial<AlertRuleInput>) =>
+  alertRuleSchema.parse({ name: 'r', metric: 'spend_usd', window: '5m', condition: { type: 'anomaly' }, ...over });
 const g = (value: number, baseline: Array<number | null>, volume = 100) => ({ labels: {}, current: { value, volume }, baseline });
 
 test('median and MAD: one past incident in the baseline does not move the threshold', () => {

@@ -23,9 +23,22 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
   const known = group.baseline.filter((v): v is number => v !== null);
   const summary = summarizeBaseline(known, c.statistic);
   if (!summary || summary.samples < MIN_BASELINE_WINDOWS) {
-    return { value, volume, threshold: Number.NaN, baseline: summary?.centre ?? null, spread: summary?.spread ?? null, peerFence: null, ratio: 0, sufficient: false, series: oldestFirst(group.baseline) };
+    return {
+      value,
+      volume,
+      threshold: Number.NaN,
+      baseline: summary?.centre ?? null,
+      spread: summary?.spread ?? null,
+      peerFence: null,
+      ratio: 0,
+      sufficient: false,
+      series: oldestFirst(group.baseline),
+    };
   }
-  let threshold = Math.max(anomalyThreshold(c, summary.centre, summary.spread), samplingThreshold(alertMetrics[rule.metric].kind, summary.centre, volume, c.noise_z));
+  let threshold = Math.max(
+    anomalyThreshold(c, summary.centre, summary.spread),
+    samplingThreshold(alertMetrics[rule.metric].kind, summary.centre, volume, c.noise_z),
+  );
   if (c.weekly) {
     const lastWeek = group.baseline[604_800_000 / c.baseline.every - 1];
     if (lastWeek !== null && lastWeek !== undefined) threshold = Math.max(threshold, lastWeek * c.min_ratio);

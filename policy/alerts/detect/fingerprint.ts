@@ -5,5 +5,8 @@ export function alertFingerprint(rule: string, groupLabels: Readonly<Record<stri
   const parts = Object.keys(groupLabels)
     .sort()
     .map((k) => `${k}\u0000${groupLabels[k]}`);
-  return createHash('sha256').update([rule, ...parts].join('\u0001')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update([rule, ...parts].join('\u0001'))
+    .digest('hex')
+    .slice(0, 16);
 }

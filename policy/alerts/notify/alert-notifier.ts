@@ -96,7 +96,13 @@ export class AlertNotifier {
     return this.groups.size;
   }
 
-  private async flushGroup(group: AggregationGroup, now: number, silences: Awaited<ReturnType<MuteStore['silences']>>, acks: Awaited<ReturnType<MuteStore['acknowledgements']>>, sent: Notification[]): Promise<FlushOutcome> {
+  private async flushGroup(
+    group: AggregationGroup,
+    now: number,
+    silences: Awaited<ReturnType<MuteStore['silences']>>,
+    acks: Awaited<ReturnType<MuteStore['acknowledgements']>>,
+    sent: Notification[],
+  ): Promise<FlushOutcome> {
     const receiver = this.byName.get(group.receiver)!;
     const all = [...group.alerts.values()];
     const resolvedAll = new Set(all.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
@@ -109,17 +115,30 @@ export class AlertNotifier {
     const resolved = audible.filter((a) => a.status === 'resolved');
     const firingSet = new Set(firing.map((a) => a.fingerprint));
     const resolvedSet = new Set(resolved.map((a) => a.fingerprint));
-    const acknowledged = new Set(firing.filter((a) => acks.some((k) => k.fingerprint === a.fingerprint && k.episodeStart === a.startsAt)).map((a) => a.fingerprint));
+    const acknowledged = new Set(
+      firing.filter((a) => acks.some((k) => k.fingerprint === a.fingerprint && k.episodeStart === a.startsAt)).map((a) => a.fingerprint),
+    );
     const entry = await this.o.store.lastEntry(receiver.name, group.key);
-    const reason = needsUpdate(entry, firingSet, resolvedSet, { sendResolved: receiver.sendResolved, repeatMs: this.o.route.repeat_interval, now, acknowledged });
+    const reason = needsUpdate(entry, firingSet, resolvedSet, {
+      sendResolved: receiver.sendResolved,
+      repeatMs: this.o.route.repeat_interval,
+      now,
+      acknowledged,
+    });
     if (reason === null) {
       this.groups.flushed(group, resolvedAll, now);
       return 'unchanged';
     }
     const key = idempotencyKey(receiver.name, group.key, [...firingSet], [...resolvedSet], entry?.notifiedAt ?? null);
     const n: Notification = {
-      idempotencyKey: key, receiver: receiver.name, groupKey: group.key, groupLabels: group.labels,
-      firing, resolved: receiver.sendResolved || firing.length === 0 ? resolved : [], reason, createdAt: now,
+      idempotencyKey: key,
+      receiver: receiver.name,
+      groupKey: group.key,
+      groupLabels: group.labels,
+      firing,
+      resolved: receiver.sendResolved || firing.length === 0 ? resolved : [],
+      reason,
+      createdAt: now,
     };
     const next: NotifiedEntry = { firing: [...firingSet], resolved: [...resolvedSet], notifiedAt: now, idempotencyKey: key };
     if (entry?.idempotencyKey !== key && (await this.o.store.wasDelivered(key))) {
@@ -138,10 +157,19 @@ export class AlertNotifier {
     const last = result.last;
     const detail = 'detail' in last ? ` ${last.detail}` : '';
     await this.o.store.recordDeadLetter({
-      idempotencyKey: key, deadAt: now, receiver: receiver.name, groupKey: group.key, reason: `${result.gaveUp}: ${last.kind}${last.status ? ` ${last.status}` : ''}${detail}`.slice(0, 500),
-      tries: result.tries, notification: n, resentAt: null, resendOutcome: '',
+      idempotencyKey: key,
+      deadAt: now,
+      receiver: receiver.name,
+      groupKey: group.key,
+      reason: `${result.gaveUp}: ${last.kind}${last.status ? ` ${last.status}` : ''}${detail}`.slice(0, 500),
+      tries: result.tries,
+      notification: n,
+      resentAt: null,
+      resendOutcome: '',
     });
-    this.o.log(`alerts: notification ${key} to ${receiver.name} is a dead letter after ${result.tries} tries (${result.gaveUp}); the group is tried again next interval`);
+    this.o.log(
+      `alerts: notification ${key} to ${receiver.name} is a dead letter after ${result.tries} tries (${result.gaveUp}); the group is tried again next interval`,
+    );
     this.groups.retryLater(group, now);
     return 'dead_letter';
   }

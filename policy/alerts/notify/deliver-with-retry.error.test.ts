@@ -11,8 +11,14 @@ function harness(outcomes: TryOutcome[]) {
   const tries: Array<[number, string]> = [];
   const clock = { now: () => now };
   const deps: RetryDeps = {
-    limiter: new IntervalLimiter(1000, clock), limiterKey: 'u', now: clock.now, random: () => 1,
-    sleep: async (ms) => { sleeps.push(ms); now += ms; },
+    limiter: new IntervalLimiter(1000, clock),
+    limiterKey: 'u',
+    now: clock.now,
+    random: () => 1,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
     onTry: (n, o) => void tries.push([n, o.kind]),
   };
   const queue = [...outcomes];
@@ -25,7 +31,10 @@ test('429 waits exactly Retry-After, then delivers', async () => {
   const h = harness([{ kind: 'rate_limited', status: 429, retryAfterMs: 3000, latencyMs: 1, detail: '' }, ok]);
   const r = await deliverWithRetry(h.send, defaultRetryPolicy, h.deps);
   assert.equal(r.delivered, true);
-  assert.deepEqual(h.tries, [[1, 'rate_limited'], [2, 'delivered']]);
+  assert.deepEqual(h.tries, [
+    [1, 'rate_limited'],
+    [2, 'delivered'],
+  ]);
   assert.equal(h.clock(), 3000);
 });
 

@@ -6,8 +6,21 @@ import type { NoticeAlert } from './notice.ts';
 import { isSilenced } from './silences.ts';
 
 const S = 1000;
-const alert = (fp: string, team: string, status: NoticeAlert['status'] = 'firing'): NoticeAlert => ({ fingerprint: fp, labels: { alertname: 'spend_spike', severity: 'warning', team }, status, startsAt: 0, endsAt: status === 'resolved' ? 1 : null, evidence: null });
-const opts = (over: Partial<Parameters<typeof needsUpdate>[3]> = {}) => ({ sendResolved: true, repeatMs: 3600 * S, now: 10_000 * S, acknowledged: new Set<string>(), ...over });
+const alert = (fp: string, team: string, status: NoticeAlert['status'] = 'firing'): NoticeAlert => ({
+  fingerprint: fp,
+  labels: { alertname: 'spend_spike', severity: 'warning', team },
+  status,
+  startsAt: 0,
+  endsAt: status === 'resolved' ? 1 : null,
+  evidence: null,
+});
+const opts = (over: Partial<Parameters<typeof needsUpdate>[3]> = {}) => ({
+  sendResolved: true,
+  repeatMs: 3600 * S,
+  now: 10_000 * S,
+  acknowledged: new Set<string>(),
+  ...over,
+});
 const entry = (firing: string[], resolved: string[] = [], notifiedAt = 9_000 * S): NotifiedEntry => ({ firing, resolved, notifiedAt, idempotencyKey: 'k' });
 
 test('a new group waits group_wait, then every group_interval; late alerts join the next flush', () => {
@@ -16,13 +29,30 @@ test('a new group waits group_wait, then every group_interval; late alerts join 
   g.upsert('ops', alert('b', 'search'), 10 * S);
   g.upsert('ops', alert('c', 'payments'), 20 * S);
   assert.equal(g.due(29 * S).length, 0);
-  assert.deepEqual(g.due(30 * S).map((x) => [...x.alerts.keys()]), [['a', 'b']]);
+  assert.deepEqual(
+    g.due(30 * S).map((x) => [...x.alerts.keys()]),
+    [['a', 'b']],
+  );
   const search = g.due(30 * S)[0]!;
   g.flushed(search, new Set(), 30 * S);
   g.upsert('ops', alert('d', 'search'), 40 * S);
-  assert.deepEqual(g.due(50 * S).map((x) => x.labels.team), ['payments']);
-  assert.equal(g.due(329 * S).some((x) => x.labels.team === 'search'), false);
-  assert.deepEqual([...g.due(330 * S).find((x) => x.labels.team === 'search')!.alerts.keys()], ['a', 'b', 'd']);
+  assert.deepEqual(
+    g.due(50 * S).map((x) => x.labels.team),
+    ['payments'],
+  );
+  assert.equal(
+    g.due(329 * S).some((x) => x.labels.team === 'search'),
+    false,
+  );
+  assert.deepEqual(
+    [
+      ...g
+        .due(330 * S)
+        .find((x) => x.labels.team === 'search')!
+        .alerts.keys(),
+    ],
+    ['a', 'b', 'd'],
+  );
 });
 
 test('resolved alerts leave after the flush that told them; an empty group is dropped; resolved alone opens nothing', () => {

@@ -55,10 +55,22 @@ export class HttpDeliverer implements Deliverer {
       onTry: async (tryNo, outcome) => {
         const detail = 'detail' in outcome ? redactSecrets(outcome.detail, this.o.receivers) : '';
         const row: DeliveryTry = {
-          triedAt: now(), idempotencyKey: n.idempotencyKey, receiver: receiver.name, receiverType: receiver.type, endpointId: receiver.urlId, groupKey: n.groupKey,
-          tryNo, outcome: outcome.kind, httpStatus: outcome.status, latencyMs: outcome.latencyMs, detail,
+          triedAt: now(),
+          idempotencyKey: n.idempotencyKey,
+          receiver: receiver.name,
+          receiverType: receiver.type,
+          endpointId: receiver.urlId,
+          groupKey: n.groupKey,
+          tryNo,
+          outcome: outcome.kind,
+          httpStatus: outcome.status,
+          latencyMs: outcome.latencyMs,
+          detail,
         };
-        if (outcome.kind !== 'delivered') this.o.log(`alerts: ${receiver.name} try ${tryNo} of ${n.idempotencyKey}: ${outcome.kind}${outcome.status ? ` ${outcome.status}` : ''} ${detail}`.trim());
+        if (outcome.kind !== 'delivered')
+          this.o.log(
+            `alerts: ${receiver.name} try ${tryNo} of ${n.idempotencyKey}: ${outcome.kind}${outcome.status ? ` ${outcome.status}` : ''} ${detail}`.trim(),
+          );
         await this.o.store.recordTry(row);
       },
     });

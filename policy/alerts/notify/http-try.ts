@@ -26,7 +26,12 @@ export interface PostOptions {
 export async function postOnce(url: string, body: string, o: PostOptions): Promise<TryOutcome> {
   const started = o.now();
   try {
-    const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...o.headers }, signal: AbortSignal.timeout(o.timeoutMs) });
+    const res = await request(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...o.headers },
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
     const text = (await res.body.text()).slice(0, 300);
     const latencyMs = o.now() - started;
     const status = res.statusCode;

@@ -37,7 +37,13 @@ export function needsUpdate(
  * The idempotency key of a notification: receiver, group, content and — for repeats — the time
  * of the notice it repeats, so a repeat is a new key but a retry or a restart is not.
  */
-export function idempotencyKey(receiver: string, groupKey: string, firing: readonly string[], resolved: readonly string[], previousNotifiedAt: number | null): string {
+export function idempotencyKey(
+  receiver: string,
+  groupKey: string,
+  firing: readonly string[],
+  resolved: readonly string[],
+  previousNotifiedAt: number | null,
+): string {
   const content = [receiver, groupKey, [...firing].sort().join(','), [...resolved].sort().join(','), String(previousNotifiedAt ?? '')].join('\n');
   return `ntf_${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 }

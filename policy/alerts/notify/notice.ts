@@ -35,7 +35,9 @@ export function alertLabels(a: Pick<AlertInstance, 'rule' | 'severity' | 'group'
 /** An evaluated alert (firing or just resolved) as a notice; null for states receivers never see. */
 export function toNotice(a: AlertInstance): NoticeAlert | null {
   const s = a.state;
-  if (s.state === 'firing') return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'firing', startsAt: s.activeSince ?? s.since, endsAt: null, evidence: s.evidence };
-  if (s.state === 'resolved') return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'resolved', startsAt: s.since, endsAt: s.since, evidence: s.evidence };
+  if (s.state === 'firing')
+    return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'firing', startsAt: s.activeSince ?? s.since, endsAt: null, evidence: s.evidence };
+  if (s.state === 'resolved')
+    return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'resolved', startsAt: s.since, endsAt: s.since, evidence: s.evidence };
   return null;
 }

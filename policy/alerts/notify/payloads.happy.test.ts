@@ -9,10 +9,21 @@ import { signedHeaders, webhookBody } from './webhook-payload.ts';
 const alert = (i: number): NoticeAlert => ({
   fingerprint: `fp${i}`,
   labels: { alertname: 'denial_of_wallet', severity: 'critical', team: 'search', api_key_id: `key-${i}-${'x'.repeat(200)}` },
-  status: 'firing', startsAt: Date.UTC(2026, 10, 30, 10), endsAt: null,
+  status: 'firing',
+  startsAt: Date.UTC(2026, 10, 30, 10),
+  endsAt: null,
   evidence: { value: 12.5, volume: 40, threshold: 3, baseline: 1, spread: 0.2, peerFence: 1.4, ratio: 4.2, sufficient: true, series: [1, 1, 1] },
 });
-const notification = (n: number): Notification => ({ idempotencyKey: 'ntf_abc', receiver: 'ops', groupKey: 'g', groupLabels: { team: 'search' }, firing: Array.from({ length: n }, (_, i) => alert(i)), resolved: [], reason: 'new', createdAt: Date.UTC(2026, 10, 30, 11) });
+const notification = (n: number): Notification => ({
+  idempotencyKey: 'ntf_abc',
+  receiver: 'ops',
+  groupKey: 'g',
+  groupLabels: { team: 'search' },
+  firing: Array.from({ length: n }, (_, i) => alert(i)),
+  resolved: [],
+  reason: 'new',
+  createdAt: Date.UTC(2026, 10, 30, 11),
+});
 
 test('Slack: header, one section per alert, a dashboard link filtered to the group, a text fallback', () => {
   const m = buildSlackMessage(notification(2), 'https://grafana.example/d/switchyard');

@@ -45,12 +45,14 @@ export function resolveReceivers(configs: readonly ReceiverConfig[], env: Record
   return configs.map((c) => {
     const url = env[c.url_env];
     if (!url) throw new ConfigError(`alerts receiver "${c.name}": environment variable ${c.url_env} (its URL) is not set`);
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError(`alerts receiver "${c.name}": ${c.url_env} does not hold an http(s) URL`);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new ConfigError(`alerts receiver "${c.name}": ${c.url_env} does not hold an http(s) URL`);
     let signingSecret: Secret | null = null;
     if (c.type === 'webhook') {
       const secret = env[c.secret_env];
       if (!secret) throw new ConfigError(`alerts receiver "${c.name}": environment variable ${c.secret_env} (its signing secret) is not set`);
-      if (!/^(whsec_)?[A-Za-z0-9+/]{32,}={0,2}$/.test(secret)) throw new ConfigError(`alerts receiver "${c.name}": ${c.secret_env} must be a base64 secret of at least 24 bytes, optionally prefixed whsec_`);
+      if (!/^(whsec_)?[A-Za-z0-9+/]{32,}={0,2}$/.test(secret))
+        throw new ConfigError(`alerts receiver "${c.name}": ${c.secret_env} must be a base64 secret of at least 24 bytes, optionally prefixed whsec_`);
       signingSecret = new Secret(secret);
     }
     return { name: c.name, type: c.type, url: new Secret(url), signingSecret, sendResolved: c.send_resolved, urlId: hash(url).slice(0, 12) };

@@ -23,7 +23,8 @@ export function buildSlackMessage(n: Notification, dashboardUrl: string): SlackM
     { type: 'header', text: { type: 'plain_text', text: clip(title, SLACK_LIMITS.headerChars), emoji: true } },
     ...shown.map((a) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(alertLine(a), SLACK_LIMITS.sectionChars) } })),
   ];
-  if (alerts.length > shown.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${alerts.length - shown.length} more alerts in this group` }] });
+  if (alerts.length > shown.length)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${alerts.length - shown.length} more alerts in this group` }] });
   blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open dashboard' }, url: link }] });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${n.reason} · ${n.idempotencyKey}` }] });
   const text = clip(`${title}\n${alerts.map((a) => `${a.status === 'firing' ? '🔴' : '✅'} ${plainLine(a)}`).join('\n')}\n${link}`, SLACK_LIMITS.textChars);

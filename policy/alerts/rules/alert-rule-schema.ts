@@ -22,7 +22,9 @@ const staticCondition = z.strictObject({
  */
 const anomalyCondition = z.strictObject({
   type: z.literal('anomaly'),
-  baseline: z.strictObject({ every: durationMs.default(86_400_000), count: z.number().int().min(3).max(200).default(7) }).default({ every: 86_400_000, count: 7 }),
+  baseline: z
+    .strictObject({ every: durationMs.default(86_400_000), count: z.number().int().min(3).max(200).default(7) })
+    .default({ every: 86_400_000, count: 7 }),
   statistic: z.enum(['median', 'mean']).default('median'),
   sensitivity: z.number().nonnegative().default(4),
   /** z of the sampling band (Anscombe): how improbable, in sigmas, a count must be under the baseline. */
@@ -58,17 +60,29 @@ export const alertRuleSchema = z
   .superRefine((rule, ctx) => {
     if (rule.window % 60_000 !== 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'window must be whole minutes (rollups are per minute)' });
     if (alertMetrics[rule.metric].kind !== 'additive' && rule.aggregation !== 'sum') {
-      ctx.addIssue({ code: 'custom', path: ['aggregation'], message: `${rule.metric} is a ${alertMetrics[rule.metric].kind}; aggregation applies to spend_usd, tokens and requests only` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aggregation'],
+        message: `${rule.metric} is a ${alertMetrics[rule.metric].kind}; aggregation applies to spend_usd, tokens and requests only`,
+      });
     }
     const c = rule.condition;
     if (c.type === 'anomaly' && c.peers && !rule.group_by.includes(c.peers.by)) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'peers', 'by'], message: `group_by must include "${c.peers.by}" to compare peers within it` });
     }
     if (c.type === 'anomaly' && c.baseline.every < rule.window) {
-      ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be at least the window, so baseline windows never overlap the current one' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['condition', 'baseline', 'every'],
+        message: 'baseline.every must be at least the window, so baseline windows never overlap the current one',
+      });
     }
     if (c.type === 'anomaly' && c.weekly && (604_800_000 % c.baseline.every !== 0 || 604_800_000 / c.baseline.every > c.baseline.count)) {
-      ctx.addIssue({ code: 'custom', path: ['condition', 'weekly'], message: 'weekly needs a baseline window exactly 7 days back: baseline.every must divide 7d within baseline.count' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['condition', 'weekly'],
+        message: 'weekly needs a baseline window exactly 7 days back: baseline.every must divide 7d within baseline.count',
+      });
     }
     if (c.type === 'anomaly' && c.baseline.every % 60_000 !== 0) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be whole minutes' });

@@ -10,11 +10,14 @@ import { defaultRules, detectorNames } from './default-rules.ts';
 const rule = { name: 'big-spend', metric: 'spend_usd', window: '5m', condition: { type: 'static', threshold: 10 } };
 
 function rejects(input: unknown, ...fragments: string[]): void {
-  assert.throws(() => parseAlertsConfig(input), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    for (const f of fragments) assert.ok(err.message.includes(f), `${err.message}\n  lacks: ${f}`);
-    return true;
-  });
+  assert.throws(
+    () => parseAlertsConfig(input),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const f of fragments) assert.ok(err.message.includes(f), `${err.message}\n  lacks: ${f}`);
+      return true;
+    },
+  );
 }
 
 test('no section: every built-in detector on, Alertmanager-like timing', () => {
@@ -34,22 +37,35 @@ test('errors name the key and say what to do', () => {
   rejects({ rules: [rule, rule] }, 'alerts.rules.1.name', 'duplicate');
   rejects({ rules: [{ ...rule, name: 'spend_spike' }] }, 'built-in');
   rejects({ rules: [{ ...rule, notify: ['nobody'] }] }, 'alerts.rules.0.notify.0', 'no receiver named "nobody"');
-  rejects({ receivers: [{ name: 'ops', type: 'slack', url_env: 'https://hooks.slack.com/services/T/B/X' }] }, 'alerts.receivers.0.url_env', 'environment variable');
+  rejects(
+    { receivers: [{ name: 'ops', type: 'slack', url_env: 'https://hooks.slack.com/services/T/B/X' }] },
+    'alerts.receivers.0.url_env',
+    'environment variable',
+  );
   rejects({ receivers: [{ name: 'ops', type: 'webhook', url_env: 'HOOK_URL' }] }, 'alerts.receivers.0.secret_env');
   rejects({ detectors: { spend_spik: false } }, 'alerts.detectors');
 });
 
 test('a secret pasted into the file is refused without echoing it', () => {
   const url = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
-  assert.throws(() => parseAlertsConfig({ receivers: [{ name: 'ops', type: 'slack', url_env: url }] }), (err: Error) => !err.message.includes('XXXXSECRET'));
+  assert.throws(
+    () => parseAlertsConfig({ receivers: [{ name: 'ops', type: 'slack', url_env: url }] }),
+    (err: Error) => !err.message.includes('XXXXSECRET'),
+  );
 });
 
 test('the section is read from the routes file; the rest of the file is not its business', () => {
   const dir = mkdtempSync(join(tmpdir(), 'alerts-config-'));
   const file = join(dir, 'routes.yaml');
-  writeFileSync(file, 'routes: []\nalerts:\n  detectors: { daily_spend: false }\n  rules:\n    - { name: big-spend, metric: spend_usd, window: 5m, condition: { type: static, threshold: 10 } }\n');
+  writeFileSync(
+    file,
+    'routes: []\nalerts:\n  detectors: { daily_spend: false }\n  rules:\n    - { name: big-spend, metric: spend_usd, window: 5m, condition: { type: static, threshold: 10 } }\n',
+  );
   const c = loadAlertsConfig(file);
   assert.equal(c.rules[0]!.window, 300_000);
-  assert.equal(defaultRules(c.detectors).some((r) => r.name === 'daily_spend'), false);
+  assert.equal(
+    defaultRules(c.detectors).some((r) => r.name === 'daily_spend'),
+    false,
+  );
   assert.throws(() => loadAlertsConfig(join(dir, 'missing.yaml')), ConfigError);
 });

@@ -14,7 +14,13 @@ const receiverName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use lowerca
 const slackReceiver = z.strictObject({ name: receiverName, type: z.literal('slack'), url_env: envName, send_resolved: z.boolean().default(true) });
 
 /** Any HTTPS endpoint, signed after the Standard Webhooks specification with the secret in `secret_env`. */
-const webhookReceiver = z.strictObject({ name: receiverName, type: z.literal('webhook'), url_env: envName, secret_env: envName, send_resolved: z.boolean().default(true) });
+const webhookReceiver = z.strictObject({
+  name: receiverName,
+  type: z.literal('webhook'),
+  url_env: envName,
+  secret_env: envName,
+  send_resolved: z.boolean().default(true),
+});
 
 /** Alertmanager's grouping and timing, applied per receiver. */
 const routeSchema = z.strictObject({
@@ -49,7 +55,8 @@ export const alertsConfigSchema = z
     });
     const rules = new Set<string>(detectorNames);
     config.rules.forEach((rule, i) => {
-      if (rules.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule "${rule.name}" (built-in detectors use their names too)` });
+      if (rules.has(rule.name))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule "${rule.name}" (built-in detectors use their names too)` });
       rules.add(rule.name);
       (rule.notify ?? []).forEach((n, j) => {
         if (!receivers.has(n)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'notify', j], message: `no receiver named "${n}"` });

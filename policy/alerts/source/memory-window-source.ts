@@ -96,7 +96,11 @@ export class MemoryWindowSource implements WindowSource {
     if (rule.aggregation === 'avg_per_minute') return { ...value, value: value.value / ((w.endMs - w.startMs) / 60_000) };
     const j = minuteCountFields.indexOf(rule.metric as 'spend_usd');
     let max = 0;
-    for (let i = from; i < to; i++) max = Math.max(max, members.reduce((acc, s) => acc + s.perMinute[j]![i]!, 0));
+    for (let i = from; i < to; i++)
+      max = Math.max(
+        max,
+        members.reduce((acc, s) => acc + s.perMinute[j]![i]!, 0),
+      );
     return { ...value, value: max };
   }
 }

@@ -20,8 +20,18 @@ export interface MinuteCounts {
 }
 
 export const minuteCountFields = [
-  'requests', 'attempts', 'errors', 'fallbacks', 'rate_limited', 'final_failures', 'spend_usd', 'tokens',
-  'p95_latency_ms', 'p99_latency_ms', 'p95_ttft_ms', 'p99_ttft_ms',
+  'requests',
+  'attempts',
+  'errors',
+  'fallbacks',
+  'rate_limited',
+  'final_failures',
+  'spend_usd',
+  'tokens',
+  'p95_latency_ms',
+  'p99_latency_ms',
+  'p95_ttft_ms',
+  'p99_ttft_ms',
 ] as const satisfies ReadonlyArray<keyof MinuteCounts>;
 
 const ratioParts: Partial<Record<AlertMetric, [keyof MinuteCounts, keyof MinuteCounts]>> = {

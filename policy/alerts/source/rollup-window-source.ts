@@ -18,17 +18,30 @@ const METRIC_SQL: Record<AlertMetric, { inner: string; outer: string }> = {
   final_failure_rate: { inner: 'toFloat64(sum(requests) - sum(requests_served)) AS x', outer: 'sum(x) / nullIf(sum(req_n), 0)' },
   fallback_rate: { inner: 'toFloat64(sum(arraySum(mapValues(fallbacks_by_reason)))) AS x', outer: 'sum(x) / nullIf(sum(att_n), 0)' },
   rate_limit_rate: { inner: 'toFloat64(sum(rate_limited)) AS x', outer: 'sum(x) / nullIf(sum(att_n), 0)' },
-  p95_latency_ms: { inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms_q) AS q', outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[2])' },
-  p99_latency_ms: { inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms_q) AS q', outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[3])' },
-  p95_ttft_ms: { inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft_ms_q) AS q', outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[2])' },
-  p99_ttft_ms: { inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft_ms_q) AS q', outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[3])' },
+  p95_latency_ms: {
+    inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms_q) AS q',
+    outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[2])',
+  },
+  p99_latency_ms: {
+    inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms_q) AS q',
+    outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[3])',
+  },
+  p95_ttft_ms: {
+    inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft_ms_q) AS q',
+    outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[2])',
+  },
+  p99_ttft_ms: {
+    inner: 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft_ms_q) AS q',
+    outer: 'if(sum(att_n) = 0, NULL, quantilesTDigestMerge(0.5, 0.95, 0.99)(q)[3])',
+  },
 };
 
 /** Which rollup a rule reads: per-key spend when it names a key, project or feature; else the operations rollup. */
 export function rollupFor(rule: AlertRule): 'spend_per_minute_by_key_v1' | 'attempts_per_minute_by_deployment_v2' {
   const dims = [...rule.group_by, ...(Object.keys(rule.filters) as AlertDimension[])];
   if (!dims.some((d) => KEY_DIMENSIONS.has(d))) return 'attempts_per_minute_by_deployment_v2';
-  if (!KEY_METRICS.has(rule.metric)) throw new Error(`rule ${rule.name}: ${rule.metric} is not kept per key, project or feature; only spend_usd, tokens and requests are`);
+  if (!KEY_METRICS.has(rule.metric))
+    throw new Error(`rule ${rule.name}: ${rule.metric} is not kept per key, project or feature; only spend_usd, tokens and requests are`);
   return 'spend_per_minute_by_key_v1';
 }
 
@@ -49,8 +62,11 @@ export class RollupWindowSource implements WindowSource {
     const perMinute = rule.aggregation === 'avg_per_minute' ? ` / ${rule.window / 60_000}` : '';
     const volume = alertMetrics[rule.metric].volume === 'requests' ? 'req_n' : 'att_n';
     // The key rollup keeps one token total; the operations rollup keeps them by bucket.
-    const tokens = table === 'spend_per_minute_by_key_v1' ? 'tokens' : 'input_tokens + cached_input_tokens + cache_write_tokens + output_tokens + reasoning_tokens';
-    const filters = Object.entries(rule.filters).map(([d], i) => `AND ${d} IN {f${i}:Array(String)}`).join(' ');
+    const tokens =
+      table === 'spend_per_minute_by_key_v1' ? 'tokens' : 'input_tokens + cached_input_tokens + cache_write_tokens + output_tokens + reasoning_tokens';
+    const filters = Object.entries(rule.filters)
+      .map(([d], i) => `AND ${d} IN {f${i}:Array(String)}`)
+      .join(' ');
     const filterParams = Object.fromEntries(Object.values(rule.filters).map((v, i) => [`f${i}`, Array.isArray(v) ? v : [v]]));
     const groupCols = dims.map((d) => `${d}, `).join('');
     const query = `
@@ -67,8 +83,11 @@ export class RollupWindowSource implements WindowSource {
     const result = await this.ch.query({
       query,
       query_params: {
-        starts: windows.map((w) => secs(w.startMs)), ends: windows.map((w) => secs(w.endMs)),
-        from: secs(Math.min(...windows.map((w) => w.startMs))), to: secs(Math.max(...windows.map((w) => w.endMs))), ...filterParams,
+        starts: windows.map((w) => secs(w.startMs)),
+        ends: windows.map((w) => secs(w.endMs)),
+        from: secs(Math.min(...windows.map((w) => w.startMs))),
+        to: secs(Math.max(...windows.map((w) => w.endMs))),
+        ...filterParams,
       },
       format: 'JSONEachRow',
     });

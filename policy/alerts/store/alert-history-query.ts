@@ -3,7 +3,6 @@ import type { AlertStateName } from '../detect/alert-state.ts';
 import type { AlertInstance } from '../detect/evaluate-rule.ts';
 import { toInstance, type EventRow } from './clickhouse-alert-event-store.ts';
 
-
 export interface AlertQuery {
   states: readonly AlertStateName[];
   rule?: string;
@@ -28,6 +27,13 @@ export async function queryAlerts(rows: RowReader, q: AlertQuery): Promise<Alert
   const query = q.range
     ? `${inner} AND state IN {states:Array(String)} ORDER BY evaluated_at DESC LIMIT {limit:UInt32}`
     : `SELECT * FROM (${inner} ORDER BY evaluated_at DESC LIMIT 1 BY fingerprint) WHERE state IN {states:Array(String)} ORDER BY evaluated_at DESC LIMIT {limit:UInt32}`;
-  const found = await rows<EventRow>(query, { from: fromMs, to: toMs, rule: q.rule ?? '', states: [...q.states], teams: q.teams === 'all' ? [] : [...q.teams], limit: q.limit });
+  const found = await rows<EventRow>(query, {
+    from: fromMs,
+    to: toMs,
+    rule: q.rule ?? '',
+    states: [...q.states],
+    teams: q.teams === 'all' ? [] : [...q.teams],
+    limit: q.limit,
+  });
   return found.map(toInstance);
 }

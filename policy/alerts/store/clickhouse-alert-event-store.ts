@@ -60,10 +60,23 @@ function toRow(a: AlertInstance) {
   // JSON has no NaN/Infinity; ClickHouse reads these spellings into Float64.
   const num = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
   return {
-    evaluated_at: chTime(s.evaluatedAt), fingerprint: a.fingerprint, rule: a.rule, severity: a.severity, group_labels: a.group, state: s.state,
-    since: chTime(s.since), active_since: s.activeSince === null ? null : chTime(s.activeSince), has_evidence: e !== null,
-    value: e?.value ?? 0, threshold: num(e?.threshold ?? Number.NaN), baseline: e?.baseline ?? null, spread: e?.spread ?? null, peer_fence: e?.peerFence ?? null,
-    ratio: num(e?.ratio ?? 0), volume: Math.round(e?.volume ?? 0), series: e?.series ?? [],
+    evaluated_at: chTime(s.evaluatedAt),
+    fingerprint: a.fingerprint,
+    rule: a.rule,
+    severity: a.severity,
+    group_labels: a.group,
+    state: s.state,
+    since: chTime(s.since),
+    active_since: s.activeSince === null ? null : chTime(s.activeSince),
+    has_evidence: e !== null,
+    value: e?.value ?? 0,
+    threshold: num(e?.threshold ?? Number.NaN),
+    baseline: e?.baseline ?? null,
+    spread: e?.spread ?? null,
+    peer_fence: e?.peerFence ?? null,
+    ratio: num(e?.ratio ?? 0),
+    volume: Math.round(e?.volume ?? 0),
+    series: e?.series ?? [],
   };
 }
 
@@ -71,11 +84,27 @@ function toRow(a: AlertInstance) {
 export function toInstance(r: EventRow): AlertInstance {
   const n = (x: number | string) => Number(x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x);
   return {
-    fingerprint: r.fingerprint, rule: r.rule, severity: r.severity, group: r.group_labels,
+    fingerprint: r.fingerprint,
+    rule: r.rule,
+    severity: r.severity,
+    group: r.group_labels,
     state: {
-      state: r.state, since: fromChTime(r.since), activeSince: r.active_since ? fromChTime(r.active_since) : null, evaluatedAt: fromChTime(r.evaluated_at),
+      state: r.state,
+      since: fromChTime(r.since),
+      activeSince: r.active_since ? fromChTime(r.active_since) : null,
+      evaluatedAt: fromChTime(r.evaluated_at),
       evidence: r.has_evidence
-        ? { value: r.value, volume: Number(r.volume), threshold: n(r.threshold), baseline: r.baseline, spread: r.spread, peerFence: r.peer_fence, ratio: n(r.ratio), sufficient: true, series: r.series }
+        ? {
+            value: r.value,
+            volume: Number(r.volume),
+            threshold: n(r.threshold),
+            baseline: r.baseline,
+            spread: r.spread,
+            peerFence: r.peer_fence,
+            ratio: n(r.ratio),
+            sufficient: true,
+            series: r.series,
+          }
         : null,
     },
   };

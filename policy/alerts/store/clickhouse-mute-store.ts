@@ -21,7 +21,14 @@ export class ClickHouseMuteStore implements MuteStore {
       query_params: { now },
     });
     type Row = { silence_id: string; matchers: Record<string, string>; starts_at: string; ends_at: string; created_by: string; comment: string };
-    return (r as Row[]).map((x) => ({ id: x.silence_id, matchers: x.matchers, startsAt: fromChTime(x.starts_at), endsAt: fromChTime(x.ends_at), createdBy: x.created_by, comment: x.comment }));
+    return (r as Row[]).map((x) => ({
+      id: x.silence_id,
+      matchers: x.matchers,
+      startsAt: fromChTime(x.starts_at),
+      endsAt: fromChTime(x.ends_at),
+      createdBy: x.created_by,
+      comment: x.comment,
+    }));
   }
 
   async addSilence(s: Silence, at: number): Promise<void> {
@@ -38,7 +45,13 @@ export class ClickHouseMuteStore implements MuteStore {
   async acknowledgements(): Promise<Acknowledgement[]> {
     const r = await this.read({ query: `SELECT * FROM alert_acks_v1 FINAL` });
     type Row = { fingerprint: string; episode_start: string; acked_by: string; acked_at: string; comment: string };
-    return (r as Row[]).map((x) => ({ fingerprint: x.fingerprint, episodeStart: fromChTime(x.episode_start), ackedBy: x.acked_by, ackedAt: fromChTime(x.acked_at), comment: x.comment }));
+    return (r as Row[]).map((x) => ({
+      fingerprint: x.fingerprint,
+      episodeStart: fromChTime(x.episode_start),
+      ackedBy: x.acked_by,
+      ackedAt: fromChTime(x.acked_at),
+      comment: x.comment,
+    }));
   }
 
   async acknowledge(a: Acknowledgement): Promise<void> {
@@ -53,7 +66,17 @@ export class ClickHouseMuteStore implements MuteStore {
     await this.ch.insert({
       table: 'alert_silences_v1',
       format: 'JSONEachRow',
-      values: [{ silence_id: s.id, matchers: s.matchers, starts_at: chTime(s.startsAt), ends_at: chTime(s.endsAt), created_by: s.createdBy, comment: s.comment, version: at }],
+      values: [
+        {
+          silence_id: s.id,
+          matchers: s.matchers,
+          starts_at: chTime(s.startsAt),
+          ends_at: chTime(s.endsAt),
+          created_by: s.createdBy,
+          comment: s.comment,
+          version: at,
+        },
+      ],
     });
   }
 }

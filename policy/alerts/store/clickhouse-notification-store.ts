@@ -44,17 +44,32 @@ export class ClickHouseNotificationStore implements NotificationStore {
 
   async openGroups(): Promise<OpenGroup[]> {
     const rows = (await this.latestEntries({})).filter((r) => r.firing.length > 0);
-    return rows.map((r) => ({ receiver: r.receiver, groupKey: r.group_key, groupLabels: r.group_labels, entry: toEntry(r), alerts: (JSON.parse(r.alerts) as NoticeAlert[]).filter((a) => a.status === 'firing') }));
+    return rows.map((r) => ({
+      receiver: r.receiver,
+      groupKey: r.group_key,
+      groupLabels: r.group_labels,
+      entry: toEntry(r),
+      alerts: (JSON.parse(r.alerts) as NoticeAlert[]).filter((a) => a.status === 'firing'),
+    }));
   }
 
   async recordNotified(n: Notification, entry: NotifiedEntry): Promise<void> {
     await this.ch.insert({
       table: 'alert_notifications_v1',
       format: 'JSONEachRow',
-      values: [{
-        notified_at: chTime(entry.notifiedAt), receiver: n.receiver, group_key: n.groupKey, group_labels: n.groupLabels, idempotency_key: n.idempotencyKey,
-        reason: n.reason, firing: entry.firing, resolved: entry.resolved, alerts: JSON.stringify([...n.firing, ...n.resolved]),
-      }],
+      values: [
+        {
+          notified_at: chTime(entry.notifiedAt),
+          receiver: n.receiver,
+          group_key: n.groupKey,
+          group_labels: n.groupLabels,
+          idempotency_key: n.idempotencyKey,
+          reason: n.reason,
+          firing: entry.firing,
+          resolved: entry.resolved,
+          alerts: JSON.stringify([...n.firing, ...n.resolved]),
+        },
+      ],
     });
     this.cache.set(`${n.receiver}\n${n.groupKey}`, entry);
   }
@@ -71,10 +86,21 @@ export class ClickHouseNotificationStore implements NotificationStore {
     await this.ch.insert({
       table: 'alert_deliveries_v1',
       format: 'JSONEachRow',
-      values: [{
-        tried_at: chTime(t.triedAt), idempotency_key: t.idempotencyKey, receiver: t.receiver, receiver_type: t.receiverType, endpoint_id: t.endpointId,
-        group_key: t.groupKey, try_no: t.tryNo, outcome: t.outcome, http_status: t.httpStatus, latency_ms: t.latencyMs, detail: t.detail,
-      }],
+      values: [
+        {
+          tried_at: chTime(t.triedAt),
+          idempotency_key: t.idempotencyKey,
+          receiver: t.receiver,
+          receiver_type: t.receiverType,
+          endpoint_id: t.endpointId,
+          group_key: t.groupKey,
+          try_no: t.tryNo,
+          outcome: t.outcome,
+          http_status: t.httpStatus,
+          latency_ms: t.latencyMs,
+          detail: t.detail,
+        },
+      ],
     });
   }
 
@@ -82,11 +108,20 @@ export class ClickHouseNotificationStore implements NotificationStore {
     await this.ch.insert({
       table: 'alert_dead_letters_v1',
       format: 'JSONEachRow',
-      values: [{
-        idempotency_key: d.idempotencyKey, dead_at: chTime(d.deadAt), receiver: d.receiver, group_key: d.groupKey, reason: d.reason, tries: d.tries,
-        notification: JSON.stringify(d.notification), resent_at: d.resentAt === null ? null : chTime(d.resentAt), resend_outcome: d.resendOutcome,
-        version: Math.max(d.deadAt, d.resentAt ?? 0),
-      }],
+      values: [
+        {
+          idempotency_key: d.idempotencyKey,
+          dead_at: chTime(d.deadAt),
+          receiver: d.receiver,
+          group_key: d.groupKey,
+          reason: d.reason,
+          tries: d.tries,
+          notification: JSON.stringify(d.notification),
+          resent_at: d.resentAt === null ? null : chTime(d.resentAt),
+          resend_outcome: d.resendOutcome,
+          version: Math.max(d.deadAt, d.resentAt ?? 0),
+        },
+      ],
     });
   }
 
@@ -95,10 +130,27 @@ export class ClickHouseNotificationStore implements NotificationStore {
       query: `SELECT * FROM alert_dead_letters_v1 FINAL ORDER BY dead_at DESC LIMIT {limit:UInt32}`,
       query_params: { limit },
     });
-    type Row = { idempotency_key: string; dead_at: string; receiver: string; group_key: string; reason: string; tries: number; notification: string; resent_at: string | null; resend_outcome: string };
+    type Row = {
+      idempotency_key: string;
+      dead_at: string;
+      receiver: string;
+      group_key: string;
+      reason: string;
+      tries: number;
+      notification: string;
+      resent_at: string | null;
+      resend_outcome: string;
+    };
     return (r as Row[]).map((x) => ({
-      idempotencyKey: x.idempotency_key, deadAt: fromChTime(x.dead_at), receiver: x.receiver, groupKey: x.group_key, reason: x.reason, tries: Number(x.tries),
-      notification: JSON.parse(x.notification) as Notification, resentAt: x.resent_at ? fromChTime(x.resent_at) : null, resendOutcome: x.resend_outcome,
+      idempotencyKey: x.idempotency_key,
+      deadAt: fromChTime(x.dead_at),
+      receiver: x.receiver,
+      groupKey: x.group_key,
+      reason: x.reason,
+      tries: Number(x.tries),
+      notification: JSON.parse(x.notification) as Notification,
+      resentAt: x.resent_at ? fromChTime(x.resent_at) : null,
+      resendOutcome: x.resend_outcome,
     }));
   }
 
@@ -109,10 +161,31 @@ export class ClickHouseNotificationStore implements NotificationStore {
         ORDER BY tried_at DESC LIMIT {limit:UInt32}`,
       query_params: { since: f.sinceMs, receiver: f.receiver ?? '', limit: f.limit },
     });
-    type Row = { tried_at: string; idempotency_key: string; receiver: string; receiver_type: 'slack' | 'webhook'; endpoint_id: string; group_key: string; try_no: number; outcome: DeliveryTry['outcome']; http_status: number | null; latency_ms: number; detail: string };
+    type Row = {
+      tried_at: string;
+      idempotency_key: string;
+      receiver: string;
+      receiver_type: 'slack' | 'webhook';
+      endpoint_id: string;
+      group_key: string;
+      try_no: number;
+      outcome: DeliveryTry['outcome'];
+      http_status: number | null;
+      latency_ms: number;
+      detail: string;
+    };
     return (r as Row[]).map((x) => ({
-      triedAt: fromChTime(x.tried_at), idempotencyKey: x.idempotency_key, receiver: x.receiver, receiverType: x.receiver_type, endpointId: x.endpoint_id,
-      groupKey: x.group_key, tryNo: Number(x.try_no), outcome: x.outcome, httpStatus: x.http_status === null ? null : Number(x.http_status), latencyMs: Number(x.latency_ms), detail: x.detail,
+      triedAt: fromChTime(x.tried_at),
+      idempotencyKey: x.idempotency_key,
+      receiver: x.receiver,
+      receiverType: x.receiver_type,
+      endpointId: x.endpoint_id,
+      groupKey: x.group_key,
+      tryNo: Number(x.try_no),
+      outcome: x.outcome,
+      httpStatus: x.http_status === null ? null : Number(x.http_status),
+      latencyMs: Number(x.latency_ms),
+      detail: x.detail,
     }));
   }
 

@@ -9,7 +9,6 @@ export interface StoredRule {
   updatedAt: number;
 }
 
-
 /**
  * Rules created or changed through GraphQL (alert_rules_v1), newest version per name, deleted
  * ones left out. A stored definition that no longer validates (the schema moved on) is skipped
