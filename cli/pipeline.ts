@@ -337,7 +337,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
 }
 
 /** Routes-file settings the reload above applies to the running collector; any other change is named as needing a restart. */
-const LIVE_ON_RELOAD = ['keys', 'routes', 'retry', 'default_price', 'budgets.limits', 'budgets.default_max_tokens'] as const;
+const LIVE_ON_RELOAD = ['keys', 'routes', 'retry', 'default_price', 'budgets.limits', 'budgets.default_max_tokens', 'budgets.calendar'] as const;
 
 /** How events travel from collector to ingest, and the name ingest stores as their source (its dedup key with the offset). */
 export interface Transport {
