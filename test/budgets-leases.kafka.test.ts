@@ -98,16 +98,23 @@ test(
       type Report = { costs: { total: { attempts: string; requestsServed: string; costUsd: string } } };
       const query = 'query($from: DateTime!, $to: DateTime!) { costs(from: $from, to: $to) { total { attempts requestsServed costUsd } } }';
       const hour = 3_600_000;
-    const vars = { from: new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString(), to: new Date(Math.floor(Date.now() / hour) * hour + 2 * hour).toISOString() };
+      const vars = {
+        from: new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString(),
+        to: new Date(Math.floor(Date.now() / hour) * hour + 2 * hour).toISOString(),
+      };
       type Budgets = { budgets: Array<{ id: string; subject: string; spent: string; limit: string }> };
+      let last: unknown = null;
       const report = await until(
         'ingest to store every served request',
         async () => {
           const r = await graphql<Report>(apiUrl, query, vars);
+          last = { ...r.costs.total, served, statuses: [...statuses] };
           return Number(r.costs.total.requestsServed) >= served ? r : null;
         },
-        180_000,
-      );
+        300_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; last stored totals ${JSON.stringify(last)}`);
+      });
       const spent = Number(report.costs.total.costUsd);
       assert.ok(spent > 0, 'the attack spent something');
       assert.ok(spent <= LIMIT_USD, `spend of record ${spent} stays within the limit ${LIMIT_USD}; statuses ${JSON.stringify([...statuses])}`);
