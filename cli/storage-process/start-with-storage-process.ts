@@ -22,7 +22,11 @@ export async function startWithStorageProcess(
   // Offsets of the embedded bus restart with each collector process: the source is unique per process, shared by its children.
   const source = `in-process:${randomUUID()}`;
   const supervisor = new StorageSupervisor({ source, env: childEnv, log: o.log });
-  await supervisor.start();
+  // With a fixed API port the collector knows where weights will be and serves at once; events wait in its queue until the child is ready.
+  const knownApiUrl = o.apiPort > 0 ? `http://${o.host}:${o.apiPort}/graphql` : null;
+  const childReady = supervisor.start();
+  childReady.catch(() => {});
+  if (!knownApiUrl) await childReady;
   const bus = new InProcessAttemptBus({
     spoolDir: o.spoolDir ? join(o.spoolDir, 'embedded') : undefined,
     maxBuffered: o.emission?.memoryEvents,
@@ -43,9 +47,16 @@ export async function startWithStorageProcess(
       clickhouse: undefined,
       kafka: undefined,
       transport: { source, publisher: () => bus.publisher, subscriber: () => bus.subscriber },
-      apiUrl: o.apiUrl ?? supervisor.apiUrl ?? undefined,
+      apiUrl: o.apiUrl ?? knownApiUrl ?? supervisor.apiUrl ?? undefined,
     });
   } catch (err) {
+    await stopStorage();
+    throw err;
+  }
+  try {
+    await childReady;
+  } catch (err) {
+    await pipeline.stop();
     await stopStorage();
     throw err;
   }

@@ -43,6 +43,7 @@ export class StorageSupervisor {
   private restartTimer: NodeJS.Timeout | null = null;
   private apiPort: string | undefined;
   private ready = false;
+  private readyWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   /** Some child reached ready: from then on an exit is a crash to recover from, not a failed start. */
   private everReady = false;
   /** The child's GraphQL URL once ready; kept across restarts (the same port is asked for again). */
@@ -59,9 +60,11 @@ export class StorageSupervisor {
   }
 
   /** The bus handler: one batch to the child, resolved on its ack. */
-  readonly deliver = (messages: RawAttemptMessage[]): Promise<void> => {
+  readonly deliver = async (messages: RawAttemptMessage[]): Promise<void> => {
+    // A starting or restarting child is waited for here rather than refused: the batch stays the bus's until acknowledged either way.
+    if (!this.ready && !this.stopping) await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
     const child = this.child;
-    if (!child?.connected || !this.ready) return Promise.reject(new StorageUnavailableError('the storage process is not running (restarting)'));
+    if (!child?.connected || !this.ready) throw new StorageUnavailableError('the storage process is not running');
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -74,6 +77,7 @@ export class StorageSupervisor {
   /** Asks the child to stop (after the bus drained into it) and waits for its exit; kills it past the timeout. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const w of this.readyWaiters.splice(0)) w.reject(new StorageUnavailableError('the storage process is stopping'));
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -107,6 +111,7 @@ export class StorageSupervisor {
           // A restarted child listens where the collector already polls.
           if (m.apiUrl) this.apiPort = new URL(m.apiUrl).port;
           this.restartDelayMs = this.o.restartDelayMs ?? 500;
+          for (const w of this.readyWaiters.splice(0)) w.resolve();
           resolve();
         } else if (m.t === 'ack') this.settle(m.id, null);
         else if (m.t === 'nack') this.settle(m.id, new StorageUnavailableError(`storage process did not store the batch: ${m.error}`));
@@ -117,6 +122,7 @@ export class StorageSupervisor {
         this.ready = false;
         for (const id of [...this.pending.keys()]) this.settle(id, new StorageUnavailableError('the storage process exited with the batch in flight'));
         if (!wasReady) reject(new Error(`the storage process exited before it was ready (${signal ?? `code ${code}`}); see its log above`));
+        if (!this.everReady) for (const w of this.readyWaiters.splice(0)) w.reject(new StorageUnavailableError('the storage process could not start'));
         if (this.stopping || child !== this.child || !this.everReady) return;
         this.o.log(
           `storage process exited (${signal ?? `code ${code}`}); starting it again in ${this.restartDelayMs} ms — events wait in the collector (memory, then disk spool)`,
