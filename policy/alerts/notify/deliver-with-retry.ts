@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../../../core/retry/backoff.ts';
 import type { TryOutcome } from './http-try.ts';
 import type { IntervalLimiter } from './rate-limiter.ts';
 
@@ -50,8 +51,7 @@ export async function deliverWithRetry(send: () => Promise<TryOutcome>, policy: 
     if (outcome.kind === 'delivered') return { delivered: true, tries: tryNo, last: outcome, gaveUp: null };
     if (outcome.kind === 'rejected') return { delivered: false, tries: tryNo, last: outcome, gaveUp: 'rejected' };
     if (tryNo >= policy.maxTries) return { delivered: false, tries: tryNo, last: outcome, gaveUp: 'tries' };
-    const backoff = d.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNo - 1));
-    let waitMs = backoff;
+    let waitMs = backoffDelayMs(policy, tryNo, d.random);
     if (outcome.kind === 'rate_limited' && outcome.retryAfterMs !== null) {
       if (outcome.retryAfterMs > policy.maxRetryAfterMs) return { delivered: false, tries: tryNo, last: outcome, gaveUp: 'retry_after_too_long' };
       waitMs = outcome.retryAfterMs;
