@@ -1,3 +1,5 @@
+import { SUPPORTED_ENDPOINTS } from './supported-endpoints.ts';
+
 /** One endpoint of the collector's HTTP face, as `GET /` lists it. */
 export interface EndpointInfo {
   method: 'GET' | 'POST';
@@ -6,13 +8,12 @@ export interface EndpointInfo {
 }
 
 /**
- * Every path the collector answers. Add a line here when adding an endpoint (and to the README's
- * "Supported endpoints" list), so `GET /` never goes stale.
+ * Every path the collector answers: the API endpoints (`SUPPORTED_ENDPOINTS`, which also word
+ * the 404 for anything else) and the probes. Add an endpoint there and to the README's
+ * "Supported endpoints" list, so `GET /` never goes stale.
  */
 export const collectorEndpoints: readonly EndpointInfo[] = [
-  { method: 'POST', path: '/v1/chat/completions', what: 'OpenAI Chat Completions, JSON or SSE (stream: true)' },
-  { method: 'POST', path: '/v1/messages', what: 'Anthropic Messages, JSON or SSE, served by any provider of the route' },
-  { method: 'GET', path: '/v1/models', what: 'the routes this key may call, as OpenAI models' },
+  ...SUPPORTED_ENDPOINTS,
   { method: 'GET', path: '/healthz', what: 'liveness' },
   { method: 'GET', path: '/readyz', what: 'readiness' },
 ];

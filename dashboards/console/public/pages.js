@@ -45,14 +45,14 @@ async function spendPage(main, { gql, range }) {
     chart(
       spenders,
       'bar',
-      top.rows.map((r) => r.group.map((g) => g.value || '–').join(' / ')),
+      top.rows.map((r) => r.group.map((g) => g.value || 'unattributed').join(' / ')),
       [{ label: 'Spend', data: top.rows.map((r) => Number(r.measures.costUsd)) }],
       { unit: '$', horizontal: true },
     );
     table(
       spenders,
       [
-        { label: 'Team / project / feature', value: (r) => r.group.map((g) => g.value || '–').join(' / ') },
+        { label: 'Team / project / feature', value: (r) => r.group.map((g) => g.value || 'unattributed').join(' / ') },
         { label: 'Requests', value: (r) => count(r.measures.requests), num: true },
         { label: 'Spend', value: (r) => usd(r.measures.costUsd), num: true },
       ],

@@ -132,6 +132,6 @@ export function pivot(rows, hours) {
   const index = new Map(rows.map((r) => [`${r.bucket}|${r.key}`, r.value]));
   return {
     labels: buckets.map((b) => bucketLabel(b, hours)),
-    series: keys.map((k) => ({ label: k || '(untagged)', data: buckets.map((b) => Number(index.get(`${b}|${k}`) ?? 0)) })),
+    series: keys.map((k) => ({ label: k || 'unattributed', data: buckets.map((b) => Number(index.get(`${b}|${k}`) ?? 0)) })),
   };
 }
