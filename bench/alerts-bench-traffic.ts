@@ -82,16 +82,22 @@ export function simulateMonth(startMs: number, days: number, seed = 42): { bucke
       const failedOver = storm && d.provider !== 'anthropic' ? Math.round((perDeployment * 0.4) / 2) : 0;
       const slow = d.deployment === 'gemini-flash' && inside('p99_regression', t) ? 2.5 : 1;
       const jitter = () => 1 + 0.08 * normal();
-      buckets.push(row(t, { route: 'chat', provider: d.provider, deployment: d.deployment }, {
-        attempts: attempts + failedOver,
-        errors: poisson(attempts * 0.01),
-        rate_limited: limited,
-        fallbacks: poisson(attempts * 0.01) + failedOver,
-        p95_latency_ms: d.p99 * 0.6 * (1 + 0.2 * diurnal) * jitter() * slow,
-        p99_latency_ms: d.p99 * (1 + 0.2 * diurnal) * jitter() * slow,
-        p95_ttft_ms: d.ttft * jitter(),
-        p99_ttft_ms: d.ttft * 1.5 * jitter(),
-      }));
+      buckets.push(
+        row(
+          t,
+          { route: 'chat', provider: d.provider, deployment: d.deployment },
+          {
+            attempts: attempts + failedOver,
+            errors: poisson(attempts * 0.01),
+            rate_limited: limited,
+            fallbacks: poisson(attempts * 0.01) + failedOver,
+            p95_latency_ms: d.p99 * 0.6 * (1 + 0.2 * diurnal) * jitter() * slow,
+            p99_latency_ms: d.p99 * (1 + 0.2 * diurnal) * jitter() * slow,
+            p95_ttft_ms: d.ttft * jitter(),
+            p99_ttft_ms: d.ttft * 1.5 * jitter(),
+          },
+        ),
+      );
     }
   }
   return { buckets, anomalies };
@@ -99,7 +105,20 @@ export function simulateMonth(startMs: number, days: number, seed = 42): { bucke
 
 function row(minuteMs: number, dims: MinuteBucket['dims'], c: Partial<MinuteBucket>): MinuteBucket {
   return {
-    minuteMs, dims, requests: 0, attempts: 0, errors: 0, fallbacks: 0, rate_limited: 0, final_failures: 0, spend_usd: 0, tokens: 0,
-    p95_latency_ms: 0, p99_latency_ms: 0, p95_ttft_ms: 0, p99_ttft_ms: 0, ...c,
+    minuteMs,
+    dims,
+    requests: 0,
+    attempts: 0,
+    errors: 0,
+    fallbacks: 0,
+    rate_limited: 0,
+    final_failures: 0,
+    spend_usd: 0,
+    tokens: 0,
+    p95_latency_ms: 0,
+    p99_latency_ms: 0,
+    p95_ttft_ms: 0,
+    p99_ttft_ms: 0,
+    ...c,
   };
 }

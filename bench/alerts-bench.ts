@@ -17,7 +17,9 @@ import { DAY_MS, simulateMonth, type InjectedAnomaly } from './alerts-bench-traf
 // simulated month, on a simulated clock: the same evaluator, rules, grouping and notification
 // log as production, fed from in-memory per-minute rollups. Prints one JSON object.
 
-const { values } = parseArgs({ options: { days: { type: 'string', default: '30' }, seed: { type: 'string', default: '42' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { days: { type: 'string', default: '30' }, seed: { type: 'string', default: '42' }, json: { type: 'boolean', default: false } },
+});
 const DAYS = Number(values.days);
 const START = Date.UTC(2026, 10, 2); // a Monday
 /** Evaluation starts once the longest baseline (7 days + the 1-day window) is available. */
@@ -29,16 +31,31 @@ const { buckets, anomalies } = simulateMonth(START, DAYS, Number(values.seed));
 const source = new MemoryWindowSource(buckets);
 const config = parseAlertsConfig({});
 const sent: Notification[] = [];
-const deliverer: Deliverer = { deliver: async (n) => (sent.push(n), { delivered: true, tries: 1, last: { kind: 'delivered', status: 200, latencyMs: 0 }, gaveUp: null }) };
+const deliverer: Deliverer = {
+  deliver: async (n) => (sent.push(n), { delivered: true, tries: 1, last: { kind: 'delivered', status: 200, latencyMs: 0 }, gaveUp: null }),
+};
 const receiver = { name: 'bench', type: 'slack' as const, url: new Secret('http://bench.invalid/'), signingSecret: null, sendResolved: true, urlId: 'bench' };
 let now = START;
 const clock = { now: () => now };
 const notifier = new AlertNotifier({
-  route: { ...config.route, receivers: ['bench'] }, receivers: [receiver], ruleReceivers: () => undefined,
-  store: new MemoryNotificationStore(), mutes: new MemoryMuteStore(), deliverer, log: () => {},
+  route: { ...config.route, receivers: ['bench'] },
+  receivers: [receiver],
+  ruleReceivers: () => undefined,
+  store: new MemoryNotificationStore(),
+  mutes: new MemoryMuteStore(),
+  deliverer,
+  log: () => {},
 });
 const rules = defaultRules();
-const service = new AlertService({ rules: async () => rules, source, events: new MemoryAlertEventStore(), notifier, clock, evaluationIntervalMs: 60_000, log: (m) => console.error(m) });
+const service = new AlertService({
+  rules: async () => rules,
+  source,
+  events: new MemoryAlertEventStore(),
+  notifier,
+  clock,
+  evaluationIntervalMs: 60_000,
+  log: (m) => console.error(m),
+});
 
 /** Firing episodes: rule, group and the evaluation at which each started firing. */
 const episodes: Array<{ rule: string; group: Record<string, string>; firedAt: number }> = [];
@@ -59,7 +76,13 @@ const causedBy = (firedAt: number) => anomalies.find((a) => firedAt >= a.startMs
 const report = anomalies.map((a: InjectedAnomaly) => {
   const hit = episodes.find((e) => e.rule === a.detector && causedBy(e.firedAt) === a);
   const any = episodes.filter((e) => causedBy(e.firedAt) === a);
-  return { name: a.name, detector: a.detector, detected: hit !== undefined, detection_delay_s: hit ? (hit.firedAt - a.startMs) / 1000 : null, alerts: any.map((e) => `${e.rule}{${Object.values(e.group).join(',')}}`) };
+  return {
+    name: a.name,
+    detector: a.detector,
+    detected: hit !== undefined,
+    detection_delay_s: hit ? (hit.firedAt - a.startMs) / 1000 : null,
+    alerts: any.map((e) => `${e.rule}{${Object.values(e.group).join(',')}}`),
+  };
 });
 const falseAlerts = episodes.filter((e) => !causedBy(e.firedAt));
 const weeks = (DAYS - WARMUP_DAYS) / 7;

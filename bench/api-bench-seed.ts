@@ -13,7 +13,10 @@ export type SeedMode = 'raw' | 'rollups';
  * attribution is as correlated as in real traffic; 5 token buckets priced exactly (rates of ≤ 6
  * decimals, so tokens × rate / 10^6 is exact at 12 decimals); 4 % failures.
  */
-export async function seedAttempts(client: ClickHouseClient, o: { total: number; fromMs: number; days: number; block?: number; table?: string }): Promise<void> {
+export async function seedAttempts(
+  client: ClickHouseClient,
+  o: { total: number; fromMs: number; days: number; block?: number; table?: string },
+): Promise<void> {
   const block = o.block ?? 1_000_000;
   const spanMs = o.days * 86_400_000;
   for (let offset = 0; offset < o.total; offset += block) {
@@ -58,7 +61,10 @@ export async function seedChargebackRollups(client: ClickHouseClient, o: { total
   for (const file of CHARGEBACK_VIEWS) {
     const view = readFileSync(new URL(`../core/clickhouse/migrations/${file}`, import.meta.url), 'utf8');
     const target = /TO\s+(\w+)/.exec(view)?.[1];
-    const select = view.slice(view.indexOf('AS SELECT') + 3).replace(/\bFROM attempts\b/, 'FROM bench_attempts').replace(/\battempts\./g, 'bench_attempts.');
+    const select = view
+      .slice(view.indexOf('AS SELECT') + 3)
+      .replace(/\bFROM attempts\b/, 'FROM bench_attempts')
+      .replace(/\battempts\./g, 'bench_attempts.');
     if (!target) throw new Error(`${file}: no TO table`);
     await client.command({ query: `INSERT INTO ${target} ${select}` });
   }

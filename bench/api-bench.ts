@@ -55,13 +55,19 @@ try {
   else await seedChargebackRollups(client, { total: ATTEMPTS, fromMs: FROM_MS, days: DAYS });
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const rollupRows = Object.fromEntries(
-    await Promise.all(['chargeback_per_hour_v2', 'chargeback_per_day_v2'].map(async (t) => [t, Number((await (await client.query({ query: `SELECT count() AS n FROM ${t}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)])),
+    await Promise.all(
+      ['chargeback_per_hour_v2', 'chargeback_per_day_v2'].map(async (t) => [
+        t,
+        Number((await (await client.query({ query: `SELECT count() AS n FROM ${t}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n),
+      ]),
+    ),
   );
 
   const api = await createApiService({ clickhouse: client, auth: { tokens: [], open: true }, log: () => {}, embedded: true });
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}/graphql`;
-  const query = 'query($from: DateTime!, $to: DateTime!) { costs(from: $from, to: $to, groupBy: [{ dimension: TEAM }], bucket: DAY, first: 1000) { rows { bucket group { value } measures { costUsd listCostUsd requests inputTokens outputTokens } } total { costUsd } } }';
+  const query =
+    'query($from: DateTime!, $to: DateTime!) { costs(from: $from, to: $to, groupBy: [{ dimension: TEAM }], bucket: DAY, first: 1000) { rows { bucket group { value } measures { costUsd listCostUsd requests inputTokens outputTokens } } total { costUsd } } }';
   const variables = { from: new Date(FROM_MS).toISOString(), to: new Date(FROM_MS + DAYS * 86_400_000).toISOString() };
   const timings: number[] = [];
   let rows = 0;
@@ -84,16 +90,29 @@ try {
     const rssBeforeMb = mb(process.memoryUsage.rss());
     const start = performance.now();
     const { result, rssMaxMb } = await peakRss(() =>
-      exportFocusToFile({ clickhouse: client, embedded: true }, { range: { fromMs: FROM_MS, toMs: FROM_MS + days * 86_400_000 }, period: 'day', teams: 'all', format: 'parquet' }, out),
+      exportFocusToFile(
+        { clickhouse: client, embedded: true },
+        { range: { fromMs: FROM_MS, toMs: FROM_MS + days * 86_400_000 }, period: 'day', teams: 'all', format: 'parquet' },
+        out,
+      ),
     );
     const seconds = (performance.now() - start) / 1000;
-    focus[`${days}d`] = { rows: result.rows, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(result.rows / seconds), rss_before_mb: rssBeforeMb, rss_max_mb: rssMaxMb };
+    focus[`${days}d`] = {
+      rows: result.rows,
+      seconds: Number(seconds.toFixed(2)),
+      rows_per_s: Math.round(result.rows / seconds),
+      rss_before_mb: rssBeforeMb,
+      rss_max_mb: rssMaxMb,
+    };
   }
   const month = focus[`${DAYS}d`]!;
   const report = {
     attempts_seeded: ATTEMPTS,
     days: DAYS,
-    seed: SEED === 'raw' ? 'INSERT … SELECT FROM numbers() into attempts (1M rows per block), through every real view' : 'INSERT … SELECT FROM numbers() into a view-less copy of attempts (1M rows per block), then the hourly and daily chargeback rollups filled by their views\' own SELECT',
+    seed:
+      SEED === 'raw'
+        ? 'INSERT … SELECT FROM numbers() into attempts (1M rows per block), through every real view'
+        : "INSERT … SELECT FROM numbers() into a view-less copy of attempts (1M rows per block), then the hourly and daily chargeback rollups filled by their views' own SELECT",
     rollup_rows: rollupRows,
     seed_seconds: Number(seedSeconds.toFixed(1)),
     cost_report_query: `costs ${DAYS} days grouped by TEAM, bucket DAY (${rows} rows), over HTTP`,

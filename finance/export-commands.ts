@@ -46,11 +46,29 @@ export async function runShowbackExport(client: ClickHouseClient, o: { month: st
     const showback = await monthlyShowback(readStore(client), o.month, { ...FINANCE, teams: 'all' });
     if (o.format === 'json') return `${JSON.stringify(showback, null, 2)}\n`;
     if (o.format !== undefined && o.format !== 'csv') throw new ConfigError(`--format: csv or json, got "${o.format}"`);
-    const header = 'month,team,cost_usd,list_cost_usd,savings_usd,share_percent,requests,requests_served,attempts,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens';
+    const header =
+      'month,team,cost_usd,list_cost_usd,savings_usd,share_percent,requests,requests_served,attempts,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens';
     const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     const lines = showback.teams.map((t) => {
       const m = t.measures;
-      return [o.month, t.team || 'unattributed', m.costUsd, m.listCostUsd, t.savingsUsd, t.sharePercent, m.requests, m.requestsServed, m.attempts, m.inputTokens, m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens].map(csv).join(',');
+      return [
+        o.month,
+        t.team || 'unattributed',
+        m.costUsd,
+        m.listCostUsd,
+        t.savingsUsd,
+        t.sharePercent,
+        m.requests,
+        m.requestsServed,
+        m.attempts,
+        m.inputTokens,
+        m.cachedInputTokens,
+        m.cacheWriteTokens,
+        m.outputTokens,
+        m.reasoningTokens,
+      ]
+        .map(csv)
+        .join(',');
     });
     return `${[header, ...lines].join('\n')}\n`;
   });

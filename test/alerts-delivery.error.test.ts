@@ -22,7 +22,13 @@ after(async () => {
 const route = { group_by: ['alertname', 'team'], group_wait: '30s', group_interval: '5m', repeat_interval: '4h' };
 function notifierFor(name: string, retry?: { maxTries?: number; timeoutMs?: number }) {
   const env = { URL_VAR: receiver.url(`${SLACK_SECRET_PATH}-${name}`) };
-  return buildNotifier(store.client, env, { receivers: [{ name, type: 'slack', url_env: 'URL_VAR' }], route: { ...route, receivers: [name] } }, (m) => logs.push(m), retry);
+  return buildNotifier(
+    store.client,
+    env,
+    { receivers: [{ name, type: 'slack', url_env: 'URL_VAR' }], route: { ...route, receivers: [name] } },
+    (m) => logs.push(m),
+    retry,
+  );
 }
 const hits = (name: string) => receiver.requests.filter((r) => r.path.endsWith(`-${name}`));
 async function fire(n: ReturnType<typeof notifierFor>, fp: string) {
@@ -40,7 +46,10 @@ test('429 with Retry-After: waits that long, then delivers; every try is in the 
   assert.equal(b!.answered, 200);
   assert.ok(b!.at - a!.at >= 950, `retried after ${b!.at - a!.at} ms`);
   const log = await n.store.deliveries({ receiver: 'r429', sinceMs: 0, limit: 10 });
-  assert.deepEqual(log.map((t) => [t.tryNo, t.outcome, t.httpStatus]).sort(), [[1, 'rate_limited', 429], [2, 'delivered', 200]]);
+  assert.deepEqual(log.map((t) => [t.tryNo, t.outcome, t.httpStatus]).sort(), [
+    [1, 'rate_limited', 429],
+    [2, 'delivered', 200],
+  ]);
   assert.ok(log.every((t) => t.latencyMs >= 0 && t.endpointId.length === 12));
 });
 
@@ -48,7 +57,10 @@ test('500 is retried with backoff until delivered', async () => {
   receiver.answerNext({ kind: 'status', status: 500 }, { kind: 'status', status: 503 });
   const sent = await fire(notifierFor('r500'), 'e2');
   assert.equal(sent.length, 1);
-  assert.deepEqual(hits('r500').map((r) => r.answered), [500, 503, 200]);
+  assert.deepEqual(
+    hits('r500').map((r) => r.answered),
+    [500, 503, 200],
+  );
 });
 
 test('400 is not retried: a dead letter with the reason, visible and resendable', async () => {

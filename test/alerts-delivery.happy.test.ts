@@ -23,14 +23,29 @@ after(async () => {
 const route = { group_by: ['alertname', 'team'], group_wait: '30s', group_interval: '5m', repeat_interval: '1h' };
 function slackNotifier(name: string) {
   const env = { [`${name.toUpperCase()}_URL`]: receiver.url(`${SLACK_SECRET_PATH}-${name}`) };
-  return buildNotifier(store.client, env, { receivers: [{ name, type: 'slack', url_env: `${name.toUpperCase()}_URL` }], route: { ...route, receivers: [name] } }, (m) => logs.push(m));
+  return buildNotifier(
+    store.client,
+    env,
+    { receivers: [{ name, type: 'slack', url_env: `${name.toUpperCase()}_URL` }], route: { ...route, receivers: [name] } },
+    (m) => logs.push(m),
+  );
 }
-const bodiesFor = (name: string) => receiver.delivered().filter((r) => r.path.endsWith(`-${name}`)).map((r) => JSON.parse(r.body) as { text: string; blocks: Array<{ type: string }> });
+const bodiesFor = (name: string) =>
+  receiver
+    .delivered()
+    .filter((r) => r.path.endsWith(`-${name}`))
+    .map((r) => JSON.parse(r.body) as { text: string; blocks: Array<{ type: string }> });
 
 test('grouping: two alerts of one team in group_wait make one message; another team its own', async () => {
   const { notifier } = slackNotifier('grouping');
   notifier.observe([alertInstance('a1', 'spend_spike', { team: 'search' }, 'firing', T)], T);
-  notifier.observe([alertInstance('a2', 'spend_spike', { team: 'search' }, 'firing', T + 10 * S), alertInstance('b1', 'spend_spike', { team: 'payments' }, 'firing', T + 10 * S)], T + 10 * S);
+  notifier.observe(
+    [
+      alertInstance('a2', 'spend_spike', { team: 'search' }, 'firing', T + 10 * S),
+      alertInstance('b1', 'spend_spike', { team: 'payments' }, 'firing', T + 10 * S),
+    ],
+    T + 10 * S,
+  );
   assert.equal((await notifier.flush(T + 29 * S)).length, 0, 'nothing before group_wait');
   const sent = await notifier.flush(T + 40 * S);
   assert.equal(sent.length, 2);
@@ -71,7 +86,10 @@ test('resolve: the group is told when its alert resolves, once', async () => {
 
 test('silence: a matching silence mutes the group; once expired, the firing alert is notified', async () => {
   const { notifier, mutes } = slackNotifier('silence');
-  await mutes.addSilence({ id: 'maint-1', matchers: { team: 'search', alertname: 'spend_spike' }, startsAt: T, endsAt: T + 3600 * S, createdBy: 'ops', comment: 'maintenance' }, T);
+  await mutes.addSilence(
+    { id: 'maint-1', matchers: { team: 'search', alertname: 'spend_spike' }, startsAt: T, endsAt: T + 3600 * S, createdBy: 'ops', comment: 'maintenance' },
+    T,
+  );
   notifier.observe([alertInstance('s1', 'spend_spike', { team: 'search' }, 'firing', T)], T);
   await notifier.flush(T + 30 * S);
   assert.equal(bodiesFor('silence').length, 0);
@@ -98,20 +116,34 @@ test('acknowledgement: an acknowledged alert is not repeated; a new alert in its
 
 test('rate limit: groups bound for one URL go out at most one a second', async () => {
   const { notifier } = slackNotifier('ratelimit');
-  notifier.observe(['t1', 't2', 't3'].map((team) => alertInstance(`rl-${team}`, 'spend_spike', { team }, 'firing', T)), T);
+  notifier.observe(
+    ['t1', 't2', 't3'].map((team) => alertInstance(`rl-${team}`, 'spend_spike', { team }, 'firing', T)),
+    T,
+  );
   await notifier.flush(T + 30 * S);
-  const times = receiver.delivered().filter((r) => r.path.endsWith('-ratelimit')).map((r) => r.at);
+  const times = receiver
+    .delivered()
+    .filter((r) => r.path.endsWith('-ratelimit'))
+    .map((r) => r.at);
   assert.equal(times.length, 3);
   for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 950, `gap ${times[i]! - times[i - 1]!} ms`);
 });
 
 test('webhooks: signed after Standard Webhooks; the receiver verifies and can dedupe by webhook-id', async () => {
   const env = { HOOK_URL: receiver.url('hook-endpoint'), HOOK_SECRET: SIGNING_SECRET };
-  const { notifier } = buildNotifier(store.client, env, { receivers: [{ name: 'hook', type: 'webhook', url_env: 'HOOK_URL', secret_env: 'HOOK_SECRET' }], route: { ...route, receivers: ['hook'] } }, (m) => logs.push(m));
+  const { notifier } = buildNotifier(
+    store.client,
+    env,
+    { receivers: [{ name: 'hook', type: 'webhook', url_env: 'HOOK_URL', secret_env: 'HOOK_SECRET' }], route: { ...route, receivers: ['hook'] } },
+    (m) => logs.push(m),
+  );
   notifier.observe([alertInstance('w1', 'denial_of_wallet', { team: 'search', api_key_id: 'k-1' }, 'firing', T)], T);
   const [n] = await notifier.flush(T + 30 * S);
   const req = receiver.delivered().find((r) => r.path.endsWith('hook-endpoint'))!;
-  const verified = new Webhook(SIGNING_SECRET).verify(req.body, req.headers as Record<string, string>) as { id: string; alerts: Array<{ evidence: { threshold: number } }> };
+  const verified = new Webhook(SIGNING_SECRET).verify(req.body, req.headers as Record<string, string>) as {
+    id: string;
+    alerts: Array<{ evidence: { threshold: number } }>;
+  };
   assert.equal(verified.id, n!.idempotencyKey);
   assert.equal(req.headers['webhook-id'], n!.idempotencyKey);
   assert.equal(verified.alerts[0]!.evidence.threshold, 10);

@@ -27,10 +27,18 @@ before(async () => {
     evaluation_interval: '10s',
   };
   pipeline = await startPipeline({
-    services: new Set(serviceNames), host: '127.0.0.1', collectorPort: 0, apiPort: 0, opsPort: 0, routes,
+    services: new Set(serviceNames),
+    host: '127.0.0.1',
+    collectorPort: 0,
+    apiPort: 0,
+    opsPort: 0,
+    routes,
     providerEnv: { [SIMULATOR_KEY_ENV]: 'k', ALERTS_SLACK_URL: receiver.url('T/B/pipeline-secret') },
     clickhouse: { kind: 'embedded', path: join(data, 'clickhouse') },
-    weightsPollMs: 1000, policyIntervalMs: 1000, policyWindowMs: 10_000, log: (m) => logs.push(m),
+    weightsPollMs: 1000,
+    policyIntervalMs: 1000,
+    policyWindowMs: 10_000,
+    log: (m) => logs.push(m),
   });
 });
 after(async () => {
@@ -41,10 +49,17 @@ after(async () => {
 });
 
 test('the policy process evaluates rules over the rollups each interval, notifies Slack and counts it on /metrics', async () => {
-  assert.ok(logs.some((l) => /^alerts: \d+ rules, receivers oncall \(slack\)/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /^alerts: \d+ rules, receivers oncall \(slack\)/.test(l)),
+    logs.join('\n'),
+  );
   // Traffic in a minute that has already closed when the rule reads it (complete minutes only).
   for (let i = 0; i < 3; i++) {
-    const r = await fetch(`${pipeline.collectorUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-team': 'search' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }) });
+    const r = await fetch(`${pipeline.collectorUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-team': 'search' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(r.status, 200);
   }
   await pipeline.publisher!.flush();

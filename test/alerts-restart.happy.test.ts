@@ -22,7 +22,10 @@ after(() => receiver.close());
 
 /** One policy process life at `at`: restore, evaluate, flush 30 s later, exit. */
 async function policyProcess(at: number): Promise<{ states: string[]; sent: string[] }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', SCRIPT, path, String(at)], { env: { ...process.env, SLACK_URL: receiver.url('T/B/restart-secret') }, timeout: 120_000 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', SCRIPT, path, String(at)], {
+    env: { ...process.env, SLACK_URL: receiver.url('T/B/restart-secret') },
+    timeout: 120_000,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as { states: string[]; sent: string[] };
 }
 

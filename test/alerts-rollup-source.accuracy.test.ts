@@ -51,7 +51,10 @@ test('spend by team: the current window and each baseline window, exact to the c
   const g = await read({ group_by: ['team'] });
   assert.ok(Math.abs(g.search!.current!.value - 0.3) < 1e-9);
   assert.equal(g.search!.current!.volume, 2, 'volume counts requests (final attempts)');
-  assert.deepEqual(g.search!.baseline.map((v) => (v === null ? null : Math.round(v * 100) / 100)), [0.01, 0.04, null]);
+  assert.deepEqual(
+    g.search!.baseline.map((v) => (v === null ? null : Math.round(v * 100) / 100)),
+    [0.01, 0.04, null],
+  );
   assert.ok(Math.abs(g.payments!.current!.value - 0.05) < 1e-9);
 });
 

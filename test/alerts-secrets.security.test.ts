@@ -48,8 +48,11 @@ test('no webhook URL or signing secret in any log line, delivery row, dead lette
   notifier.observe([alertInstance('z1', 'spend_spike', { team: 'search' }, 'firing', T)], T);
   await notifier.flush(T);
   assert.ok(logs.length >= 3, 'failures were logged');
-  const stored = await Promise.all(['alert_deliveries_v1', 'alert_dead_letters_v1', 'alert_notifications_v1'].map(async (table) =>
-    JSON.stringify(await (await store.client.query({ query: `SELECT * FROM ${table}`, format: 'JSONEachRow' })).json())));
+  const stored = await Promise.all(
+    ['alert_deliveries_v1', 'alert_dead_letters_v1', 'alert_notifications_v1'].map(async (table) =>
+      JSON.stringify(await (await store.client.query({ query: `SELECT * FROM ${table}`, format: 'JSONEachRow' })).json()),
+    ),
+  );
   const haystacks = [...logs, ...stored, inspect(receivers, { depth: 5 }), JSON.stringify(receivers)];
   const secretKey = SIGNING_SECRET.slice('whsec_'.length);
   for (const text of haystacks) {
@@ -63,7 +66,11 @@ test('configuration errors name the variable, never its value', () => {
   const url = `https://hooks.slack.com/services/${SECRET_PATH}`;
   for (const env of [{ SLACK_URL: 'ftp://x/' + SECRET_PATH }, { SLACK_URL: url }]) {
     try {
-      resolveReceivers([{ name: 'x', type: 'webhook', url_env: 'SLACK_URL', secret_env: 'SECRET', send_resolved: true }], { ...env, SECRET: `bad ${SECRET_PATH}` }, (s) => s);
+      resolveReceivers(
+        [{ name: 'x', type: 'webhook', url_env: 'SLACK_URL', secret_env: 'SECRET', send_resolved: true }],
+        { ...env, SECRET: `bad ${SECRET_PATH}` },
+        (s) => s,
+      );
       assert.fail('expected a ConfigError');
     } catch (err) {
       assert.ok(!(err as Error).message.includes('xoxSeCrEtToKeN'), (err as Error).message);

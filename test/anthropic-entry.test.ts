@@ -32,7 +32,13 @@ test('streaming through the SDK assembles the full message; a failing provider i
   const final = await anthropic.messages.stream({ model: 'chat', max_tokens: 64, messages: [{ role: 'user', content: 'stream' }] }).finalMessage();
   assert.ok((final.content[0] as { text: string }).text.length > 10);
   assert.ok(final.usage.output_tokens > 0);
-  assert.deepEqual(h.events.map((e) => [e.provider, e.status]), [['gemini', 'error'], ['openai', 'ok']]);
+  assert.deepEqual(
+    h.events.map((e) => [e.provider, e.status]),
+    [
+      ['gemini', 'error'],
+      ['openai', 'ok'],
+    ],
+  );
   h.sim.clearFaults();
 });
 
@@ -45,7 +51,11 @@ test('a stream cut after commit surfaces as an error in the SDK, never as a clea
 test('bad requests get Anthropic-style errors naming the field', async () => {
   await assert.rejects(
     anthropic.messages.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming),
-    (err: InstanceType<typeof Anthropic.BadRequestError>) => err.status === 400 && /max_tokens/.test(err.message) && (err.error as { error: { type: string } }).error.type === 'invalid_request_error',
+    (err: InstanceType<typeof Anthropic.BadRequestError>) =>
+      err.status === 400 && /max_tokens/.test(err.message) && (err.error as { error: { type: string } }).error.type === 'invalid_request_error',
   );
-  await assert.rejects(anthropic.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), (err: InstanceType<typeof Anthropic.NotFoundError>) => err.status === 404);
+  await assert.rejects(
+    anthropic.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+    (err: InstanceType<typeof Anthropic.NotFoundError>) => err.status === 404,
+  );
 });

@@ -6,9 +6,17 @@ import { readStore } from '../api/read-store.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 before(async () => {
-  api = await startTestApi([testToken('viewer-a', 'viewer', ['a']), testToken('root', 'admin'), testToken('collector', 'service'), testToken('doomed', 'operator', ['*'])]);
+  api = await startTestApi([
+    testToken('viewer-a', 'viewer', ['a']),
+    testToken('root', 'admin'),
+    testToken('collector', 'service'),
+    testToken('doomed', 'operator', ['*']),
+  ]);
 });
-after(async () => { if (process.env.API_DEBUG) console.log(api.logs); await api.close(); });
+after(async () => {
+  if (process.env.API_DEBUG) console.log(api.logs);
+  await api.close();
+});
 
 const AUDIT = 'query($f: DateTime!, $t: DateTime!) { auditLog(from: $f, to: $t) { entries { principalId role operation arguments outcome errorCode } } }';
 const window = () => ({ f: new Date(Date.now() - 60_000).toISOString(), t: new Date(Date.now() + 60_000).toISOString() });
@@ -37,7 +45,11 @@ test('every mutation is audited — allowed, denied and failed — and a revoked
   const bad = await api.gql('mutation { revokeApiToken(id: "Not An Id", reason: "x") { revoked } }', {}, 'root');
   assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   assert.equal(bad.errors?.[0]?.extensions?.argument, 'id');
-  const ok = await api.gql<{ revokeApiToken: { revoked: boolean } }>('mutation($r: String!) { revokeApiToken(id: "doomed", reason: $r) { revoked } }', { r: 'left the company' }, 'root');
+  const ok = await api.gql<{ revokeApiToken: { revoked: boolean } }>(
+    'mutation($r: String!) { revokeApiToken(id: "doomed", reason: $r) { revoked } }',
+    { r: 'left the company' },
+    'root',
+  );
   assert.equal(ok.data?.revokeApiToken.revoked, true);
   assert.equal((await api.gql('{ me { id } }', {}, 'doomed')).status, 401);
   const log = await api.gql<{ auditLog: { entries: Array<Record<string, string>> } }>(AUDIT, window(), 'root');

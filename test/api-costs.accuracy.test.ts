@@ -12,12 +12,19 @@ before(async () => {
 });
 after(() => api.close());
 
-const MEASURES = 'costUsd listCostUsd inputCostUsd cachedInputCostUsd cacheWriteCostUsd outputCostUsd reasoningCostUsd unallocatedCostUsd requests requestsServed attempts inputTokens cachedInputTokens cacheWriteTokens outputTokens reasoningTokens';
+const MEASURES =
+  'costUsd listCostUsd inputCostUsd cachedInputCostUsd cacheWriteCostUsd outputCostUsd reasoningCostUsd unallocatedCostUsd requests requestsServed attempts inputTokens cachedInputTokens cacheWriteTokens outputTokens reasoningTokens';
 const COSTS = `query($from: DateTime!, $to: DateTime!, $groupBy: [GroupKey!]!, $bucket: TimeBucket, $filter: CostFilter, $orderBy: CostOrder!, $first: Int!, $after: String) {
   costs(from: $from, to: $to, groupBy: $groupBy, bucket: $bucket, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     rows { bucket group { dimension tag value } measures { ${MEASURES} } } total { ${MEASURES} } nextCursor } }`;
 type Measures = Record<string, string>;
-type Page = { costs: { rows: Array<{ bucket: string | null; group: Array<{ dimension: string | null; tag: string | null; value: string }>; measures: Measures }>; total: Measures; nextCursor: string | null } };
+type Page = {
+  costs: {
+    rows: Array<{ bucket: string | null; group: Array<{ dimension: string | null; tag: string | null; value: string }>; measures: Measures }>;
+    total: Measures;
+    nextCursor: string | null;
+  };
+};
 
 async function costs(vars: Record<string, unknown>): Promise<Page['costs']> {
   const answer = await api.gql<Page>(COSTS, { from: '2026-11-01', to: '2026-12-01', groupBy: [], orderBy: 'KEY', first: 100, ...vars }, 'fin');
@@ -37,8 +44,14 @@ test('totals equal raw attempts to the pico-dollar and to the token, in every bu
   assert.match(total.costUsd!, /^\d+\.\d{12}$/);
   assert.equal(total.listCostUsd, usd(raw.list!));
   assert.notEqual(total.listCostUsd, total.costUsd, 'negotiated rates make list and effective differ');
-  assert.deepEqual([total.requests, total.attempts, total.inputTokens, total.cachedInputTokens, total.cacheWriteTokens, total.outputTokens, total.reasoningTokens], [raw.requests, raw.attempts, raw.i, raw.c, raw.w, raw.o, raw.r]);
-  const buckets = ['inputCostUsd', 'cachedInputCostUsd', 'cacheWriteCostUsd', 'outputCostUsd', 'reasoningCostUsd', 'unallocatedCostUsd'].reduce((s, k) => s + BigInt(total[k]!.replace('.', '')), 0n);
+  assert.deepEqual(
+    [total.requests, total.attempts, total.inputTokens, total.cachedInputTokens, total.cacheWriteTokens, total.outputTokens, total.reasoningTokens],
+    [raw.requests, raw.attempts, raw.i, raw.c, raw.w, raw.o, raw.r],
+  );
+  const buckets = ['inputCostUsd', 'cachedInputCostUsd', 'cacheWriteCostUsd', 'outputCostUsd', 'reasoningCostUsd', 'unallocatedCostUsd'].reduce(
+    (s, k) => s + BigInt(total[k]!.replace('.', '')),
+    0n,
+  );
   assert.equal(buckets, BigInt(total.costUsd!.replace('.', '')), 'bucket costs add up to the cost');
 });
 
@@ -46,11 +59,18 @@ test('group by team and day, by a tag key, by outcome: each group equals raw', a
   const byTeamDay = await costs({ groupBy: [{ dimension: 'TEAM' }], bucket: 'DAY' });
   assert.equal(byTeamDay.rows.length, 6);
   for (const row of byTeamDay.rows) {
-    const cost = await scalar(api.store.client, 'SELECT toString(sum(cost_usd)) FROM attempts FINAL WHERE team = {t:String} AND toStartOfDay(started_at) = parseDateTimeBestEffort({d:String})', { t: row.group[0]!.value, d: row.bucket! });
+    const cost = await scalar(
+      api.store.client,
+      'SELECT toString(sum(cost_usd)) FROM attempts FINAL WHERE team = {t:String} AND toStartOfDay(started_at) = parseDateTimeBestEffort({d:String})',
+      { t: row.group[0]!.value, d: row.bucket! },
+    );
     assert.equal(row.measures.costUsd, usd(cost), `${row.group[0]!.value} ${row.bucket}`);
   }
   const byTag = await costs({ groupBy: [{ tag: 'cost_center' }] });
-  assert.deepEqual(byTag.rows.map((r) => r.group[0]!.value), ['', 'cc0', 'cc1', 'cc2']);
+  assert.deepEqual(
+    byTag.rows.map((r) => r.group[0]!.value),
+    ['', 'cc0', 'cc1', 'cc2'],
+  );
   const cc1 = await scalar(api.store.client, "SELECT toString(sum(cost_usd)) FROM attempts FINAL WHERE tags_extra['cost_center'] = 'cc1'");
   assert.equal(byTag.rows[2]!.measures.costUsd, usd(cc1));
   const byOutcome = await costs({ groupBy: [{ dimension: 'OUTCOME' }] });
@@ -63,13 +83,22 @@ test('group by team and day, by a tag key, by outcome: each group equals raw', a
 test('week and month buckets, hourly and daily rollups agree on the same range', async () => {
   const weeks = await costs({ bucket: 'WEEK' });
   // 2026-11-02 is a Monday: the 2nd and 3rd share a week.
-  assert.deepEqual(weeks.rows.map((r) => r.bucket), ['2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z']);
+  assert.deepEqual(
+    weeks.rows.map((r) => r.bucket),
+    ['2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z'],
+  );
   const months = await costs({ bucket: 'MONTH' });
-  assert.deepEqual(months.rows.map((r) => [r.bucket, r.measures.costUsd]), [['2026-11-01T00:00:00.000Z', weeks.total.costUsd]]);
+  assert.deepEqual(
+    months.rows.map((r) => [r.bucket, r.measures.costUsd]),
+    [['2026-11-01T00:00:00.000Z', weeks.total.costUsd]],
+  );
   const hours = await costs({ bucket: 'HOUR', from: '2026-11-02T00:00:00Z', to: '2026-11-04T00:00:00Z' });
   const days = await costs({ bucket: 'DAY', from: '2026-11-02T00:00:00Z', to: '2026-11-04T00:00:00Z' });
   assert.equal(hours.total.costUsd, days.total.costUsd);
-  assert.deepEqual(hours.rows.map((r) => r.bucket), ['2026-11-02T10:00:00.000Z', '2026-11-03T14:00:00.000Z']);
+  assert.deepEqual(
+    hours.rows.map((r) => r.bucket),
+    ['2026-11-02T10:00:00.000Z', '2026-11-03T14:00:00.000Z'],
+  );
   const lateHour = await costs({ from: '2026-11-10T23:00:00Z', to: '2026-11-11T00:00:00Z' });
   assert.equal(Number(lateHour.total.requests), 55);
 });
@@ -83,7 +112,7 @@ test('cursor paging is complete and stable: one row per page gives the same rows
     let after: string | null = null;
     do {
       const page: Page['costs'] = await costs({ ...vars, first: 2, after });
-      assert.deepEqual(page.total, whole.total, 'a page reports the whole range\'s total');
+      assert.deepEqual(page.total, whole.total, "a page reports the whole range's total");
       paged.push(...page.rows);
       after = page.nextCursor;
     } while (after);
@@ -97,11 +126,15 @@ test('cursor paging is complete and stable: one row per page gives the same rows
   const first = await costs({ groupBy: [{ dimension: 'TEAM' }], bucket: 'DAY', first: 3 });
   await storeEvents(api.store.client, pricedTraffic('2026-11-20', 9));
   const rest = await costs({ groupBy: [{ dimension: 'TEAM' }], bucket: 'DAY', first: 100, after: first.nextCursor });
-  assert.deepEqual(rest.rows.map((r) => r.bucket!.slice(0, 10) + r.group[0]!.value), ['2026-11-03search', '2026-11-10ads', '2026-11-10search', '2026-11-20ads', '2026-11-20search']);
+  assert.deepEqual(
+    rest.rows.map((r) => r.bucket!.slice(0, 10) + r.group[0]!.value),
+    ['2026-11-03search', '2026-11-10ads', '2026-11-10search', '2026-11-20ads', '2026-11-20search'],
+  );
 });
 
 test('drill-down reads raw attempts with a required, bounded range and pages by cursor', async () => {
-  const Q = 'query($from: DateTime!, $to: DateTime!, $first: Int!, $after: String, $filter: CostFilter) { attempts(from: $from, to: $to, first: $first, after: $after, filter: $filter) { attempts { attemptId outcome team costUsd tags { key value } } nextCursor } }';
+  const Q =
+    'query($from: DateTime!, $to: DateTime!, $first: Int!, $after: String, $filter: CostFilter) { attempts(from: $from, to: $to, first: $first, after: $after, filter: $filter) { attempts { attemptId outcome team costUsd tags { key value } } nextCursor } }';
   type A = { attempts: { attempts: Array<{ attemptId: string; outcome: string; team: string; costUsd: string }>; nextCursor: string | null } };
   const seen: string[] = [];
   let after: string | null = null;

@@ -32,6 +32,10 @@ test('DateTime arguments, enum values, cursors and page sizes name their argumen
   await expectBadInput(audit, { f: '2026-11-01', t: '2026-11-02', n: 10, a: 'garbage' }, 'after', 'root');
   await expectBadInput(audit, { f: 5, t: '2026-11-02', n: 10 }, 'from', 'root');
   await expectBadInput('{ costReport(from: "2026-11-01", to: "2026-11-02", groupBy: [NOPE]) { total { costUsd } } }', {}, 'groupBy');
-  await expectBadInput('query($g: [CostDimension!]!) { costReport(from: "2026-11-01", to: "2026-11-02", groupBy: $g) { total { costUsd } } }', { g: ['NOPE'] }, 'groupBy');
+  await expectBadInput(
+    'query($g: [CostDimension!]!) { costReport(from: "2026-11-01", to: "2026-11-02", groupBy: $g) { total { costUsd } } }',
+    { g: ['NOPE'] },
+    'groupBy',
+  );
   await expectBadInput('{ costReport(from: "2026-11-01") { total { costUsd } } }', {}, 'to');
 });

@@ -10,7 +10,18 @@ test('the API refuses to start on a non-loopback address without tokens, naming 
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-api-startup-'));
   try {
     await assert.rejects(
-      startPipeline({ services: new Set(['api']), host: '0.0.0.0', collectorPort: 0, apiPort: 0, providerEnv: {}, clickhouse: { kind: 'embedded', path: dir }, weightsPollMs: 1000, policyIntervalMs: 1000, policyWindowMs: 1000, log: () => {} }),
+      startPipeline({
+        services: new Set(['api']),
+        host: '0.0.0.0',
+        collectorPort: 0,
+        apiPort: 0,
+        providerEnv: {},
+        clickhouse: { kind: 'embedded', path: dir },
+        weightsPollMs: 1000,
+        policyIntervalMs: 1000,
+        policyWindowMs: 1000,
+        log: () => {},
+      }),
       (err: unknown) => err instanceof ConfigError && /SWITCHYARD_API_TOKENS/.test(err.message) && /0\.0\.0\.0/.test(err.message),
     );
   } finally {

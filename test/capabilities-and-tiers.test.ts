@@ -15,14 +15,16 @@ afterEach(async () => {
 });
 
 type Patch = Partial<Pick<DeploymentConfig, 'tier' | 'region'>> & { capabilities?: Partial<DeploymentConfig['capabilities']> };
-const patched = (patches: Record<string, Patch>, extra: Partial<RoutesConfig> = {}) => (base: RoutesConfig): RoutesConfig => ({
-  ...base,
-  ...extra,
-  routes: base.routes.map((r) => ({
-    ...r,
-    deployments: r.deployments.map((d) => ({ ...d, ...patches[d.name], capabilities: { ...d.capabilities, ...patches[d.name]?.capabilities } })),
-  })),
-});
+const patched =
+  (patches: Record<string, Patch>, extra: Partial<RoutesConfig> = {}) =>
+  (base: RoutesConfig): RoutesConfig => ({
+    ...base,
+    ...extra,
+    routes: base.routes.map((r) => ({
+      ...r,
+      deployments: r.deployments.map((d) => ({ ...d, ...patches[d.name], capabilities: { ...d.capabilities, ...patches[d.name]?.capabilities } })),
+    })),
+  });
 
 async function post(origin: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const r = await fetch(`${origin}/v1/chat/completions`, {
@@ -33,7 +35,13 @@ async function post(origin: string, body: Record<string, unknown>, headers: Reco
   return { status: r.status, body: (await r.json()) as { error?: { code: string; message: string; param: string | null } } };
 }
 
-const image = { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] };
+const image = {
+  role: 'user',
+  content: [
+    { type: 'text', text: 'what is this?' },
+    { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+  ],
+};
 
 test('an image request skips deployments without vision, even the preferred one', async () => {
   h = await startCollectorHarness({ firstChoice: 'openai-primary', config: patched({ 'openai-primary': { capabilities: { vision: false } } }) });
@@ -44,7 +52,13 @@ test('an image request skips deployments without vision, even the preferred one'
 });
 
 test('when no deployment qualifies, a 400 says why for each', async () => {
-  h = await startCollectorHarness({ config: patched({ 'openai-primary': { capabilities: { tools: false } }, 'anthropic-backup': { capabilities: { tools: false } }, 'gemini-backup': { capabilities: { json_mode: false, tools: false } } }) });
+  h = await startCollectorHarness({
+    config: patched({
+      'openai-primary': { capabilities: { tools: false } },
+      'anthropic-backup': { capabilities: { tools: false } },
+      'gemini-backup': { capabilities: { json_mode: false, tools: false } },
+    }),
+  });
   const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }];
   const r = await post(h.origin, { tools });
   assert.equal(r.status, 400);
@@ -55,12 +69,21 @@ test('when no deployment qualifies, a 400 says why for each', async () => {
 
 test('the counted prompt must fit the context window: too long for one goes elsewhere, for all is context_length_exceeded', async () => {
   const long = 'token '.repeat(3000);
-  h = await startCollectorHarness({ firstChoice: 'openai-primary', config: patched({ 'openai-primary': { capabilities: { context_window: 1000 } }, 'anthropic-backup': { capabilities: { context_window: 200_000 } } }) });
+  h = await startCollectorHarness({
+    firstChoice: 'openai-primary',
+    config: patched({ 'openai-primary': { capabilities: { context_window: 1000 } }, 'anthropic-backup': { capabilities: { context_window: 200_000 } } }),
+  });
   assert.equal((await post(h.origin, { messages: [{ role: 'user', content: long }], max_tokens: 50 })).status, 200);
   assert.notEqual(h.events[0]!.deployment, 'openai-primary');
   await h.close();
 
-  h = await startCollectorHarness({ config: patched({ 'openai-primary': { capabilities: { context_window: 1000 } }, 'anthropic-backup': { capabilities: { context_window: 1000 } }, 'gemini-backup': { capabilities: { context_window: 1000 } } }) });
+  h = await startCollectorHarness({
+    config: patched({
+      'openai-primary': { capabilities: { context_window: 1000 } },
+      'anthropic-backup': { capabilities: { context_window: 1000 } },
+      'gemini-backup': { capabilities: { context_window: 1000 } },
+    }),
+  });
   const r = await post(h.origin, { messages: [{ role: 'user', content: long }] });
   assert.equal(r.status, 400);
   assert.equal(r.body.error!.code, 'context_length_exceeded');
@@ -69,13 +92,18 @@ test('the counted prompt must fit the context window: too long for one goes else
 
 test('a key with a region allow-list is only ever served in those regions', async () => {
   const key = 'sk-eu-tenant';
-  const keys = [{ id: 'eu-tenant', sha256: createHash('sha256').update(key).digest('hex'), team: 'eu', project: '', user: '', environment: '', regions: ['eu'] }];
+  const keys = [
+    { id: 'eu-tenant', sha256: createHash('sha256').update(key).digest('hex'), team: 'eu', project: '', user: '', environment: '', regions: ['eu'] },
+  ];
   h = await startCollectorHarness({ firstChoice: 'openai-primary', config: patched({}, { keys }) });
   h.sim.setFaults(simulatedUpstreams.gemini, { errorRates: { '500': 1 } });
   const r = await post(h.origin, {}, { authorization: `Bearer ${key}` });
   // The only EU deployment fails: the request fails rather than leaving the region.
   assert.equal(r.status, 503);
-  assert.ok(h.events.every((e) => e.region === 'eu'), JSON.stringify(h.events.map((e) => e.region)));
+  assert.ok(
+    h.events.every((e) => e.region === 'eu'),
+    JSON.stringify(h.events.map((e) => e.region)),
+  );
   h.sim.clearFaults();
   assert.equal((await post(h.origin, {}, { authorization: `Bearer ${key}` })).status, 200);
 });
@@ -105,5 +133,8 @@ test('tiers: when the tier fails, the fallback path is up first, then down', asy
   h = await startCollectorHarness({ config: tiered });
   h.sim.setFaults(simulatedUpstreams.gemini, { errorRates: { '500': 1 } });
   assert.equal((await post(h.origin, {}, { 'x-switchyard-tier': 'standard' })).status, 200);
-  assert.deepEqual(h.events.map((e) => e.tier), ['standard', 'premium']);
+  assert.deepEqual(
+    h.events.map((e) => e.tier),
+    ['standard', 'premium'],
+  );
 });

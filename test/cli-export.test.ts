@@ -36,5 +36,11 @@ test('switchyard export showback prints the month per team as CSV', async () => 
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   assert.match(lines[0]!, /^month,team,cost_usd,list_cost_usd,savings_usd,share_percent,/);
-  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[1]).sort(), ['ads', 'search']);
+  assert.deepEqual(
+    lines
+      .slice(1)
+      .map((l) => l.split(',')[1])
+      .sort(),
+    ['ads', 'search'],
+  );
 });

@@ -36,7 +36,10 @@ test('the body user field and x-switchyard-tags values are held to their limits 
   assert.match(((await user.json()) as { error: { message: string } }).error.message, /body field user is longer than its limit of 256/);
   const tags = await post({ 'x-switchyard-tags': `ok=1,ticket=${'t'.repeat(257)}` });
   assert.equal(tags.status, 400);
-  assert.match(((await tags.json()) as { error: { message: string } }).error.message, /x-switchyard-tags: the value of "ticket" is longer than its limit of 256/);
+  assert.match(
+    ((await tags.json()) as { error: { message: string } }).error.message,
+    /x-switchyard-tags: the value of "ticket" is longer than its limit of 256/,
+  );
 });
 
 test('values at their limits keep every tag (team, project, feature, user, environment, extra)', async () => {
@@ -53,13 +56,19 @@ test('values at their limits keep every tag (team, project, feature, user, envir
     },
   });
   const tags = h.events.at(-1)!.tags;
-  assert.deepEqual([tags.team.length, tags.project, tags.feature, tags.user.length, tags.environment.length, tags.extra.ticket], [128, 'checkout', 'autocomplete', 256, 64, 'T-1']);
+  assert.deepEqual(
+    [tags.team.length, tags.project, tags.feature, tags.user.length, tags.environment.length, tags.extra.ticket],
+    [128, 'checkout', 'autocomplete', 256, 64, 'T-1'],
+  );
 });
 
 test('a text/plain body is a 415 saying to send JSON; no content-type at all is still accepted', async () => {
   const plain = await post({ 'content-type': 'text/plain' });
   assert.equal(plain.status, 415);
-  assert.match(((await plain.json()) as { error: { message: string } }).error.message, /content-type text\/plain is not supported: send the body as JSON with content-type: application\/json/);
+  assert.match(
+    ((await plain.json()) as { error: { message: string } }).error.message,
+    /content-type text\/plain is not supported: send the body as JSON with content-type: application\/json/,
+  );
   const form = await post({ 'content-type': 'application/x-www-form-urlencoded' });
   assert.equal(form.status, 415);
   const bare = await fetch(`${h.origin}/v1/chat/completions`, { method: 'POST', body: new Blob([JSON.stringify(hello)]) });

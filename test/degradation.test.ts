@@ -10,12 +10,18 @@ import { startCollectorHarness, type CollectorHarness } from './support/collecto
 
 let h: CollectorHarness;
 before(async () => {
-  h = await startCollectorHarness({ config: (base: RoutesConfig) => ({ ...base, routes: base.routes.map((r) => ({ ...r, degradation: { cache_ttl_ms: 60_000 } })) }) });
+  h = await startCollectorHarness({
+    config: (base: RoutesConfig) => ({ ...base, routes: base.routes.map((r) => ({ ...r, degradation: { cache_ttl_ms: 60_000 } })) }),
+  });
 });
 after(() => h.close());
 
 const post = (body: Record<string, unknown>, team = 'a') =>
-  fetch(`${h.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk', 'x-switchyard-team': team }, body: JSON.stringify({ model: 'chat', ...body }) });
+  fetch(`${h.origin}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk', 'x-switchyard-team': team },
+    body: JSON.stringify({ model: 'chat', ...body }),
+  });
 const allDown = () => Object.values(simulatedUpstreams).forEach((u) => h.sim.setFaults(u, { down: true }));
 
 test('all providers down: an identical earlier request is answered from the cache, marked degraded; others get the 503', async () => {

@@ -33,39 +33,59 @@ const stored = async (t: string) => ({
 });
 
 function embedded(ch: ReturnType<typeof switchableClickHouse>, logs: string[]) {
-  const bus = new InProcessAttemptBus({ maxBuffered: 50, batchSize: 20, lingerMs: 2, retryDelayMs: 20, closeTimeoutMs: 500, spoolDir, log: (m) => logs.push(m) });
-  const ingest = createIngestService({ subscriber: bus.subscriber, clickhouse: ch.client, source: `in-process:${crypto.randomUUID()}`, log: (m) => logs.push(m) });
+  const bus = new InProcessAttemptBus({
+    maxBuffered: 50,
+    batchSize: 20,
+    lingerMs: 2,
+    retryDelayMs: 20,
+    closeTimeoutMs: 500,
+    spoolDir,
+    log: (m) => logs.push(m),
+  });
+  const ingest = createIngestService({
+    subscriber: bus.subscriber,
+    clickhouse: ch.client,
+    source: `in-process:${crypto.randomUUID()}`,
+    log: (m) => logs.push(m),
+  });
   return { bus, ingest };
 }
 
-test('ClickHouse away past the memory bound: the overflow waits on disk, the handler error is logged without secrets, all stored after', { timeout: 120_000 }, async () => {
-  const ch = switchableClickHouse(store.client);
-  const logs: string[] = [];
-  const { bus, ingest } = embedded(ch, logs);
-  await ingest.start();
-  const events = Array.from({ length: 500 }, () => sampleAttemptEvent({ tags: team('outage') }));
-  for (const e of events.slice(0, 100)) bus.publisher.publish(e);
-  await bus.publisher.flush();
-  ch.down = true;
-  for (const e of events.slice(100)) bus.publisher.publish(e);
-  await until('the overflow to reach the disk spool', async () => bus.publisher.emission().spool!.events >= 300);
-  const during = bus.publisher.emission();
-  assert.equal(during.dropped, 0);
-  assert.ok(during.inMemory <= 50 + 20, `memory stays near its bound (${during.inMemory})`);
-  assert.equal(during.refusal, null, 'the spool has room: requests are still taken');
-  const failure = logs.find((l) => l.includes('ingest failed a batch'));
-  assert.ok(failure, logs.join('\n'));
-  assert.ok(!logs.some((l) => l.includes('s3cret')), 'no credentials in any log line');
+test(
+  'ClickHouse away past the memory bound: the overflow waits on disk, the handler error is logged without secrets, all stored after',
+  { timeout: 120_000 },
+  async () => {
+    const ch = switchableClickHouse(store.client);
+    const logs: string[] = [];
+    const { bus, ingest } = embedded(ch, logs);
+    await ingest.start();
+    const events = Array.from({ length: 500 }, () => sampleAttemptEvent({ tags: team('outage') }));
+    for (const e of events.slice(0, 100)) bus.publisher.publish(e);
+    await bus.publisher.flush();
+    ch.down = true;
+    for (const e of events.slice(100)) bus.publisher.publish(e);
+    await until('the overflow to reach the disk spool', async () => bus.publisher.emission().spool!.events >= 300);
+    const during = bus.publisher.emission();
+    assert.equal(during.dropped, 0);
+    assert.ok(during.inMemory <= 50 + 20, `memory stays near its bound (${during.inMemory})`);
+    assert.equal(during.refusal, null, 'the spool has room: requests are still taken');
+    const failure = logs.find((l) => l.includes('ingest failed a batch'));
+    assert.ok(failure, logs.join('\n'));
+    assert.ok(!logs.some((l) => l.includes('s3cret')), 'no credentials in any log line');
 
-  ch.down = false;
-  await bus.publisher.flush();
-  const after = bus.publisher.emission();
-  assert.deepEqual({ published: after.published, delivered: after.delivered, dropped: after.dropped, spoolEvents: after.spool!.events }, { published: 500, delivered: 500, dropped: 0, spoolEvents: 0 });
-  assert.ok(after.spooled >= 300);
-  assert.deepEqual(await stored('outage'), { rows: 500, distinct: 500 });
-  await bus.publisher.close();
-  await ingest.stop();
-});
+    ch.down = false;
+    await bus.publisher.flush();
+    const after = bus.publisher.emission();
+    assert.deepEqual(
+      { published: after.published, delivered: after.delivered, dropped: after.dropped, spoolEvents: after.spool!.events },
+      { published: 500, delivered: 500, dropped: 0, spoolEvents: 0 },
+    );
+    assert.ok(after.spooled >= 300);
+    assert.deepEqual(await stored('outage'), { rows: 500, distinct: 500 });
+    await bus.publisher.close();
+    await ingest.stop();
+  },
+);
 
 test('shut down during the outage: the next process delivers the spool first, nothing lost, rollups agree with raw', { timeout: 120_000 }, async () => {
   const ch = switchableClickHouse(store.client);

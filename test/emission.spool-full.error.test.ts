@@ -35,7 +35,12 @@ test('spool full: new requests get a clear 503 (both API shapes) and a metric; n
     log: () => {},
   });
   try {
-    const post = (path: string, body: unknown) => fetch(`${pipeline.collectorUrl!.replace(/\/v1$/, '')}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${pipeline.collectorUrl!.replace(/\/v1$/, '')}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify(body),
+      });
     let refused: Response | null = null;
     let served = 0;
     for (let i = 0; i < 50 && !refused; i++) {

@@ -19,7 +19,11 @@ let rows: Array<Record<string, string | null>>;
 before(async () => {
   api = await startTestApi([testToken('fin', 'finance', ['*']), testToken('fin-search', 'finance', ['search']), testToken('viewer', 'viewer', ['*'])]);
   await storeEvents(api.store.client, [...pricedTraffic('2026-11-02', 10), ...pricedTraffic('2026-11-03', 23), ...pricedTraffic('2026-12-01', 0)]);
-  const written = await runFocusExport(api.store.client, { kind: 'embedded', path: api.store.path }, { from: '2026-11-01', to: '2026-12-01', out: join(dir, 'focus.csv'), nowMs: Date.UTC(2026, 11, 2) });
+  const written = await runFocusExport(
+    api.store.client,
+    { kind: 'embedded', path: api.store.path },
+    { from: '2026-11-01', to: '2026-12-01', out: join(dir, 'focus.csv'), nowMs: Date.UTC(2026, 11, 2) },
+  );
   rows = parseCsv(readFileSync(written.out, 'utf8'));
   assert.equal(rows.length, written.rows);
 });
@@ -34,8 +38,17 @@ test('billed, effective and contracted cost reconcile with raw attempts to the p
   assert.ok(raw > 0n);
   for (const column of ['BilledCost', 'EffectiveCost', 'ContractedCost']) assert.equal(sumPico(rows, column), raw, column);
   for (const team of ['search', 'ads']) {
-    const rawTeam = pico(await scalar(api.store.client, `SELECT toString(sum(cost_usd)) FROM attempts FINAL WHERE ${RAW_NOV} AND team = {t:String}`, { t: team }));
-    assert.equal(sumPico(rows.filter((r) => r.SubAccountId === team), 'BilledCost'), rawTeam, team);
+    const rawTeam = pico(
+      await scalar(api.store.client, `SELECT toString(sum(cost_usd)) FROM attempts FINAL WHERE ${RAW_NOV} AND team = {t:String}`, { t: team }),
+    );
+    assert.equal(
+      sumPico(
+        rows.filter((r) => r.SubAccountId === team),
+        'BilledCost',
+      ),
+      rawTeam,
+      team,
+    );
   }
   // List cost at the catalog rates: exact for catalog rates (≤ 6 decimals).
   assert.equal(sumPico(rows, 'ListCost'), pico(await scalar(api.store.client, `SELECT toString(sum(list_cost_usd)) FROM attempts FINAL WHERE ${RAW_NOV}`)));
@@ -43,7 +56,13 @@ test('billed, effective and contracted cost reconcile with raw attempts to the p
 });
 
 test('one row per charge day × SKU, quantities equal raw tokens, unit price × quantity = cost exactly on every row', async () => {
-  const tokenColumn = { input: 'input_tokens', cached_input: 'cached_input_tokens', cache_write: 'cache_write_tokens', output: 'output_tokens', reasoning: 'reasoning_tokens' } as const;
+  const tokenColumn = {
+    input: 'input_tokens',
+    cached_input: 'cached_input_tokens',
+    cache_write: 'cache_write_tokens',
+    output: 'output_tokens',
+    reasoning: 'reasoning_tokens',
+  } as const;
   for (const [sku, column] of Object.entries(tokenColumn)) {
     const raw = BigInt(await scalar(api.store.client, `SELECT toString(sum(${column})) FROM attempts FINAL WHERE ${RAW_NOV}`));
     const exported = rows.filter((r) => r.x_TokenType === sku).reduce((s, r) => s + BigInt(r.ConsumedQuantity!.replace(/\.0$/, '')), 0n);
@@ -68,14 +87,26 @@ test('one row per charge day × SKU, quantities equal raw tokens, unit price × 
   assert.deepEqual([...new Set(rows.map((r) => r.ChargePeriodStart))].sort(), ['2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z']);
   assert.deepEqual([...new Set(rows.map((r) => r.x_TokenType))].sort(), ['cache_write', 'cached_input', 'input', 'output', 'reasoning']);
   const header = Object.keys(rows[0]!);
-  assert.deepEqual(header, focusColumns.map((c) => c.name));
-  const metadata = JSON.parse(readFileSync(join(dir, 'focus.csv.metadata.json'), 'utf8')) as { Schemas: Array<{ FocusVersion: string; ColumnDefinition: Array<{ ColumnName: string }> }> };
+  assert.deepEqual(
+    header,
+    focusColumns.map((c) => c.name),
+  );
+  const metadata = JSON.parse(readFileSync(join(dir, 'focus.csv.metadata.json'), 'utf8')) as {
+    Schemas: Array<{ FocusVersion: string; ColumnDefinition: Array<{ ColumnName: string }> }>;
+  };
   assert.equal(metadata.Schemas[0]!.FocusVersion, '1.2');
-  assert.deepEqual(metadata.Schemas[0]!.ColumnDefinition.map((c) => c.ColumnName), header);
+  assert.deepEqual(
+    metadata.Schemas[0]!.ColumnDefinition.map((c) => c.ColumnName),
+    header,
+  );
 });
 
 test('Parquet, written by ClickHouse itself, carries the same cost', async () => {
-  const written = await runFocusExport(api.store.client, { kind: 'embedded', path: api.store.path }, { from: '2026-11-01', to: '2026-12-01', format: 'parquet', out: join(dir, 'focus.parquet'), nowMs: 0 });
+  const written = await runFocusExport(
+    api.store.client,
+    { kind: 'embedded', path: api.store.path },
+    { from: '2026-11-01', to: '2026-12-01', format: 'parquet', out: join(dir, 'focus.parquet'), nowMs: 0 },
+  );
   assert.equal(written.rows, rows.length);
   assert.equal(readFileSync(written.out).subarray(0, 4).toString(), 'PAR1');
   const cost = await scalar(api.store.client, 'SELECT toString(sum(BilledCost)) FROM file({p:String}, Parquet)', { p: written.out });
@@ -93,7 +124,12 @@ test('HTTP download: finance only, scoped to its teams, user mistakes named', as
   assert.deepEqual([...new Set(scoped.map((r) => r.SubAccountId))], ['search']);
   assert.equal((await get('?from=2026-11-01&to=2026-12-01', 'viewer')).status, 403);
   assert.equal((await get('?from=2026-11-01&to=2026-12-01')).status, 401);
-  for (const [query, argument] of [['?from=Nov%201%202026&to=2026-12-01', 'from'], ['?from=2026-11-01T10:00:00Z&to=2026-12-01', 'from'], ['?from=2026-12-01&to=2026-11-01', 'to'], ['?from=2026-11-01&to=2026-12-01&format=xlsx', 'format']]) {
+  for (const [query, argument] of [
+    ['?from=Nov%201%202026&to=2026-12-01', 'from'],
+    ['?from=2026-11-01T10:00:00Z&to=2026-12-01', 'from'],
+    ['?from=2026-12-01&to=2026-11-01', 'to'],
+    ['?from=2026-11-01&to=2026-12-01&format=xlsx', 'format'],
+  ]) {
     const answer = await get(query!, 'fin');
     assert.equal(answer.status, 400, query);
     assert.equal(((await answer.json()) as { error: { argument: string } }).error.argument, argument, query);
@@ -103,11 +139,18 @@ test('HTTP download: finance only, scoped to its teams, user mistakes named', as
 });
 
 test('monthly showback per team adds up to the month, with savings and shares', async () => {
-  const answer = await api.gql<{ showback: { total: { costUsd: string }; teams: Array<{ team: string; measures: { costUsd: string; listCostUsd: string }; savingsUsd: string; sharePercent: string }> } }>(
-    '{ showback(month: "2026-11") { total { costUsd } teams { team measures { costUsd listCostUsd } savingsUsd sharePercent } } }', {}, 'fin');
+  const answer = await api.gql<{
+    showback: {
+      total: { costUsd: string };
+      teams: Array<{ team: string; measures: { costUsd: string; listCostUsd: string }; savingsUsd: string; sharePercent: string }>;
+    };
+  }>('{ showback(month: "2026-11") { total { costUsd } teams { team measures { costUsd listCostUsd } savingsUsd sharePercent } } }', {}, 'fin');
   const { total, teams } = answer.data!.showback;
   assert.deepEqual(teams.map((t) => t.team).sort(), ['ads', 'search']);
-  assert.equal(teams.reduce((s, t) => s + pico(t.measures.costUsd), 0n), pico(total.costUsd));
+  assert.equal(
+    teams.reduce((s, t) => s + pico(t.measures.costUsd), 0n),
+    pico(total.costUsd),
+  );
   assert.equal(pico(total.costUsd), sumPico(rows, 'BilledCost'));
   for (const t of teams) assert.equal(pico(t.savingsUsd), pico(t.measures.listCostUsd) - pico(t.measures.costUsd));
   const shares = teams.reduce((s, t) => s + Number(t.sharePercent), 0);

@@ -15,7 +15,9 @@ afterEach(async () => {
   h = null;
 });
 
-const hedged = (hedge: NonNullable<RoutesConfig['routes'][number]['hedge']>) => (base: RoutesConfig): RoutesConfig => ({ ...base, routes: base.routes.map((r) => ({ ...r, hedge })) });
+const hedged =
+  (hedge: NonNullable<RoutesConfig['routes'][number]['hedge']>) =>
+  (base: RoutesConfig): RoutesConfig => ({ ...base, routes: base.routes.map((r) => ({ ...r, hedge })) });
 const hedgeConfig = { delay_ms: 100, percentile: 95, min_samples: 20, initial_delay_ms: 1000, min_delay_ms: 10 };
 
 test('a slow first attempt is hedged: the twin answers, the loser is cancelled and charged its input', async () => {
@@ -50,12 +52,22 @@ test('a fast first attempt is not hedged', async () => {
   h = await startCollectorHarness({ firstChoice: 'openai-primary', config: hedged({ ...hedgeConfig, delay_ms: 1000 }) });
   const openai = new OpenAI({ baseURL: `${h.origin}/v1`, apiKey: 'sk', maxRetries: 0 });
   for (let i = 0; i < 3; i++) await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
-  assert.deepEqual(h.events.map((e) => [e.deployment, e.status]), [['openai-primary', 'ok'], ['openai-primary', 'ok'], ['openai-primary', 'ok']]);
+  assert.deepEqual(
+    h.events.map((e) => [e.deployment, e.status]),
+    [
+      ['openai-primary', 'ok'],
+      ['openai-primary', 'ok'],
+      ['openai-primary', 'ok'],
+    ],
+  );
   assert.equal(h.sim.stats().requests, 3);
 });
 
 test('without a fixed delay, the route hedges at its recent p95 latency', async () => {
-  h = await startCollectorHarness({ firstChoice: 'openai-primary', config: hedged({ percentile: 95, min_samples: 5, initial_delay_ms: 5000, min_delay_ms: 10 }) });
+  h = await startCollectorHarness({
+    firstChoice: 'openai-primary',
+    config: hedged({ percentile: 95, min_samples: 5, initial_delay_ms: 5000, min_delay_ms: 10 }),
+  });
   const openai = new OpenAI({ baseURL: `${h.origin}/v1`, apiKey: 'sk', maxRetries: 0 });
   h.sim.setFaults(simulatedUpstreams.openai, { latencyMs: { min: 20, max: 40 } });
   for (let i = 0; i < 10; i++) await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'warm up' }] });

@@ -15,7 +15,11 @@ async function withStrategy(strategy: RouteStrategy): Promise<CollectorHarness> 
 
 async function firstChoices(h: CollectorHarness, n: number): Promise<string[]> {
   for (let i = 0; i < n; i++) {
-    const r = await fetch(`${h.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'q' }] }) });
+    const r = await fetch(`${h.origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'q' }] }),
+    });
     await r.arrayBuffer();
   }
   return h.events.filter((e) => e.attempt_no === 1).map((e) => e.deployment);

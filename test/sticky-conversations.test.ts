@@ -29,7 +29,11 @@ test('turns of a conversation stay on one deployment; other traffic still spread
 
 test('when its deployment fails, the conversation moves to the one that answered and stays there', async () => {
   const first = await ask('conv-2');
-  const upstream = { 'openai-primary': simulatedUpstreams.openai, 'anthropic-backup': simulatedUpstreams.anthropic, 'gemini-backup': simulatedUpstreams.gemini }[first]!;
+  const upstream = {
+    'openai-primary': simulatedUpstreams.openai,
+    'anthropic-backup': simulatedUpstreams.anthropic,
+    'gemini-backup': simulatedUpstreams.gemini,
+  }[first]!;
   h.sim.setFaults(upstream, { errorRates: { '500': 1 } });
   const moved = await ask('conv-2');
   assert.notEqual(moved, first);

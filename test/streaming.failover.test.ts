@@ -33,10 +33,13 @@ test('a stream that breaks before its first token fails over invisibly to the cl
   let text = '';
   for await (const chunk of await ask()) text += chunk.choices[0]?.delta.content ?? '';
   assert.ok(text.length > 10);
-  assert.deepEqual(h.events.map((e) => [e.deployment, e.status, e.fallback_reason]), [
-    ['openai-primary', 'error', 'none'],
-    ['anthropic-backup', 'ok', 'network_error'],
-  ]);
+  assert.deepEqual(
+    h.events.map((e) => [e.deployment, e.status, e.fallback_reason]),
+    [
+      ['openai-primary', 'error', 'none'],
+      ['anthropic-backup', 'ok', 'network_error'],
+    ],
+  );
   assert.ok(h.events[1]!.ttft_ms! > 0);
   h.sim.clearFaults();
 });
@@ -77,20 +80,37 @@ test('a corrupted first frame, before any content, fails over invisibly', async 
   let text = '';
   for await (const chunk of await ask()) text += chunk.choices[0]?.delta.content ?? '';
   assert.ok(text.length > 10);
-  assert.deepEqual(h.events.map((e) => [e.deployment, e.status]), [['openai-primary', 'error'], ['anthropic-backup', 'ok']]);
+  assert.deepEqual(
+    h.events.map((e) => [e.deployment, e.status]),
+    [
+      ['openai-primary', 'error'],
+      ['anthropic-backup', 'ok'],
+    ],
+  );
   h.sim.clearFaults();
 });
 
 test('a stream that stalls before its first token hits the time-to-first-token deadline and fails over', async () => {
-  const stalled = await startCollectorHarness({ seed: 5, firstChoice: 'openai-primary', config: (base) => ({ ...base, retry: { ...base.retry, attempt_timeout_ms: 300 } }) });
+  const stalled = await startCollectorHarness({
+    seed: 5,
+    firstChoice: 'openai-primary',
+    config: (base) => ({ ...base, retry: { ...base.retry, attempt_timeout_ms: 300 } }),
+  });
   try {
     stalled.sim.setFaults(simulatedUpstreams.openai, { latencyMs: { min: 5000, max: 5000 } });
     const client = new OpenAI({ baseURL: `${stalled.origin}/v1`, apiKey: 'k', maxRetries: 0 });
     const started = Date.now();
     let text = '';
-    for await (const chunk of await client.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] })) text += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of await client.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'x' }] }))
+      text += chunk.choices[0]?.delta.content ?? '';
     assert.ok(text.length > 10 && Date.now() - started < 3000);
-    assert.deepEqual(stalled.events.map((e) => [e.deployment, e.status]), [['openai-primary', 'timeout'], ['anthropic-backup', 'ok']]);
+    assert.deepEqual(
+      stalled.events.map((e) => [e.deployment, e.status]),
+      [
+        ['openai-primary', 'timeout'],
+        ['anthropic-backup', 'ok'],
+      ],
+    );
   } finally {
     await stalled.close();
   }

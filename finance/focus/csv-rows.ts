@@ -11,17 +11,28 @@ export function parseCsv(text: string): Array<Record<string, string | null>> {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
-    } else if (c === '"') (quoted = true), (wasQuoted = true);
-    else if (c === ',' || c === '\n') {
+    } else if (c === '"') {
+      quoted = true;
+      wasQuoted = true;
+    } else if (c === ',' || c === '\n') {
       row.push(field === '' && !wasQuoted ? null : field);
-      (field = ''), (wasQuoted = false);
-      if (c === '\n') rows.push(row), (row = []);
+      field = '';
+      wasQuoted = false;
+      if (c === '\n') {
+        rows.push(row);
+        row = [];
+      }
     } else field += c;
   }
-  if (field !== '' || row.length) row.push(field === '' && !wasQuoted ? null : field), rows.push(row);
+  if (field !== '' || row.length) {
+    row.push(field === '' && !wasQuoted ? null : field);
+    rows.push(row);
+  }
   const [header = [], ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h!, r[i] ?? null])));
 }

@@ -76,7 +76,10 @@ export async function exportFocusToStream(target: FocusExportTarget, request: Fo
 
 async function streamFocus(clickhouse: ClickHouseClient, request: FocusExportRequest) {
   const q = focusQuery(request.range, request.period, request.teams);
-  const result = await clickhouse.exec({ query: `${q.sql}\nFORMAT ${clickhouseFormat[request.format]}\nSETTINGS readonly = 2, ${SETTINGS}`, query_params: q.params });
+  const result = await clickhouse.exec({
+    query: `${q.sql}\nFORMAT ${clickhouseFormat[request.format]}\nSETTINGS readonly = 2, ${SETTINGS}`,
+    query_params: q.params,
+  });
   return result.stream;
 }
 

@@ -14,7 +14,8 @@ const buckets = [
 ] as const;
 
 const KEYS = 'provider, model, deployment, region, team, project, feature, api_key_id, price_version';
-const RATES = 'input_per_mtok, cached_input_per_mtok, cache_write_per_mtok, output_per_mtok, list_input_per_mtok, list_cached_input_per_mtok, list_cache_write_per_mtok, list_output_per_mtok';
+const RATES =
+  'input_per_mtok, cached_input_per_mtok, cache_write_per_mtok, output_per_mtok, list_input_per_mtok, list_cached_input_per_mtok, list_cache_write_per_mtok, list_output_per_mtok';
 
 /**
  * The FOCUS dataset as one SELECT over a chargeback rollup: one row per charge period × SKU

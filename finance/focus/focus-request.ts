@@ -19,8 +19,15 @@ export function readFocusRequest(args: { from: unknown; to: unknown; format?: un
   if (format !== 'csv' && format !== 'parquet') throw badInput('format', `csv or parquet, got ${JSON.stringify(args.format)}`);
   const period = (args.period ?? 'day') as ChargePeriod;
   if (period !== 'day' && period !== 'hour') throw badInput('period', `day or hour, got ${JSON.stringify(args.period)}`);
-  for (const [name, ms] of [['from', range.fromMs], ['to', range.toMs]] as const) {
-    if (ms % PERIOD_MS[period] !== 0) throw badInput(name, `charge periods are whole UTC ${period}s: give a ${period} boundary${period === 'day' ? ' like 2026-11-01' : ' like 2026-11-01T10:00:00Z'}`);
+  for (const [name, ms] of [
+    ['from', range.fromMs],
+    ['to', range.toMs],
+  ] as const) {
+    if (ms % PERIOD_MS[period] !== 0)
+      throw badInput(
+        name,
+        `charge periods are whole UTC ${period}s: give a ${period} boundary${period === 'day' ? ' like 2026-11-01' : ' like 2026-11-01T10:00:00Z'}`,
+      );
   }
   return { range, period, format };
 }

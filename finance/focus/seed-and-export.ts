@@ -13,7 +13,11 @@ const store = await freshEmbeddedStore();
 try {
   await storeEvents(store.client, [...pricedTraffic('2026-10-30', 9), ...pricedTraffic('2026-11-02', 10), ...pricedTraffic('2026-11-03', 23)]);
   for (const format of ['csv', 'parquet']) {
-    const written = await runFocusExport(store.client, { kind: 'embedded', path: store.path }, { from: '2026-10-01', to: '2026-12-01', format, out: join(out, `focus.${format}`), nowMs: Date.now() });
+    const written = await runFocusExport(
+      store.client,
+      { kind: 'embedded', path: store.path },
+      { from: '2026-10-01', to: '2026-12-01', format, out: join(out, `focus.${format}`), nowMs: Date.now() },
+    );
     if (written.rows === 0) throw new Error('the seeded export has no rows');
     console.log(written.out);
   }

@@ -39,7 +39,13 @@ export function monthRange(month: string, argument = 'month'): { fromMs: number;
  */
 export async function monthlyShowback(store: ReadStore, month: string, grant: Grant): Promise<Showback> {
   const range = monthRange(month);
-  const query = { source: rollupSource(range, null), groups: groupSql([{ dimension: 'TEAM' }]), filter: filterSql(null, grant), order: 'COST_DESC' as const, first: 10_000 };
+  const query = {
+    source: rollupSource(range, null),
+    groups: groupSql([{ dimension: 'TEAM' }]),
+    filter: filterSql(null, grant),
+    order: 'COST_DESC' as const,
+    first: 10_000,
+  };
   const [page, total] = await Promise.all([queryCostPage(store, query), queryCostTotal(store, query)]);
   const totalPico = toScaled(total.costUsd, 12);
   return {

@@ -17,9 +17,21 @@ before(async () => {
   openai = await startMockUpstream((req, res) => {
     const body = req.body as { model: string; max_tokens?: number; n?: number; logprobs?: boolean };
     if (body.max_tokens !== undefined) {
-      return json(res, 400, { error: { message: "Unsupported parameter: 'max_tokens'; this model takes 'max_completion_tokens'.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } });
+      return json(res, 400, {
+        error: {
+          message: "Unsupported parameter: 'max_tokens'; this model takes 'max_completion_tokens'.",
+          type: 'invalid_request_error',
+          param: 'max_tokens',
+          code: 'unsupported_parameter',
+        },
+      });
     }
-    const answer = openaiCompletion(body.model, 'agua', { prompt_tokens: 20, completion_tokens: 70, total_tokens: 90, completion_tokens_details: { reasoning_tokens: 64 } }) as { choices: Array<Record<string, unknown>> };
+    const answer = openaiCompletion(body.model, 'agua', {
+      prompt_tokens: 20,
+      completion_tokens: 70,
+      total_tokens: 90,
+      completion_tokens_details: { reasoning_tokens: 64 },
+    }) as { choices: Array<Record<string, unknown>> };
     if (body.n === 2) answer.choices.push({ index: 1, message: { role: 'assistant', content: 'el agua' }, finish_reason: 'stop' });
     if (body.logprobs) answer.choices[0]!['logprobs'] = { content: [{ token: 'agua', logprob: -0.01, bytes: [97, 103, 117, 97], top_logprobs: [] }] };
     json(res, 200, answer);
@@ -27,9 +39,27 @@ before(async () => {
   compat = await startMockUpstream((req, res) => json(res, 200, openaiCompletion((req.body as { model: string }).model, 'ok')));
   anthropic = await startMockUpstream((req, res) => json(res, 200, anthropicMessage((req.body as { model: string }).model, 'ok')));
   c = await startCaseCollector([
-    { name: 'c2-reasoner', deployments: [{ name: 'c2-openai-o3mini', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'o3-mini' }] },
-    { name: 'compat', deployments: [{ name: 'compat', provider: 'openai-compatible', base_url: `${compat.origin}/v1`, api_key_env: 'MOCK_KEY', model: 'llama', price: { input_per_mtok: '1', output_per_mtok: '1' } }] },
-    { name: 'claude', deployments: [{ name: 'claude', provider: 'anthropic', base_url: anthropic.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] },
+    {
+      name: 'c2-reasoner',
+      deployments: [{ name: 'c2-openai-o3mini', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'o3-mini' }],
+    },
+    {
+      name: 'compat',
+      deployments: [
+        {
+          name: 'compat',
+          provider: 'openai-compatible',
+          base_url: `${compat.origin}/v1`,
+          api_key_env: 'MOCK_KEY',
+          model: 'llama',
+          price: { input_per_mtok: '1', output_per_mtok: '1' },
+        },
+      ],
+    },
+    {
+      name: 'claude',
+      deployments: [{ name: 'claude', provider: 'anthropic', base_url: anthropic.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }],
+    },
     {
       name: 'mixed',
       strategy: 'priority',
@@ -47,10 +77,17 @@ after(async () => {
 
 test('case 2: max_completion_tokens reaches an OpenAI reasoning model under that name, and the client gets the answer', async () => {
   openai.requests.length = 0;
-  const r = await post(`${c.origin}/v1/chat/completions`, { model: 'c2-reasoner', messages: [{ role: 'user', content: 'water in spanish?' }], max_completion_tokens: 1000 });
+  const r = await post(`${c.origin}/v1/chat/completions`, {
+    model: 'c2-reasoner',
+    messages: [{ role: 'user', content: 'water in spanish?' }],
+    max_completion_tokens: 1000,
+  });
   assert.equal(r.status, 200);
   assert.equal(at(r.body, 'choices.0.message.content'), 'agua');
-  assert.deepEqual(openai.requests.map((q) => [at(q.body, 'max_completion_tokens'), at(q.body, 'max_tokens')]), [[1000, undefined]]);
+  assert.deepEqual(
+    openai.requests.map((q) => [at(q.body, 'max_completion_tokens'), at(q.body, 'max_tokens')]),
+    [[1000, undefined]],
+  );
   assert.equal(at(r.body, 'usage.completion_tokens_details.reasoning_tokens'), 64, 'reasoning tokens reach the client in OpenAI semantics');
 });
 
@@ -66,7 +103,10 @@ test('a client that says max_tokens is translated the same way for OpenAI; compa
 test('n > 1 and logprobs reach OpenAI and come back; a route that cannot honour them answers 400 naming why', async () => {
   const two = await post(`${c.origin}/v1/chat/completions`, { model: 'c2-reasoner', messages: [{ role: 'user', content: 'x' }], n: 2, logprobs: true });
   assert.equal(two.status, 200);
-  assert.deepEqual((at(two.body, 'choices') as unknown[]).map((ch) => at(ch, 'message.content')), ['agua', 'el agua']);
+  assert.deepEqual(
+    (at(two.body, 'choices') as unknown[]).map((ch) => at(ch, 'message.content')),
+    ['agua', 'el agua'],
+  );
   assert.equal(at(two.body, 'choices.0.logprobs.content.0.token'), 'agua');
   for (const extra of [{ n: 2 }, { logprobs: true }, { seed: 7 }]) {
     const refused = await post(`${c.origin}/v1/chat/completions`, { model: 'claude', messages: [{ role: 'user', content: 'x' }], ...extra });
@@ -85,7 +125,11 @@ test('on a mixed route the parameter decides the deployment: n > 1 skips Anthrop
 });
 
 test('parameters no route can honour (logit_bias, audio, functions…) are refused by name', async () => {
-  for (const [name, value] of [['logit_bias', { '50256': -100 }], ['functions', [{ name: 'f' }]], ['audio', { voice: 'alloy', format: 'wav' }]] as const) {
+  for (const [name, value] of [
+    ['logit_bias', { '50256': -100 }],
+    ['functions', [{ name: 'f' }]],
+    ['audio', { voice: 'alloy', format: 'wav' }],
+  ] as const) {
     const r = await post(`${c.origin}/v1/chat/completions`, { model: 'c2-reasoner', messages: [{ role: 'user', content: 'x' }], [name]: value });
     assert.equal(r.status, 400);
     assert.equal(at(r.body, 'error.param'), name);
@@ -124,10 +168,21 @@ test('temperature above 1 never reaches Anthropic (its range ends at 1): a clear
 test('Anthropic face: disable_parallel_tool_use is translated (OpenAI parallel_tool_calls: false); mcp_servers and container are refused by name', async () => {
   openai.requests.length = 0;
   const tools = [{ name: 'f', input_schema: { type: 'object' } }];
-  await post(`${c.origin}/v1/messages`, { model: 'c2-reasoner', max_tokens: 64, messages: [{ role: 'user', content: 'x' }], tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+  await post(`${c.origin}/v1/messages`, {
+    model: 'c2-reasoner',
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'x' }],
+    tools,
+    tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+  });
   assert.equal(at(openai.requests[openai.requests.length - 1]!.body, 'parallel_tool_calls'), false);
   for (const name of ['mcp_servers', 'container']) {
-    const r = await post(`${c.origin}/v1/messages`, { model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'x' }], [name]: name === 'container' ? 'c_1' : [] });
+    const r = await post(`${c.origin}/v1/messages`, {
+      model: 'claude',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'x' }],
+      [name]: name === 'container' ? 'c_1' : [],
+    });
     assert.equal(r.status, 400);
     assert.match(String(at(r.body, 'error.message')), new RegExp(name));
   }

@@ -18,7 +18,14 @@ before(async () => {
     const body = req.body as { model: string; stream?: boolean };
     const base = { id: 'chatcmpl-c3', object: 'chat.completion.chunk', created: 1700000000, model: body.model };
     // Non-streaming: a body with no usage at all (some self-hosted servers).
-    if (!body.stream) return json(res, 200, { id: 'chatcmpl-c3', object: 'chat.completion', created: 1700000000, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: streamedText }, finish_reason: 'stop' }] });
+    if (!body.stream)
+      return json(res, 200, {
+        id: 'chatcmpl-c3',
+        object: 'chat.completion',
+        created: 1700000000,
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: streamedText }, finish_reason: 'stop' }],
+      });
     // Exactly case 3's mock: content, a finish_reason chunk and [DONE], never a usage chunk.
     const frames: Array<{ data: unknown }> = [{ data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] } }];
     for (const w of words) frames.push({ data: { ...base, choices: [{ index: 0, delta: { content: `${w} ` }, finish_reason: null }] } });
@@ -27,7 +34,19 @@ before(async () => {
     sse(res, frames);
   });
   c = await startCaseCollector([
-    { name: 'c3-selfhosted', deployments: [{ name: 'c3-compat', provider: 'openai-compatible', base_url: `${upstream.origin}/v1`, api_key_env: 'MOCK_KEY', model: 'llama-3.1-70b', price: { input_per_mtok: '10', output_per_mtok: '30' } }] },
+    {
+      name: 'c3-selfhosted',
+      deployments: [
+        {
+          name: 'c3-compat',
+          provider: 'openai-compatible',
+          base_url: `${upstream.origin}/v1`,
+          api_key_env: 'MOCK_KEY',
+          model: 'llama-3.1-70b',
+          price: { input_per_mtok: '10', output_per_mtok: '30' },
+        },
+      ],
+    },
   ]);
 });
 after(async () => {
@@ -39,7 +58,11 @@ const request = { model: 'c3-selfhosted', messages: [{ role: 'user', content: 'W
 
 test('case 3: a stream without a usage chunk is stored counted (not free) and marked estimated; the client gets no invented usage', async () => {
   c.events.length = 0;
-  const r = await fetch(`${c.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } }) });
+  const r = await fetch(`${c.origin}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } }),
+  });
   const s = assembleOpenAI(await r.text());
   assert.equal(s.content, streamedText);
   assert.equal(s.done, true);
@@ -65,7 +88,7 @@ test('a non-streamed answer without usage: counted and marked, the client body h
   assert.equal(c.events[0]!.output_tokens, countTokens(streamedText));
 });
 
-test('the Anthropic face must state usage: it gets the shim\'s count, as the event records it', async () => {
+test("the Anthropic face must state usage: it gets the shim's count, as the event records it", async () => {
   c.events.length = 0;
   const r = await post(`${c.origin}/v1/messages`, { ...request, max_tokens: 512 });
   assert.equal(at(r.body, 'usage.output_tokens'), c.events[0]!.output_tokens);

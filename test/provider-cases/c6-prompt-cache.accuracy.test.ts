@@ -15,9 +15,24 @@ before(async () => {
   upstream = await startMockUpstream((req, res) => {
     const body = req.body as { model: string };
     const hasBreakpoint = JSON.stringify(body).includes('cache_control');
-    json(res, 200, anthropicMessage(body.model, 'pong', hasBreakpoint ? { input_tokens: 6, cache_creation_input_tokens: 2100, cache_read_input_tokens: 0, output_tokens: 3 } : { input_tokens: 2106, output_tokens: 3 }));
+    json(
+      res,
+      200,
+      anthropicMessage(
+        body.model,
+        'pong',
+        hasBreakpoint
+          ? { input_tokens: 6, cache_creation_input_tokens: 2100, cache_read_input_tokens: 0, output_tokens: 3 }
+          : { input_tokens: 2106, output_tokens: 3 },
+      ),
+    );
   });
-  c = await startCaseCollector([{ name: 'c6-claude', deployments: [{ name: 'c6-anthropic', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] }]);
+  c = await startCaseCollector([
+    {
+      name: 'c6-claude',
+      deployments: [{ name: 'c6-anthropic', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }],
+    },
+  ]);
 });
 after(async () => {
   await c.close();
@@ -27,15 +42,40 @@ after(async () => {
 test('case 6: cache_control on the system prompt reaches Anthropic as a system block, through /v1/messages and /v1/chat/completions', async () => {
   upstream.requests.length = 0;
   c.events.length = 0;
-  await post(`${c.origin}/v1/messages`, { model: 'c6-claude', max_tokens: 32, system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'Say pong.' }] });
-  await post(`${c.origin}/v1/chat/completions`, { model: 'c6-claude', max_tokens: 32, messages: [{ role: 'system', content: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }] }, { role: 'user', content: 'Say pong.' }] });
+  await post(`${c.origin}/v1/messages`, {
+    model: 'c6-claude',
+    max_tokens: 32,
+    system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content: 'Say pong.' }],
+  });
+  await post(`${c.origin}/v1/chat/completions`, {
+    model: 'c6-claude',
+    max_tokens: 32,
+    messages: [
+      { role: 'system', content: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }] },
+      { role: 'user', content: 'Say pong.' },
+    ],
+  });
   for (const r of upstream.requests) assert.deepEqual(at(r.body, 'system'), [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }]);
-  assert.deepEqual(c.events.map((e) => [e.input_tokens, e.cache_write_tokens]), [[6, 2100], [6, 2100]], 'the cache write is recorded as such');
+  assert.deepEqual(
+    c.events.map((e) => [e.input_tokens, e.cache_write_tokens]),
+    [
+      [6, 2100],
+      [6, 2100],
+    ],
+    'the cache write is recorded as such',
+  );
 });
 
 test('a system prompt without breakpoints stays a plain string', async () => {
   upstream.requests.length = 0;
-  await post(`${c.origin}/v1/chat/completions`, { model: 'c6-claude', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }] });
+  await post(`${c.origin}/v1/chat/completions`, {
+    model: 'c6-claude',
+    messages: [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi' },
+    ],
+  });
   assert.equal(at(upstream.requests[0]!.body, 'system'), 'be brief');
 });
 
@@ -45,7 +85,15 @@ test('breakpoints on tools and on message blocks, with a 1-hour TTL, reach Anthr
     model: 'c6-claude',
     max_tokens: 32,
     tools: [{ name: 'lookup', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral', ttl: '1h' } }],
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'long document', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'question' }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'long document', cache_control: { type: 'ephemeral', ttl: '1h' } },
+          { type: 'text', text: 'question' },
+        ],
+      },
+    ],
   });
   const body = upstream.requests[0]!.body;
   assert.deepEqual(at(body, 'tools.0.cache_control'), { type: 'ephemeral', ttl: '1h' });
@@ -56,10 +104,26 @@ test('breakpoints on tools and on message blocks, with a 1-hour TTL, reach Anthr
 });
 
 test('tool breakpoints are not sent to OpenAI-format providers, which cache on their own', async () => {
-  const openai = await startMockUpstream((_req, res) => json(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
-  const cc = await startCaseCollector([{ name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] }]);
+  const openai = await startMockUpstream((_req, res) =>
+    json(res, 200, {
+      id: 'x',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    }),
+  );
+  const cc = await startCaseCollector([
+    { name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] },
+  ]);
   try {
-    await post(`${cc.origin}/v1/messages`, { model: 'o', max_tokens: 8, tools: [{ name: 'lookup', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'x' }] });
+    await post(`${cc.origin}/v1/messages`, {
+      model: 'o',
+      max_tokens: 8,
+      tools: [{ name: 'lookup', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'x' }],
+    });
     assert.equal(JSON.stringify(at(openai.requests[0]!.body, 'tools')).includes('cache_control'), false);
   } finally {
     await cc.close();
@@ -74,18 +138,46 @@ test('breakpoints on an assistant turn and a tool result reach Anthropic; none r
     max_tokens: 32,
     messages: [
       { role: 'user', content: 'look it up' },
-      { role: 'assistant', content: [{ type: 'text', text: 'Looking.', cache_control: { type: 'ephemeral' } }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Looking.', cache_control: { type: 'ephemeral' } },
+          { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a long result', cache_control: { type: 'ephemeral' } }] },
     ],
     tools: [{ name: 'lookup', input_schema: { type: 'object' } }],
   });
   const messages = at(upstream.requests[0]!.body, 'messages');
   assert.deepEqual(at(messages, '1.content.0'), { type: 'text', text: 'Looking.', cache_control: { type: 'ephemeral' } });
-  assert.deepEqual(at(messages, '2.content.0'), { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a long result', cache_control: { type: 'ephemeral' } });
-  const openai = await startMockUpstream((_req, res) => json(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
-  const cc = await startCaseCollector([{ name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] }]);
+  assert.deepEqual(at(messages, '2.content.0'), {
+    type: 'tool_result',
+    tool_use_id: 'toolu_1',
+    content: 'a long result',
+    cache_control: { type: 'ephemeral' },
+  });
+  const openai = await startMockUpstream((_req, res) =>
+    json(res, 200, {
+      id: 'x',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    }),
+  );
+  const cc = await startCaseCollector([
+    { name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] },
+  ]);
   try {
-    await post(`${cc.origin}/v1/chat/completions`, { model: 'o', messages: [{ role: 'system', content: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }] }, { role: 'user', content: 'x' }] });
+    await post(`${cc.origin}/v1/chat/completions`, {
+      model: 'o',
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: 'x' },
+      ],
+    });
     assert.equal(JSON.stringify(openai.requests[0]!.body).includes('cache_control'), false);
     assert.deepEqual(at(openai.requests[0]!.body, 'messages.0.content'), [{ type: 'text', text: 'sys' }]);
   } finally {

@@ -22,16 +22,35 @@ before(async () => {
     const body = req.body as { model: string; input: string[] };
     if (body.model === 'down') return json(res, 503, { error: { message: 'overloaded' } });
     // platform.openai.com/docs/api-reference/embeddings/object (answered in reverse index order on purpose).
-    json(res, 200, { object: 'list', data: body.input.map((_, i) => ({ object: 'embedding', index: i, embedding: vector(i + 1) })).reverse(), model: body.model, usage: { prompt_tokens: 8, total_tokens: 8 } });
+    json(res, 200, {
+      object: 'list',
+      data: body.input.map((_, i) => ({ object: 'embedding', index: i, embedding: vector(i + 1) })).reverse(),
+      model: body.model,
+      usage: { prompt_tokens: 8, total_tokens: 8 },
+    });
   });
-  const d = (name: string, provider: string, model: string, extra: Record<string, unknown> = {}) => ({ name, provider, base_url: provider === 'gemini' ? upstream.origin : `${upstream.origin}/v1`, api_key_env: 'MOCK_KEY', model, ...extra });
+  const d = (name: string, provider: string, model: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    provider,
+    base_url: provider === 'gemini' ? upstream.origin : `${upstream.origin}/v1`,
+    api_key_env: 'MOCK_KEY',
+    model,
+    ...extra,
+  });
   const price = { price: { input_per_mtok: '0.15', output_per_mtok: '0' } };
   c = await startCaseCollector([
     // The price catalog lists chat models; embedding deployments carry their list price ($0.02 / Mtok).
     { name: 'embed', deployments: [d('emb-openai', 'openai', 'text-embedding-3-small', { price: { input_per_mtok: '0.02', output_per_mtok: '0' } })] },
     { name: 'embed-gemini', deployments: [d('emb-gemini', 'gemini', 'gemini-embedding-001', price)] },
-    { name: 'embed-failover', strategy: 'priority', deployments: [d('emb-down', 'openai-compatible', 'down', price), d('emb-compat', 'openai-compatible', 'bge-m3', price)] },
-    { name: 'claude', deployments: [{ name: 'claude', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] },
+    {
+      name: 'embed-failover',
+      strategy: 'priority',
+      deployments: [d('emb-down', 'openai-compatible', 'down', price), d('emb-compat', 'openai-compatible', 'bge-m3', price)],
+    },
+    {
+      name: 'claude',
+      deployments: [{ name: 'claude', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }],
+    },
   ]);
 });
 after(async () => {
@@ -43,13 +62,19 @@ test('the official OpenAI SDK (base64 by default) gets the vectors in input orde
   c.events.length = 0;
   const client = new OpenAI({ baseURL: `${c.origin}/v1`, apiKey: 'k', maxRetries: 0 });
   const r = await client.embeddings.create({ model: 'embed', input: ['first text', 'second text'] });
-  assert.deepEqual(r.data.map((d) => [d.index, d.embedding.map((x) => Math.round(x * 1000) / 1000)]), [
-    [0, [0.1, -0.25, 0.5]],
-    [1, [0.2, -0.25, 0.5]],
-  ]);
+  assert.deepEqual(
+    r.data.map((d) => [d.index, d.embedding.map((x) => Math.round(x * 1000) / 1000)]),
+    [
+      [0, [0.1, -0.25, 0.5]],
+      [1, [0.2, -0.25, 0.5]],
+    ],
+  );
   assert.equal(r.usage.prompt_tokens, 8);
   const e = c.events[0]!;
-  assert.deepEqual([e.route, e.deployment, e.status, e.input_tokens, e.output_tokens, e.provider_fields['operation']], ['embed', 'emb-openai', 'ok', 8, 0, 'embeddings']);
+  assert.deepEqual(
+    [e.route, e.deployment, e.status, e.input_tokens, e.output_tokens, e.provider_fields['operation']],
+    ['embed', 'emb-openai', 'ok', 8, 0, 'embeddings'],
+  );
   assert.equal(e.cost_usd, '0.000000160000', '8 tokens at $0.02 per million');
 });
 
@@ -74,7 +99,13 @@ test('a failing embeddings deployment fails over like chat', async () => {
   c.events.length = 0;
   const r = await post(`${c.origin}/v1/embeddings`, { model: 'embed-failover', input: 'x', encoding_format: 'float' });
   assert.equal(r.status, 200);
-  assert.deepEqual(c.events.map((e) => [e.deployment, e.status]), [['emb-down', 'error'], ['emb-compat', 'ok']]);
+  assert.deepEqual(
+    c.events.map((e) => [e.deployment, e.status]),
+    [
+      ['emb-down', 'error'],
+      ['emb-compat', 'ok'],
+    ],
+  );
 });
 
 test('a route without an embeddings provider, and token-array input, are clear 400s', async () => {

@@ -15,7 +15,11 @@ before(async () => {
     const body = req.body as { model: string; stream?: boolean };
     if (!body.stream) return json(res, 200, openaiCompletion(body.model, 'fine'));
     const base = { id: 'c', object: 'chat.completion.chunk', created: 1, model: body.model };
-    sse(res, [{ data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] } }, { data: { ...base, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] } }, { data: '[DONE]' }]);
+    sse(res, [
+      { data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] } },
+      { data: { ...base, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] } },
+      { data: '[DONE]' },
+    ]);
   });
   const d = (name: string) => ({ name, provider: 'openai', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' });
   c = await startCaseCollector([{ name: 'buggy', strategy: 'priority', deployments: [d('buggy-first'), d('healthy-second')] }]);
@@ -53,17 +57,30 @@ test('a bug in an adapter answers 500 internal_error, is recorded as ours, is no
   assert.equal(r.status, 500);
   assert.deepEqual(at(r.body, 'error'), { message: 'internal error', type: 'api_error', param: null, code: 'internal_error' });
   assert.equal(upstream.requests.length, 1, 'the healthy deployment is not called for our bug');
-  assert.deepEqual(c.events.map((e) => [e.deployment, e.status, e.error_class, e.is_final]), [['buggy-first', 'error', 'internal_error', true]]);
-  assert.ok(c.logs.some((l) => /internal error: TypeError/.test(l) && /at /.test(l)), `stack logged: ${c.logs.join('\n')}`);
+  assert.deepEqual(
+    c.events.map((e) => [e.deployment, e.status, e.error_class, e.is_final]),
+    [['buggy-first', 'error', 'internal_error', true]],
+  );
+  assert.ok(
+    c.logs.some((l) => /internal error: TypeError/.test(l) && /at /.test(l)),
+    `stack logged: ${c.logs.join('\n')}`,
+  );
 });
 
 test('a bug after a stream committed ends it with an error frame, recorded as internal_error, never as network', async () => {
   c.events.length = 0;
-  const r = await fetch(`${c.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'buggy', stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+  const r = await fetch(`${c.origin}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'buggy', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+  });
   const s = assembleOpenAI(await r.text());
   assert.equal(s.done, false);
   assert.equal(s.errors.length, 1);
-  assert.deepEqual(c.events.map((e) => [e.status, e.error_class]), [['error', 'internal_error']]);
+  assert.deepEqual(
+    c.events.map((e) => [e.status, e.error_class]),
+    [['error', 'internal_error']],
+  );
 });
 
 test('the Anthropic face gets the same 500 in its own error shape', async () => {

@@ -16,13 +16,22 @@ after(async () => store.dispose().catch(() => undefined));
 /** An event as a future version would send it: unknown enum values and an unknown field. */
 function newerEvent() {
   const e = sampleAttemptEvent({ usage_estimated: true });
-  return { ...JSON.parse(serializeAttemptEvent(e)), fallback_reason: 'speculative_retry', status: 'deferred', budget: { ...e.budget, decision: 'borrow' }, field_from_the_future: 42 } as Record<string, unknown>;
+  return {
+    ...JSON.parse(serializeAttemptEvent(e)),
+    fallback_reason: 'speculative_retry',
+    status: 'deferred',
+    budget: { ...e.budget, decision: 'borrow' },
+    field_from_the_future: 42,
+  } as Record<string, unknown>;
 }
 
 test('an older reader parses enumeration values it does not know and keeps them as-is', () => {
   const parsed = parseAttemptEvent(JSON.stringify(newerEvent()));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
-  assert.deepEqual([parsed.event.fallback_reason, parsed.event.status, parsed.event.budget.decision, parsed.event.usage_estimated], ['speculative_retry', 'deferred', 'borrow', true]);
+  assert.deepEqual(
+    [parsed.event.fallback_reason, parsed.event.status, parsed.event.budget.decision, parsed.event.usage_estimated],
+    ['speculative_retry', 'deferred', 'borrow', true],
+  );
 });
 
 test('values this version produces (hedge, budget_downgrade, context_length…) parse too', () => {
@@ -41,10 +50,16 @@ test('an enumeration value that is not a short snake_case word is still refused,
 test('ingest stores the unknown values as they came, and the estimated-usage mark', async () => {
   const { handle, stats } = createAttemptWriter({ clickhouse: store.client, source: 'forward-compat' });
   const event = newerEvent();
-  await handle([{ key: null, value: JSON.stringify(event), partition: 0, offset: '0' }, { key: null, value: serializeAttemptEvent(sampleAttemptEvent()), partition: 0, offset: '1' }]);
+  await handle([
+    { key: null, value: JSON.stringify(event), partition: 0, offset: '0' },
+    { key: null, value: serializeAttemptEvent(sampleAttemptEvent()), partition: 0, offset: '1' },
+  ]);
   assert.equal(stats.rejected, 0);
   const rows = await (
-    await store.client.query({ query: 'SELECT fallback_reason, status, budget_decision, usage_estimated FROM attempts ORDER BY usage_estimated DESC', format: 'JSONEachRow' })
+    await store.client.query({
+      query: 'SELECT fallback_reason, status, budget_decision, usage_estimated FROM attempts ORDER BY usage_estimated DESC',
+      format: 'JSONEachRow',
+    })
   ).json<{ fallback_reason: string; status: string; budget_decision: string; usage_estimated: boolean }>();
   assert.deepEqual(rows, [
     { fallback_reason: 'speculative_retry', status: 'deferred', budget_decision: 'borrow', usage_estimated: true },

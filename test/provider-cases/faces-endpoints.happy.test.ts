@@ -11,7 +11,12 @@ let c: CaseCollector;
 
 before(async () => {
   upstream = await startMockUpstream((req, res) => json(res, 200, anthropicMessage((req.body as { model: string }).model, 'ok')));
-  c = await startCaseCollector([{ name: 'claude', deployments: [{ name: 'claude', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }] }]);
+  c = await startCaseCollector([
+    {
+      name: 'claude',
+      deployments: [{ name: 'claude', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }],
+    },
+  ]);
 });
 after(async () => {
   await c.close();
@@ -20,7 +25,12 @@ after(async () => {
 
 test('POST /v1/messages/count_tokens counts the prompt (system, messages, tools) without calling a provider', async () => {
   const small = await post(`${c.origin}/v1/messages/count_tokens`, { model: 'claude', messages: [{ role: 'user', content: 'hello' }] });
-  const big = await post(`${c.origin}/v1/messages/count_tokens`, { model: 'claude', system: 'be brief '.repeat(100), messages: [{ role: 'user', content: 'hello' }], tools: [{ name: 'lookup', input_schema: { type: 'object' } }] });
+  const big = await post(`${c.origin}/v1/messages/count_tokens`, {
+    model: 'claude',
+    system: 'be brief '.repeat(100),
+    messages: [{ role: 'user', content: 'hello' }],
+    tools: [{ name: 'lookup', input_schema: { type: 'object' } }],
+  });
   assert.equal(small.status, 200);
   const [n, m] = [at(small.body, 'input_tokens') as number, at(big.body, 'input_tokens') as number];
   assert.ok(n > 0 && n < 20, `small prompt ${n}`);

@@ -46,7 +46,9 @@ function assertSubset(actual: unknown, expected: unknown, path: string): void {
 }
 
 const dir = new URL('./fixtures/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('there is a transcript set for every provider', () => {
   for (const p of ['openai', 'anthropic', 'gemini']) assert.ok(files.filter((f) => f.startsWith(`${p}-`)).length >= 5, p);
@@ -59,11 +61,17 @@ for (const file of files) {
       if (t.upstream.sse) return sse(res, t.upstream.sse);
       json(res, t.upstream.status, t.upstream.json, t.upstream.headers);
     });
-    const c = await startCaseCollector([{ name: 't', deployments: [{ name: `t-${t.provider}`, provider: t.provider, base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: t.model }] }]);
+    const c = await startCaseCollector([
+      { name: 't', deployments: [{ name: `t-${t.provider}`, provider: t.provider, base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: t.model }] },
+    ]);
     try {
       const stream = t.client['stream'] === true;
       const r = stream
-        ? await fetch(`${c.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 't', ...t.client }) })
+        ? await fetch(`${c.origin}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 't', ...t.client }),
+          })
         : null;
       const plain = stream ? null : await post(`${c.origin}/v1/chat/completions`, { model: 't', ...t.client });
       const status = r?.status ?? plain!.status;
@@ -79,7 +87,15 @@ for (const file of files) {
       } else if (plain && status === 200) {
         if (e.content !== undefined) assert.equal(at(plain.body, 'choices.0.message.content'), e.content);
         if (e.finish_reason) assert.equal(at(plain.body, 'choices.0.finish_reason'), e.finish_reason);
-        if (e.tool_calls) assert.deepEqual((at(plain.body, 'choices.0.message.tool_calls') as Array<{ id: string; function: { name: string; arguments: string } }>).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })), e.tool_calls);
+        if (e.tool_calls)
+          assert.deepEqual(
+            (at(plain.body, 'choices.0.message.tool_calls') as Array<{ id: string; function: { name: string; arguments: string } }>).map((c) => ({
+              id: c.id,
+              name: c.function.name,
+              arguments: c.function.arguments,
+            })),
+            e.tool_calls,
+          );
         if (e.client_usage) assertSubset(at(plain.body, 'usage'), e.client_usage, 'usage');
       }
       const errorBody = plain?.body ?? (r && status !== 200 ? await r.json() : null);

@@ -74,14 +74,35 @@ export function sseData(text: string): unknown[] {
 }
 
 /** What an OpenAI client assembles from a chat.completion.chunk stream. */
-export function assembleOpenAI(text: string): { content: string; toolCalls: Array<{ id: string; name: string; arguments: string }>; finish: string | null; usage: unknown; done: boolean; errors: unknown[] } {
-  const out = { content: '', toolCalls: [] as Array<{ id: string; name: string; arguments: string }>, finish: null as string | null, usage: null as unknown, done: false, errors: [] as unknown[] };
+export function assembleOpenAI(text: string): {
+  content: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+  finish: string | null;
+  usage: unknown;
+  done: boolean;
+  errors: unknown[];
+} {
+  const out = {
+    content: '',
+    toolCalls: [] as Array<{ id: string; name: string; arguments: string }>,
+    finish: null as string | null,
+    usage: null as unknown,
+    done: false,
+    errors: [] as unknown[],
+  };
   for (const d of sseData(text)) {
     if (d === '[DONE]') {
       out.done = true;
       continue;
     }
-    const frame = d as { choices?: Array<{ delta: { content?: string; tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }> }; finish_reason: string | null }>; usage?: unknown; error?: unknown };
+    const frame = d as {
+      choices?: Array<{
+        delta: { content?: string; tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }> };
+        finish_reason: string | null;
+      }>;
+      usage?: unknown;
+      error?: unknown;
+    };
     if (frame.error) out.errors.push(frame.error);
     if (frame.usage) out.usage = frame.usage;
     for (const c of frame.choices ?? []) {

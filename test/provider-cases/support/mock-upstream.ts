@@ -22,7 +22,11 @@ export interface MockUpstream {
 
 export async function startMockUpstream(handler: MockHandler): Promise<MockUpstream> {
   const requests: UpstreamRequest[] = [];
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
+    // A failing handler answers 500 with its error, so the case fails on it instead of hanging.
+    serve(req, res).catch((err: unknown) => (res.headersSent ? res.destroy(err as Error) : res.writeHead(500).end(String(err))));
+  });
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw = '';
     for await (const c of req) raw += c;
     let body: unknown = raw;
@@ -34,7 +38,7 @@ export async function startMockUpstream(handler: MockHandler): Promise<MockUpstr
     const recorded = { t: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
     requests.push(recorded);
     await handler(recorded, res);
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -59,8 +63,19 @@ export function sse(res: ServerResponse, frames: Array<{ event?: string; data: u
   res.end();
 }
 
-export function openaiCompletion(model: string, text: string, usage: unknown = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): Record<string, unknown> {
-  return { id: 'chatcmpl-mock', object: 'chat.completion', created: 1700000000, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
+export function openaiCompletion(
+  model: string,
+  text: string,
+  usage: unknown = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-mock',
+    object: 'chat.completion',
+    created: 1700000000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage,
+  };
 }
 
 export function anthropicMessage(model: string, text: string, usage: Record<string, number> = { input_tokens: 10, output_tokens: 5 }): unknown {
@@ -70,11 +85,33 @@ export function anthropicMessage(model: string, text: string, usage: Record<stri
 /** Anthropic SSE frames for a plain text answer, input counts in message_start and output in message_delta. */
 export function anthropicTextFrames(model: string, text: string, usage: Record<string, number>): Array<{ event: string; data: unknown }> {
   return [
-    { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_mock', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: usage['input_tokens'], output_tokens: 1, cache_read_input_tokens: usage['cache_read_input_tokens'] ?? 0, cache_creation_input_tokens: usage['cache_creation_input_tokens'] ?? 0 } } } },
+    {
+      event: 'message_start',
+      data: {
+        type: 'message_start',
+        message: {
+          id: 'msg_mock',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          usage: {
+            input_tokens: usage['input_tokens'],
+            output_tokens: 1,
+            cache_read_input_tokens: usage['cache_read_input_tokens'] ?? 0,
+            cache_creation_input_tokens: usage['cache_creation_input_tokens'] ?? 0,
+          },
+        },
+      },
+    },
     { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
     { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } } },
     { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
-    { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage['output_tokens'] } } },
+    {
+      event: 'message_delta',
+      data: { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage['output_tokens'] } },
+    },
     { event: 'message_stop', data: { type: 'message_stop' } },
   ];
 }
