@@ -41,7 +41,10 @@ test('the byte bound evicts the least recently used answers, and an answer large
   cache.put('b', completion('y'.repeat(100)), 60_000);
   cache.get('a'); // a used again: b is now the least recently used
   cache.put('c', completion('z'.repeat(100)), 60_000);
-  assert.deepEqual(['a', 'b', 'c'].map((k) => cache.get(k) !== null), [true, false, true]);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((k) => cache.get(k) !== null),
+    [true, false, true],
+  );
   cache.put('huge', completion('h'.repeat(size * 3)), 60_000);
   assert.equal(cache.get('huge'), null);
   assert.notEqual(cache.get('a'), null, 'refusing the huge answer evicted nothing');
