@@ -15,7 +15,7 @@ test("the peers' fence flags the same upper outliers as ClickHouse's seriesOutli
   ];
   for (const xs of series) {
     const r = await store.client.query({ query: 'SELECT seriesOutliersDetectTukey({xs:Array(Float64)}) AS scores', query_params: { xs }, format: 'JSONEachRow' });
-    const [{ scores }] = await r.json<{ scores: number[] }>();
+    const { scores } = (await r.json<{ scores: number[] }>())[0]!;
     const fence = tukeyUpperFence(xs, 1.5)!;
     const median = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ours = xs.map((x) => x > fence);
