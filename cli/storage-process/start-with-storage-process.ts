@@ -14,6 +14,9 @@ export type SplitPipeline = Pipeline & { readonly stored: number };
  * time, forgotten only once the child acknowledged that ingest stored them.
  * Stops in order: intake (collector server), drain events into the child, stop the child
  * (ingest, then policy and API), then the rest of this process.
+ * Not yet carried over from one process (why it stays opt-in): a routes-file reload reaches the
+ * collector only (the child's policy keeps the routes it started with, and the reload audit is
+ * logged instead of stored), and /healthz here does not include ingest's health.
  */
 export async function startWithStorageProcess(
   o: Omit<PipelineOptions, 'services' | 'transport' | 'clickhouse' | 'kafka'>,
