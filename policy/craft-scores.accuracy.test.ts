@@ -53,10 +53,12 @@ test('Availability: healthy share of observed minutes, with 5 healthy pseudo-min
 });
 
 test('Flexibility: capability coverage, context window against the widest in the route', () => {
-  const by = score(route('r', [
-    profile('full', { capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: 200_000 } }),
-    profile('small', { capabilities: { tools: true, vision: false, jsonMode: true, streaming: true, contextWindow: 50_000 }, region: '' }),
-  ]));
+  const by = score(
+    route('r', [
+      profile('full', { capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: 200_000 } }),
+      profile('small', { capabilities: { tools: true, vision: false, jsonMode: true, streaming: true, contextWindow: 50_000 }, region: '' }),
+    ]),
+  );
   assert.equal(by.full!.factors.flexibility.score, 1);
   assert.equal(by.small!.factors.flexibility.score, 0.5417); // (1 + 0 + 1 + 1 + 0.25 + 0) / 6
 });
@@ -71,8 +73,26 @@ test('Trust: configured terms times an anomaly factor for content-filter refusal
   assert.equal(by.c!.factors.trust.score, 0.0476);
 });
 
+test('Trust: answers that break their contract (parity) lower it, Beta-smoothed so a few checks barely move it', () => {
+  const by = score(route('r', [profile('clean'), profile('broken'), profile('thin')]), [
+    steady('r', 'clean', window(30, 100, { parity: { checked: 100, ok: 100 } }), 1),
+    steady('r', 'broken', window(30, 100, { parity: { checked: 95, ok: 45 } }), 1),
+    steady('r', 'thin', window(30, 100, { parity: { checked: 1, ok: 0 } }), 1),
+  ]);
+  assert.equal(by.clean!.factors.trust.score, 1);
+  // (45 + 5) / (95 + 5) = 0.5
+  assert.equal(by.broken!.factors.trust.score, 0.5);
+  assert.equal(item(by.broken!, 'trust', 'parity_factor'), 0.5);
+  // (0 + 5) / (1 + 5) = 0.8333
+  assert.equal(by.thin!.factors.trust.score, 0.8333);
+  assert.ok(by.clean!.composite > by.broken!.composite);
+});
+
 test('Composite uses the route factor weights: a batch route prefers the cheap one more than an interactive route', () => {
-  const deployments = [profile('cheap', { listUsdPerMtok: 0.2 }), profile('dear', { listUsdPerMtok: 2, capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: null } })];
+  const deployments = [
+    profile('cheap', { listUsdPerMtok: 0.2 }),
+    profile('dear', { listUsdPerMtok: 2, capabilities: { tools: true, vision: true, jsonMode: true, streaming: true, contextWindow: null } }),
+  ];
   const batch = score(route('r', deployments, 'batch'));
   const interactive = score(route('r', deployments, 'interactive'));
   const gap = (b: Record<string, CraftScore>) => b.cheap!.composite - b.dear!.composite;

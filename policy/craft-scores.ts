@@ -1,5 +1,14 @@
+import { parityTrustFactor } from '../collector/parity/parity-rates-query.ts';
 import type { PolicySettings } from './policy-settings.ts';
-import { emptyWindow, factorNames, type DeploymentEvidence, type DeploymentProfile, type FactorName, type RouteProfile, type WindowStats } from './policy-inputs.ts';
+import {
+  emptyWindow,
+  factorNames,
+  type DeploymentEvidence,
+  type DeploymentProfile,
+  type FactorName,
+  type RouteProfile,
+  type WindowStats,
+} from './policy-inputs.ts';
 import { clamp01, confidence, countedAttempts, round4, smoothedSuccessRate, successScore } from './evidence-smoothing.ts';
 
 /** One number behind a score, with its unit. */
@@ -142,8 +151,10 @@ function trustScore(d: DeploymentProfile, recent: WindowStats, s: PolicySettings
   const answered = countedAttempts(recent) + recent.clientErrors + recent.contentFiltered;
   const filteredShare = recent.contentFiltered / (answered + s.priorAttempts);
   const anomaly = clamp01(1 - s.contentFilterPenalty * filteredShare);
+  // Answers that break their contract (invalid JSON, schema or tool arguments) break callers' code: a Trust anomaly too.
+  const parity = parityTrustFactor(recent.parity);
   return {
-    score: round4(terms * anomaly),
+    score: round4(terms * anomaly * parity),
     windowS: recent.windowS,
     evidence: [
       ev('data_usage_terms', dataUsageScore[d.trust.dataUsage], 'score'),
@@ -151,6 +162,8 @@ function trustScore(d: DeploymentProfile, recent: WindowStats, s: PolicySettings
       ev('residency_guaranteed', Number(d.trust.residencyGuaranteed), 'bool'),
       ev('content_filtered', recent.contentFiltered, 'attempts'),
       ev('anomaly_factor', anomaly, 'ratio'),
+      ev('parity_checked', recent.parity?.checked ?? 0, 'answers'),
+      ev('parity_factor', parity, 'ratio'),
     ],
   };
 }

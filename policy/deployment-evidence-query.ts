@@ -77,14 +77,30 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
       format: 'JSONEachRow',
     })
   ).json<Row>();
+  const parity = await queryServedParity(client, starts.hour, nowMs);
   return rows.map((r) => ({
     route: r.route,
     deployment: r.deployment,
     window: windowStats(r, 'win', (nowMs - starts.window) / 1000),
     recent: windowStats(r, 'rec', (nowMs - starts.recent) / 1000),
-    hour: windowStats(r, 'hr', (nowMs - starts.hour) / 1000),
+    hour: { ...windowStats(r, 'hr', (nowMs - starts.hour) / 1000), parity: parity.get(`${r.route}\u0000${r.deployment}`) ?? { checked: 0, ok: 0 } },
     minutes: { windowS: Math.round((nowMs - starts.hour) / 1000), observed: Number(r.observed_minutes), healthy: Number(r.healthy_minutes) },
   }));
+}
+
+/** Contract checks of served answers (shadow copies excluded) per route and deployment since `fromMs`, from the parity rollup. */
+async function queryServedParity(client: ClickHouseClient, fromMs: number, nowMs: number): Promise<Map<string, { checked: number; ok: number }>> {
+  const rows = await (
+    await client.query({
+      query: `SELECT route, deployment, sumIf(attempts, parity != 'none') AS checked, sumIf(attempts, parity = 'ok') AS ok
+        FROM parity_per_minute_by_deployment_v1
+        WHERE shadow_of = '' AND minute >= toDateTime({from_s:Int64}, 'UTC') AND minute <= toDateTime({now_s:Int64}, 'UTC')
+        GROUP BY route, deployment`,
+      query_params: { from_s: Math.floor(fromMs / 1000), now_s: Math.floor(nowMs / 1000) },
+      format: 'JSONEachRow',
+    })
+  ).json<{ route: string; deployment: string; checked: string | number; ok: string | number }>();
+  return new Map(rows.map((r) => [`${r.route}\u0000${r.deployment}`, { checked: Number(r.checked), ok: Number(r.ok) }]));
 }
 
 function windowStats(r: Row, p: string, windowS: number): WindowStats {

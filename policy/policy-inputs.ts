@@ -29,6 +29,8 @@ export interface WindowStats {
   costUsd: number;
   /** Tokens (every bucket) billed in the window. */
   tokens: number;
+  /** Served answers with a contract (JSON mode, schema, tools) and those that kept it (collector/parity); a Trust signal. */
+  parity?: { checked: number; ok: number };
 }
 
 /** Evidence for one deployment: the policy window, the last 5 minutes, the last hour and per-minute health over the hour. */
@@ -71,5 +73,17 @@ export interface RouteProfile {
 
 /** An empty window: what a deployment without traffic looks like. */
 export function emptyWindow(windowS: number): WindowStats {
-  return { windowS, ok: 0, serverErrors: 0, rateLimited: 0, clientErrors: 0, contentFiltered: 0, latencyMs: null, ttftMs: null, tpotMs: null, costUsd: 0, tokens: 0 };
+  return {
+    windowS,
+    ok: 0,
+    serverErrors: 0,
+    rateLimited: 0,
+    clientErrors: 0,
+    contentFiltered: 0,
+    latencyMs: null,
+    ttftMs: null,
+    tpotMs: null,
+    costUsd: 0,
+    tokens: 0,
+  };
 }
