@@ -9,7 +9,10 @@ export const goodputTtftBoundsMs = [100, 250, 500, 1000, 2000, 5000, 10000] as c
 /** A route's goodput SLO: a served request counts when its latency (and TTFT, when set) are within bounds. */
 export interface GoodputSlo {
   latencyMs: number;
-  /** Unset: latency only (a batch route). Non-streamed requests have no TTFT and never meet a TTFT bound. */
+  /**
+   * Unset: latency only (a batch route). A non-streamed answer's first token reaches the caller
+   * with the whole answer, so its TTFT is its latency.
+   */
   ttftMs: number | null;
 }
 
@@ -22,12 +25,17 @@ export function bucketMeetsSlo(key: string, slo: GoodputSlo): boolean {
   const latencyBound = Number(latency);
   if (!(latencyBound <= slo.latencyMs)) return false;
   if (slo.ttftMs === null) return true;
-  if (ttft === undefined || ttft === 'none') return false;
+  // Not streamed: the latency bucket's bound is the TTFT bound (the two bucket sets share their edges up to 10 s).
+  if (ttft === undefined || ttft === 'none') return latencyBound <= slo.ttftMs;
   return Number(ttft) <= slo.ttftMs;
 }
 
 /** Goodput of a set of buckets: requests meeting the SLO, their share of served requests and per second. */
-export function goodput(buckets: Readonly<Record<string, number>>, slo: GoodputSlo, seconds: number): { met: number; served: number; share: number | null; perSecond: number } {
+export function goodput(
+  buckets: Readonly<Record<string, number>>,
+  slo: GoodputSlo,
+  seconds: number,
+): { met: number; served: number; share: number | null; perSecond: number } {
   let met = 0;
   let served = 0;
   for (const [key, n] of Object.entries(buckets)) {
