@@ -5,9 +5,9 @@ import { routingDecisionSchema, type RoutingDecision } from './routing-decision-
 import { chTime, fromChTime, type RowReader } from './row-reader.ts';
 
 /**
- * Stores one evaluation in `routing_decisions_v1`: decisions, CRAFT scores and their evidence,
- * each route's goodput SLO. (The v1 `routing_weights` table is no longer written: the Routing
- * board, the console and the API all read the decisions.)
+ * Stores one evaluation: `routing_decisions_v1` (decisions, CRAFT scores and their evidence, each
+ * route's goodput SLO) and
+ * the legacy `routing_weights` the routing dashboard reads.
  */
 export async function writeDecisions(client: ClickHouseClient, decisions: readonly RoutingDecision[], scores: readonly CraftScore[], routes: readonly RouteProfile[]): Promise<void> {
   const slo = new Map(routes.map((r) => [r.route, r.slo]));
@@ -44,6 +44,11 @@ export async function writeDecisions(client: ClickHouseClient, decisions: readon
     slo_ttft_ms: slo.get(d.route)?.ttftMs ?? null,
   }));
   await client.insert({ table: 'routing_decisions_v1', format: 'JSONEachRow', values: rows });
+  await client.insert({
+    table: 'routing_weights',
+    format: 'JSONEachRow',
+    values: rows.map((r) => ({ computed_at: r.computed_at, route: r.route, deployment: r.deployment, weight: r.weight, success_rate: r.success_rate, p95_ms: r.p95_ms, attempts: r.attempts, window_s: r.window_s, reason: r.reason })),
+  });
 }
 
 /** A stored decision row as read back, with the CRAFT evidence JSON. */
