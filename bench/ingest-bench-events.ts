@@ -84,7 +84,12 @@ export interface BenchMessage {
  * of it (evenly spread): the copies a lost acknowledgement or a spool replay puts at new offsets.
  * Calls `send` per chunk; returns how many messages that made.
  */
-export async function produceStorm(events: number, duplicateShare: number, endedMsOf: (i: number) => number, send: (messages: BenchMessage[]) => Promise<void>): Promise<number> {
+export async function produceStorm(
+  events: number,
+  duplicateShare: number,
+  endedMsOf: (i: number) => number,
+  send: (messages: BenchMessage[]) => Promise<void>,
+): Promise<number> {
   let messages = 0;
   for (let sent = 0; sent < events; sent += 2000) {
     const chunk = Array.from({ length: Math.min(2000, events - sent) }, (_, k) => {

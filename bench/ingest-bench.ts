@@ -52,7 +52,12 @@ async function produceBacklog(topic: string): Promise<{ messages: number; second
   await producer.connect();
   const start = performance.now();
   const now = Date.now();
-  const messages = await produceStorm(EVENTS, DUPLICATE_SHARE, (i) => now - ((EVENTS - i) * 1000) / RATE, async (batch) => void (await producer.send({ topic, acks: -1, messages: batch })));
+  const messages = await produceStorm(
+    EVENTS,
+    DUPLICATE_SHARE,
+    (i) => now - ((EVENTS - i) * 1000) / RATE,
+    async (batch) => void (await producer.send({ topic, acks: -1, messages: batch })),
+  );
   await producer.disconnect();
   return { messages, seconds: (performance.now() - start) / 1000 };
 }
@@ -94,7 +99,10 @@ async function committedAll(subscriber: LagProbe): Promise<void> {
 /** Empties every table the runs write (raw, rollups, deduplication state), so each run starts alike. */
 async function truncateData(client: ClickHouseClient): Promise<void> {
   const tables = await (
-    await client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'schema_migrations'", format: 'JSONEachRow' })
+    await client.query({
+      query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'schema_migrations'",
+      format: 'JSONEachRow',
+    })
   ).json<{ name: string }>();
   for (const { name } of tables) await client.command({ query: 'TRUNCATE TABLE {name:Identifier}', query_params: { name } });
 }
@@ -125,7 +133,13 @@ async function steady(client: ClickHouseClient) {
     await client.query({ query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ended_at, ingested_at)) AS q FROM attempts`, format: 'JSONEachRow' })
   ).json<{ q: number[] }>();
   const distinct = await count(client, 'SELECT uniqExact(attempt_id) FROM attempts');
-  return { achieved, dropped, delays: delays[0]?.q ?? [], lost: total - distinct, duplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct };
+  return {
+    achieved,
+    dropped,
+    delays: delays[0]?.q ?? [],
+    lost: total - distinct,
+    duplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct,
+  };
 }
 
 async function main(): Promise<void> {

@@ -35,7 +35,10 @@ const COLD_SECONDS = Number(values['cold-seconds']);
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
 
 /** Holds a target at a steady rate, sampling RSS every 10 s: flat RSS means no leak per request. */
-async function runSoak(target: Endpoint, pid: number): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
+async function runSoak(
+  target: Endpoint,
+  pid: number,
+): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
   const seconds = Number(values['soak-seconds']);
   const rate = Number(values['soak-rate']);
   if (!(seconds > 0)) return null;
@@ -81,7 +84,12 @@ async function main(): Promise<void> {
     shim.ready.catch(() => {});
     cold.shim = await coldStart((targets.shim = shim));
   }
-  const embeddedEnvs: Array<[string, Record<string, string>]> = [['embedded', {}], ...values['embedded-modes']!.split(',').filter(Boolean).map((m): [string, Record<string, string>] => [`embedded_${m}`, { SWITCHYARD_STORAGE_PROCESS: m }])];
+  const embeddedEnvs: Array<[string, Record<string, string>]> = [
+    ['embedded', {}],
+    ...values['embedded-modes']!.split(',')
+      .filter(Boolean)
+      .map((m): [string, Record<string, string>] => [`embedded_${m}`, { SWITCHYARD_STORAGE_PROCESS: m }]),
+  ];
   for (const [name, env] of embeddedEnvs) {
     if (SKIP.has(name)) continue;
     const t = await startSwitchyard({ command: 'all', routes, env, profileDir: name === 'embedded' ? values['profile-dir'] : undefined });
@@ -109,7 +117,9 @@ async function main(): Promise<void> {
   const report = {
     rates: RATES,
     seconds_per_rate: SECONDS,
-    targets: Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs, ...(cold[name] ? { cold: cold[name] } : {}) }])),
+    targets: Object.fromEntries(
+      Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs, ...(cold[name] ? { cold: cold[name] } : {}) }]),
+    ),
     cold_window: { rate: COLD_RATE, seconds: COLD_SECONDS, note: 'first_ok_ms: spawn to the first 200; first_10s: open loop right after it, no warm-up' },
     embedded_p99_minus_bare_proxy_us_at_1000: minusBare('embedded', 'p99_us'),
     embedded_p50_minus_bare_proxy_us_at_1000: minusBare('embedded', 'p50_us'),

@@ -51,7 +51,14 @@ export async function run(target: Endpoint, rate: number, seconds: number): Prom
   await agent.close();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0);
-  return { p50_us: q(0.5), p99_us: q(0.99), max_us: Math.round(latencies[latencies.length - 1] ?? 0), completed: latencies.length, errors, achieved_rps: Math.round(latencies.length / elapsed) };
+  return {
+    p50_us: q(0.5),
+    p99_us: q(0.99),
+    max_us: Math.round(latencies[latencies.length - 1] ?? 0),
+    completed: latencies.length,
+    errors,
+    achieved_rps: Math.round(latencies.length / elapsed),
+  };
 }
 
 /**

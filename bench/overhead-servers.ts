@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 
@@ -29,12 +29,21 @@ if (mode === 'upstream') {
   // A bare passthrough: what any Node proxy costs, the yardstick for the shim.
   const upstream = process.argv[3]!;
   const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 60_000 });
-  const server = createServer(async (req, res) => {
+  const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    const r = await request(`${upstream}${req.url}`, { method: 'POST', body: Buffer.concat(chunks), headers: { 'content-type': 'application/json' }, dispatcher });
+    const r = await request(`${upstream}${req.url}`, {
+      method: 'POST',
+      body: Buffer.concat(chunks),
+      headers: { 'content-type': 'application/json' },
+      dispatcher,
+    });
     const body = Buffer.from(await r.body.arrayBuffer());
     res.writeHead(r.statusCode, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+  };
+  // A failed relay answers 502 instead of leaving an unhandled rejection behind.
+  const server = createServer((req, res) => {
+    relay(req, res).catch(() => res.writeHead(502).end());
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));

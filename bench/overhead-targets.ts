@@ -21,7 +21,12 @@ export interface Target {
 }
 
 /** Spawns a child; resolves with the first match of `ready` on its stdout (60 s at most). */
-export function start(command: string, args: string[], env: Record<string, string | undefined>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; spawnedAt: number }> {
+export function start(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; spawnedAt: number }> {
   return new Promise((resolve, reject) => {
     const spawnedAt = performance.now();
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,7 +90,27 @@ export function writeRoutes(upstream: string): string {
   dataDirs.push(dir);
   const file = join(dir, 'routes.json');
   const budgets = { default_max_tokens: 16, limits: [{ scope: 'key', id: '*', limit_usd: 1_000_000, per: 'minute' }] };
-  writeFileSync(file, JSON.stringify({ budgets, routes: [{ name: 'chat', deployments: [{ name: 'mock', provider: 'openai-compatible', base_url: `${upstream}/v1`, api_key_env: 'BENCH_UPSTREAM_KEY', model: 'bench-model', price: { input_per_mtok: '0.15', output_per_mtok: '0.6' } }] }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      budgets,
+      routes: [
+        {
+          name: 'chat',
+          deployments: [
+            {
+              name: 'mock',
+              provider: 'openai-compatible',
+              base_url: `${upstream}/v1`,
+              api_key_env: 'BENCH_UPSTREAM_KEY',
+              model: 'bench-model',
+              price: { input_per_mtok: '0.15', output_per_mtok: '0.6' },
+            },
+          ],
+        },
+      ],
+    }),
+  );
   return file;
 }
 

@@ -16,12 +16,24 @@ export interface BenchRoute {
 }
 
 const latency = (median: number, random: () => number) => median * Math.exp((random() - 0.5) * 0.6);
-const ok = (median: number) => (_t: number, r: () => number): Outcome => ({ status: 'ok', latencyMs: latency(median, r) });
-const flaky = (success: number, median: number) => (_t: number, r: () => number): Outcome => ({ status: r() < success ? 'ok' : 'error', latencyMs: latency(median, r) });
+const ok =
+  (median: number) =>
+  (_t: number, r: () => number): Outcome => ({ status: 'ok', latencyMs: latency(median, r) });
+const flaky =
+  (success: number, median: number) =>
+  (_t: number, r: () => number): Outcome => ({ status: r() < success ? 'ok' : 'error', latencyMs: latency(median, r) });
 
 function deploymentConfig(name: string, price: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   const p = price.toFixed(6);
-  return { name, provider: 'openai-compatible', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'SIM_KEY', model: 'sim', price: { input_per_mtok: p, output_per_mtok: p }, ...over };
+  return {
+    name,
+    provider: 'openai-compatible',
+    base_url: 'http://127.0.0.1:9/v1',
+    api_key_env: 'SIM_KEY',
+    model: 'sim',
+    price: { input_per_mtok: p, output_per_mtok: p },
+    ...over,
+  };
 }
 
 function named(): BenchRoute[] {
@@ -33,24 +45,49 @@ function named(): BenchRoute[] {
   };
   return [
     {
-      sim: { name: storm.route, rate: 2, deployments: [{ name: 'cheap', weight: 1, priceUsdPerMtok: 0.5, outcome: stormy }, { name: 'dear', weight: 1, priceUsdPerMtok: 5, outcome: ok(600) }] },
+      sim: {
+        name: storm.route,
+        rate: 2,
+        deployments: [
+          { name: 'cheap', weight: 1, priceUsdPerMtok: 0.5, outcome: stormy },
+          { name: 'dear', weight: 1, priceUsdPerMtok: 5, outcome: ok(600) },
+        ],
+      },
       config: { name: storm.route, deployments: [deploymentConfig('cheap', 0.5), deploymentConfig('dear', 5)] },
       truthBetter: null,
     },
     {
-      sim: { name: flap.route, rate: 2, deployments: [{ name: 'flapper', weight: 1, priceUsdPerMtok: 1, outcome: flapping }, { name: 'steady', weight: 1, priceUsdPerMtok: 1, outcome: ok(400) }] },
+      sim: {
+        name: flap.route,
+        rate: 2,
+        deployments: [
+          { name: 'flapper', weight: 1, priceUsdPerMtok: 1, outcome: flapping },
+          { name: 'steady', weight: 1, priceUsdPerMtok: 1, outcome: ok(400) },
+        ],
+      },
       config: { name: flap.route, deployments: [deploymentConfig('flapper', 1), deploymentConfig('steady', 1)] },
       truthBetter: null,
     },
     {
       // Slower but reliable against fast but failing 15 %: reliability is what CRAFT must see.
-      sim: { name: 'slow', rate: 1, deployments: [{ name: 'fast-flaky', weight: 1, priceUsdPerMtok: 1, outcome: flaky(0.85, 300) }, { name: 'slow-reliable', weight: 1, priceUsdPerMtok: 1, outcome: ok(3000) }] },
+      sim: {
+        name: 'slow',
+        rate: 1,
+        deployments: [
+          { name: 'fast-flaky', weight: 1, priceUsdPerMtok: 1, outcome: flaky(0.85, 300) },
+          { name: 'slow-reliable', weight: 1, priceUsdPerMtok: 1, outcome: ok(3000) },
+        ],
+      },
       config: { name: 'slow', craft: { kind: 'interactive' }, deployments: [deploymentConfig('fast-flaky', 1), deploymentConfig('slow-reliable', 1)] },
       truthBetter: 'slow-reliable',
     },
     {
       // Equal and healthy, with the odd failure (1 %) a real provider has: noise the prior must absorb.
-      sim: { name: lowTraffic.route, rate: lowTraffic.rate, deployments: lowTraffic.deployments.map((name) => ({ name, weight: 1, priceUsdPerMtok: 1, outcome: flaky(0.99, 400) })) },
+      sim: {
+        name: lowTraffic.route,
+        rate: lowTraffic.rate,
+        deployments: lowTraffic.deployments.map((name) => ({ name, weight: 1, priceUsdPerMtok: 1, outcome: flaky(0.99, 400) })),
+      },
       config: { name: lowTraffic.route, deployments: lowTraffic.deployments.map((d) => deploymentConfig(d, 1)) },
       truthBetter: null,
     },

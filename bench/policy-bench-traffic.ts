@@ -33,14 +33,24 @@ const OUTPUT_TOKENS = 100;
  * ordered by the collector's own weighted choice (configured weight × policy weight) and failed
  * over to the next deployment on a 429 or 5xx, at most `maxAttempts` attempts. One event per attempt.
  */
-export function routeTraffic(route: SimRoute, policy: ReadonlyMap<string, number>, fromMs: number, stepMs: number, random: () => number, maxAttempts = 2): AttemptEvent[] {
+export function routeTraffic(
+  route: SimRoute,
+  policy: ReadonlyMap<string, number>,
+  fromMs: number,
+  stepMs: number,
+  random: () => number,
+  maxAttempts = 2,
+): AttemptEvent[] {
   const events: AttemptEvent[] = [];
   const expected = (route.rate * stepMs) / 1000;
   // Whole expected requests plus one more with the fractional probability: unbiased at any rate.
   const n = Math.floor(expected) + (random() < expected % 1 ? 1 : 0);
   for (let i = 0; i < n; i++) {
     const start = fromMs + Math.floor(random() * stepMs);
-    const order = weightedOrder(route.deployments.map((d) => ({ name: d.name, weight: d.weight * (policy.get(d.name) ?? 1), d })), random);
+    const order = weightedOrder(
+      route.deployments.map((d) => ({ name: d.name, weight: d.weight * (policy.get(d.name) ?? 1), d })),
+      random,
+    );
     const requestId = randomUUID();
     let t = start;
     for (const [attempt, { d }] of order.slice(0, maxAttempts).entries()) {

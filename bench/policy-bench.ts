@@ -74,18 +74,23 @@ function report(timeline: Array<{ tMs: number; decisions: Map<string, RoutingDec
   const ruleDeadlineMs = storm.onsetMs + 5 * MIN;
   const demotedAfterOnsetS = demoted ? (demoted.tMs - storm.onsetMs) / 1000 : null;
   // Flapping: the flapper's published share once the first two flaps have settled it.
-  const flapShares = timeline.filter((t) => t.tMs >= flap.startMs + 2 * flap.periodMs * 2 && t.tMs < flap.endMs).map((t) => at(t, flap.route, flap.flapper).share);
+  const flapShares = timeline
+    .filter((t) => t.tMs >= flap.startMs + 2 * flap.periodMs * 2 && t.tMs < flap.endMs)
+    .map((t) => at(t, flap.route, flap.flapper).share);
   // Low traffic: distance of each published share from the configured 1:1, after the first minute.
   const lowErrors = timeline.filter((t) => t.tMs >= T0 + MIN).map((t) => Math.abs(at(t, lowTraffic.route, lowTraffic.deployments[0]!).share - 0.5));
   // CRAFT: in each scenario with ground truth, is the truly better deployment ranked first at the end?
   const last = timeline.at(-1)!;
   const misses: Array<{ route: string; truly_better: string; composite: Record<string, number> }> = [];
-  const craft = routes.filter((r) => r.truthBetter !== null).map((r) => {
-    const ranked = r.sim.deployments.map((d) => at(last, r.sim.name, d.name)).sort((x, y) => y.factors.composite - x.factors.composite);
-    const correct = ranked[0]!.deployment === r.truthBetter && ranked[0]!.factors.composite > ranked[1]!.factors.composite;
-    if (!correct) misses.push({ route: r.sim.name, truly_better: r.truthBetter!, composite: Object.fromEntries(ranked.map((d) => [d.deployment, d.factors.composite])) });
-    return correct;
-  });
+  const craft = routes
+    .filter((r) => r.truthBetter !== null)
+    .map((r) => {
+      const ranked = r.sim.deployments.map((d) => at(last, r.sim.name, d.name)).sort((x, y) => y.factors.composite - x.factors.composite);
+      const correct = ranked[0]!.deployment === r.truthBetter && ranked[0]!.factors.composite > ranked[1]!.factors.composite;
+      if (!correct)
+        misses.push({ route: r.sim.name, truly_better: r.truthBetter!, composite: Object.fromEntries(ranked.map((d) => [d.deployment, d.factors.composite])) });
+      return correct;
+    });
   return {
     demotion_delay_s: demotedAfterOnsetS === null ? null : Math.max(0, (demoted!.tMs - ruleDeadlineMs) / 1000),
     demotion_after_onset_s: demotedAfterOnsetS,
@@ -102,7 +107,12 @@ function report(timeline: Array<{ tMs: number; decisions: Map<string, RoutingDec
       policy_evaluations: timeline.length,
       attempts_stored: events,
     },
-    settings: { policy_interval_s: INTERVAL_MS / 1000, policy_window_s: WINDOW_MS / 1000, simulated_minutes: Number(values.minutes), seed: Number(values.seed) },
+    settings: {
+      policy_interval_s: INTERVAL_MS / 1000,
+      policy_window_s: WINDOW_MS / 1000,
+      simulated_minutes: Number(values.minutes),
+      seed: Number(values.seed),
+    },
     wall_s: round((performance.now() - wallStart) / 1000),
   };
 }

@@ -53,7 +53,9 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       log,
     });
 
-    console.log(`switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : split ? 'to a storage process' : 'in-process'})`);
+    console.log(
+      `switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : split ? 'to a storage process' : 'in-process'})`,
+    );
     if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
     if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
     if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);

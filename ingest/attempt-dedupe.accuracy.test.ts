@@ -13,8 +13,10 @@ let store: Awaited<ReturnType<typeof freshEmbeddedStore>>;
 before(async () => (store = await freshEmbeddedStore()));
 after(async () => store.dispose().catch(() => undefined));
 
-const at = (values: string[], firstOffset: number, partition = 0): RawAttemptMessage[] => values.map((value, i) => ({ key: null, value, partition, offset: String(firstOffset + i) }));
-const eventsOf = (team: string, n: number) => Array.from({ length: n }, () => serializeAttemptEvent(sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team } })));
+const at = (values: string[], firstOffset: number, partition = 0): RawAttemptMessage[] =>
+  values.map((value, i) => ({ key: null, value, partition, offset: String(firstOffset + i) }));
+const eventsOf = (team: string, n: number) =>
+  Array.from({ length: n }, () => serializeAttemptEvent(sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team } })));
 const count = (q: string) => scalar(store.client, q).then(Number);
 const growsBy = (rows: number, action: () => Promise<void>) => assertGrowsBy(store.client, rows, action);
 
@@ -25,7 +27,8 @@ function recording(client: ClickHouseClient): { client: ClickHouseClient; insert
     get(target, prop, receiver) {
       if (prop !== 'insert') return Reflect.get(target, prop, receiver);
       return async (params: Parameters<ClickHouseClient['insert']>[0]) => {
-        if (params.table === 'attempts') inserts.push(`${params.clickhouse_settings?.insert_deduplication_token}:${(params.values as unknown[][]).map((v) => v[0]).join(',')}`);
+        if (params.table === 'attempts')
+          inserts.push(`${params.clickhouse_settings?.insert_deduplication_token}:${(params.values as unknown[][]).map((v) => v[0]).join(',')}`);
         return target.insert(params);
       };
     },
@@ -35,7 +38,10 @@ function recording(client: ClickHouseClient): { client: ClickHouseClient; insert
 
 test('first occurrences keep the earliest copy of each attempt id, in order', () => {
   const rows = [{ id: 'A' }, { id: 'b' }, { id: 'a' }, { id: 'c' }, { id: 'B' }];
-  assert.deepEqual(firstOccurrences(rows, (r) => ({ attempt_id: r.id, started_at: '' })).map((r) => r.id), ['A', 'b', 'c']);
+  assert.deepEqual(
+    firstOccurrences(rows, (r) => ({ attempt_id: r.id, started_at: '' })).map((r) => r.id),
+    ['A', 'b', 'c'],
+  );
 });
 
 test('the window in the schema is the documented one', async () => {
@@ -71,7 +77,11 @@ test('the lookup ignores rows stored by this very batch range, and sees them fro
   assert.equal((await storedElsewhere(store.client, key, range)).size, 0, 'its own range');
   assert.equal((await storedElsewhere(store.client, key, { ...range, batch_last_offset: 41 })).size, 1, 'a longer range from the same offset');
   assert.equal((await storedElsewhere(store.client, key, { ...range, source_partition: 1 })).size, 1, 'another partition');
-  assert.equal((await storedElsewhere(store.client, [{ ...key[0]!, started_at: '2020-01-01T00:00:00Z' }], { ...range, source: 'x' })).size, 0, 'bounded by its own started_at');
+  assert.equal(
+    (await storedElsewhere(store.client, [{ ...key[0]!, started_at: '2020-01-01T00:00:00Z' }], { ...range, source: 'x' })).size,
+    0,
+    'bounded by its own started_at',
+  );
 });
 
 test('a batch retried after a failure that followed its insert inserts the same rows under the same token', async () => {

@@ -35,7 +35,12 @@ const LOOKUP_CHUNK = 5_000;
  * given batch identity and store: a retried or replayed batch yields the same rows again, so its
  * insert carries the same rows under the same token.
  */
-export async function dropDuplicates<R>(client: ClickHouseClient, rows: readonly R[], keyOf: (row: R) => DedupeKey, batch: BatchIdentity): Promise<{ unique: R[]; duplicates: number }> {
+export async function dropDuplicates<R>(
+  client: ClickHouseClient,
+  rows: readonly R[],
+  keyOf: (row: R) => DedupeKey,
+  batch: BatchIdentity,
+): Promise<{ unique: R[]; duplicates: number }> {
   const firsts = firstOccurrences(rows, keyOf);
   const stored = await storedElsewhere(client, firsts.map(keyOf), batch);
   const unique = firsts.filter((r) => !stored.has(keyOf(r).attempt_id.toLowerCase()));

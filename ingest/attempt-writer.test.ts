@@ -17,13 +17,20 @@ test('good events are stored, poison ones go to rejected_events with the reason,
   const { handle, stats } = createAttemptWriter({ clickhouse: store.client, source: 'writer-test' });
   const good = [sampleAttemptEvent({ cost_usd: '0.000000000001' }), sampleAttemptEvent({ cost_usd: '1.100000000000' })];
   // A schema violation: status is an open enum, but an HTTP status past 599 is refused.
-  await handle(messages([serializeAttemptEvent(good[0]!), '{"garbage": true', JSON.stringify({ ...good[1], http_status: 999 }), serializeAttemptEvent(good[1]!)], 0));
+  await handle(
+    messages([serializeAttemptEvent(good[0]!), '{"garbage": true', JSON.stringify({ ...good[1], http_status: 999 }), serializeAttemptEvent(good[1]!)], 0),
+  );
   assert.equal(stats.stored, 2);
   assert.equal(stats.rejected, 2);
   assert.equal(await scalar(store.client, 'SELECT count() FROM attempts'), '2');
   assert.equal(await scalar(store.client, 'SELECT toString(sum(cost_usd)) FROM attempts'), '1.100000000001');
-  const rejected = await (await store.client.query({ query: 'SELECT offset, error FROM rejected_events ORDER BY offset', format: 'JSONEachRow' })).json<{ offset: string; error: string }>();
-  assert.deepEqual(rejected.map((r) => r.offset), ['1', '2']);
+  const rejected = await (
+    await store.client.query({ query: 'SELECT offset, error FROM rejected_events ORDER BY offset', format: 'JSONEachRow' })
+  ).json<{ offset: string; error: string }>();
+  assert.deepEqual(
+    rejected.map((r) => r.offset),
+    ['1', '2'],
+  );
   assert.match(rejected[0]!.error, /not JSON/);
   assert.match(rejected[1]!.error, /status/);
 });
@@ -79,10 +86,17 @@ test('a row ClickHouse refuses is isolated by bisection and dead-lettered; the r
 
 test('ClickHouse unavailable is not a data error: the batch fails whole and nothing is dead-lettered', async () => {
   const failing = new Proxy(store.client, {
-    get: (target, prop, receiver) => (prop === 'insert' ? async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) =>
+      prop === 'insert'
+        ? async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+        : Reflect.get(target, prop, receiver),
   });
   const letters: unknown[] = [];
-  const { handle } = createAttemptWriter({ clickhouse: failing, source: 'unavailable', deadLetters: { send: async (l) => void letters.push(...l), close: async () => {} } });
+  const { handle } = createAttemptWriter({
+    clickhouse: failing,
+    source: 'unavailable',
+    deadLetters: { send: async (l) => void letters.push(...l), close: async () => {} },
+  });
   await assert.rejects(handle(messages([serializeAttemptEvent(sampleAttemptEvent())], 0)), /ECONNREFUSED/);
   assert.equal(letters.length, 0);
 });

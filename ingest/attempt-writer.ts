@@ -62,7 +62,8 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
       // Messages not continuing where this writer left off are a redelivery (a retry, the
       // partition coming back after a rebalance): ranges stored since the last look-up, by this
       // writer or another member, must be re-cut as stored.
-      if (nextOffset.get(partition) !== BigInt(messages[0]!.offset)) recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
+      if (nextOffset.get(partition) !== BigInt(messages[0]!.offset))
+        recovered.set(partition, await storedRanges(options.clickhouse, options.source, partition, messages[0]!.offset));
       for (const batch of cutBatches(messages, recovered.get(partition)!, maxRows)) await writeBatch(batch);
       nextOffset.set(partition, BigInt(messages[messages.length - 1]!.offset) + 1n);
     } catch (err) {
@@ -75,7 +76,12 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
     const startedMs = performance.now();
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
-    const range = { source: options.source, source_partition: first.partition, batch_first_offset: Number(first.offset), batch_last_offset: Number(last.offset) };
+    const range = {
+      source: options.source,
+      source_partition: first.partition,
+      batch_first_offset: Number(first.offset),
+      batch_last_offset: Number(last.offset),
+    };
     const token = `${options.source}:${first.partition}:${first.offset}-${last.offset}`;
     const rows: Array<{ row: SourcedRow; message: RawAttemptMessage }> = [];
     const rejected: DeadLetter[] = [];
@@ -84,13 +90,18 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
       if (parsed.ok) rows.push({ row: { ...toAttemptRow(parsed.event), ...range }, message });
       else rejected.push({ message, error: parsed.error, stage: 'validation' });
     }
-    const { unique, duplicates } = options.dedupe === false ? { unique: rows, duplicates: 0 } : await dropDuplicates(options.clickhouse, rows, (r) => r.row, range);
+    const { unique, duplicates } =
+      options.dedupe === false ? { unique: rows, duplicates: 0 } : await dropDuplicates(options.clickhouse, rows, (r) => r.row, range);
     rejected.push(...(await insertBisecting(unique, token)));
     if (rejected.length > 0) await reject(rejected, range);
     const refused = new Set(rejected.filter((r) => r.stage === 'insert').map((r) => r.message));
     const stored = unique.filter((r) => !refused.has(r.message));
     const nowMs = Date.now();
-    metrics.batchStored(stored.length, performance.now() - startedMs, stored.map((r) => nowMs - Date.parse(r.row.ended_at)));
+    metrics.batchStored(
+      stored.length,
+      performance.now() - startedMs,
+      stored.map((r) => nowMs - Date.parse(r.row.ended_at)),
+    );
     for (const stage of ['validation', 'insert'] as const) {
       const n = rejected.filter((r) => r.stage === stage).length;
       if (n > 0) metrics.rejected(n, stage);
@@ -106,11 +117,16 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
   async function insertBisecting(rows: Array<{ row: SourcedRow; message: RawAttemptMessage }>, token: string): Promise<DeadLetter[]> {
     if (rows.length === 0) return [];
     try {
-      await insertAttempts(options.clickhouse, rows.map((r) => r.row), token);
+      await insertAttempts(
+        options.clickhouse,
+        rows.map((r) => r.row),
+        token,
+      );
       return [];
     } catch (err) {
       if (!isDataError(err)) throw err;
-      if (rows.length === 1) return [{ message: rows[0]!.message, error: `ClickHouse refused the row: ${(err as Error).message.split('\n')[0]}`, stage: 'insert' }];
+      if (rows.length === 1)
+        return [{ message: rows[0]!.message, error: `ClickHouse refused the row: ${(err as Error).message.split('\n')[0]}`, stage: 'insert' }];
       stats.bisections++;
       const mid = Math.ceil(rows.length / 2);
       return [...(await insertBisecting(rows.slice(0, mid), `${token}/a`)), ...(await insertBisecting(rows.slice(mid), `${token}/b`))];
@@ -130,7 +146,9 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
       batch_last_offset: range.batch_last_offset,
     }));
     // Token from the rejected offsets themselves: a replay of the same messages is absorbed whatever the cut.
-    const token = `${options.source}:rejected:${createHash('sha256').update(values.map((v) => `${v.partition}/${v.offset}`).join(',')).digest('hex')}`;
+    const token = `${options.source}:rejected:${createHash('sha256')
+      .update(values.map((v) => `${v.partition}/${v.offset}`).join(','))
+      .digest('hex')}`;
     await insertRows(options.clickhouse, 'rejected_events', values, token);
     for (const r of rejected) options.log?.(`ingest: rejected message ${r.message.partition}/${r.message.offset} (${r.stage}): ${r.error}`);
   }
@@ -160,10 +178,24 @@ async function storedRanges(client: ClickHouseClient, source: string, partition:
  */
 async function insertAttempts(client: ClickHouseClient, rows: SourcedRow[], token: string): Promise<void> {
   const columns = Object.keys(rows[0]!) as Array<keyof SourcedRow>;
-  await insertRows(client, 'attempts', rows.map((r) => columns.map((c) => r[c])), token, 'JSONCompactEachRow', columns);
+  await insertRows(
+    client,
+    'attempts',
+    rows.map((r) => columns.map((c) => r[c])),
+    token,
+    'JSONCompactEachRow',
+    columns,
+  );
 }
 
-async function insertRows(client: ClickHouseClient, table: string, values: unknown[], token: string, format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow', columns?: string[]): Promise<void> {
+async function insertRows(
+  client: ClickHouseClient,
+  table: string,
+  values: unknown[],
+  token: string,
+  format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow',
+  columns?: string[],
+): Promise<void> {
   await client.insert({
     table,
     values,

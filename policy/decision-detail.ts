@@ -33,9 +33,13 @@ export function describeDecision(d: DetailInput): string {
   if (d.step.kind === 'decrease') parts.push(`lowered at most ×${s.decreaseFactor} per step`);
   if (d.step.kind === 'hard_drop') parts.push(`health ≤ ${s.failingHealth}: dropped at once`);
   if (d.step.kind === 'increase') parts.push(`raised at most +${s.increaseStep} per step`);
-  if (d.step.kind === 'held') parts.push(`recovery held ${Math.round(d.step.holdMs / 1000)} s after the last decrease (flap penalty ${d.step.state.penalty.toFixed(2)})`);
+  if (d.step.kind === 'held')
+    parts.push(`recovery held ${Math.round(d.step.holdMs / 1000)} s after the last decrease (flap penalty ${d.step.state.penalty.toFixed(2)})`);
   if (d.reason !== 'failing' && d.step.state.weight < s.explorationFloor) parts.push(`exploration floor ${s.explorationFloor}`);
-  if (d.verdict.over) parts.push(`429 rule: ${pct(d.verdict.share)} of ${d.verdict.attempts} attempts over ${d.verdict.windowS} s were 429 (> ${pct(s.rateLimitShare)}), ranked below the others`);
+  if (d.verdict.over)
+    parts.push(
+      `429 rule: ${pct(d.verdict.share)} of ${d.verdict.attempts} attempts over ${d.verdict.windowS} s were 429 (> ${pct(s.rateLimitShare)}), ranked below the others`,
+    );
   if (d.override) {
     const o = d.override;
     const what = d.reason === 'pinned_elsewhere' ? `route pinned to ${o.deployment}` : o.action === 'canary' ? `canary share ${pct(o.share ?? 0)}` : o.action;

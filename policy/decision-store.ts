@@ -9,7 +9,12 @@ import { chTime, fromChTime, type RowReader } from './row-reader.ts';
  * route's goodput SLO) and
  * the legacy `routing_weights` the routing dashboard reads.
  */
-export async function writeDecisions(client: ClickHouseClient, decisions: readonly RoutingDecision[], scores: readonly CraftScore[], routes: readonly RouteProfile[]): Promise<void> {
+export async function writeDecisions(
+  client: ClickHouseClient,
+  decisions: readonly RoutingDecision[],
+  scores: readonly CraftScore[],
+  routes: readonly RouteProfile[],
+): Promise<void> {
   const slo = new Map(routes.map((r) => [r.route, r.slo]));
   if (decisions.length === 0) return;
   const craft = new Map(scores.map((c) => [`${c.route}\u0000${c.deployment}`, c]));
@@ -47,7 +52,17 @@ export async function writeDecisions(client: ClickHouseClient, decisions: readon
   await client.insert({
     table: 'routing_weights',
     format: 'JSONEachRow',
-    values: rows.map((r) => ({ computed_at: r.computed_at, route: r.route, deployment: r.deployment, weight: r.weight, success_rate: r.success_rate, p95_ms: r.p95_ms, attempts: r.attempts, window_s: r.window_s, reason: r.reason })),
+    values: rows.map((r) => ({
+      computed_at: r.computed_at,
+      route: r.route,
+      deployment: r.deployment,
+      weight: r.weight,
+      success_rate: r.success_rate,
+      p95_ms: r.p95_ms,
+      attempts: r.attempts,
+      window_s: r.window_s,
+      reason: r.reason,
+    })),
   });
 }
 
@@ -106,7 +121,13 @@ function toStored(r: DecisionRow): StoredDecision {
       confidence: n('confidence'),
       target: n('target'),
     },
-    evidence: { attempts: n('attempts'), successRate: n('success_rate'), rateLimitedShare: n('rate_limited_share'), p95Ms: r.p95_ms === null ? null : n('p95_ms'), windowS: n('window_s') },
+    evidence: {
+      attempts: n('attempts'),
+      successRate: n('success_rate'),
+      rateLimitedShare: n('rate_limited_share'),
+      p95Ms: r.p95_ms === null ? null : n('p95_ms'),
+      windowS: n('window_s'),
+    },
     override: r.override ? JSON.parse(String(r.override)) : null,
     computedAt: new Date(fromChTime(String(r.computed_at_text))).toISOString(),
   });

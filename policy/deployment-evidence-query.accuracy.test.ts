@@ -28,7 +28,12 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
     // No verdict: a lost hedge, an open circuit, a budget refusal.
     at(5_000, { deployment: 'a', status: 'cancelled', error_class: 'hedge_lost' }),
     at(5_000, { deployment: 'a', status: 'rejected', error_class: 'circuit_open' }),
-    at(5_000, { deployment: 'a', status: 'rejected', error_class: 'budget_exhausted', budget: { decision: 'reject', reserved_usd: '0', delay_ms: 0, limited_by: 'team:x' } }),
+    at(5_000, {
+      deployment: 'a',
+      status: 'rejected',
+      error_class: 'budget_exhausted',
+      budget: { decision: 'reject', reserved_usd: '0', delay_ms: 0, limited_by: 'team:x' },
+    }),
     // Three minutes ago: 10 ok, outside the policy window, inside the 5-minute one.
     ...Array.from({ length: 10 }, () => at(180_000, { deployment: 'a', cost_usd: '0.001000000000', input_tokens: 900, output_tokens: 100 })),
     // Two hours ago: outside every window, so not evidence at all.
@@ -38,7 +43,10 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
   await handle(events.map((e, i) => ({ key: e.request_id, value: serializeAttemptEvent(e), partition: 0, offset: String(i) })));
 
   const evidence = await queryDeploymentEvidence(store.client, NOW, windows);
-  assert.deepEqual(evidence.map((e) => e.deployment), ['a']);
+  assert.deepEqual(
+    evidence.map((e) => e.deployment),
+    ['a'],
+  );
   const { window: win, recent, minutes } = evidence[0]!;
   assert.deepEqual([win.ok, win.serverErrors, win.rateLimited, win.clientErrors, win.contentFiltered], [20, 5, 3, 2, 1]);
   assert.equal(win.windowS, 30, 'now − 30 s is 12:00:00, a minute boundary');

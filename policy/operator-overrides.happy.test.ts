@@ -4,7 +4,17 @@ import { activeOverrides, applyOverrides, type OperatorOverride } from './operat
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 const o = (action: OperatorOverride['action'], deployment: string, over: Partial<OperatorOverride> = {}): OperatorOverride => ({
-  id: `${action}-${deployment}`, route: 'chat', deployment, action, share: null, actor: 'alice', reason: 'maintenance', createdAtMs: T0, expiresAtMs: T0 + 3_600_000, revokedAtMs: null, ...over,
+  id: `${action}-${deployment}`,
+  route: 'chat',
+  deployment,
+  action,
+  share: null,
+  actor: 'alice',
+  reason: 'maintenance',
+  createdAtMs: T0,
+  expiresAtMs: T0 + 3_600_000,
+  revokedAtMs: null,
+  ...over,
 });
 const rows = [
   { deployment: 'a', configuredWeight: 3, weight: 1 },
@@ -18,10 +28,22 @@ const share = (m: ReturnType<typeof applyOverrides>, d: string) => {
 
 test('overrides are active from creation until expiry or revocation', () => {
   const all = [o('drain', 'a'), o('pin', 'b', { expiresAtMs: T0 + 1000 }), o('canary', 'c', { share: 0.1, revokedAtMs: T0 + 500 })];
-  assert.deepEqual(activeOverrides(all, T0 - 1).map((x) => x.id), []);
-  assert.deepEqual(activeOverrides(all, T0).map((x) => x.id), ['drain-a', 'pin-b', 'canary-c']);
-  assert.deepEqual(activeOverrides(all, T0 + 500).map((x) => x.id), ['drain-a', 'pin-b']);
-  assert.deepEqual(activeOverrides(all, T0 + 1000).map((x) => x.id), ['drain-a']);
+  assert.deepEqual(
+    activeOverrides(all, T0 - 1).map((x) => x.id),
+    [],
+  );
+  assert.deepEqual(
+    activeOverrides(all, T0).map((x) => x.id),
+    ['drain-a', 'pin-b', 'canary-c'],
+  );
+  assert.deepEqual(
+    activeOverrides(all, T0 + 500).map((x) => x.id),
+    ['drain-a', 'pin-b'],
+  );
+  assert.deepEqual(
+    activeOverrides(all, T0 + 1000).map((x) => x.id),
+    ['drain-a'],
+  );
 });
 
 test('drain sets weight 0 and keeps the others in proportion', () => {
@@ -51,5 +73,8 @@ test('canary holds exactly its share of the route, the others keep their proport
 
 test('overrides for deployments not configured are ignored', () => {
   const m = applyOverrides(rows, [o('pin', 'gone')]);
-  assert.deepEqual([...m.values()].map((w) => w.effect), ['none', 'none', 'none']);
+  assert.deepEqual(
+    [...m.values()].map((w) => w.effect),
+    ['none', 'none', 'none'],
+  );
 });

@@ -50,7 +50,8 @@ export function applyOverrides(
   for (const o of sorted) {
     if (o.action === 'drain') out.set(o.deployment, { weight: 0, override: o, effect: 'drained' });
     if (o.action === 'pin') {
-      for (const [d, w] of out) out.set(d, d === o.deployment ? { weight: 1, override: o, effect: 'pinned' } : { ...w, weight: 0, override: o, effect: 'pinned_elsewhere' });
+      for (const [d, w] of out)
+        out.set(d, d === o.deployment ? { weight: 1, override: o, effect: 'pinned' } : { ...w, weight: 0, override: o, effect: 'pinned_elsewhere' });
     }
     if (o.action === 'canary') applyCanary(out, configured, o);
   }
@@ -67,6 +68,6 @@ function applyCanary(out: Map<string, OverriddenWeight>, configured: Map<string,
   for (const [d, w] of out) if (d !== o.deployment) others += (configured.get(d) ?? 0) * w.weight;
   if (conf <= 0) return;
   // share / (1 − share) of what the others get, so the canary holds `share` of the total.
-  const weight = others > 0 ? (share / (1 - share)) * others / conf : 1;
+  const weight = others > 0 ? ((share / (1 - share)) * others) / conf : 1;
   out.set(o.deployment, { weight, override: o, effect: 'canary' });
 }

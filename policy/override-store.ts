@@ -38,7 +38,18 @@ function toRow(o: OperatorOverride, updatedAtMs: number, revokedBy: string, revo
   };
 }
 
-type Row = { id: string; o_route: string; o_deployment: string; o_action: OverrideAction; o_share: number | null; o_actor: string; o_reason: string; o_created_at: string; o_expires_at: string; o_revoked_at: string | null };
+type Row = {
+  id: string;
+  o_route: string;
+  o_deployment: string;
+  o_action: OverrideAction;
+  o_share: number | null;
+  o_actor: string;
+  o_reason: string;
+  o_created_at: string;
+  o_expires_at: string;
+  o_revoked_at: string | null;
+};
 
 /**
  * Overrides (newest version of each) that are or were in force during [fromMs, toMs]: created

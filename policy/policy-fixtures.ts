@@ -28,7 +28,13 @@ export function window(windowS: number, ok: number, over: Partial<WindowStats> &
 }
 
 /** Evidence with a policy window and a 5-minute window in the same proportions (steady traffic). */
-export function steady(routeName: string, deployment: string, perWindow: WindowStats, recentScale = 10, minutes = { observed: 60, healthy: 60 }): DeploymentEvidence {
+export function steady(
+  routeName: string,
+  deployment: string,
+  perWindow: WindowStats,
+  recentScale = 10,
+  minutes = { observed: 60, healthy: 60 },
+): DeploymentEvidence {
   const scale = (n: number) => Math.round(n * recentScale);
   const recent: WindowStats = {
     ...perWindow,

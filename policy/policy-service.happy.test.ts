@@ -15,7 +15,14 @@ before(async () => (store = await freshEmbeddedStore()));
 after(async () => store.dispose());
 
 const NOW = Date.parse('2026-11-30T10:00:30.000Z');
-const deployment = (name: string) => ({ name, provider: 'openai-compatible', base_url: 'http://127.0.0.1:1/v1', api_key_env: 'K', model: 'm', price: { input_per_mtok: '1', output_per_mtok: '2' } });
+const deployment = (name: string) => ({
+  name,
+  provider: 'openai-compatible',
+  base_url: 'http://127.0.0.1:1/v1',
+  api_key_env: 'K',
+  model: 'm',
+  price: { input_per_mtok: '1', output_per_mtok: '2' },
+});
 const routes = parseRoutesConfig({ routes: [{ name: 'chat', deployments: [deployment('a'), deployment('b')] }] });
 
 test('the service scores configured deployments from the rollup, stores decisions, applies overrides, resumes after a restart', async () => {
@@ -39,7 +46,11 @@ test('the service scores configured deployments from the rollup, stores decision
   assert.equal(by.b!.weight, 0);
   assert.equal(by.a!.evidence.attempts, 40);
 
-  await createOverride(store.client, { route: 'chat', deployment: 'b', action: 'pin', share: null, actor: 'alice', reason: 'vendor test', expiresAtMs: NOW + 60_000 }, NOW + 1000);
+  await createOverride(
+    store.client,
+    { route: 'chat', deployment: 'b', action: 'pin', share: null, actor: 'alice', reason: 'vendor test', expiresAtMs: NOW + 60_000 },
+    NOW + 1000,
+  );
   now = NOW + 5000;
   const pinned = Object.fromEntries((await service.evaluate()).decisions.map((d) => [d.deployment, d]));
   assert.equal(pinned.b!.reason, 'pinned');
@@ -48,7 +59,13 @@ test('the service scores configured deployments from the rollup, stores decision
   assert.match(pinned.a!.detail, /override route pinned to b by alice at .* until 2026-11-30T10:01:30.000Z: "vendor test"/);
 
   const stored = await latestDecisions(clientRows(store.client), now, 60_000);
-  assert.deepEqual(stored.map((s) => [s.decision.deployment, s.decision.reason, s.decision.override?.actor]), [['a', 'pinned_elsewhere', 'alice'], ['b', 'pinned', 'alice']]);
+  assert.deepEqual(
+    stored.map((s) => [s.decision.deployment, s.decision.reason, s.decision.override?.actor]),
+    [
+      ['a', 'pinned_elsewhere', 'alice'],
+      ['b', 'pinned', 'alice'],
+    ],
+  );
   assert.ok(stored[0]!.craftEvidence.reliability!.evidence.some((e) => e.name === 'ok' && e.value === 40));
 
   // A restarted service resumes b from the weight the evidence asked for, not its pinned 1.

@@ -31,8 +31,16 @@ function deploymentProfile(d: DeploymentConfig, sheet: PriceSheet): DeploymentPr
     configuredWeight: d.weight,
     listUsdPerMtok: listUsdPerMtok(sheet),
     // Every adapter streams; the flag is here so a non-streaming provider can say so.
-    capabilities: { tools: d.capabilities.tools, vision: d.capabilities.vision, jsonMode: d.capabilities.json_mode, streaming: true, contextWindow: d.capabilities.context_window ?? null },
+    capabilities: {
+      tools: d.capabilities.tools,
+      vision: d.capabilities.vision,
+      jsonMode: d.capabilities.json_mode,
+      streaming: true,
+      contextWindow: d.capabilities.context_window ?? null,
+    },
     region: d.region,
-    trust: d.trust ? { dataUsage: d.trust.data_usage, compliance: d.trust.compliance, residencyGuaranteed: d.trust.residency_guaranteed } : { dataUsage: 'unknown', compliance: [], residencyGuaranteed: false },
+    trust: d.trust
+      ? { dataUsage: d.trust.data_usage, compliance: d.trust.compliance, residencyGuaranteed: d.trust.residency_guaranteed }
+      : { dataUsage: 'unknown', compliance: [], residencyGuaranteed: false },
   };
 }

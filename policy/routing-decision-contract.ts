@@ -6,7 +6,18 @@ import { overrideActions } from './operator-overrides.ts';
  * `recovering` and `rate_limited` come from the evidence; `pinned`, `pinned_elsewhere`, `drained`
  * and `canary` from an operator override.
  */
-export const decisionReasons = ['healthy', 'thin_evidence', 'degraded', 'failing', 'recovering', 'rate_limited', 'pinned', 'pinned_elsewhere', 'drained', 'canary'] as const;
+export const decisionReasons = [
+  'healthy',
+  'thin_evidence',
+  'degraded',
+  'failing',
+  'recovering',
+  'rate_limited',
+  'pinned',
+  'pinned_elsewhere',
+  'drained',
+  'canary',
+] as const;
 export type DecisionReason = (typeof decisionReasons)[number];
 
 const unit = z.number().min(0).max(1);

@@ -33,14 +33,20 @@ test('thin evidence is neutral: a deployment never seen gets its configured shar
 });
 
 test('found case: 100 % success with p95 89 ms against 73 ms is healthy, not degraded, at equal weight', () => {
-  const r = run([route('chat', [profile('a'), profile('b')])], [steady('chat', 'a', window(30, 100, { p95Ms: 89 })), steady('chat', 'b', window(30, 100, { p95Ms: 73 }))]);
+  const r = run(
+    [route('chat', [profile('a'), profile('b')])],
+    [steady('chat', 'a', window(30, 100, { p95Ms: 89 })), steady('chat', 'b', window(30, 100, { p95Ms: 73 }))],
+  );
   assert.equal(r.by.a!.reason, 'healthy');
   assert.equal(r.by.a!.factors.latencyHealth, 1);
   assert.equal(r.by.a!.weight, r.by.b!.weight);
 });
 
 test('a much slower deployment loses weight for latency beyond the tolerance band', () => {
-  const r = run([route('chat', [profile('fast'), profile('slow')])], [steady('chat', 'fast', window(30, 100, { p95Ms: 100 })), steady('chat', 'slow', window(30, 100, { p95Ms: 2000 }))]);
+  const r = run(
+    [route('chat', [profile('fast'), profile('slow')])],
+    [steady('chat', 'fast', window(30, 100, { p95Ms: 100 })), steady('chat', 'slow', window(30, 100, { p95Ms: 2000 }))],
+  );
   // band = 100 × 1.5 + 50 = 200; 200 / (2000 + 50) < 0.25 → floored.
   assert.equal(r.by.slow!.factors.latencyHealth, s.minLatencyFactor);
   assert.equal(r.by.slow!.reason, 'degraded');
@@ -50,14 +56,24 @@ test('a much slower deployment loses weight for latency beyond the tolerance ban
 test('found case: deployments removed from the routes file disappear, decision and state', () => {
   const old = new Map([[stateKey('chat', 'gone'), { weight: 0.3, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, suppressed: false }]]);
   const r = run([route('chat', [profile('a')])], [steady('chat', 'a', window(30, 10)), steady('chat', 'gone', window(30, 10))], 1, old);
-  assert.deepEqual(r.decisions.map((d) => d.deployment), ['a']);
+  assert.deepEqual(
+    r.decisions.map((d) => d.deployment),
+    ['a'],
+  );
   assert.equal(r.state.has(stateKey('chat', 'gone')), false);
 });
 
 test('a deployment failing every attempt drops to 0 (last resort only) in one evaluation', () => {
   const routes = [route('chat', [profile('a'), profile('b')])];
   const healthy = run(routes, [steady('chat', 'a', window(30, 50)), steady('chat', 'b', window(30, 50))], 3);
-  const failing = evaluatePolicy({ nowMs: T0 + 20_000, routes, evidence: [steady('chat', 'a', window(30, 0, { serverErrors: 50 })), steady('chat', 'b', window(30, 50))], overrides: [], state: healthy.state, settings: s });
+  const failing = evaluatePolicy({
+    nowMs: T0 + 20_000,
+    routes,
+    evidence: [steady('chat', 'a', window(30, 0, { serverErrors: 50 })), steady('chat', 'b', window(30, 50))],
+    overrides: [],
+    state: healthy.state,
+    settings: s,
+  });
   const a = failing.decisions.find((d) => d.deployment === 'a')!;
   assert.equal(a.weight, 0);
   assert.equal(a.reason, 'failing');
@@ -76,7 +92,14 @@ test('exploration: once its failures leave the policy window, a failed deploymen
   assert.equal(explored.reason, 'recovering');
   assert.match(explored.detail, /recovery held 60 s/);
   const probeFailed = { ...dead, window: window(30, 0, { serverErrors: 1 }) };
-  out = evaluatePolicy({ nowMs: T0 + 40_000, routes, evidence: [probeFailed, steady('chat', 'b', window(30, 50))], overrides: [], state: out.state, settings: s });
+  out = evaluatePolicy({
+    nowMs: T0 + 40_000,
+    routes,
+    evidence: [probeFailed, steady('chat', 'b', window(30, 50))],
+    overrides: [],
+    state: out.state,
+    settings: s,
+  });
   assert.equal(out.decisions.find((d) => d.deployment === 'a')!.weight, 0);
 });
 
@@ -107,7 +130,10 @@ test('429s at exactly 20 % or with too few attempts do not trigger the rule', ()
 });
 
 test('routes are independent and every decision carries its factors and a sentence with its numbers', () => {
-  const r = run([route('chat', [profile('a')]), route('batch', [profile('a'), profile('b')], 'batch')], [steady('chat', 'a', window(30, 50)), steady('batch', 'a', window(30, 50))]);
+  const r = run(
+    [route('chat', [profile('a')]), route('batch', [profile('a'), profile('b')], 'batch')],
+    [steady('chat', 'a', window(30, 50)), steady('batch', 'a', window(30, 50))],
+  );
   assert.equal(r.decisions.length, 3);
   const chatA = r.decisions.find((d) => d.route === 'chat')!;
   assert.equal(chatA.share, 1);
@@ -123,13 +149,23 @@ test('a deployment flapping every 60 s is damped: its share swings by less than 
     const from = Math.floor((t - spanMs) / 60_000) * 60_000;
     let ok = 0;
     let errors = 0;
-    for (let x = from; x < t; x += 1000) (deployment === 'flapper' && down(x - T0) ? errors++ : ok++);
+    for (let x = from; x < t; x += 1000) {
+      if (deployment === 'flapper' && down(x - T0)) errors++;
+      else ok++;
+    }
     return window((t - from) / 1000, ok, { serverErrors: errors });
   };
   let state: PolicyState = new Map();
   const shares: number[] = [];
   for (let t = T0 + 5000; t <= T0 + 30 * 60_000; t += 5000) {
-    const evidence = ['flapper', 'steady'].map((d) => ({ route: 'chat', deployment: d, window: stats(d, t, 30_000), recent: stats(d, t, 300_000), hour: stats(d, t, 3_600_000), minutes: { windowS: 3600, observed: 60, healthy: 60 } }));
+    const evidence = ['flapper', 'steady'].map((d) => ({
+      route: 'chat',
+      deployment: d,
+      window: stats(d, t, 30_000),
+      recent: stats(d, t, 300_000),
+      hour: stats(d, t, 3_600_000),
+      minutes: { windowS: 3600, observed: 60, healthy: 60 },
+    }));
     const out = evaluatePolicy({ nowMs: t, routes, evidence, overrides: [], state, settings: s });
     state = out.state;
     if (t >= T0 + 4 * 60_000) shares.push(out.decisions.find((d) => d.deployment === 'flapper')!.share);

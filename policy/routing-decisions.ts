@@ -49,7 +49,11 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
   for (const route of input.routes) {
     const evidence = byRoute.get(route.route) ?? new Map<string, DeploymentEvidence>();
     const scores = scoreRoute(route, evidence, s);
-    const health = routeHealth(route.deployments.map((d) => d.deployment), evidence, s);
+    const health = routeHealth(
+      route.deployments.map((d) => d.deployment),
+      evidence,
+      s,
+    );
     const best = Math.max(...scores.map((c) => c.composite));
     const steps = new Map<string, { step: StepResult; target: number; verdict: RateLimitVerdict }>();
     for (const [i, d] of route.deployments.entries()) {
@@ -61,12 +65,19 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
       steps.set(d.deployment, { step, target, verdict });
     }
     // The exploration floor keeps every deployment without fresh evidence of failure in rotation.
-    const published = new Map(route.deployments.map((d) => {
-      const st = steps.get(d.deployment)!.step.state;
-      return [d.deployment, health.get(d.deployment)!.health <= s.failingHealth ? st.weight : Math.max(st.weight, s.explorationFloor)];
-    }));
+    const published = new Map(
+      route.deployments.map((d) => {
+        const st = steps.get(d.deployment)!.step.state;
+        return [d.deployment, health.get(d.deployment)!.health <= s.failingHealth ? st.weight : Math.max(st.weight, s.explorationFloor)];
+      }),
+    );
     const capped = applyRateLimitRule(
-      route.deployments.map((d) => ({ deployment: d.deployment, configuredWeight: d.configuredWeight, weight: published.get(d.deployment)!, over: steps.get(d.deployment)!.verdict.over })),
+      route.deployments.map((d) => ({
+        deployment: d.deployment,
+        configuredWeight: d.configuredWeight,
+        weight: published.get(d.deployment)!,
+        over: steps.get(d.deployment)!.verdict.over,
+      })),
       s,
     );
     for (const [deployment, weight] of capped) {
@@ -110,7 +121,14 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
         },
         evidence: { attempts: h.attempts, successRate: h.successRate, rateLimitedShare: h.rateLimitedShare, p95Ms: h.p95Ms, windowS: h.windowS },
         override: o.override
-          ? { id: o.override.id, action: o.override.action, share: o.override.share, actor: o.override.actor, reason: o.override.reason, expiresAt: new Date(o.override.expiresAtMs).toISOString() }
+          ? {
+              id: o.override.id,
+              action: o.override.action,
+              share: o.override.share,
+              actor: o.override.actor,
+              reason: o.override.reason,
+              expiresAt: new Date(o.override.expiresAtMs).toISOString(),
+            }
           : null,
         computedAt: new Date(nowMs).toISOString(),
       });

@@ -22,7 +22,14 @@ export interface ScorePoint {
  * Score history of a route (optionally one deployment) over [fromMs, toMs) from
  * `routing_decisions_v1`, averaged per `bucketS`-second bucket, oldest first.
  */
-export async function queryScoreHistory(rows: RowReader, route: string, deployment: string | null, fromMs: number, toMs: number, bucketS: number): Promise<ScorePoint[]> {
+export async function queryScoreHistory(
+  rows: RowReader,
+  route: string,
+  deployment: string | null,
+  fromMs: number,
+  toMs: number,
+  bucketS: number,
+): Promise<ScorePoint[]> {
   type Row = Record<string, string | number>;
   const found = await rows<Row>(
     `SELECT deployment, toUnixTimestamp(toStartOfInterval(computed_at, toIntervalSecond({bucket_s:UInt32}))) AS bucket,

@@ -4,7 +4,15 @@ import { recoveryHold, stepWeight, type ControllerState } from './weight-control
 import { defaultPolicySettings as s } from './policy-settings.ts';
 
 const T0 = 1_000_000;
-const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({ weight, lastDecreaseAtMs: null, penalty: 0, penaltyAtMs: T0, inEpisode: false, suppressed: false, ...over });
+const at = (weight: number, over: Partial<ControllerState> = {}): ControllerState => ({
+  weight,
+  lastDecreaseAtMs: null,
+  penalty: 0,
+  penaltyAtMs: T0,
+  inEpisode: false,
+  suppressed: false,
+  ...over,
+});
 
 test('first sight starts at the target', () => {
   assert.equal(stepWeight(undefined, 0.7, false, T0, s).state.weight, 0.7);

@@ -40,7 +40,14 @@ export interface StepResult {
  * The exploration floor is applied on publication (routing-decisions.ts), not here.
  * AIMD after Chiu & Jain (1989). Pure: the state and the clock come in, the next state goes out.
  */
-export function stepWeight(prev: ControllerState | undefined, target: number, hardFailure: boolean, nowMs: number, s: PolicySettings, unhealthy = hardFailure): StepResult {
+export function stepWeight(
+  prev: ControllerState | undefined,
+  target: number,
+  hardFailure: boolean,
+  nowMs: number,
+  s: PolicySettings,
+  unhealthy = hardFailure,
+): StepResult {
   if (!prev) {
     // First seen already below full weight: that is a failure episode like any other.
     const bad = target < 1 - s.deadband;
@@ -53,7 +60,14 @@ export function stepWeight(prev: ControllerState | undefined, target: number, ha
   if (target < prev.weight - s.deadband || (hardFailure && target < prev.weight)) {
     const next = hardFailure ? target : Math.max(target, prev.weight * s.decreaseFactor);
     const raised = prev.inEpisode ? penalty : penalty + 1;
-    const state = { ...base, weight: round4(next), lastDecreaseAtMs: nowMs, penalty: raised, inEpisode: true, suppressed: base.suppressed || raised >= s.suppressPenalty };
+    const state = {
+      ...base,
+      weight: round4(next),
+      lastDecreaseAtMs: nowMs,
+      penalty: raised,
+      inEpisode: true,
+      suppressed: base.suppressed || raised >= s.suppressPenalty,
+    };
     return { state, kind: hardFailure ? 'hard_drop' : 'decrease', holdMs: state.suppressed ? suppressionLeft(raised, s) : recoveryHold(raised, s) };
   }
   // A failure signal that does not lower the weight (it is already low) still counts: no increase,

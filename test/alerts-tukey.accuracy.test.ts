@@ -14,7 +14,11 @@ test("the peers' fence flags the same upper outliers as ClickHouse's seriesOutli
     [10, 12, 11, 13, 50, 9, 10, 11, 12, 10, 30],
   ];
   for (const xs of series) {
-    const r = await store.client.query({ query: 'SELECT seriesOutliersDetectTukey({xs:Array(Float64)}) AS scores', query_params: { xs }, format: 'JSONEachRow' });
+    const r = await store.client.query({
+      query: 'SELECT seriesOutliersDetectTukey({xs:Array(Float64)}) AS scores',
+      query_params: { xs },
+      format: 'JSONEachRow',
+    });
     const { scores } = (await r.json<{ scores: number[] }>())[0]!;
     const fence = tukeyUpperFence(xs, 1.5)!;
     const median = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -14,10 +14,15 @@ afterEach(async () => {
   h = null;
 });
 
-const withBudget = (limit: Partial<BudgetLimitConfig>, defaultMaxTokens = 100) => (base: RoutesConfig): RoutesConfig => ({
-  ...base,
-  budgets: { default_max_tokens: defaultMaxTokens, limits: [{ scope: 'team', id: 'payments', limit_usd: 1, per: 'day', on_exhausted: 'reject', max_delay_ms: 2000, ...limit }] },
-});
+const withBudget =
+  (limit: Partial<BudgetLimitConfig>, defaultMaxTokens = 100) =>
+  (base: RoutesConfig): RoutesConfig => ({
+    ...base,
+    budgets: {
+      default_max_tokens: defaultMaxTokens,
+      limits: [{ scope: 'team', id: 'payments', limit_usd: 1, per: 'day', on_exhausted: 'reject', max_delay_ms: 2000, ...limit }],
+    },
+  });
 
 const ask = (origin: string, team = 'payments', init: RequestInit = {}) =>
   fetch(`${origin}/v1/chat/completions`, {
@@ -52,7 +57,10 @@ test('a team budget admits requests while it lasts, settles each to its real cos
     assert.ok(Number(e.budget.reserved_usd) > Number(e.cost_usd), 'the reservation was the worst case');
   }
   const rejected = h.events[h.events.length - 1]!;
-  assert.deepEqual([rejected.status, rejected.error_class, rejected.budget.decision, rejected.budget.limited_by], ['rejected', 'budget_exhausted', 'reject', 'team:payments']);
+  assert.deepEqual(
+    [rejected.status, rejected.error_class, rejected.budget.decision, rejected.budget.limited_by],
+    ['rejected', 'budget_exhausted', 'reject', 'team:payments'],
+  );
   assert.equal(h.sim.stats(simulatedUpstreams.anthropic).requests, served, 'a rejected request never reaches a provider');
 
   const other = await ask(h.origin, 'search');
@@ -61,7 +69,11 @@ test('a team budget admits requests while it lasts, settles each to its real cos
 
 test('downgrade: when the preferred deployment does not fit, a cheaper one that does serves the request', async () => {
   // Burst $0.0002: Haiku's worst case ($0.00042) never fits, Gemini 2.0 Flash's ($0.00004) does.
-  h = await startCollectorHarness({ seed: 3, firstChoice: 'anthropic-backup', config: withBudget({ limit_usd: 0.0002, per: 'day', on_exhausted: 'downgrade' }) });
+  h = await startCollectorHarness({
+    seed: 3,
+    firstChoice: 'anthropic-backup',
+    config: withBudget({ limit_usd: 0.0002, per: 'day', on_exhausted: 'downgrade' }),
+  });
   const r = await ask(h.origin);
   assert.equal(r.status, 200);
   const event = h.events[0]!;

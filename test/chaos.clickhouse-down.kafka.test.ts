@@ -34,32 +34,47 @@ function switchableClickHouse(client: ClickHouseClient): { client: ClickHouseCli
   return state;
 }
 
-test('ClickHouse unavailable for 30 s mid-stream: ingest retries the same batches, resumes, stores everything once', { skip: brokers ? undefined : 'KAFKA_BROKERS not set; run scripts/kafka.sh up', timeout: 180_000 }, async () => {
-  const topic = `llm.attempts.v1.chdown-${crypto.randomUUID().slice(0, 8)}`;
-  const ch = switchableClickHouse(store.client);
-  const writer = createAttemptWriter({ clickhouse: ch.client, source: topic, maxRows: 500 });
-  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'chdown', topic, groupId: `g-${topic}`, fetchMinBytes: 1, fetchMaxWaitMs: 100 });
-  const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'chdown-pub', topic });
-  await subscriber.start(writer.handle);
-  const publish = (n: number) => {
-    for (let i = 0; i < n; i++) publisher.publish(sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team: 'chdown' } }));
-  };
+test(
+  'ClickHouse unavailable for 30 s mid-stream: ingest retries the same batches, resumes, stores everything once',
+  { skip: brokers ? undefined : 'KAFKA_BROKERS not set; run scripts/kafka.sh up', timeout: 180_000 },
+  async () => {
+    const topic = `llm.attempts.v1.chdown-${crypto.randomUUID().slice(0, 8)}`;
+    const ch = switchableClickHouse(store.client);
+    const writer = createAttemptWriter({ clickhouse: ch.client, source: topic, maxRows: 500 });
+    const subscriber = createKafkaAttemptSubscriber({
+      brokers: brokers!,
+      clientId: 'chdown',
+      topic,
+      groupId: `g-${topic}`,
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 100,
+    });
+    const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'chdown-pub', topic });
+    await subscriber.start(writer.handle);
+    const publish = (n: number) => {
+      for (let i = 0; i < n; i++) publisher.publish(sampleAttemptEvent({ tags: { ...sampleAttemptEvent().tags, team: 'chdown' } }));
+    };
 
-  publish(2000);
-  await until('the first events to be stored', async () => writer.stats.stored > 0);
-  ch.down = true;
-  publish(3000);
-  await publisher.flush(30_000);
-  await new Promise((r) => setTimeout(r, OUTAGE_MS));
-  assert.ok(ch.failedCalls > 1, 'ingest kept retrying during the outage');
-  const storedDuringOutage = writer.stats.stored;
-  ch.down = false;
-  await until('everything to be stored after recovery', async () => Number(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'chdown'")) >= 5000, 60_000);
+    publish(2000);
+    await until('the first events to be stored', async () => writer.stats.stored > 0);
+    ch.down = true;
+    publish(3000);
+    await publisher.flush(30_000);
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    assert.ok(ch.failedCalls > 1, 'ingest kept retrying during the outage');
+    const storedDuringOutage = writer.stats.stored;
+    ch.down = false;
+    await until(
+      'everything to be stored after recovery',
+      async () => Number(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'chdown'")) >= 5000,
+      60_000,
+    );
 
-  await subscriber.stop();
-  await publisher.close();
-  assert.ok(storedDuringOutage < 5000, 'nothing was acknowledged while ClickHouse was down');
-  assert.equal(Number(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'chdown'")), 5000, 'raw rows: no loss, no duplicates');
-  const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
-  assert.equal(report.ok, true, JSON.stringify(report));
-});
+    await subscriber.stop();
+    await publisher.close();
+    assert.ok(storedDuringOutage < 5000, 'nothing was acknowledged while ClickHouse was down');
+    assert.equal(Number(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'chdown'")), 5000, 'raw rows: no loss, no duplicates');
+    const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
+    assert.equal(report.ok, true, JSON.stringify(report));
+  },
+);

@@ -7,7 +7,11 @@ import { BIN } from './support/cli-process.ts';
 function complete(words: string[]): string[] {
   const script = execFileSync(process.execPath, [BIN, 'completion'], { encoding: 'utf8' });
   const quoted = words.map((w) => `'${w}'`).join(' ');
-  const out = execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _switchyard; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    ['-c', `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _switchyard; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean).sort();
 }
 

@@ -9,7 +9,10 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
 
 test('a broken routes config stops startup with an error naming the key', async () => {
   const config = join(dir, 'routes.yaml');
-  writeFileSync(config, 'routes:\n  - name: chat\n    deployments:\n      - name: a\n        provider: openai\n        base_url: not a url\n        api_key_env: OPENAI_API_KEY\n        model: gpt-4o-mini\n        weight: -1\n');
+  writeFileSync(
+    config,
+    'routes:\n  - name: chat\n    deployments:\n      - name: a\n        provider: openai\n        base_url: not a url\n        api_key_env: OPENAI_API_KEY\n        model: gpt-4o-mini\n        weight: -1\n',
+  );
   const run = await runCli(['all'], { SWITCHYARD_CONFIG: config, SWITCHYARD_DATA: join(dir, 'data'), SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0' });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /routes\.0\.deployments\.0\.base_url: /);
@@ -19,7 +22,19 @@ test('a broken routes config stops startup with an error naming the key', async 
 
 test('a deployment whose key variable is unset names the variable, not a value', async () => {
   const config = join(dir, 'routes.json');
-  writeFileSync(config, JSON.stringify({ routes: [{ name: 'chat', deployments: [{ name: 'a', provider: 'openai', base_url: 'https://api.openai.com/v1', api_key_env: 'SWITCHYARD_TEST_UNSET_KEY', model: 'gpt-4o-mini' }] }] }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      routes: [
+        {
+          name: 'chat',
+          deployments: [
+            { name: 'a', provider: 'openai', base_url: 'https://api.openai.com/v1', api_key_env: 'SWITCHYARD_TEST_UNSET_KEY', model: 'gpt-4o-mini' },
+          ],
+        },
+      ],
+    }),
+  );
   const run = await runCli(['all'], { SWITCHYARD_CONFIG: config, SWITCHYARD_DATA: join(dir, 'data2'), SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0' });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /deployment "a": environment variable SWITCHYARD_TEST_UNSET_KEY is not set/);

@@ -26,7 +26,10 @@ test('switchyard report --week writes Markdown, HTML and JSON and prints their p
   assert.match(readFileSync(printed.markdown, 'utf8'), /# Switchyard weekly report 2026-W48/);
   assert.match(readFileSync(printed.html, 'utf8'), /<canvas id="cost-by-team">/);
   const json = JSON.parse(readFileSync(printed.json, 'utf8')) as { performance: Array<{ requests: number }> };
-  assert.equal(json.performance.reduce((n, p) => n + p.requests, 0), 40);
+  assert.equal(
+    json.performance.reduce((n, p) => n + p.requests, 0),
+    40,
+  );
   const bad = await runCli(['report', '--week', '2026-W60'], { SWITCHYARD_DATA: data });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--week: 2026 has weeks 01 to 53, not 60/);

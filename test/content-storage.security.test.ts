@@ -16,7 +16,13 @@ const ask = (origin: string) =>
   fetch(`${origin}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk' },
-    body: JSON.stringify({ model: 'chat', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: secretPrompt }] }),
+    body: JSON.stringify({
+      model: 'chat',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: secretPrompt },
+      ],
+    }),
   }).then((r) => r.json() as Promise<{ choices: Array<{ message: { content: string } }> }>);
 
 test('by default no text is in any event', async () => {
@@ -27,7 +33,12 @@ test('by default no text is in any event', async () => {
 });
 
 test('a route that opts in stores the prompt and completion, redacted', async () => {
-  h = await startCollectorHarness({ config: (base: RoutesConfig) => ({ ...base, routes: base.routes.map((r) => ({ ...r, store_content: { redact: ['secret', 'email', 'card', 'ssn', 'ip', 'phone'], max_chars: 32_768 } })) }) });
+  h = await startCollectorHarness({
+    config: (base: RoutesConfig) => ({
+      ...base,
+      routes: base.routes.map((r) => ({ ...r, store_content: { redact: ['secret', 'email', 'card', 'ssn', 'ip', 'phone'], max_chars: 32_768 } })),
+    }),
+  });
   const answer = await ask(h.origin);
   const content = h.events[0]!.content!;
   assert.equal(content.prompt, 'system: be brief\nuser: My email is [EMAIL], card [CARD], key [SECRET]. Summarise.');

@@ -29,29 +29,37 @@ function scenario(name: string) {
     });
   const storedOnce = async () => {
     assert.equal(Number(await scalar(store.client, 'SELECT count() FROM attempts WHERE source = {topic:String}', { topic })), N, 'raw rows, before any merge');
-    assert.equal(Number(await scalar(store.client, 'SELECT uniqExact(attempt_id) FROM attempts WHERE source = {topic:String}', { topic })), N, 'distinct attempts == produced');
+    assert.equal(
+      Number(await scalar(store.client, 'SELECT uniqExact(attempt_id) FROM attempts WHERE source = {topic:String}', { topic })),
+      N,
+      'distinct attempts == produced',
+    );
     const report = await reconcileDay(store.client, new Date().toISOString().slice(0, 10));
     assert.equal(report.ok, true, JSON.stringify(report));
   };
   return { topic, groupId, member, storedOnce };
 }
 
-test('the same events produced twice at new offsets: stored once in raw, counted once in every rollup, reconcile passes', { skip, timeout: 120_000 }, async () => {
-  const s = scenario('twice');
-  const kafka = await kafkaFor(brokers!, s.topic);
-  const messages = attemptMessages(N, 'dedupe-twice');
-  const ingest = s.member('ingest-twice');
-  await assertGrowsBy(store.client, N, async () => {
-    await kafka.produce(messages);
-    await kafka.produce(messages);
-    await ingest.start();
-    await until('both copies consumed and committed', () => kafka.drained(s.groupId), 60_000);
-    await ingest.stop();
-  });
-  assert.equal(ingest.stats.duplicates, N);
-  await s.storedOnce();
-  await kafka.close();
-});
+test(
+  'the same events produced twice at new offsets: stored once in raw, counted once in every rollup, reconcile passes',
+  { skip, timeout: 120_000 },
+  async () => {
+    const s = scenario('twice');
+    const kafka = await kafkaFor(brokers!, s.topic);
+    const messages = attemptMessages(N, 'dedupe-twice');
+    const ingest = s.member('ingest-twice');
+    await assertGrowsBy(store.client, N, async () => {
+      await kafka.produce(messages);
+      await kafka.produce(messages);
+      await ingest.start();
+      await until('both copies consumed and committed', () => kafka.drained(s.groupId), 60_000);
+      await ingest.stop();
+    });
+    assert.equal(ingest.stats.duplicates, N);
+    await s.storedOnce();
+    await kafka.close();
+  },
+);
 
 test('an ingest restart between the copies: the state survives in ClickHouse', { skip, timeout: 120_000 }, async () => {
   const s = scenario('restart');

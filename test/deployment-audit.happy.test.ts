@@ -26,7 +26,12 @@ before(async () => {
 });
 after(() => api.close());
 
-type Page = { deploymentAudit: { entries: Array<{ kind: string; actor: string; subject: string; detail: string; reason: string; host: string; pid: number; checksum: string }>; nextCursor: string | null } };
+type Page = {
+  deploymentAudit: {
+    entries: Array<{ kind: string; actor: string; subject: string; detail: string; reason: string; host: string; pid: number; checksum: string }>;
+    nextCursor: string | null;
+  };
+};
 const QUERY = `query($from: DateTime!, $to: DateTime!, $kinds: [DeploymentAuditKind!], $first: Int!, $after: String) {
   deploymentAudit(from: $from, to: $to, kinds: $kinds, first: $first, after: $after) { entries { kind actor subject detail reason host pid checksum } nextCursor } }`;
 
@@ -35,7 +40,12 @@ test('every kind of change appears once: reload, refused reload, mutation, overr
   const applied: string[] = [];
   const audit = new RoutesAudit({ file, initial: loadRoutesConfig(file), sink: clickHouseRoutesAuditSink(api.store.client) });
   const writes: Array<Promise<void>> = [];
-  const reloader = new RoutesReloader(file, (c) => void applied.push(c.routes[0]!.name), () => {}, (r) => void writes.push(audit.observe(r)));
+  const reloader = new RoutesReloader(
+    file,
+    (c) => void applied.push(c.routes[0]!.name),
+    () => {},
+    (r) => void writes.push(audit.observe(r)),
+  );
   write({ routes: [{ name: 'chat', deployments: [dep('a', 4), dep('c')] }] }, 2);
   assert.equal(reloader.check().ok, true);
   write({ routes: [{ name: 'chat', deployments: [] }] }, 3);
@@ -47,9 +57,17 @@ test('every kind of change appears once: reload, refused reload, mutation, overr
 
   const revoke = await api.gql(`mutation { revokeApiToken(id: "old-token", reason: "leaked in a log") { id } }`, {}, 'root');
   assert.equal(revoke.errors, undefined, JSON.stringify(revoke.errors));
-  const pin = await createOverride(api.store.client, { route: 'chat', deployment: 'a', action: 'pin', share: null, actor: 'ops', reason: 'incident 42', expiresAtMs: nowMs + 3_600_000 }, nowMs);
+  const pin = await createOverride(
+    api.store.client,
+    { route: 'chat', deployment: 'a', action: 'pin', share: null, actor: 'ops', reason: 'incident 42', expiresAtMs: nowMs + 3_600_000 },
+    nowMs,
+  );
   await revokeOverride(api.store.client, pin, 'ops', 'incident over', nowMs + 1000);
-  await createOverride(api.store.client, { route: 'chat', deployment: 'c', action: 'drain', share: null, actor: 'ops', reason: 'provider maintenance', expiresAtMs: nowMs + 60_000 }, nowMs);
+  await createOverride(
+    api.store.client,
+    { route: 'chat', deployment: 'c', action: 'drain', share: null, actor: 'ops', reason: 'provider maintenance', expiresAtMs: nowMs + 60_000 },
+    nowMs,
+  );
   nowMs += 120_000;
 
   const range = { from: new Date(nowMs - 3_600_000).toISOString(), to: new Date(nowMs + 3_600_000).toISOString() };
@@ -65,8 +83,14 @@ test('every kind of change appears once: reload, refused reload, mutation, overr
   assert.ok(reload.host.length > 0);
   assert.match(byKind('ROUTES_RELOAD_REFUSED')[0]!.reason, /at least one deployment/);
   assert.deepEqual([byKind('MUTATION')[0]!.subject, byKind('MUTATION')[0]!.actor], ['Mutation.revokeApiToken', 'root']);
-  assert.deepEqual(byKind('OVERRIDE_LIFTED').map((e) => [e.subject, e.reason]), [['chat/a', 'incident over']]);
-  assert.deepEqual(byKind('OVERRIDE_EXPIRED').map((e) => [e.subject, e.actor]), [['chat/c', 'system']]);
+  assert.deepEqual(
+    byKind('OVERRIDE_LIFTED').map((e) => [e.subject, e.reason]),
+    [['chat/a', 'incident over']],
+  );
+  assert.deepEqual(
+    byKind('OVERRIDE_EXPIRED').map((e) => [e.subject, e.actor]),
+    [['chat/c', 'system']],
+  );
 
   // Paging: three pages of 3, 3, 1 hold the same entries in the same order.
   const seen: string[] = [];
@@ -76,7 +100,10 @@ test('every kind of change appears once: reload, refused reload, mutation, overr
     seen.push(...page.data!.deploymentAudit.entries.map((e) => e.kind));
     after = page.data!.deploymentAudit.nextCursor;
   } while (after);
-  assert.deepEqual(seen, all.data!.deploymentAudit.entries.map((e) => e.kind));
+  assert.deepEqual(
+    seen,
+    all.data!.deploymentAudit.entries.map((e) => e.kind),
+  );
   const onlyReloads = await api.gql<Page>(QUERY, { ...range, first: 100, kinds: ['ROUTES_RELOAD', 'ROUTES_RELOAD_REFUSED'] }, 'ops');
   assert.equal(onlyReloads.data!.deploymentAudit.entries.length, 2);
   assert.deepEqual(applied, ['chat']);

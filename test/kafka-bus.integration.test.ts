@@ -27,7 +27,10 @@ describe('Kafka transport against a real broker', { skip: brokers ? undefined : 
     });
     await until('all 500 events', async () => seen.size === 500);
     await subscriber.stop();
-    assert.ok([...seen.values()].every((n) => n === 1), 'no duplicates');
+    assert.ok(
+      [...seen.values()].every((n) => n === 1),
+      'no duplicates',
+    );
     assert.deepEqual(new Set(events.map((e) => e.attempt_id)), new Set(seen.keys()));
     assert.ok(keys.has(events[0]!.request_id), 'message key is the request id');
     await publisher.close();
@@ -42,7 +45,10 @@ describe('Kafka transport against a real broker', { skip: brokers ? undefined : 
     await late.close();
     await until('the new event', async () => again.length > 0);
     await second.stop();
-    assert.deepEqual(again.map((m) => JSON.parse(m.value).attempt_id), [marker.attempt_id]);
+    assert.deepEqual(
+      again.map((m) => JSON.parse(m.value).attempt_id),
+      [marker.attempt_id],
+    );
   });
 
   test('a failing handler gets the same batch again and nothing is lost', async () => {

@@ -40,8 +40,14 @@ test('stream: chunks arrive in order and join to the answer; a failing provider 
 });
 
 test('errors are typed: a bad body is a 400 naming the field, an unknown model a 404', async () => {
-  await assert.rejects(yard.complete({ model: 'chat', messages: [] }), (err: unknown) => err instanceof DispatchError && err.httpStatus === 400 && err.param === 'messages');
-  await assert.rejects(yard.complete({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), (err: unknown) => err instanceof DispatchError && err.httpStatus === 404);
+  await assert.rejects(
+    yard.complete({ model: 'chat', messages: [] }),
+    (err: unknown) => err instanceof DispatchError && err.httpStatus === 400 && err.param === 'messages',
+  );
+  await assert.rejects(
+    yard.complete({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+    (err: unknown) => err instanceof DispatchError && err.httpStatus === 404,
+  );
 });
 
 test('a consumer that stops reading cancels the attempt', async () => {

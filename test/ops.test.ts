@@ -37,7 +37,11 @@ after(async () => {
 
 test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-queryable delay and lag; /healthz is ok', async () => {
   for (let i = 0; i < 5; i++) {
-    const r = await fetch(`${pipeline.collectorUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }) });
+    const r = await fetch(`${pipeline.collectorUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(r.status, 200);
     assert.ok(Number(r.headers.get('x-switchyard-overhead-ms')) >= 0);
   }

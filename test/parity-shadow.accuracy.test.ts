@@ -4,14 +4,23 @@ import { sumUsd } from '../core/money/decimal-usd.ts';
 import { startParityHarness, type ParityHarness } from './support/parity-harness.ts';
 
 const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
-const request = { model: 'shadowed', messages: [{ role: 'user' as const, content: 'name?' }], response_format: { type: 'json_schema' as const, json_schema: { name: 'n', schema } } };
+const request = {
+  model: 'shadowed',
+  messages: [{ role: 'user' as const, content: 'name?' }],
+  response_format: { type: 'json_schema' as const, json_schema: { name: 'n', schema } },
+};
 
 describe('shadow parity', () => {
   let h: ParityHarness;
   before(async () => {
     h = await startParityHarness((d) => [
       // Budget: a few shadow calls' worth (one costs ~4 micro-dollars at the catalog price).
-      { name: 'shadowed', strategy: 'priority', parity: { shadow: { alternate: 'gemini-a', sample: 1, budget_usd_per_day: 0.00001, max_in_flight: 1 } }, deployments: [d('openai'), d('gemini')] },
+      {
+        name: 'shadowed',
+        strategy: 'priority',
+        parity: { shadow: { alternate: 'gemini-a', sample: 1, budget_usd_per_day: 0.00001, max_in_flight: 1 } },
+        deployments: [d('openai'), d('gemini')],
+      },
     ]);
   });
   after(() => h.close());

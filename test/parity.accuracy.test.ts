@@ -4,9 +4,21 @@ import type { ChatRequest } from '../collector/providers/provider.ts';
 import { startParityHarness, PROVIDERS, type ParityHarness } from './support/parity-harness.ts';
 import type { ScriptedAnswer } from './support/scripted-upstream.ts';
 
-const personSchema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'], additionalProperties: false };
-const weather = { type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
-const ask = (model: string, extra: Partial<ChatRequest>): Omit<ChatRequest, 'stream'> => ({ model, messages: [{ role: 'user', content: 'who is it? use get_weather for weather' }], ...extra });
+const personSchema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, age: { type: 'integer' } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
+const weather = {
+  type: 'function' as const,
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+};
+const ask = (model: string, extra: Partial<ChatRequest>): Omit<ChatRequest, 'stream'> => ({
+  model,
+  messages: [{ role: 'user', content: 'who is it? use get_weather for weather' }],
+  ...extra,
+});
 const jsonSchema = { response_format: { type: 'json_schema' as const, json_schema: { name: 'person', schema: personSchema } } };
 
 /** Each way to break a contract, and an answer that keeps it. */
@@ -16,7 +28,12 @@ const cases: Array<{ name: string; request: Partial<ChatRequest>; answer: Script
   { name: 'JSON mode, not JSON', request: { response_format: { type: 'json_object' } }, answer: { text: '{"name": "Ada",' }, outcome: 'invalid_json' },
   { name: 'schema broken', request: jsonSchema, answer: { text: '{"name":"Ada","age":"36"}' }, outcome: 'schema_violation' },
   { name: 'unknown tool', request: { tools: [weather] }, answer: { toolCalls: [{ name: 'get_stock', arguments: { symbol: 'X' } }] }, outcome: 'unknown_tool' },
-  { name: 'tool arguments broken', request: { tools: [weather] }, answer: { toolCalls: [{ name: 'get_weather', arguments: { town: 'Oslo' } }] }, outcome: 'invalid_tool_args' },
+  {
+    name: 'tool arguments broken',
+    request: { tools: [weather] },
+    answer: { toolCalls: [{ name: 'get_weather', arguments: { town: 'Oslo' } }] },
+    outcome: 'invalid_tool_args',
+  },
   { name: 'tool call kept', request: { tools: [weather] }, answer: { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }, outcome: 'ok' },
   { name: 'no contract', request: {}, answer: { text: 'hello there' }, outcome: 'none' },
 ];
@@ -63,10 +80,13 @@ describe('parity failover', () => {
       const got = stream ? (await h.stream(ask('strict', jsonSchema))).text : (await h.complete(ask('strict', jsonSchema))).content;
       assert.equal(got, '{"name":"Ada","age":36}');
       const events = h.events.slice(before);
-      assert.deepEqual(events.map((e) => [e.deployment, e.status, e.parity, e.fallback_reason, e.is_final]), [
-        ['openai-a', 'error', 'schema_violation', 'none', false],
-        ['anthropic-a', 'ok', 'ok', 'parity_violation', true],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.deployment, e.status, e.parity, e.fallback_reason, e.is_final]),
+        [
+          ['openai-a', 'error', 'schema_violation', 'none', false],
+          ['anthropic-a', 'ok', 'ok', 'parity_violation', true],
+        ],
+      );
     });
   }
 
@@ -77,7 +97,10 @@ describe('parity failover', () => {
     h.up.script('oa', { text: 'plain words' });
     const before = h.events.length;
     assert.equal((await h.stream(ask('strict', {}))).text, 'plain words');
-    assert.deepEqual(h.events.slice(before).map((e) => [e.deployment, e.parity]), [['openai-a', 'none']]);
+    assert.deepEqual(
+      h.events.slice(before).map((e) => [e.deployment, e.parity]),
+      [['openai-a', 'none']],
+    );
   });
 
   it('when every deployment breaks the contract the client gets an error, never a broken answer', async () => {

@@ -68,7 +68,7 @@ function checkAssignments(assignments: string[], line: string): void {
 
 async function checkCommand(command: string, line: string): Promise<boolean> {
   let w = words(command);
-  if (w[0] === 'export') return checkAssignments(w.slice(1), line), false;
+  if (w[0] === 'export') return (checkAssignments(w.slice(1), line), false);
   const assignments: string[] = [];
   while (w[0] && /^[A-Z_][A-Z0-9_]*=/.test(w[0])) assignments.push(w.shift()!);
   if (assignments.length) checkAssignments(assignments, line);
@@ -88,7 +88,11 @@ async function checkCommand(command: string, line: string): Promise<boolean> {
       const [script, ...args] = rest;
       assert.ok(existsSync(new URL(script!, ROOT)), `README: \`${line}\`: ${script} does not exist`);
       if (script === 'scripts/kafka.sh') {
-        assert.match(readFileSync(new URL(script, ROOT), 'utf8'), new RegExp(`^\\s*${args[0]}\\)`, 'm'), `README: \`${line}\`: ${script} has no "${args[0]}" command`);
+        assert.match(
+          readFileSync(new URL(script, ROOT), 'utf8'),
+          new RegExp(`^\\s*${args[0]}\\)`, 'm'),
+          `README: \`${line}\`: ${script} has no "${args[0]}" command`,
+        );
       } else {
         for (const path of args) assert.ok(existsSync(new URL(path, ROOT)), `README: \`${line}\`: ${path} does not exist`);
       }
@@ -99,7 +103,10 @@ async function checkCommand(command: string, line: string): Promise<boolean> {
       assert.ok(existsSync(new URL('docker-compose.yml', ROOT)));
       return false;
     case 'node':
-      assert.ok(readmeBlocks('js').some((b) => b.info === rest[0]), `README: \`${line}\`: no \`\`\`js ${rest[0]} block`);
+      assert.ok(
+        readmeBlocks('js').some((b) => b.info === rest[0]),
+        `README: \`${line}\`: no \`\`\`js ${rest[0]} block`,
+      );
       return false;
     case 'printf':
       return false;
@@ -112,7 +119,10 @@ test('every shell command in the README parses against the real CLI, scripts and
   const checked: Checked[] = [];
   for (const block of readmeBlocks('sh')) {
     for (const raw of block.body.split('\n')) {
-      const line = raw.replace(/(^|\s)#.*$/, '').replace(/\s*&\s*$/, '').trim();
+      const line = raw
+        .replace(/(^|\s)#.*$/, '')
+        .replace(/\s*&\s*$/, '')
+        .trim();
       if (!line) continue;
       let ranForReal = false;
       for (const part of line.split(/\s*(?:&&|\|)\s*/)) ranForReal = (await checkCommand(part, line)) || ranForReal;
@@ -120,7 +130,10 @@ test('every shell command in the README parses against the real CLI, scripts and
     }
   }
   assert.ok(checked.length >= 15, `only ${checked.length} README command lines found`);
-  assert.ok(checked.some((c) => c.ranForReal), 'at least the help line runs for real');
+  assert.ok(
+    checked.some((c) => c.ranForReal),
+    'at least the help line runs for real',
+  );
 });
 
 test('the checker rejects a stale command', async () => {

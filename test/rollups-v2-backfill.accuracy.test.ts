@@ -28,9 +28,15 @@ after(async () => {
 test('upgrading a store with raw rows backfills every v2 rollup from distinct raw, and new rows flow through the views', async () => {
   const all = loadMigrations();
   // A store as it was before rollups v2 (plus the pricing columns), already holding traffic.
-  await migrate(client, {}, all.filter((m) => m.name < '0016'));
+  await migrate(
+    client,
+    {},
+    all.filter((m) => m.name < '0016'),
+  );
   const priced = pricedTraffic(DAY, 9);
-  const legacy = Array.from({ length: 4 }, (_, i) => sampleAttemptEvent({ started_at: `${DAY}T08:1${i}:00.000Z`, ended_at: `${DAY}T08:1${i}:01.000Z`, cost_usd: '0.25' }));
+  const legacy = Array.from({ length: 4 }, (_, i) =>
+    sampleAttemptEvent({ started_at: `${DAY}T08:1${i}:00.000Z`, ended_at: `${DAY}T08:1${i}:01.000Z`, cost_usd: '0.25' }),
+  );
   const rows = [...priced, ...legacy].map(toAttemptRow);
   await client.insert({ table: 'attempts', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'before-1' } });
   // Copies of ten attempts that reached raw twice before deduplication existed.
@@ -56,5 +62,8 @@ test('upgrading a store with raw rows backfills every v2 rollup from distinct ra
   assert.equal(again.raw.attempts, rows.length + later.length);
   assert.equal(Number(await scalar(client, 'SELECT sum(attempts) FROM chargeback_per_day_v1')), rows.length + 10, 'v1 no longer fed');
   const retired = ['attempts_per_minute_by_deployment_mv_v1', 'usage_per_minute_by_team_mv_v1', 'chargeback_per_day_mv_v1'];
-  assert.equal(Number(await scalar(client, 'SELECT count() FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}', { names: retired })), 0);
+  assert.equal(
+    Number(await scalar(client, 'SELECT count() FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}', { names: retired })),
+    0,
+  );
 });

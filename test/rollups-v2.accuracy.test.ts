@@ -41,7 +41,10 @@ test('the found case: 55 requests of which 28 served, with every outcome split o
     const [r] = await rows(store.client, `SELECT sum(requests) AS requests, sum(requests_served) AS served, sum(attempts) AS attempts FROM ${table}`);
     assert.deepEqual(r, { requests: '55', served: '28', attempts: String(events.length) }, table);
   }
-  const byOutcome = await rows(store.client, 'SELECT outcome, sum(requests) AS requests, sum(attempts) AS attempts FROM chargeback_per_day_v2 GROUP BY outcome ORDER BY outcome');
+  const byOutcome = await rows(
+    store.client,
+    'SELECT outcome, sum(requests) AS requests, sum(attempts) AS attempts FROM chargeback_per_day_v2 GROUP BY outcome ORDER BY outcome',
+  );
   assert.deepEqual(byOutcome, [
     { outcome: 'budget_refused', requests: '10', attempts: '10' },
     { outcome: 'cancelled', requests: '5', attempts: '5' },
@@ -59,7 +62,14 @@ test('the found case: 55 requests of which 28 served, with every outcome split o
      FROM attempts_per_minute_by_deployment_v2`,
   );
   assert.deepEqual(ops, {
-    ok: '28', error: '5', timeout: '5', rate_limited: '6', cancelled: '5', rejected: '7', budget_refused: '10', retries: '11',
+    ok: '28',
+    error: '5',
+    timeout: '5',
+    rate_limited: '6',
+    cancelled: '5',
+    rejected: '7',
+    budget_refused: '10',
+    retries: '11',
     errors_by_class: '{"budget_exhausted":"10","cancelled":"5","circuit_open":"7","rate_limited":"6","server":"5","timeout":"5"}',
     fallbacks_by_reason: '{"rate_limited":"6","server_error":"5"}',
   });
@@ -108,7 +118,10 @@ test('cost by bucket sums exactly to cost_usd, and every row satisfies unit pric
 });
 
 test('tags group by any key, and costs by tag add up to the events', async () => {
-  const byTag = await rows(store.client, "SELECT tags['cost_center'] AS cc, toString(sum(cost_usd)) AS cost FROM chargeback_per_hour_v2 GROUP BY cc ORDER BY cc");
+  const byTag = await rows(
+    store.client,
+    "SELECT tags['cost_center'] AS cc, toString(sum(cost_usd)) AS cost FROM chargeback_per_hour_v2 GROUP BY cc ORDER BY cc",
+  );
   const expected = new Map<string, bigint>();
   for (const e of events) expected.set(e.tags.extra.cost_center ?? '', (expected.get(e.tags.extra.cost_center ?? '') ?? 0n) + usd(e.cost_usd));
   assert.deepEqual(
@@ -126,10 +139,23 @@ test('latency, TTFT and time-per-token states and goodput buckets describe the s
   );
   // 64-bit counts come back quoted.
   const served = Object.fromEntries(Object.entries(JSON.parse(q!.served!) as Record<string, string>).map(([k, v]) => [k, Number(v)]));
-  assert.equal(Object.values(served).reduce((a, b) => a + b, 0), 28);
+  assert.equal(
+    Object.values(served).reduce((a, b) => a + b, 0),
+    28,
+  );
   // 8 streams with TTFT 200…235 ms land in the ≤ 250 ms TTFT bucket; the rest have none.
-  assert.equal(Object.entries(served).filter(([k]) => k.endsWith(':250')).reduce((a, [, n]) => a + n, 0), 8);
-  assert.equal(Object.entries(served).filter(([k]) => k.endsWith(':none')).reduce((a, [, n]) => a + n, 0), 20);
+  assert.equal(
+    Object.entries(served)
+      .filter(([k]) => k.endsWith(':250'))
+      .reduce((a, [, n]) => a + n, 0),
+    8,
+  );
+  assert.equal(
+    Object.entries(served)
+      .filter(([k]) => k.endsWith(':none'))
+      .reduce((a, [, n]) => a + n, 0),
+    20,
+  );
   assert.ok(Number(q!.p50) >= 300 && Number(q!.p50) <= 600, `p50 ${q!.p50}`);
   assert.ok(Number(q!.ttft_p50) >= 200 && Number(q!.ttft_p50) <= 235, `ttft p50 ${q!.ttft_p50}`);
   assert.ok(Number(q!.tpot_p50) > 0, `tpot p50 ${q!.tpot_p50}`);

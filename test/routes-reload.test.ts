@@ -34,7 +34,11 @@ function writeRoutes(content: unknown): void {
   utimesSync(file, t, t);
 }
 const priorityFirst = (first: string) => ({
-  routes: base.routes.map((r) => ({ ...r, strategy: 'priority', deployments: [...r.deployments].sort((a, b) => Number(b.name === first) - Number(a.name === first)) })),
+  routes: base.routes.map((r) => ({
+    ...r,
+    strategy: 'priority',
+    deployments: [...r.deployments].sort((a, b) => Number(b.name === first) - Number(a.name === first)),
+  })),
 });
 
 before(async () => {
@@ -61,7 +65,11 @@ after(async () => {
 });
 
 async function firstChoice(): Promise<string> {
-  const r = await fetch(`${origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'q' }] }) });
+  const r = await fetch(`${origin}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'q' }] }),
+  });
   assert.equal(r.status, 200);
   await r.arrayBuffer();
   return events.filter((e) => e.attempt_no === 1).at(-1)!.deployment;

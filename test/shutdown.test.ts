@@ -10,7 +10,11 @@ import { scalar } from './support/embedded-store.ts';
 test('SIGTERM right after traffic: buffered events are flushed and stored, none lost', async () => {
   const data = mkdtempSync(join(tmpdir(), 'switchyard-shutdown-'));
   try {
-    const app = await startCli(['all'], { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '', SWITCHYARD_CONFIG: '' }, /GraphQL:\s+http/);
+    const app = await startCli(
+      ['all'],
+      { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '', SWITCHYARD_CONFIG: '' },
+      /GraphQL:\s+http/,
+    );
     const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
     const requests = 40;
     const statuses = await Promise.all(

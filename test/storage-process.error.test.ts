@@ -5,20 +5,28 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { StorageSupervisor, StorageUnavailableError } from '../cli/storage-process/storage-supervisor.ts';
 
-test('a storage process that cannot start fails the start with its reason, and a waiting batch is refused, not lost silently', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-storage-process-error-'));
-  // chDB cannot create its store under a regular file.
-  const blocked = join(dir, 'not-a-directory');
-  writeFileSync(blocked, 'x');
-  const logs: string[] = [];
-  const supervisor = new StorageSupervisor({ source: 'in-process:test', env: { SWITCHYARD_DATA: blocked, SWITCHYARD_API_PORT: '0', SWITCHYARD_CONFIG: '' }, log: (m) => logs.push(m) });
-  try {
-    const waiting = supervisor.deliver([{ key: null, value: '{}', partition: 0, offset: '0' }]);
-    await assert.rejects(supervisor.start(), /storage process exited before it was ready \(code 1\)/);
-    await assert.rejects(waiting, StorageUnavailableError);
-    assert.deepEqual(logs, [], 'a failed first start is the caller’s error, not a restart loop');
-  } finally {
-    await supervisor.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a storage process that cannot start fails the start with its reason, and a waiting batch is refused, not lost silently',
+  { timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-storage-process-error-'));
+    // chDB cannot create its store under a regular file.
+    const blocked = join(dir, 'not-a-directory');
+    writeFileSync(blocked, 'x');
+    const logs: string[] = [];
+    const supervisor = new StorageSupervisor({
+      source: 'in-process:test',
+      env: { SWITCHYARD_DATA: blocked, SWITCHYARD_API_PORT: '0', SWITCHYARD_CONFIG: '' },
+      log: (m) => logs.push(m),
+    });
+    try {
+      const waiting = supervisor.deliver([{ key: null, value: '{}', partition: 0, offset: '0' }]);
+      await assert.rejects(supervisor.start(), /storage process exited before it was ready \(code 1\)/);
+      await assert.rejects(waiting, StorageUnavailableError);
+      assert.deepEqual(logs, [], 'a failed first start is the caller’s error, not a restart loop');
+    } finally {
+      await supervisor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -17,7 +17,12 @@ test('events cross to the storage process in order, survive a kill -9 of it, and
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-storage-process-'));
   const source = `in-process:${crypto.randomUUID()}`;
   const logs: string[] = [];
-  const supervisor = new StorageSupervisor({ source, env: { SWITCHYARD_DATA: dataDir, SWITCHYARD_API_PORT: '0', SWITCHYARD_CONFIG: '', SWITCHYARD_POLICY_INTERVAL_MS: '600000' }, restartDelayMs: 100, log: (m) => logs.push(m) });
+  const supervisor = new StorageSupervisor({
+    source,
+    env: { SWITCHYARD_DATA: dataDir, SWITCHYARD_API_PORT: '0', SWITCHYARD_CONFIG: '', SWITCHYARD_POLICY_INTERVAL_MS: '600000' },
+    restartDelayMs: 100,
+    log: (m) => logs.push(m),
+  });
   const bus = new InProcessAttemptBus({ spoolDir: join(dataDir, 'spool', 'embedded'), batchSize: 200, lingerMs: 5, retryDelayMs: 50 });
   const ids: string[] = [];
   const publish = (n: number) => {
@@ -40,7 +45,10 @@ test('events cross to the storage process in order, survive a kill -9 of it, and
     publish(2000);
     await bus.publisher.flush();
     assert.notEqual(supervisor.pid, first, 'a new storage process took over');
-    assert.ok(logs.some((l) => l.includes('storage process exited')), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => l.includes('storage process exited')),
+      logs.join('\n'),
+    );
     // Everything is acknowledged: kill the child without any shutdown; what was acknowledged must be on disk.
     const second = supervisor.pid!;
     process.kill(second, 'SIGKILL');
@@ -54,7 +62,13 @@ test('events cross to the storage process in order, survive a kill -9 of it, and
 
   const client = createClickHouse({ kind: 'embedded', path: join(dataDir, 'clickhouse') });
   try {
-    const rows = await (await client.query({ query: 'SELECT request_id, batch_first_offset AS first, batch_last_offset AS last FROM attempts WHERE source = {source:String}', query_params: { source }, format: 'JSONEachRow' })).json<{ request_id: string; first: string; last: string }>();
+    const rows = await (
+      await client.query({
+        query: 'SELECT request_id, batch_first_offset AS first, batch_last_offset AS last FROM attempts WHERE source = {source:String}',
+        query_params: { source },
+        format: 'JSONEachRow',
+      })
+    ).json<{ request_id: string; first: string; last: string }>();
     assert.equal(rows.length, ids.length, 'every event stored exactly once (raw rows, before any merge)');
     assert.equal(new Set(rows.map((r) => r.request_id)).size, ids.length);
     // Offsets are given in publish order on the collector side; each row's batch range holding its publish index means order held across the crash.

@@ -10,12 +10,24 @@ test('tracing switched on by OTEL_* variables with no collector listening: reque
   try {
     const app = await startCli(
       ['all'],
-      { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_BSP_SCHEDULE_DELAY: '100' },
+      {
+        SWITCHYARD_DATA: data,
+        SWITCHYARD_PORT: '0',
+        SWITCHYARD_API_PORT: '0',
+        KAFKA_BROKERS: '',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
       /GraphQL:\s+http/,
     );
     const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
     for (let i = 0; i < 5; i++) {
-      const r = await fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }) });
+      const r = await fetch(`${baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+      });
       assert.equal(r.status, 200);
     }
     // Let the batch processor try (and fail) to export at least once.

@@ -45,20 +45,32 @@ test("a key's attribution wins over headers: a caller cannot bill another team",
   h.events.length = 0;
   await client(SEARCH_KEY).chat.completions.create(hello, { headers: { 'x-switchyard-team': 'finance', 'x-switchyard-feature': 'suggest' } });
   const tags = h.events[0]!.tags;
-  assert.deepEqual([tags.api_key_id, tags.team, tags.project, tags.environment, tags.feature], ['search-prod', 'search', 'autocomplete', 'production', 'suggest']);
+  assert.deepEqual(
+    [tags.api_key_id, tags.team, tags.project, tags.environment, tags.feature],
+    ['search-prod', 'search', 'autocomplete', 'production', 'suggest'],
+  );
   assert.ok(!JSON.stringify(h.events).includes(SEARCH_KEY), 'the key is not in the event');
 });
 
 test('a key limited to some routes sees only those and is refused the others', async () => {
   const intern = client(INTERN_KEY);
-  assert.deepEqual((await intern.models.list()).data.map((m) => m.id), ['chat']);
+  assert.deepEqual(
+    (await intern.models.list()).data.map((m) => m.id),
+    ['chat'],
+  );
   assert.deepEqual((await client(SEARCH_KEY).models.list()).data.map((m) => m.id).sort(), ['chat', 'premium']);
-  await assert.rejects(intern.chat.completions.create({ ...hello, model: 'premium' }), (err: InstanceType<typeof OpenAI.PermissionDeniedError>) => err.status === 403 && err.param === 'model');
+  await assert.rejects(
+    intern.chat.completions.create({ ...hello, model: 'premium' }),
+    (err: InstanceType<typeof OpenAI.PermissionDeniedError>) => err.status === 403 && err.param === 'model',
+  );
 });
 
 test("max_tokens above the key's cap is refused; without one the cap applies", async () => {
   const intern = client(INTERN_KEY);
-  await assert.rejects(intern.chat.completions.create({ ...hello, max_tokens: 500 }), (err: InstanceType<typeof OpenAI.BadRequestError>) => err.status === 400 && err.param === 'max_tokens' && /limit of 5/.test(err.message));
+  await assert.rejects(
+    intern.chat.completions.create({ ...hello, max_tokens: 500 }),
+    (err: InstanceType<typeof OpenAI.BadRequestError>) => err.status === 400 && err.param === 'max_tokens' && /limit of 5/.test(err.message),
+  );
   const capped = await intern.chat.completions.create(hello);
   assert.ok(capped.usage!.completion_tokens <= 5);
   assert.equal(capped.choices[0]!.finish_reason, 'length');

@@ -35,7 +35,11 @@ test('the policy schedule writes last week’s report once it is due and deliver
     const logs: string[] = [];
     const start = () => startWeeklyReports({ clickhouse: store.client, env, routes, clock: { now: () => now }, log: (m) => logs.push(m), checkEveryMs: 20 })!;
     const schedule = start();
-    await until('the report written and delivered', async () => existsSync(join(dir, 'switchyard-report-2026-W48.html')) && slack.delivered().length === 1, 120_000);
+    await until(
+      'the report written and delivered',
+      async () => existsSync(join(dir, 'switchyard-report-2026-W48.html')) && slack.delivered().length === 1,
+      120_000,
+    );
     await schedule.stop();
     // The file is the record: a restarted policy process finds the week not due and neither rewrites nor re-sends.
     assert.equal(dueWeek(now, dir), null);
@@ -43,7 +47,11 @@ test('the policy schedule writes last week’s report once it is due and deliver
     assert.equal(slack.delivered().length, 1, logs.join('\n'));
     assert.equal(logs.filter((l) => l.includes('2026-W48 written')).length, 1, logs.join('\n'));
     assert.match(JSON.parse(slack.delivered()[0]!.body).text as string, /https:\/\/reports\.example\.com\/switchyard-report-2026-W48\.html/);
-    assert.equal(startWeeklyReports({ clickhouse: store.client, env: {}, routes, clock: { now: () => now }, log: () => {} }), null, 'off without SWITCHYARD_REPORT_DIR');
+    assert.equal(
+      startWeeklyReports({ clickhouse: store.client, env: {}, routes, clock: { now: () => now }, log: () => {} }),
+      null,
+      'off without SWITCHYARD_REPORT_DIR',
+    );
   } finally {
     await slack.close();
   }

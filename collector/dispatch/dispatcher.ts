@@ -174,12 +174,29 @@ export class Dispatcher {
     }));
     const strategyOrder = this.memory.stickyFirst(route, ctx.conversationId, orderCandidates(route.config.strategy, candidates, this.random), candidates);
     const order = tier ? orderByTier(strategyOrder, (d) => d.config.tier, tierPreference(tier, route.config.tiering.fallback)) : strategyOrder;
-    if (order.length === 0) throw new DispatchError(400, 'invalid_request_error', `route "${route.config.name}" has no ${tier} deployment that can serve this request, and its tiering allows no fallback`, 'no_capable_deployment');
+    if (order.length === 0)
+      throw new DispatchError(
+        400,
+        'invalid_request_error',
+        `route "${route.config.name}" has no ${tier} deployment that can serve this request, and its tiering allows no fallback`,
+        'no_capable_deployment',
+      );
     const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
     // Under a budget the worst case must be bounded: a request without max_tokens gets the default.
     // In place, because the attempt executor reads the same request object.
     if (budgets) request.max_tokens ??= budgets.defaultMaxTokens;
-    const run: RequestRun<T> = { route, request, ctx, execute, requestSpan, retry, tier, prompt, budgets, deadlineMs: this.clock.now() + retry.request_timeout_ms };
+    const run: RequestRun<T> = {
+      route,
+      request,
+      ctx,
+      execute,
+      requestSpan,
+      retry,
+      tier,
+      prompt,
+      budgets,
+      deadlineMs: this.clock.now() + retry.request_timeout_ms,
+    };
     const failures: Array<{ deployment: string; error: ProviderError }> = [];
     let fallbackReason: FallbackReason = 'none';
     let cursor = 0;
@@ -194,14 +211,16 @@ export class Dispatcher {
 
     for (let attemptNo = 1; ; attemptNo++) {
       if (ctx.signal.aborted) throw cancelledError();
-      const pick: NextDeployment | null = planned ?? this.availability.next(route, order, cursor, maxWaitMs(run, this.clock.now()), untriedOnly ? tried : undefined);
+      const pick: NextDeployment | null =
+        planned ?? this.availability.next(route, order, cursor, maxWaitMs(run, this.clock.now()), untriedOnly ? tried : undefined);
       planned = null;
       if (pick === null) {
         // Every circuit is open, or every provider asked us to wait longer than we may: reject
         // without calling anyone, and record that the request ended here.
         const retryAfterMs = this.availability.soonestRetryMs(route, order);
         this.emitRefusal(run, order[cursor % order.length]!, attemptNo, fallbackReason, retryAfterMs === null ? 'circuit_open' : 'rate_limit_cooldown');
-        if (retryAfterMs !== null) throw failures.length ? allAttemptsFailed(failures, undefined, retryAfterMs) : rateLimitedRoute(route.config.name, retryAfterMs);
+        if (retryAfterMs !== null)
+          throw failures.length ? allAttemptsFailed(failures, undefined, retryAfterMs) : rateLimitedRoute(route.config.name, retryAfterMs);
         throw allAttemptsFailed(failures, `every deployment of route "${route.config.name}" is cooling down after failures`);
       }
       if (pick.waitMs > 0) {
@@ -236,8 +255,31 @@ export class Dispatcher {
         winner.settle(usage);
         this.memory.recordSuccess(route, winner.facts.deployment, result.ttftMs ?? this.clock.now() - winner.facts.startedAtMs, ctx.conversationId);
         const store = route.config.store_content;
-        const content = store ? storedContent(request, result.completionText ?? '', store, route.deployments.map((d) => d.target.apiKey)) : null;
-        this.recorder.emit({ ...winner.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: result.ttftMs, responseModel: result.responseModel, usage, usageEstimated: result.usageEstimated ?? false, failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null), finishReason: result.finishReason ?? null, providerFields: result.providerFields ?? {}, content, parity: result.parity }, winner.span);
+        const content = store
+          ? storedContent(
+              request,
+              result.completionText ?? '',
+              store,
+              route.deployments.map((d) => d.target.apiKey),
+            )
+          : null;
+        this.recorder.emit(
+          {
+            ...winner.facts,
+            isFinal: true,
+            endedAtMs: this.clock.now(),
+            ttftMs: result.ttftMs,
+            responseModel: result.responseModel,
+            usage,
+            usageEstimated: result.usageEstimated ?? false,
+            failure: clientLeft ? 'cancelled' : (result.failedAfterCommit ?? null),
+            finishReason: result.finishReason ?? null,
+            providerFields: result.providerFields ?? {},
+            content,
+            parity: result.parity,
+          },
+          winner.span,
+        );
         return result.value;
       }
       const only = attempts.length === 1 ? attempts[0]! : null;
@@ -261,15 +303,29 @@ export class Dispatcher {
       const failure = classifyAttemptFailure(last.outcome.ok ? null : last.outcome.error);
       last.settle(ZERO_USAGE);
       if (failure instanceof InternalError) {
-        this.recorder.emit({ ...last.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'internal_error' }, last.span);
+        this.recorder.emit(
+          { ...last.facts, isFinal: true, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: 'internal_error' },
+          last.span,
+        );
         throw internalFailure(failure);
       }
       if (failure.kind === 'rate_limited' && failure.retryAfterMs) this.availability.noteRetryAfter(last.facts.deployment, failure.retryAfterMs);
-      const step: FailoverStep = planFailover({ route, retry, deadlineMs: run.deadlineMs, availability: this.availability, random: this.random, now: this.clock.now() }, failure, order, cursor, tried, attemptNo, last.facts.deployment);
+      const step: FailoverStep = planFailover(
+        { route, retry, deadlineMs: run.deadlineMs, availability: this.availability, random: this.random, now: this.clock.now() },
+        failure,
+        order,
+        cursor,
+        tried,
+        attemptNo,
+        last.facts.deployment,
+      );
       // The budget is consulted last, so only retries that would really happen spend it; moving
       // to a deployment that can cure what this one could not is not a retry.
       const budgetLeft = step.mayContinue && (step.scope === 'untried' || this.retryBudget.tryAcquire(this.clock.now()));
-      this.recorder.emit({ ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure }, last.span);
+      this.recorder.emit(
+        { ...last.facts, isFinal: !budgetLeft, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure },
+        last.span,
+      );
       failures.push({ deployment: last.facts.deployment.config.name, error: failure });
       if (!budgetLeft) {
         if (failures.every((f) => failoverScope(f.error, route.config) !== 'any')) throw DispatchError.fromClientError(failure);
@@ -289,9 +345,27 @@ export class Dispatcher {
    * Reserves budget for an attempt (possibly moving it to a cheaper deployment). A refusal is
    * recorded and thrown when `mustRun`; for a hedge it just means no hedge (null).
    */
-  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: true): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null }>;
-  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: false): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null>;
-  private async admit<T>(run: RequestRun<T>, choices: Deployment[], attemptNo: number, fallbackReason: FallbackReason, mustRun: boolean): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null> {
+  private async admit<T>(
+    run: RequestRun<T>,
+    choices: Deployment[],
+    attemptNo: number,
+    fallbackReason: FallbackReason,
+    mustRun: true,
+  ): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null }>;
+  private async admit<T>(
+    run: RequestRun<T>,
+    choices: Deployment[],
+    attemptNo: number,
+    fallbackReason: FallbackReason,
+    mustRun: false,
+  ): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null>;
+  private async admit<T>(
+    run: RequestRun<T>,
+    choices: Deployment[],
+    attemptNo: number,
+    fallbackReason: FallbackReason,
+    mustRun: boolean,
+  ): Promise<{ deployment: Deployment; admission: Admission<Deployment> | null } | null> {
     if (!run.budgets) return { deployment: choices[0]!, admission: null };
     const maxTokens = run.request.max_tokens!;
     const priced = choices.map((d) => ({ deployment: d, worstCaseNano: worstCaseNano(run.prompt(), maxTokens, d.price) }));
@@ -309,27 +383,57 @@ export class Dispatcher {
   }
 
   /** Starts one attempt; the promise never rejects: failures come back as the outcome. */
-  private launch<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, admission: Admission<Deployment> | null, race: HedgeRace | null, raceId: number): Promise<LaunchedAttempt<T>> {
+  private launch<T>(
+    run: RequestRun<T>,
+    deployment: Deployment,
+    attemptNo: number,
+    fallbackReason: FallbackReason,
+    admission: Admission<Deployment> | null,
+    race: HedgeRace | null,
+    raceId: number,
+  ): Promise<LaunchedAttempt<T>> {
     const startedAtMs = this.clock.now();
-    const facts = { context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs, fallbackReason, tier: run.tier ? deployment.config.tier : '', ...(admission ? { budget: admission.budget } : {}) };
+    const facts = {
+      context: run.ctx,
+      route: run.route.config.name,
+      requestedModel: run.request.model,
+      deployment,
+      attemptNo,
+      isStream: run.request.stream,
+      startedAtMs,
+      fallbackReason,
+      tier: run.tier ? deployment.config.tier : '',
+      ...(admission ? { budget: admission.budget } : {}),
+    };
     const settle = (usage: Usage) => {
       if (admission) run.budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
     };
     const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
     const timeoutMs = Math.min(run.retry.attempt_timeout_ms, run.deadlineMs - startedAtMs);
     run.ctx.timing?.attemptStarted();
-    const attempt = this.breakers.run(breakerKey(run.route, deployment), () => this.withAttemptSignal(run.ctx.signal, timeoutMs, race, raceId, (control) => run.execute(deployment, control)));
-    return attempt.then(
-      (result): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: true, result } }),
-      (error: unknown): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: false, error } }),
-    ).finally(() => run.ctx.timing?.attemptEnded());
+    const attempt = this.breakers.run(breakerKey(run.route, deployment), () =>
+      this.withAttemptSignal(run.ctx.signal, timeoutMs, race, raceId, (control) => run.execute(deployment, control)),
+    );
+    return attempt
+      .then(
+        (result): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: true, result } }),
+        (error: unknown): LaunchedAttempt<T> => ({ facts, span, settle, raceId, outcome: { ok: false, error } }),
+      )
+      .finally(() => run.ctx.timing?.attemptEnded());
   }
 
   /**
    * Waits for the first attempt up to the hedge delay; if it has neither answered nor failed by
    * then, starts a twin on the next available deployment (budget permitting).
    */
-  private async hedgeAfterDelay<T>(run: RequestRun<T>, race: HedgeRace, first: Promise<LaunchedAttempt<T>>, order: Deployment[], cursor: number, attemptNo: number): Promise<{ attempt: Promise<LaunchedAttempt<T>>; cursor: number } | null> {
+  private async hedgeAfterDelay<T>(
+    run: RequestRun<T>,
+    race: HedgeRace,
+    first: Promise<LaunchedAttempt<T>>,
+    order: Deployment[],
+    cursor: number,
+    attemptNo: number,
+  ): Promise<{ attempt: Promise<LaunchedAttempt<T>>; cursor: number } | null> {
     const stopTimer = new AbortController();
     const timer = sleepUnlessAborted(this.memory.hedgeDelayMs(run.route), AbortSignal.any([run.ctx.signal, stopTimer.signal])).then(() => 'timer' as const);
     const winner = await Promise.race([first.then(() => 'first' as const), timer]);
@@ -353,7 +457,13 @@ export class Dispatcher {
    * client (both charged their input: the provider read the prompt), or a failure. Returns the
    * failure for the 503 summary, if it was one.
    */
-  private finishUnsuccessful<T>(run: RequestRun<T>, a: LaunchedAttempt<T>, race: HedgeRace | null, clientGone: boolean, isFinal: boolean): { deployment: string; error: ProviderError } | null {
+  private finishUnsuccessful<T>(
+    run: RequestRun<T>,
+    a: LaunchedAttempt<T>,
+    race: HedgeRace | null,
+    clientGone: boolean,
+    isFinal: boolean,
+  ): { deployment: string; error: ProviderError } | null {
     const refusal: AttemptRefusal | null = race?.lost(a.raceId) ? 'hedge_lost' : clientGone ? 'cancelled' : null;
     if (refusal) {
       const usage = inputOnlyUsage(run.prompt());
@@ -363,22 +473,65 @@ export class Dispatcher {
     }
     const error = classifyAttemptFailure(a.outcome.ok ? null : a.outcome.error);
     a.settle(ZERO_USAGE);
-    this.recorder.emit({ ...a.facts, isFinal, endedAtMs: this.clock.now(), ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure: error instanceof InternalError ? 'internal_error' : error }, a.span);
+    this.recorder.emit(
+      {
+        ...a.facts,
+        isFinal,
+        endedAtMs: this.clock.now(),
+        ttftMs: null,
+        responseModel: null,
+        usage: ZERO_USAGE,
+        failure: error instanceof InternalError ? 'internal_error' : error,
+      },
+      a.span,
+    );
     return error instanceof InternalError ? null : { deployment: a.facts.deployment.config.name, error };
   }
 
   /** An attempt that made no call (every circuit open, or the budget refused): recorded as `rejected`. */
-  private emitRefusal<T>(run: RequestRun<T>, deployment: Deployment, attemptNo: number, fallbackReason: FallbackReason, failure: 'circuit_open' | 'budget_exhausted' | 'rate_limit_cooldown', budget?: AttemptBudget): void {
+  private emitRefusal<T>(
+    run: RequestRun<T>,
+    deployment: Deployment,
+    attemptNo: number,
+    fallbackReason: FallbackReason,
+    failure: 'circuit_open' | 'budget_exhausted' | 'rate_limit_cooldown',
+    budget?: AttemptBudget,
+  ): void {
     const now = this.clock.now();
     const span = this.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
-    this.recorder.emit({ context: run.ctx, route: run.route.config.name, requestedModel: run.request.model, deployment, attemptNo, isStream: run.request.stream, startedAtMs: now, fallbackReason, isFinal: true, endedAtMs: now, ttftMs: null, responseModel: null, usage: ZERO_USAGE, failure, ...(budget ? { budget } : {}) }, span);
+    this.recorder.emit(
+      {
+        context: run.ctx,
+        route: run.route.config.name,
+        requestedModel: run.request.model,
+        deployment,
+        attemptNo,
+        isStream: run.request.stream,
+        startedAtMs: now,
+        fallbackReason,
+        isFinal: true,
+        endedAtMs: now,
+        ttftMs: null,
+        responseModel: null,
+        usage: ZERO_USAGE,
+        failure,
+        ...(budget ? { budget } : {}),
+      },
+      span,
+    );
   }
 
   /**
    * Aborts the attempt on client disconnect, or on timeout until the response is committed. In a
    * hedge race, committing claims the win (a loser's commit throws) and aborts the twin.
    */
-  private async withAttemptSignal<T>(clientSignal: AbortSignal, timeoutMs: number, race: HedgeRace | null, raceId: number, fn: (control: AttemptControl) => Promise<T>): Promise<T> {
+  private async withAttemptSignal<T>(
+    clientSignal: AbortSignal,
+    timeoutMs: number,
+    race: HedgeRace | null,
+    raceId: number,
+    fn: (control: AttemptControl) => Promise<T>,
+  ): Promise<T> {
     const controller = new AbortController();
     race?.join(raceId, controller);
     const onClientAbort = () => controller.abort(clientSignal.reason);

@@ -19,7 +19,11 @@ export const envSchema = z.object({
   /** Attempt events held in memory per process; past it they move to the disk spool under SWITCHYARD_DATA/spool. */
   SWITCHYARD_EVENTS_MEMORY_MAX: z.coerce.number().int().min(1).default(10_000),
   /** The disk spool's bound in bytes; when full, the collector answers new requests with 503. */
-  SWITCHYARD_SPOOL_MAX_BYTES: z.coerce.number().int().min(1 << 20, 'at least 1 MiB (1048576)').default(1024 ** 3),
+  SWITCHYARD_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1 << 20, 'at least 1 MiB (1048576)')
+    .default(1024 ** 3),
   /** The disk spool's bound in segment files (each holds up to 500 events). */
   SWITCHYARD_SPOOL_MAX_SEGMENTS: z.coerce.number().int().min(1).default(20_000),
   /** Routes file (YAML or JSON). Unset: provider keys in the environment, else simulated providers. */
@@ -32,7 +36,10 @@ export const envSchema = z.object({
   SWITCHYARD_API_TOKEN: z.string().optional(),
   SWITCHYARD_WEIGHTS_POLL_MS: positiveMs.default(2000),
   /** This collector's id for budget leases; keep it stable across restarts (default host:port). */
-  SWITCHYARD_COLLECTOR_ID: z.string().regex(/^[a-zA-Z0-9._:-]{1,128}$/, 'use 1–128 letters, digits, . _ : -').optional(),
+  SWITCHYARD_COLLECTOR_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._:-]{1,128}$/, 'use 1–128 letters, digits, . _ : -')
+    .optional(),
   SWITCHYARD_POLICY_INTERVAL_MS: positiveMs.default(5000),
   SWITCHYARD_POLICY_WINDOW_MS: positiveMs.default(30_000),
   /** Days raw attempts are kept (rollups stay); unset keeps them forever. */
@@ -44,13 +51,31 @@ export const envSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1).optional()),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
+        : undefined,
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port'))
+        .min(1)
+        .optional(),
+    ),
   KAFKA_GROUP_ID: z.string().default('switchyard-ingest'),
-  KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash, underscore').default(ATTEMPT_TOPIC),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash, underscore')
+    .default(ATTEMPT_TOPIC),
   CLICKHOUSE_URL: z.url().optional(),
   /** Run migrations ON CLUSTER with replicated engines (server mode only). */
-  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash, underscore').optional(),
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash, underscore')
+    .optional(),
 });
 
 export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };

@@ -23,19 +23,51 @@ const config = parseAlertsConfig({
 // Search spends 5 USD a minute for three hours from --at minus an hour: above 10 per 5 minutes throughout.
 const start = Math.floor(at / 60_000) * 60_000 - 3_600_000;
 const buckets = Array.from({ length: 240 }, (_, i) => ({
-  minuteMs: start + i * 60_000, dims: { team: 'search' }, requests: 10, attempts: 10, errors: 0, fallbacks: 0, rate_limited: 0, final_failures: 0,
-  spend_usd: 5, tokens: 1000, p95_latency_ms: 100, p99_latency_ms: 200, p95_ttft_ms: 50, p99_ttft_ms: 80,
+  minuteMs: start + i * 60_000,
+  dims: { team: 'search' },
+  requests: 10,
+  attempts: 10,
+  errors: 0,
+  fallbacks: 0,
+  rate_limited: 0,
+  final_failures: 0,
+  spend_usd: 5,
+  tokens: 1000,
+  p95_latency_ms: 100,
+  p99_latency_ms: 200,
+  p95_ttft_ms: 50,
+  p99_ttft_ms: 80,
 }));
 const ch = createClickHouse({ kind: 'embedded', path: path! });
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const receivers = resolveReceivers(config.receivers, process.env, (s) => createHash('sha256').update(s).digest('hex'));
 const store = new ClickHouseNotificationStore(ch);
-const deliverer = new HttpDeliverer({ store, receivers, dashboardUrl: config.dashboard_url, clock: systemClock, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log });
-const notifier = new AlertNotifier({ route: config.route, receivers, ruleReceivers: () => undefined, store, mutes: new ClickHouseMuteStore(ch), deliverer, log });
+const deliverer = new HttpDeliverer({
+  store,
+  receivers,
+  dashboardUrl: config.dashboard_url,
+  clock: systemClock,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  log,
+});
+const notifier = new AlertNotifier({
+  route: config.route,
+  receivers,
+  ruleReceivers: () => undefined,
+  store,
+  mutes: new ClickHouseMuteStore(ch),
+  deliverer,
+  log,
+});
 const clock = { now: () => at };
 const service = new AlertService({
-  rules: async () => config.rules, source: new MemoryWindowSource(buckets), events: new ClickHouseAlertEventStore(ch, 8 * 86_400_000, clock.now),
-  notifier, clock, evaluationIntervalMs: 60_000, log,
+  rules: async () => config.rules,
+  source: new MemoryWindowSource(buckets),
+  events: new ClickHouseAlertEventStore(ch, 8 * 86_400_000, clock.now),
+  notifier,
+  clock,
+  evaluationIntervalMs: 60_000,
+  log,
 });
 await service.restore();
 const states = await service.evaluate(at);

@@ -25,7 +25,9 @@ export interface CollectorHarness {
  * The collector alone over the simulated providers, recording its events instead of sending them.
  * `firstChoice` pins which deployment of route `chat` is tried first (the others get weight 0).
  */
-export async function startCollectorHarness(options: { seed?: number; firstChoice?: string; config?: (base: RoutesConfig) => RoutesConfig } = {}): Promise<CollectorHarness> {
+export async function startCollectorHarness(
+  options: { seed?: number; firstChoice?: string; config?: (base: RoutesConfig) => RoutesConfig } = {},
+): Promise<CollectorHarness> {
   const sim = await startSimulator({ seed: options.seed ?? 1 });
   const base = simulatedRoutes((u, k) => sim.baseUrl(u, k), { base_delay_ms: 1, max_delay_ms: 5 });
   const config = options.config ? options.config(base) : base;

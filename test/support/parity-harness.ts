@@ -32,7 +32,9 @@ export interface ParityHarness {
  * `<kind>` with one deployment of that provider format each; and whatever `extra` adds
  * (deployments named as in PROVIDERS).
  */
-export async function startParityHarness(extra: (d: (kind: (typeof PROVIDERS)[number]['kind']) => Record<string, unknown>) => unknown[] = () => []): Promise<ParityHarness> {
+export async function startParityHarness(
+  extra: (d: (kind: (typeof PROVIDERS)[number]['kind']) => Record<string, unknown>) => unknown[] = () => [],
+): Promise<ParityHarness> {
   const up = await startScriptedUpstream();
   const deployment = (kind: (typeof PROVIDERS)[number]['kind']) => {
     const p = PROVIDERS.find((x) => x.kind === kind)!;

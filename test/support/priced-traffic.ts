@@ -48,15 +48,48 @@ export function pricedTraffic(day: string, hour = 10): AttemptEvent[] {
   for (let i = 0; i < 55; i++) {
     const at = base + i * 61_000;
     const team = i % 2 === 0 ? 'search' : 'ads';
-    const tags = { team, project: `p${i % 3}`, feature: 'f', user: `u${i % 4}`, api_key_id: `key_${i % 2}`, environment: 'prod', extra: i % 5 === 0 ? noTags : { cost_center: `cc${i % 3}`, app: 'web' } };
+    const tags = {
+      team,
+      project: `p${i % 3}`,
+      feature: 'f',
+      user: `u${i % 4}`,
+      api_key_id: `key_${i % 2}`,
+      environment: 'prod',
+      extra: i % 5 === 0 ? noTags : { cost_center: `cc${i % 3}`, app: 'web' },
+    };
     const request = { requestId: randomUUID(), tags, signal: new AbortController().signal };
     const facts = (over: Partial<AttemptFacts>): AttemptFacts => ({
-      context: request, route: 'chat', requestedModel: 'chat', deployment: catalog, attemptNo: 1, isFinal: true, isStream: false,
-      startedAtMs: at, endedAtMs: at + 300 + i * 10, ttftMs: null, responseModel: null, usage: ZERO_USAGE, fallbackReason: 'none', failure: null, ...over,
+      context: request,
+      route: 'chat',
+      requestedModel: 'chat',
+      deployment: catalog,
+      attemptNo: 1,
+      isFinal: true,
+      isStream: false,
+      startedAtMs: at,
+      endedAtMs: at + 300 + i * 10,
+      ttftMs: null,
+      responseModel: null,
+      usage: ZERO_USAGE,
+      fallbackReason: 'none',
+      failure: null,
+      ...over,
     });
-    const usage: Usage = { inputTokens: 1000 + i, cachedInputTokens: i % 3 === 0 ? 512 : 0, cacheWriteTokens: 0, outputTokens: 100 + i, reasoningTokens: i % 4 === 0 ? 37 : 0 };
+    const usage: Usage = {
+      inputTokens: 1000 + i,
+      cachedInputTokens: i % 3 === 0 ? 512 : 0,
+      cacheWriteTokens: 0,
+      outputTokens: 100 + i,
+      reasoningTokens: i % 4 === 0 ? 37 : 0,
+    };
     const refusal = (kind: AttemptRefusal, budget = false) =>
-      buildAttemptEvent(facts({ failure: kind, endedAtMs: at, budget: budget ? { decision: 'reject', reserved_usd: '0.01', delay_ms: 0, limited_by: `team:${team}` } : undefined }));
+      buildAttemptEvent(
+        facts({
+          failure: kind,
+          endedAtMs: at,
+          budget: budget ? { decision: 'reject', reserved_usd: '0.01', delay_ms: 0, limited_by: `team:${team}` } : undefined,
+        }),
+      );
     if (i < 14) events.push(buildAttemptEvent(facts({ deployment: i % 2 ? negotiated : catalog, usage })));
     else if (i < 20) {
       events.push(buildAttemptEvent(facts({ isFinal: false, failure: failure('rate_limited', 429), endedAtMs: at + 40 })));
@@ -68,7 +101,11 @@ export function pricedTraffic(day: string, hour = 10): AttemptEvent[] {
     else if (i < 45) events.push(refusal('circuit_open'));
     else if (i < 50) {
       events.push(buildAttemptEvent(facts({ isFinal: false, failure: failure('server', 500), endedAtMs: at + 90 })));
-      events.push(buildAttemptEvent(facts({ attemptNo: 2, deployment: negotiated, fallbackReason: 'server_error', failure: failure('timeout', null), startedAtMs: at + 100 })));
+      events.push(
+        buildAttemptEvent(
+          facts({ attemptNo: 2, deployment: negotiated, fallbackReason: 'server_error', failure: failure('timeout', null), startedAtMs: at + 100 }),
+        ),
+      );
     } else events.push(buildAttemptEvent(facts({ failure: 'cancelled', usage: { ...ZERO_USAGE, inputTokens: 900 } })));
   }
   return events;

@@ -40,7 +40,8 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       const body = JSON.parse(await readBody(req)) as unknown;
       if (!match) return void res.writeHead(404).end();
       const request = match.format.parse(body, match.routed!);
-      if ('error' in request) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(match.format.error(400, request.error)));
+      if ('error' in request)
+        return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(match.format.error(400, request.error)));
       counts.set(upstream, (counts.get(upstream) ?? 0) + 1);
       const answer = render(scripts.get(upstream) ?? { text: 'hello' });
       const id = `scripted${next++}`;
@@ -56,19 +57,29 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
     baseUrl: (upstream, kind) => (kind === 'openai' ? `${url}/${upstream}/v1` : `${url}/${upstream}`),
     script: (upstream, answer) => void scripts.set(upstream, answer),
     calls: (upstream) => counts.get(upstream) ?? 0,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 function render(a: ScriptedAnswer): SimAnswer {
   const text = a.text ?? '';
   // Several pieces, so streams really arrive in parts.
-  const pieces = text ? text.match(/.{1,5}/gs) ?? [] : [];
+  const pieces = text ? (text.match(/.{1,5}/gs) ?? []) : [];
   const toolCalls = (a.toolCalls ?? []).map((c, i) => ({ id: `call_${i}`, name: c.name, arguments: c.arguments }));
-  return { pieces, toolCalls, finishReason: toolCalls.length ? 'tool_calls' : 'stop', promptTokens: 20, cachedTokens: 0, cacheWriteTokens: 0, outputTokens: Math.max(1, pieces.length), reasoningTokens: 0 };
+  return {
+    pieces,
+    toolCalls,
+    finishReason: toolCalls.length ? 'tool_calls' : 'stop',
+    promptTokens: 20,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: Math.max(1, pieces.length),
+    reasoningTokens: 0,
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -2,10 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How the receiver answers one request: Slack's `ok`, or a failure to test delivery against. */
-export type ReceiverAnswer =
-  | { kind: 'ok' }
-  | { kind: 'status'; status: number; body?: string; retryAfterS?: number }
-  | { kind: 'slow'; delayMs: number };
+export type ReceiverAnswer = { kind: 'ok' } | { kind: 'status'; status: number; body?: string; retryAfterS?: number } | { kind: 'slow'; delayMs: number };
 
 export interface ReceivedRequest {
   at: number;

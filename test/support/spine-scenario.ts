@@ -44,7 +44,12 @@ export async function startSpine(kafka?: { brokers: string[] }): Promise<SpineHa
     policyWindowMs: 3000,
     log: () => {},
   });
-  const openai = new OpenAI({ baseURL: pipeline.collectorUrl!, apiKey: 'sk-team-search-123', maxRetries: 0, defaultHeaders: { 'x-switchyard-team': 'search' } });
+  const openai = new OpenAI({
+    baseURL: pipeline.collectorUrl!,
+    apiKey: 'sk-team-search-123',
+    maxRetries: 0,
+    defaultHeaders: { 'x-switchyard-team': 'search' },
+  });
   return {
     pipeline,
     simulator,

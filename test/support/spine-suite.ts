@@ -34,15 +34,22 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
     });
 
     test("the failing deployment's weight falls within one policy window and the collector stops choosing it", async () => {
-      const weights = await until('policy to zero the down deployment', async () => {
-        const data = await graphql<{ routingWeights: Array<{ deployment: string; weight: number; reason: string }> }>(
-          h.pipeline.apiUrl!,
-          'query { routingWeights(route: "chat") { deployment weight reason } }',
-        );
-        const down = data.routingWeights.find((w) => w.deployment === DOWN);
-        return down && down.weight === 0 ? data.routingWeights : null;
-      }, 5_000);
-      assert.ok(weights.filter((w) => w.deployment !== DOWN).every((w) => w.weight > 0 && w.reason !== 'failing'), JSON.stringify(weights));
+      const weights = await until(
+        'policy to zero the down deployment',
+        async () => {
+          const data = await graphql<{ routingWeights: Array<{ deployment: string; weight: number; reason: string }> }>(
+            h.pipeline.apiUrl!,
+            'query { routingWeights(route: "chat") { deployment weight reason } }',
+          );
+          const down = data.routingWeights.find((w) => w.deployment === DOWN);
+          return down && down.weight === 0 ? data.routingWeights : null;
+        },
+        5_000,
+      );
+      assert.ok(
+        weights.filter((w) => w.deployment !== DOWN).every((w) => w.weight > 0 && w.reason !== 'failing'),
+        JSON.stringify(weights),
+      );
       await until('the collector to apply the weights', async () => h.pipeline.weights!.policyWeight('chat', DOWN) === 0);
       const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
       const attemptsBefore = h.pipeline.emitted!.total;
@@ -59,7 +66,12 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       assert.notEqual(Number(sum), 0);
       const from = new Date(Date.now() - 3_600_000).toISOString();
       const to = new Date(Date.now() + 60_000).toISOString();
-      const { costReport } = await graphql<{ costReport: { rows: Array<{ group: Array<{ dimension: string; value: string }>; costUsd: string; requests: number; attempts: number }>; total: { costUsd: string; requests: number; attempts: number } } }>(
+      const { costReport } = await graphql<{
+        costReport: {
+          rows: Array<{ group: Array<{ dimension: string; value: string }>; costUsd: string; requests: number; attempts: number }>;
+          total: { costUsd: string; requests: number; attempts: number };
+        };
+      }>(
         h.pipeline.apiUrl!,
         'query($from: String!, $to: String!) { costReport(from: $from, to: $to, groupBy: [TEAM, PROVIDER]) { rows { group { dimension value } costUsd requests attempts } total { costUsd requests attempts } } }',
         { from, to },
@@ -71,11 +83,17 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       const picoSum = costReport.rows.reduce((acc, r) => acc + toScaled(r.costUsd, 12), 0n);
       assert.equal(picoSum, toScaled(sum, 12), 'rows add up to the total, to the pico-dollar');
       const billing = costReport.rows.filter((r) => r.group.some((g) => g.dimension === 'TEAM' && g.value === 'billing'));
-      assert.equal(billing.reduce((n, r) => n + r.requests, 0), 6);
+      assert.equal(
+        billing.reduce((n, r) => n + r.requests, 0),
+        6,
+      );
     });
 
     test('a streaming request returns the full text and records TTFT', async () => {
-      const stream = await h.openai.chat.completions.create({ model: 'chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream please' }], max_tokens: 40 }, { headers: { 'x-switchyard-feature': 'streaming-test' } });
+      const stream = await h.openai.chat.completions.create(
+        { model: 'chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream please' }], max_tokens: 40 },
+        { headers: { 'x-switchyard-feature': 'streaming-test' } },
+      );
       let text = '';
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of stream) {
@@ -88,20 +106,36 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       await waitForStoredAttempts(h.client, h.pipeline.emitted!.total);
       const ttft = await scalar(h.client, "SELECT min(ttft_ms) FROM attempts WHERE feature = 'streaming-test' AND is_stream AND status = 'ok'");
       assert.ok(Number(ttft) > 0, `ttft recorded: ${ttft}`);
-      assert.equal(Number(await scalar(h.client, "SELECT sum(output_tokens + reasoning_tokens) FROM attempts WHERE feature = 'streaming-test' AND status = 'ok'")), usage!.completion_tokens);
+      assert.equal(
+        Number(await scalar(h.client, "SELECT sum(output_tokens + reasoning_tokens) FROM attempts WHERE feature = 'streaming-test' AND status = 'ok'")),
+        usage!.completion_tokens,
+      );
     });
 
     test('malformed requests get an OpenAI-style 400 naming the field', async () => {
       await assert.rejects(
-        h.openai.chat.completions.create({ model: 'chat', messages: [{ role: 'wizard', content: 'x' }] } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
+        h.openai.chat.completions.create({
+          model: 'chat',
+          messages: [{ role: 'wizard', content: 'x' }],
+        } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
         (err: InstanceType<typeof OpenAI.BadRequestError>) => err.status === 400 && err.param === 'messages.0.role' && /messages\.0\.role/.test(err.message),
       );
-      const raw = await fetch(`${h.pipeline.collectorUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": "chat", "messages": [' });
+      const raw = await fetch(`${h.pipeline.collectorUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"model": "chat", "messages": [',
+      });
       assert.equal(raw.status, 400);
       assert.equal(((await raw.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
-      await assert.rejects(h.openai.chat.completions.create({ model: 'no-such-route', messages: [{ role: 'user', content: 'x' }] }), (err: InstanceType<typeof OpenAI.NotFoundError>) => err.status === 404);
+      await assert.rejects(
+        h.openai.chat.completions.create({ model: 'no-such-route', messages: [{ role: 'user', content: 'x' }] }),
+        (err: InstanceType<typeof OpenAI.NotFoundError>) => err.status === 404,
+      );
       const models = await h.openai.models.list();
-      assert.deepEqual(models.data.map((m) => m.id), ['chat']);
+      assert.deepEqual(
+        models.data.map((m) => m.id),
+        ['chat'],
+      );
     });
 
     test('no attempt row carries prompt text or the caller key', async () => {
@@ -113,15 +147,16 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
     });
 
     // Only a broker carries messages the collector did not write; the embedded path is covered in ingest/attempt-writer.test.ts.
-    if (options.carriesRawMessages) test('a poison message on the topic goes to rejected_events and ingest keeps flowing', async () => {
-      await h.injectRaw!('{"schema_version": 1, "attempt_id": "not-a-uuid"');
-      await until('the poison message to be rejected', async () => Number(await scalar(h.client, 'SELECT count() FROM rejected_events')) === 1);
-      const error = await scalar(h.client, 'SELECT error FROM rejected_events');
-      assert.match(error, /not JSON/);
-      await chat(h.openai, 3);
-      await h.pipeline.publisher!.flush();
-      assert.equal(await waitForStoredAttempts(h.client, h.pipeline.emitted!.total), h.pipeline.emitted!.total);
-    });
+    if (options.carriesRawMessages)
+      test('a poison message on the topic goes to rejected_events and ingest keeps flowing', async () => {
+        await h.injectRaw!('{"schema_version": 1, "attempt_id": "not-a-uuid"');
+        await until('the poison message to be rejected', async () => Number(await scalar(h.client, 'SELECT count() FROM rejected_events')) === 1);
+        const error = await scalar(h.client, 'SELECT error FROM rejected_events');
+        assert.match(error, /not JSON/);
+        await chat(h.openai, 3);
+        await h.pipeline.publisher!.flush();
+        assert.equal(await waitForStoredAttempts(h.client, h.pipeline.emitted!.total), h.pipeline.emitted!.total);
+      });
 
     test('once the provider recovers and its failures age out of the window, it is probed and chosen again', async () => {
       h.simulator.clearFaults();

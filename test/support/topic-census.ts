@@ -11,7 +11,14 @@ export interface TopicCensus {
 
 /** Reads the whole topic with a fresh consumer group until it has seen every message the broker holds. */
 export async function topicCensus(brokers: string[], topic: string, timeoutMs = 30_000): Promise<TopicCensus> {
-  const subscriber = createKafkaAttemptSubscriber({ brokers, clientId: 'census', topic, groupId: `census-${crypto.randomUUID()}`, fetchMinBytes: 1, fetchMaxWaitMs: 100 });
+  const subscriber = createKafkaAttemptSubscriber({
+    brokers,
+    clientId: 'census',
+    topic,
+    groupId: `census-${crypto.randomUUID()}`,
+    fetchMinBytes: 1,
+    fetchMaxWaitMs: 100,
+  });
   const byAttempt = new Map<string, number>();
   let seen = 0;
   await subscriber.start(async (batch) => {

@@ -82,14 +82,22 @@ export const setRoutingOverride: RootField<SetArgs> = {
     if (expiresAtMs <= now) throw badInput('expiresAt', 'must be in the future');
     if (expiresAtMs - now > MAX_OVERRIDE_MS) throw badInput('expiresAt', 'may be at most 7 days ahead; set a new override when it expires');
     const share = args.share ?? null;
-    if (args.action === 'canary' && (share === null || !(share > 0 && share < 1))) throw badInput('share', 'a canary needs a share strictly between 0 and 1 (0.05 = 5 % of the route)');
+    if (args.action === 'canary' && (share === null || !(share > 0 && share < 1)))
+      throw badInput('share', 'a canary needs a share strictly between 0 and 1 (0.05 = 5 % of the route)');
     if (args.action !== 'canary' && share !== null) throw badInput('share', `only a canary takes a share, not ${args.action}`);
     const known = await latestDecisions(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, [args.route]);
     if (known.length === 0) throw badInput('route', `no route "${args.route}" has routing decisions from the last day`);
     if (!known.some((k) => k.decision.deployment === args.deployment)) {
-      throw badInput('deployment', `route "${args.route}" has no deployment "${args.deployment}" (configured: ${known.map((k) => k.decision.deployment).join(', ')})`);
+      throw badInput(
+        'deployment',
+        `route "${args.route}" has no deployment "${args.deployment}" (configured: ${known.map((k) => k.decision.deployment).join(', ')})`,
+      );
     }
-    const o = await createOverride(ctx.store.client, { route: args.route, deployment: args.deployment, action: args.action, share, actor: grant.principal.id, reason, expiresAtMs }, now);
+    const o = await createOverride(
+      ctx.store.client,
+      { route: args.route, deployment: args.deployment, action: args.action, share, actor: grant.principal.id, reason, expiresAtMs },
+      now,
+    );
     return view(o, now);
   },
 };

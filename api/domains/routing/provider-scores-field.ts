@@ -77,8 +77,13 @@ export const providerScores: RootField<Args> = {
     const range = readTimeRange({ from: args.from ?? new Date(now - 3_600_000).toISOString(), to: args.to ?? new Date(now).toISOString() }, MAX_HISTORY_DAYS);
     const spanS = (range.toMs - range.fromMs) / 1000;
     const bucketSeconds = args.bucketSeconds ?? Math.max(5, Math.ceil(spanS / 240));
-    if (!Number.isInteger(bucketSeconds) || bucketSeconds < 1 || bucketSeconds > 86_400) throw badInput('bucketSeconds', 'must be a whole number of seconds from 1 to 86400');
-    if (spanS / bucketSeconds > MAX_POINTS_PER_DEPLOYMENT) throw badInput('bucketSeconds', `gives more than ${MAX_POINTS_PER_DEPLOYMENT} points per deployment over this range; use at least ${Math.ceil(spanS / MAX_POINTS_PER_DEPLOYMENT)}`);
+    if (!Number.isInteger(bucketSeconds) || bucketSeconds < 1 || bucketSeconds > 86_400)
+      throw badInput('bucketSeconds', 'must be a whole number of seconds from 1 to 86400');
+    if (spanS / bucketSeconds > MAX_POINTS_PER_DEPLOYMENT)
+      throw badInput(
+        'bucketSeconds',
+        `gives more than ${MAX_POINTS_PER_DEPLOYMENT} points per deployment over this range; use at least ${Math.ceil(spanS / MAX_POINTS_PER_DEPLOYMENT)}`,
+      );
     const [latest, history] = await Promise.all([
       latestDecisions(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, [args.route]),
       queryScoreHistory(ctx.store.rows, args.route, args.deployment ?? null, range.fromMs, range.toMs, bucketSeconds),
@@ -92,7 +97,12 @@ export const providerScores: RootField<Args> = {
         weight: d.weight,
         reason: d.reason,
         computedAt: d.computedAt,
-        factors: factorNames.map((name) => ({ name, score: d.factors[name], windowS: craftEvidence[name]?.windowS ?? 0, evidence: craftEvidence[name]?.evidence ?? [] })),
+        factors: factorNames.map((name) => ({
+          name,
+          score: d.factors[name],
+          windowS: craftEvidence[name]?.windowS ?? 0,
+          evidence: craftEvidence[name]?.evidence ?? [],
+        })),
       }));
     return {
       route: args.route,
