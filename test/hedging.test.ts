@@ -34,7 +34,8 @@ test('a slow first attempt is hedged: the twin answers, the loser is cancelled a
   const winner = events.find((e) => e.status === 'ok')!;
   assert.deepEqual([loser.status, loser.error_class, loser.is_final], ['cancelled', 'hedge_lost', false]);
   assert.ok(loser.input_tokens > 0 && Number(loser.cost_usd) > 0, 'the loser read the prompt: charged its input');
-  assert.deepEqual([winner.attempt_no, winner.is_final, winner.fallback_reason], [2, true, 'timeout']);
+  // The twin exists because the first was slow, not because it failed: fallback reason `hedge`, not `timeout`.
+  assert.deepEqual([winner.attempt_no, winner.is_final, winner.fallback_reason], [2, true, 'hedge']);
   assert.notEqual(winner.deployment, 'openai-primary');
 });
 
@@ -46,6 +47,7 @@ test('streams are hedged too: the first to send content wins, the other never re
   assert.ok(final.choices[0]!.message.content!.length > 10);
   const events = await until('both attempt events', async () => (h!.events.length === 2 ? h!.events : null));
   assert.deepEqual(events.map((e) => e.status).sort(), ['cancelled', 'ok']);
+  assert.deepEqual(events.map((e) => e.fallback_reason).sort(), ['hedge', 'none'], 'the first attempt and its hedge twin');
 });
 
 test('a fast first attempt is not hedged', async () => {

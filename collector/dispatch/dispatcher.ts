@@ -442,14 +442,14 @@ export class Dispatcher {
     const index = this.availability.next(run.route, order, cursor, 0)?.index ?? null;
     const deployment = index === null ? null : order[index % order.length]!;
     if (index === null || !deployment || deployment === order[(cursor - 1) % order.length]) return null;
-    const admitted = await this.admit(run, [deployment], attemptNo + 1, 'timeout', false);
+    const admitted = await this.admit(run, [deployment], attemptNo + 1, 'hedge', false);
     if (!admitted || race.decided) {
       if (admitted?.admission) run.budgets!.gate.settle(admitted.admission.reservation, 0);
       return null;
     }
     run.requestSpan.addEvent('hedge', { 'switchyard.next_deployment': deployment.config.name });
-    // The twin exists because the first attempt was slow: its fallback reason is `timeout`.
-    return { attempt: this.launch(run, deployment, attemptNo + 1, 'timeout', admitted.admission, race, 1), cursor: index + 1 };
+    // The twin exists because the first attempt was slow, not because it failed: its own reason, `hedge`.
+    return { attempt: this.launch(run, deployment, attemptNo + 1, 'hedge', admitted.admission, race, 1), cursor: index + 1 };
   }
 
   /**
