@@ -21,6 +21,8 @@ const priceOverrideSchema = z.strictObject({
   output_per_mtok: decimalString,
   cached_input_per_mtok: decimalString.optional(),
   cache_write_per_mtok: decimalString.optional(),
+  /** 1-hour cache writes (Anthropic `ttl: "1h"`); default 2× input on Anthropic, else cache_write_per_mtok. */
+  cache_write_1h_per_mtok: decimalString.optional(),
 });
 
 const deploymentSchema = z.strictObject({
@@ -93,6 +95,8 @@ const routeSchema = z.strictObject({
   craft: craftConfigSchema.optional(),
   /** Contract checks: failover on a broken contract, shadow traffic to an alternate (docs/parity.md). */
   parity: parityRouteSchema.optional(),
+  /** x-switchyard-budget-* response headers on this route; unset: budgets.headers decides. */
+  budget_headers: z.boolean().optional(),
   deployments: z.array(deploymentSchema).min(1, 'a route needs at least one deployment'),
 });
 
@@ -162,6 +166,8 @@ const budgetsSchema = z.strictObject({
   limits: z.array(budgetLimitSchema).default([]),
   /** Calendar budgets (day/week/month in a time zone), held across replicas by leases: docs/budgets.md. */
   calendar: z.array(calendarBudgetSchema).optional(),
+  /** Answer with x-switchyard-budget-* headers (the tightest enclosing budget's remainder); off when unset; a route's budget_headers overrides. */
+  headers: z.boolean().optional(),
 });
 
 export const routesConfigSchema = z

@@ -24,18 +24,21 @@ export const anthropicFaceToolId = (id: string) => (id.startsWith('toolu_') ? id
 
 /**
  * Usage in Anthropic's semantics: `input_tokens` is uncached input only, cache reads and writes
- * are beside it, and output includes thinking.
+ * are beside it (the writes split by TTL in `cache_creation`), and output includes thinking.
  */
 export function anthropicUsageBody(u: Usage): {
   input_tokens: number;
   cache_read_input_tokens: number;
   cache_creation_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
   output_tokens: number;
 } {
+  const hour = Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens);
   return {
     input_tokens: u.inputTokens,
     cache_read_input_tokens: u.cachedInputTokens,
     cache_creation_input_tokens: u.cacheWriteTokens,
+    cache_creation: { ephemeral_5m_input_tokens: u.cacheWriteTokens - hour, ephemeral_1h_input_tokens: hour },
     output_tokens: u.outputTokens + u.reasoningTokens,
   };
 }

@@ -1,7 +1,7 @@
 import type { AttemptCostByBucket, AttemptRates } from '../../core/events/attempt-event.ts';
 import { formatScaled, picoToUsd, toScaled } from '../../core/money/decimal-usd.ts';
 import type { Usage } from '../providers/provider.ts';
-import { appliedRates, bucketCostsPico, type PriceSheet, type RateCard } from './price-sheet.ts';
+import { appliedRates, bucketCostsPico, hourWriteTokens, type PriceSheet, type RateCard } from './price-sheet.ts';
 
 const RATE_DECIMALS = 9;
 
@@ -15,7 +15,7 @@ export interface AttemptPricing {
 }
 
 /**
- * Prices one attempt exactly. `cost_usd` is the sum of the five bucket costs, so a FOCUS row per
+ * Prices one attempt exactly; each cache write at the rate of its TTL. `cost_usd` is the sum of the five bucket costs, so a FOCUS row per
  * bucket (unit price × tokens) adds up to the attempt's cost; list cost uses the catalog rates.
  */
 export function priceAttempt(usage: Usage, sheet: PriceSheet): AttemptPricing {
@@ -29,6 +29,8 @@ export function priceAttempt(usage: Usage, sheet: PriceSheet): AttemptPricing {
       cache_write: picoToUsd(b.cacheWrite),
       output: picoToUsd(b.output),
       reasoning: picoToUsd(b.reasoning),
+      // Only on attempts that wrote for an hour, so every other event keeps its exact shape.
+      ...(hourWriteTokens(usage) > 0 ? { cache_write_1h: picoToUsd(b.cacheWrite1h) } : {}),
     },
     pricing: rateStrings(usage, sheet),
     list_pricing: rateStrings(usage, sheet.list),
@@ -45,5 +47,6 @@ function rateStrings(usage: Usage, card: RateCard): AttemptRates {
     cached_input_per_mtok: text(r.cachedInput),
     cache_write_per_mtok: text(r.cacheWrite),
     output_per_mtok: text(r.output),
+    ...(hourWriteTokens(usage) > 0 ? { cache_write_1h_per_mtok: text(r.cacheWrite1h) } : {}),
   };
 }

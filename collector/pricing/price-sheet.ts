@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import type { Usage } from '../providers/provider.ts';
 import type { DeploymentConfig, PriceOverride } from '../config/routes-config.ts';
-import { picoToUsd, tokenCostPico } from '../../core/money/decimal-usd.ts';
+import { formatScaled, picoToUsd, tokenCostPico, toScaled } from '../../core/money/decimal-usd.ts';
 
 /** The catalog package does not export its package.json, so read it beside its entry point. */
 function readCatalogVersion(): string {
@@ -22,8 +22,13 @@ export interface RateCard {
   input: Rate;
   output: Rate;
   cachedInput: Rate;
-  /** Input written to the provider's prompt cache (Anthropic bills it above the input rate). */
+  /** Input written to the provider's prompt cache for its default TTL (Anthropic: 5 minutes, 1.25× input). */
   cacheWrite: Rate;
+  /**
+   * Input written to the cache for one hour (Anthropic `ttl: "1h"`: 2× input,
+   * docs.anthropic.com prompt-caching#pricing); absent: priced as `cacheWrite`.
+   */
+  cacheWrite1h?: Rate;
 }
 
 /** Per-million-token USD rates for one deployment, from the catalog or a negotiated override. */
@@ -41,11 +46,30 @@ const catalogProviderId: Record<DeploymentConfig['provider'], string | null> = {
   'openai-compatible': null,
 };
 
-function configuredSheet(p: PriceOverride, origin: 'override' | 'default', list: RateCard | null): PriceSheet {
+/** Anthropic bills a 1-hour cache write at twice the base input rate, whatever the model. */
+const ANTHROPIC_1H_WRITE_FACTOR = 2n;
+
+/** `rate × 2`, exact (strings through 9-decimal fixed point), tier by tier. */
+function doubled(rate: Rate): Rate {
+  if (typeof rate === 'object') return { base: rate.base * 2, tiers: rate.tiers.map((t) => ({ start: t.start, price: t.price * 2 })) };
+  return formatScaled(toScaled(rate, 9) * ANTHROPIC_1H_WRITE_FACTOR, 9);
+}
+
+/**
+ * The 1-hour cache-write rate when none is given: 2× input on Anthropic (its published rule);
+ * elsewhere there is no separate TTL price, so the cache-write rate.
+ */
+function defaultHourWrite(provider: DeploymentConfig['provider'], input: Rate, write: Rate): Rate {
+  return provider === 'anthropic' ? doubled(input) : write;
+}
+
+function configuredSheet(p: PriceOverride, origin: 'override' | 'default', provider: DeploymentConfig['provider'], list: RateCard | null): PriceSheet {
   const cached = p.cached_input_per_mtok ?? p.input_per_mtok;
   const write = p.cache_write_per_mtok ?? p.input_per_mtok;
-  const rates: RateCard = { input: p.input_per_mtok, output: p.output_per_mtok, cachedInput: cached, cacheWrite: write };
-  return { ...rates, list: list ?? rates, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}` };
+  const hour = p.cache_write_1h_per_mtok ?? defaultHourWrite(provider, p.input_per_mtok, write);
+  const rates: RateCard = { input: p.input_per_mtok, output: p.output_per_mtok, cachedInput: cached, cacheWrite: write, cacheWrite1h: hour };
+  const hourTag = p.cache_write_1h_per_mtok === undefined ? '' : `/1h=${p.cache_write_1h_per_mtok}`;
+  return { ...rates, list: list ?? rates, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}${hourTag}` };
 }
 
 function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version: string } | null {
@@ -53,12 +77,14 @@ function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version:
   const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
   const price: ModelPrice | undefined = found?.model_price;
   if (!found || !price || price.input_mtok === undefined || price.output_mtok === undefined) return null;
+  const cacheWrite = price.cache_write_mtok ?? price.input_mtok;
   return {
     rates: {
       input: price.input_mtok,
       output: price.output_mtok,
       cachedInput: price.cache_read_mtok ?? price.input_mtok,
-      cacheWrite: price.cache_write_mtok ?? price.input_mtok,
+      cacheWrite,
+      cacheWrite1h: price['cache_write_1h_mtok'] ?? defaultHourWrite(deployment.provider, price.input_mtok, cacheWrite),
     },
     version: `${catalogVersion}:${found.provider.id}/${found.model.id}`,
   };
@@ -70,9 +96,9 @@ function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version:
  */
 export function resolvePriceSheet(deployment: DeploymentConfig, defaultPrice?: PriceOverride): PriceSheet {
   const catalog = catalogEntry(deployment);
-  if (deployment.price) return configuredSheet(deployment.price, 'override', catalog?.rates ?? null);
+  if (deployment.price) return configuredSheet(deployment.price, 'override', deployment.provider, catalog?.rates ?? null);
   if (catalog) return { ...catalog.rates, list: catalog.rates, version: catalog.version };
-  if (defaultPrice) return configuredSheet(defaultPrice, 'default', null);
+  if (defaultPrice) return configuredSheet(defaultPrice, 'default', deployment.provider, null);
   throw new ConfigError(
     `deployment "${deployment.name}": no catalog price for model "${deployment.model}" (${deployment.provider}); ` +
       'set price.input_per_mtok and price.output_per_mtok on the deployment, or a default_price for the file',
@@ -99,18 +125,32 @@ export function attemptCostPico(usage: Usage, sheet: RateCard): bigint {
 export interface BucketCostsPico {
   input: bigint;
   cachedInput: bigint;
+  /** Every cache write, whatever its TTL (the 5-minute part plus `cacheWrite1h`). */
   cacheWrite: bigint;
+  /** Of `cacheWrite`: the writes with a 1-hour TTL, at their own rate. Not a sixth bucket. */
+  cacheWrite1h: bigint;
   output: bigint;
   reasoning: bigint;
 }
 
-/** Picodollars per token bucket: `tokens × rate` half-up to 10^-12 USD, bucket by bucket. */
+/** Of the cache writes, those with a 1-hour TTL (never more than the writes). */
+export function hourWriteTokens(usage: Usage): number {
+  return Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens);
+}
+
+/**
+ * Picodollars per token bucket: `tokens × rate` half-up to 10^-12 USD, bucket by bucket; the
+ * cache writes of each TTL are rounded on their own and then added.
+ */
 export function bucketCostsPico(usage: Usage, sheet: RateCard): BucketCostsPico {
   const rates = appliedRates(usage, sheet);
+  const hour = hourWriteTokens(usage);
+  const hourCost = tokenCostPico(hour, rates.cacheWrite1h);
   return {
     input: tokenCostPico(usage.inputTokens, rates.input),
     cachedInput: tokenCostPico(usage.cachedInputTokens, rates.cachedInput),
-    cacheWrite: tokenCostPico(usage.cacheWriteTokens, rates.cacheWrite),
+    cacheWrite: tokenCostPico(usage.cacheWriteTokens - hour, rates.cacheWrite) + hourCost,
+    cacheWrite1h: hourCost,
     output: tokenCostPico(usage.outputTokens, rates.output),
     reasoning: tokenCostPico(usage.reasoningTokens, rates.output),
   };
@@ -120,12 +160,13 @@ export function bucketCostsPico(usage: Usage, sheet: RateCard): BucketCostsPico 
 export function appliedRates(
   usage: Usage,
   sheet: RateCard,
-): { input: number | string; cachedInput: number | string; cacheWrite: number | string; output: number | string } {
+): { input: number | string; cachedInput: number | string; cacheWrite: number | string; cacheWrite1h: number | string; output: number | string } {
   const promptTokens = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
   return {
     input: rateFor(sheet.input, promptTokens),
     cachedInput: rateFor(sheet.cachedInput, promptTokens),
     cacheWrite: rateFor(sheet.cacheWrite, promptTokens),
+    cacheWrite1h: rateFor(sheet.cacheWrite1h ?? sheet.cacheWrite, promptTokens),
     output: rateFor(sheet.output, promptTokens),
   };
 }

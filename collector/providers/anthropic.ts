@@ -17,12 +17,17 @@ import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
 export { DEFAULT_MAX_TOKENS } from './anthropic-request.ts';
 
-/** Anthropic reports cache reads and cache writes beside input_tokens, not inside: three disjoint buckets already. */
+/**
+ * Anthropic reports cache reads and cache writes beside input_tokens, not inside: three disjoint
+ * buckets already. `cache_creation` splits the writes by TTL; the 1-hour ones are priced apart.
+ */
 export function anthropicUsage(u: AnthropicUsage | undefined | null): Usage {
+  const hour = u?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
     inputTokens: u?.input_tokens ?? 0,
     cachedInputTokens: u?.cache_read_input_tokens ?? 0,
     cacheWriteTokens: u?.cache_creation_input_tokens ?? 0,
+    ...(hour > 0 ? { cacheWrite1hTokens: hour } : {}),
     outputTokens: u?.output_tokens ?? 0,
     reasoningTokens: 0,
   };
@@ -62,10 +67,7 @@ export function anthropicErrorKind(type: string | null | undefined): ProviderErr
   }
 }
 
-/**
- * Cache writes of a 1-hour TTL, kept on the event: Anthropic bills them at 2× input rather than
- * the 1.25× of 5-minute writes, and the price sheet has one cache-write rate.
- */
+/** Cache writes of a 1-hour TTL, also kept among the provider's fields for those reading them there. */
 function cacheTtlFields(u: AnthropicUsage | null | undefined): Record<string, unknown> {
   const hour = u?.cache_creation?.ephemeral_1h_input_tokens;
   return hour ? { cache_write_1h_tokens: hour } : {};

@@ -93,6 +93,8 @@ export interface Usage {
   inputTokens: number;
   cachedInputTokens: number;
   cacheWriteTokens: number;
+  /** Of `cacheWriteTokens`, those written with a 1-hour TTL (billed at their own rate); absent: none. */
+  cacheWrite1hTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
 }

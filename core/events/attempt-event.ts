@@ -80,17 +80,29 @@ export const attemptRatesSchema = z.object({
   cached_input_per_mtok: usdPerMtok,
   cache_write_per_mtok: usdPerMtok,
   output_per_mtok: usdPerMtok,
+  /** The rate of 1-hour cache writes; present only on attempts that wrote for an hour (older readers drop it). */
+  cache_write_1h_per_mtok: usdPerMtok.optional(),
 });
 export type AttemptRates = z.infer<typeof attemptRatesSchema>;
 
-/** Exact USD per token bucket, each `tokens × rate / 10^6` rounded half-up to 12 decimals; they sum to `cost_usd`. */
+/**
+ * Exact USD per token bucket, each `tokens × rate / 10^6` rounded half-up to 12 decimals; the five
+ * buckets sum to `cost_usd`. `cache_write` holds every cache write; `cache_write_1h` is the part
+ * of it written with a 1-hour TTL — a breakdown, not a sixth bucket, so an older reader that drops
+ * it still sums to `cost_usd`.
+ */
 export const attemptCostByBucketSchema = z.object({
   input: decimalUsd,
   cached_input: decimalUsd,
   cache_write: decimalUsd,
   output: decimalUsd,
   reasoning: decimalUsd,
+  cache_write_1h: decimalUsd.optional(),
 });
+/** The buckets that add up to `cost_usd` (breakdowns such as `cache_write_1h` excluded). */
+export function summedBuckets(b: AttemptCostByBucket): string[] {
+  return [b.input, b.cached_input, b.cache_write, b.output, b.reasoning];
+}
 export type AttemptCostByBucket = z.infer<typeof attemptCostByBucketSchema>;
 
 /** Prompt and completion text, only for routes that opt in, and redacted before it leaves the shim. */
@@ -163,11 +175,11 @@ export const attemptEventSchema = z
   })
   .superRefine((event, ctx) => {
     // Finance bills per bucket, so a breakdown that does not add up to the total is refused, not stored.
-    if (event.cost_by_bucket && sumUsd(Object.values(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
+    if (event.cost_by_bucket && sumUsd(summedBuckets(event.cost_by_bucket)) !== sumUsd([event.cost_usd])) {
       ctx.addIssue({
         code: 'custom',
         path: ['cost_by_bucket'],
-        message: `buckets sum to ${sumUsd(Object.values(event.cost_by_bucket))}, not cost_usd ${event.cost_usd}`,
+        message: `buckets sum to ${sumUsd(summedBuckets(event.cost_by_bucket))}, not cost_usd ${event.cost_usd}`,
       });
     }
   });

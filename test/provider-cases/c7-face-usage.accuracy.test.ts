@@ -35,7 +35,13 @@ const request = { model: 'c7-claude', max_tokens: 64, messages: [{ role: 'user',
 test('case 7: /v1/messages shows input_tokens 14 and cache_read_input_tokens 2400, plain and streaming', async () => {
   c.events.length = 0;
   const plain = await post(`${c.origin}/v1/messages`, request);
-  assert.deepEqual(at(plain.body, 'usage'), { input_tokens: 14, cache_read_input_tokens: 2400, cache_creation_input_tokens: 0, output_tokens: 30 });
+  assert.deepEqual(at(plain.body, 'usage'), {
+    input_tokens: 14,
+    cache_read_input_tokens: 2400,
+    cache_creation_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    output_tokens: 30,
+  });
   const r = await fetch(`${c.origin}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -47,7 +53,13 @@ test('case 7: /v1/messages shows input_tokens 14 and cache_read_input_tokens 240
   assert.equal(at(start, 'message.usage.input_tokens'), 14, 'message_start carries the input counts');
   assert.equal(at(start, 'message.usage.cache_read_input_tokens'), 2400);
   assert.equal(at(start, 'message.model'), 'claude-sonnet-4-20250514', 'the serving model, not the route name');
-  assert.deepEqual(at(delta, 'usage'), { input_tokens: 14, cache_read_input_tokens: 2400, cache_creation_input_tokens: 0, output_tokens: 30 });
+  assert.deepEqual(at(delta, 'usage'), {
+    input_tokens: 14,
+    cache_read_input_tokens: 2400,
+    cache_creation_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    output_tokens: 30,
+  });
   // 14 × $3 + 2,400 × $0.30 + 30 × $15 per million tokens.
   assert.deepEqual(
     c.events.map((e) => Number(e.cost_usd)),
