@@ -119,3 +119,38 @@ test('no weights at all since start also turns stale after the limit', async () 
   assert.equal(poller.isStale(), true);
   assert.match(logs.at(-1)!, /none received since start/);
 });
+
+test('a restart that finds hours-old weights applies them and calls them stale only after the limit without a fresher one', async () => {
+  let now = T0;
+  const logs: string[] = [];
+  computedAt = new Date(T0 - 3 * 3_600_000).toISOString(); // written by the policy before the restart
+  mode = 'ok';
+  const weights = new RoutingWeights();
+  const poller = new WeightsPoller({
+    apiUrl,
+    routes: () => ['chat'],
+    weights,
+    intervalMs: 1000,
+    staleAfterMs: 10_000,
+    log: (m) => logs.push(m),
+    clock: { now: () => now },
+  });
+  assert.equal(await poller.pollOnce(), true);
+  assert.equal(weights.policyWeight('chat', 'b'), 0.8, 'the last known weights are applied at once');
+  assert.equal(poller.isStale(), false);
+  now = T0 + 10_000;
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), false, 'exactly the limit since start: not yet');
+  assert.deepEqual(logs, []);
+  now = T0 + 10_001;
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), true);
+  assert.deepEqual(logs, ['collector: routing weights are stale (newest computed 10810 s ago, limit 10 s); applying the last known ones']);
+  computedAt = new Date(now).toISOString(); // the policy's first evaluation after the restart
+  await poller.pollOnce();
+  assert.equal(poller.isStale(), false);
+  now += 10_000;
+  assert.equal(poller.isStale(), false, 'a fresh weight restarts the count from when it was computed');
+  now += 1;
+  assert.equal(poller.isStale(), true);
+});

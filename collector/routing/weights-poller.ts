@@ -20,7 +20,9 @@ export interface WeightsPollerOptions {
   intervalMs: number;
   /**
    * Weights computed longer ago than this are stale (the API or the policy engine is away): the
-   * collector keeps applying them, logs once and sets the stale gauge. Default 30 s or 5 polls.
+   * collector keeps applying them, logs once and sets the stale gauge. The clock starts no earlier
+   * than this process: weights a restart finds (computed before it) are not stale until the limit
+   * has passed without a fresher one. Default 30 s or 5 polls.
    */
   staleAfterMs?: number;
   /** Per-request timeout, ms (default 5000, so a hung API never delays the next poll by more). */
@@ -33,7 +35,8 @@ export interface WeightsPollerOptions {
 /**
  * Polls the API for every route's weights in one request, validated against the routing-decision
  * contract. A failed or invalid answer keeps the last good table; an outage is logged once, and
- * staleness (age of the newest weight past `staleAfterMs`) is logged once and exported as
+ * staleness (no weight computed within `staleAfterMs`, counted from this process's start at the
+ * earliest) is logged once and exported as
  * `switchyard.collector.routing_weights.age` (s) and `….stale` (0/1).
  */
 export class WeightsPoller {
@@ -77,9 +80,13 @@ export class WeightsPoller {
     return this.newestMs === null ? null : Math.max(0, this.clock.now() - this.newestMs);
   }
 
-  /** True when the newest applied weight is older than the limit, or none arrived for that long since start. */
+  /**
+   * True when no weight computed after this process started (or, before that, since the start
+   * itself) is younger than the limit: a restart that finds hours-old weights applies them and
+   * waits the limit for the policy's next evaluation before calling them stale.
+   */
   isStale(): boolean {
-    return (this.ageMs() ?? this.clock.now() - this.createdAtMs) > this.staleAfterMs;
+    return this.clock.now() - Math.max(this.createdAtMs, this.newestMs ?? this.createdAtMs) > this.staleAfterMs;
   }
 
   /** One poll; resolves true when the table was replaced. Never rejects. */
