@@ -7,6 +7,7 @@ import { resolveAuthMode } from '../api/auth/auth-mode.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { KeyRing } from '../collector/http/key-ring.ts';
 import { createBudgets } from '../collector/budget/budget-gate.ts';
+import { BudgetHeaders } from '../collector/budget/budget-headers.ts';
 import { startBudgetLeases } from '../collector/budget/budget-leases.ts';
 import { graphqlLeaseSource } from '../collector/budget/graphql-lease-source.ts';
 import { inProcessLeaseSource } from '../policy/budgets/grantor-registry.ts';
@@ -271,6 +272,8 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
       r.deployments.map((d) => ({ route: r.config.name, deployment: d.config.name, state: circuits.get(`${r.config.name}/${d.config.name}`) ?? 'closed' })),
     ),
   );
+  const budgets = createBudgets(o.routes.budgets, systemClock, leases);
+  const budgetHeaders = new BudgetHeaders({ rolling: budgets.ledger, calendar: leases?.ledger ?? null }, systemClock, o.routes);
   const dispatcher = new Dispatcher({
     routes: routeTable,
     onAttempt: (event) => metrics.attemptEnded(event),
@@ -283,7 +286,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
       o.log(`collector: circuit ${state} for deployment ${deployment}`);
     },
     publisher,
-    budgets: createBudgets(o.routes.budgets, systemClock, leases),
+    budgets,
   });
   const routeNames = () => dispatcher.routeNames();
   const keys = new KeyRing(o.routes.keys);
@@ -295,6 +298,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     keys,
     onOverhead: (ms) => metrics.overhead(ms),
     emissionRefusal: () => emissionGate.check(),
+    budgetHeaders: (route, tags) => budgetHeaders.for(route, tags),
     links: apiUrl ? { graphql: apiUrl, console: new URL('/console/', apiUrl).href } : {},
     log: o.log,
   });
@@ -313,6 +317,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         const next = buildRouteTable(config, o.providerEnv, upstream);
         dispatcher.reconfigure(next, config.retry, config.budgets);
         leases?.ledger.setFileBudgets(config.budgets.calendar ?? []);
+        budgetHeaders.reconfigure(config);
         if (p.clickhouse && config.budgets.calendar)
           void syncRouteBudgets(p.clickhouse, clientRows(p.clickhouse), config.budgets.calendar, systemClock.now()).catch((err: unknown) =>
             o.log(`budgets: storing the reloaded routes-file budgets failed: ${(err as Error).message}`),
@@ -337,7 +342,16 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
 }
 
 /** Routes-file settings the reload above applies to the running collector; any other change is named as needing a restart. */
-const LIVE_ON_RELOAD = ['keys', 'routes', 'retry', 'default_price', 'budgets.limits', 'budgets.default_max_tokens', 'budgets.calendar'] as const;
+const LIVE_ON_RELOAD = [
+  'keys',
+  'routes',
+  'retry',
+  'default_price',
+  'budgets.limits',
+  'budgets.default_max_tokens',
+  'budgets.calendar',
+  'budgets.headers',
+] as const;
 
 /** How events travel from collector to ingest, and the name ingest stores as their source (its dedup key with the offset). */
 export interface Transport {

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatedRoutes } from '../cli/default-routes.ts';
-import { startPipeline } from '../cli/pipeline.ts';
 import { parseRoutesConfig } from '../collector/config/routes-config.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
+import { startBudgetPipeline } from './support/budget-pipeline.ts';
 import { graphql } from './support/spine-scenario.ts';
 import { until } from './support/wait.ts';
 
@@ -28,19 +28,7 @@ test('calendar budget end to end in one process: budget-aware choice, refusal by
       calendar: [{ id: 'payments-month', scope: 'team', match: 'payments', period: 'month', time_zone: 'Europe/Berlin', limit_usd: '0.0003' }],
     },
   });
-  const p = await startPipeline({
-    services: new Set(['collector', 'ingest', 'policy', 'api']),
-    host: '127.0.0.1',
-    collectorPort: 0,
-    apiPort: 0,
-    routes,
-    providerEnv: { SWITCHYARD_SIMULATOR_KEY: 'k' },
-    clickhouse: { kind: 'embedded', path: join(data, 'store') },
-    weightsPollMs: 60_000,
-    policyIntervalMs: 60_000,
-    policyWindowMs: 300_000,
-    log: () => {},
-  });
+  const p = await startBudgetPipeline(routes, data);
   try {
     const ask = (maxTokens: number) =>
       fetch(`${p.collectorUrl}/chat/completions`, {

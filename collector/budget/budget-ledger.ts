@@ -1,5 +1,6 @@
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import type { BudgetLimitConfig } from '../config/routes-config.ts';
+import type { Headroom } from './headroom.ts';
 import { fullBucket, refilled, settle, take, usdToNano, waitForMs, type BucketRule, type BucketState } from './cost-bucket.ts';
 
 const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -97,6 +98,21 @@ export class BudgetLedger {
       });
     }
     return out;
+  }
+
+  /** What is left, now, in every bucket this request draws on (the headroom response headers name the tightest of). */
+  headroom(tags: AttemptTags, nowMs: number): Headroom[] {
+    return this.bucketsFor(tags).map((ref) => {
+      const { rule, config } = ref.limit;
+      const level = Math.max(0, this.state(ref, nowMs).level);
+      return {
+        id: `rolling:${config.scope}:${config.per}`,
+        limitNano: rule.capacity,
+        remainingNano: level,
+        // A rolling bucket has no period: it "resets" when it is full again.
+        resetMs: nowMs + Math.ceil((rule.capacity - level) / rule.refillPerMs),
+      };
+    });
   }
 
   private bucketsFor(tags: AttemptTags): BucketRef[] {

@@ -2,6 +2,7 @@ import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import { subjectKey, type CalendarBudget } from './budget-definition.ts';
 import { periodBounds, type PeriodBounds } from './budget-period.ts';
 import { usdToNano } from './cost-bucket.ts';
+import type { Headroom } from './headroom.ts';
 import type { LeaseGrant, LeaseReport } from './lease-protocol.ts';
 
 /** One budget subject as this collector sees it: its lease and what it holds against it. */
@@ -172,6 +173,26 @@ export class LeaseLedger {
   /** The renewal never reached the grantor (connection refused): the current leases stand as they were. */
   renewalNotDelivered(): void {
     for (const s of this.states.values()) s.renewCapNano = null;
+  }
+
+  /**
+   * What is left, as this collector knows it, of every enforced budget enclosing a request with
+   * these tags: its own lease's unspent part plus what no collector held at the last grant. A
+   * lower bound of the budget's true remainder (peers' unspent leases are not counted), at most
+   * one renewal interval stale. Shadow budgets limit nothing and are left out.
+   */
+  headroom(tags: AttemptTags, nowMs: number): Headroom[] {
+    return this.budgets
+      .filter((b) => !b.shadow && matches(b, tags))
+      .map((b) => {
+        // Read only: a subject this collector has no lease for yet has nothing of its own left.
+        const s = this.states.get(subjectKey({ budgetId: b.id, subject: tagValue(tags, b.scope) }));
+        const current = s && nowMs < s.period.endMs ? s : null;
+        const own = current ? Math.max(0, current.allowanceNano - current.spentNano - current.reservedNano) : 0;
+        const unleased = Math.max(0, current?.unleasedNano ?? 0);
+        const endMs = current?.period.endMs ?? periodBounds(b.period, b.time_zone, nowMs).endMs;
+        return { id: b.id, limitNano: usdToNano(b.limit_usd), remainingNano: Math.floor(own + unleased), resetMs: endMs };
+      });
   }
 
   snapshot(): LeaseState[] {

@@ -14,6 +14,7 @@ import { KeyRing } from './key-ring.ts';
 import { tagsFromHeaders } from './request-tags.ts';
 import { DEFAULT_MAX_BODY_BYTES, isJsonContentType, serviceIndex } from './service-index.ts';
 import type { VirtualKeyConfig } from '../config/routes-config.ts';
+import type { AttemptTags } from '../../core/events/attempt-event.ts';
 
 const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
@@ -26,6 +27,8 @@ export interface CollectorServerOptions {
   onOverhead?: (ms: number) => void;
   /** Non-null while attempt events cannot be kept (disk spool full): new requests get a 503 naming the reason. */
   emissionRefusal?: () => { code: string; message: string } | null;
+  /** x-switchyard-budget-* headers for a request to a route with these tags (collector/budget/budget-headers.ts). */
+  budgetHeaders?: (route: string, tags: AttemptTags) => Record<string, string>;
   /** Other faces of this deployment listed by `GET /` (e.g. graphql), when known. */
   links?: Record<string, string>;
   log?: (message: string) => void;
@@ -141,8 +144,12 @@ async function handleCompletion(
     tierHint,
     ...(key?.regions ? { allowedRegions: key.regions } : {}),
   };
+  const budgetHeaders = () => {
+    for (const [name, value] of Object.entries(options.budgetHeaders?.(request.model, ctx.tags) ?? {})) res.setHeader(name, value);
+  };
   // Reported before the body goes out; for a stream that is at commit, when the overhead is spent.
   const reportOverhead = () => {
+    budgetHeaders();
     if (ctx.degraded) res.setHeader('x-switchyard-degraded', 'cache');
     const ms = timing.overheadMs();
     res.setHeader('x-switchyard-overhead-ms', ms.toFixed(3));
@@ -162,6 +169,7 @@ async function handleCompletion(
     const clientError = clientErrorOf(err, options.log);
     if (clientError.httpStatus === 499) return void res.destroy();
     if (res.headersSent) return void res.end();
+    budgetHeaders();
     fail(clientError);
   }
 }
