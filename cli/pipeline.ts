@@ -22,7 +22,7 @@ import type { BreakerState } from '../collector/resilience/deployment-breakers.t
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
 import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { ParityHooks } from '../collector/parity/parity-hooks.ts';
-import { clickHouseRoutesAuditSink, RoutesAudit } from '../collector/audit/routes-audit.ts';
+import { clickHouseRoutesAuditSink, RoutesAudit, type RoutesAuditSink } from '../collector/audit/routes-audit.ts';
 import { startWeeklyReports } from '../policy/weekly-report/report-service.ts';
 import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
@@ -44,7 +44,7 @@ import type { Meter } from '@opentelemetry/api';
 import { createCollectorMetrics } from '../collector/telemetry/collector-metrics.ts';
 import { PolicyService } from '../policy/policy-service.ts';
 import { startAlerting } from '../policy/alerts/start-alerting.ts';
-import { createOpsServer } from '../core/ops/ops-server.ts';
+import { createOpsServer, type HealthReport } from '../core/ops/ops-server.ts';
 import { createMetrics } from '../core/telemetry/metrics.ts';
 
 export const serviceNames = ['collector', 'ingest', 'policy', 'api'] as const;
@@ -88,6 +88,12 @@ export interface PipelineOptions {
   cluster?: string;
   /** Port of /metrics, /healthz, /readyz; unset: no ops server. */
   opsPort?: number;
+  /** Storage in another process (`switchyard all`'s storage process): where reload audit entries go and who else applies a reload, and its health on this /healthz. */
+  storage?: {
+    auditSink: RoutesAuditSink;
+    applyRoutes(config: RoutesConfig): void;
+    health(): Promise<HealthReport>;
+  };
   /** Ingest is unhealthy when a partition has lag and no progress this long, ms. */
   ingestStallMs?: number;
   /** Rows per ClickHouse insert at most (default 10,000). */
@@ -204,7 +210,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     }
     if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
     if (o.opsPort !== undefined) {
-      const ops = createOpsServer({ metrics, health: async () => (p.ingest ? p.ingest.health() : { ok: true, checks: {} }) });
+      const health = async (): Promise<HealthReport> => (p.ingest ? p.ingest.health() : (o.storage?.health() ?? { ok: true, checks: {} }));
+      const ops = createOpsServer({ metrics, health });
       const port = await listen(ops, o.host, o.opsPort);
       // Closed first on shutdown, registered last.
       stops.push(() => closeServer(ops));
@@ -307,7 +314,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     const audit = new RoutesAudit({
       file: o.routesFile,
       initial: o.routes,
-      sink: p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`),
+      sink: o.storage?.auditSink ?? (p.clickhouse ? clickHouseRoutesAuditSink(p.clickhouse) : async (e) => o.log(`audit: ${JSON.stringify(e)}`)),
       log: o.log,
     });
     const reloader = new RoutesReloader(
@@ -325,6 +332,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
         table = next;
         keys.replace(config.keys);
         p.policy?.setRoutes(config);
+        o.storage?.applyRoutes(config);
         const restart = settingsNeedingRestart(running, config, LIVE_ON_RELOAD);
         running = config;
         if (restart.length > 0) o.log(`collector: routes reload: changed settings that apply only after a restart: ${restart.join(', ')}`);

@@ -34,7 +34,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     }
     // Policy and API read the routes file too when given one: its calendar budgets are stored for the lease grantor.
     if (!routes && env.SWITCHYARD_CONFIG && (services.has('policy') || services.has('api'))) routes = loadRoutesConfig(env.SWITCHYARD_CONFIG);
-    // `switchyard all` without Kafka may put ingest, policy, API and chDB in a child process (SWITCHYARD_STORAGE_PROCESS=child).
+    // `switchyard all` without Kafka puts ingest, policy, API and chDB in a child process, so requests never wait on them (SWITCHYARD_STORAGE_PROCESS=inline: one process).
     const split = env.SWITCHYARD_STORAGE_PROCESS === 'child' && !env.KAFKA_BROKERS && services.size === serviceNames.length;
     const pipeline = await (split ? startWithStorageProcess : startPipeline)({
       services: new Set(services),

@@ -4,7 +4,7 @@ import { InProcessAttemptBus } from '../../core/transport/in-process-bus.ts';
 import { startPipeline, type Pipeline, type PipelineOptions } from '../pipeline.ts';
 import { StorageSupervisor } from './storage-supervisor.ts';
 
-/** What `switchyard all` runs with SWITCHYARD_STORAGE_PROCESS=child; `stored` counts what the storage children stored. */
+/** What `switchyard all` runs by default (SWITCHYARD_STORAGE_PROCESS=child); `stored` counts what the storage children stored. */
 export type SplitPipeline = Pipeline & { readonly stored: number };
 
 /**
@@ -12,11 +12,12 @@ export type SplitPipeline = Pipeline & { readonly stored: number };
  * supervised child (storage-child.ts). Events take the embedded transport's queue and disk spool
  * here (SWITCHYARD_DATA/spool/embedded, as in one process), and cross to the child one batch at a
  * time, forgotten only once the child acknowledged that ingest stored them.
+ * What one process does by a call crosses as a message: the child starts with the collector's
+ * routes (simulated ones included), a routes-file reload reaches its policy and stored budgets,
+ * the reload's audit entry is written by it to `deployment_audit_v1`, and /healthz here includes
+ * ingest's health and the child's state.
  * Stops in order: intake (collector server), drain events into the child, stop the child
  * (ingest, then policy and API), then the rest of this process.
- * Not yet carried over from one process (why it stays opt-in): a routes-file reload reaches the
- * collector only (the child's policy keeps the routes it started with, and the reload audit is
- * logged instead of stored), and /healthz here does not include ingest's health.
  */
 export async function startWithStorageProcess(
   o: Omit<PipelineOptions, 'services' | 'transport' | 'clickhouse' | 'kafka'>,
@@ -24,7 +25,7 @@ export async function startWithStorageProcess(
 ): Promise<SplitPipeline> {
   // Offsets of the embedded bus restart with each collector process: the source is unique per process, shared by its children.
   const source = `in-process:${randomUUID()}`;
-  const supervisor = new StorageSupervisor({ source, env: childEnv, log: o.log });
+  const supervisor = new StorageSupervisor({ source, env: childEnv, routes: o.routes, log: o.log });
   // With a fixed API port the collector knows where weights will be and serves at once; events wait in its queue until the child is ready.
   const knownApiUrl = o.apiPort > 0 ? `http://${o.host}:${o.apiPort}/graphql` : null;
   const childReady = supervisor.start();
@@ -51,6 +52,7 @@ export async function startWithStorageProcess(
       kafka: undefined,
       transport: { source, publisher: () => bus.publisher, subscriber: () => bus.subscriber },
       apiUrl: o.apiUrl ?? knownApiUrl ?? supervisor.apiUrl ?? undefined,
+      storage: { auditSink: supervisor.audit, applyRoutes: supervisor.applyRoutes, health: supervisor.health },
     });
   } catch (err) {
     await stopStorage();

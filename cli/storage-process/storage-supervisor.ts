@@ -1,7 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RoutesAuditEntry } from '../../collector/audit/routes-audit.ts';
+import type { RoutesConfig } from '../../collector/config/routes-config.ts';
+import type { HealthReport } from '../../core/ops/ops-server.ts';
 import type { RawAttemptMessage } from '../../core/transport/event-bus.ts';
-import type { ChildToParent, ParentToChild } from '../../core/transport/ipc-link.ts';
+import { STORAGE_ROUTES_ENV, type ParentToStorage, type StorageToParent } from './storage-messages.ts';
 
 export interface StorageSupervisorOptions {
   /** The transport's source name (stored with each event's offset: ingest's dedup key); the same for every child this parent starts. */
@@ -13,6 +16,10 @@ export interface StorageSupervisorOptions {
   /** How long `stop` waits for the child to finish, ms; then it is killed. */
   stopTimeoutMs?: number;
   log: (message: string) => void;
+  /** The collector's routes config, handed to each child as it starts (the newest one `applyRoutes` was told). */
+  routes?: RoutesConfig;
+  /** How long `health` waits for the child's answer, ms (default 5000). */
+  healthTimeoutMs?: number;
   /** The child's entry module; tests may pass their own. */
   entry?: string;
 }
@@ -37,7 +44,9 @@ const tsxLoader = import.meta.resolve('tsx');
 export class StorageSupervisor {
   private child: ChildProcess | null = null;
   private nextId = 0;
-  private pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  private routes: RoutesConfig | undefined;
+  private restarts = 0;
   private stopping = false;
   private restartDelayMs: number;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -52,6 +61,7 @@ export class StorageSupervisor {
 
   constructor(private readonly o: StorageSupervisorOptions) {
     this.restartDelayMs = o.restartDelayMs ?? 500;
+    this.routes = o.routes;
   }
 
   /** Starts the first child; resolves when its storage is migrated and its API listens, rejects if it exits first. */
@@ -61,18 +71,53 @@ export class StorageSupervisor {
 
   /** The bus handler: one batch to the child, resolved on its ack. */
   readonly deliver = async (messages: RawAttemptMessage[]): Promise<void> => {
-    // A starting or restarting child is waited for here rather than refused: the batch stays the bus's until acknowledged either way.
-    if (!this.ready && !this.stopping) await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    await this.request((id) => ({ t: 'batch', id, messages }));
+  };
+
+  /** The deployment-audit sink of the collector's routes reloads: the child writes the entry to `deployment_audit_v1`; rejects when it could not. */
+  readonly audit = async (entry: RoutesAuditEntry): Promise<void> => {
+    await this.request((id) => ({ t: 'audit', id, entry }));
+  };
+
+  /** A routes-file reload the collector applied: the running child gets it now, a child started later with its environment. */
+  readonly applyRoutes = (config: RoutesConfig): void => {
+    this.routes = config;
+    const child = this.child;
+    if (child?.connected) child.send({ t: 'routes', config } satisfies ParentToStorage);
+  };
+
+  /** The storage process's part of /healthz: ingest's own checks, or why there is no answer (not running, no answer in time). */
+  readonly health = async (): Promise<HealthReport> => {
+    const state = { pid: this.pid, ready: this.ready, restarts: this.restarts };
+    if (!this.ready) return { ok: false, checks: { storage_process: { ...state, error: 'the storage process is not running' } } };
+    const timeoutMs = this.o.healthTimeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const report = (await Promise.race([
+        this.request((id) => ({ t: 'health', id }), false),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+      ])) as HealthReport;
+      return { ok: report.ok, checks: { ...report.checks, storage_process: state } };
+    } catch (err) {
+      return { ok: false, checks: { storage_process: { ...state, error: (err as Error).message } } };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  /** One request to the child, settled by its answer with the same id. A starting or restarting child is waited for (unless `wait` is false), not refused. */
+  private async request(message: (id: number) => ParentToStorage, wait = true): Promise<unknown> {
+    if (wait && !this.ready && !this.stopping) await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
     const child = this.child;
     if (!child?.connected || !this.ready) throw new StorageUnavailableError('the storage process is not running');
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ t: 'batch', id, messages } satisfies ParentToChild, (err) => {
+      child.send(message(id), (err) => {
         if (err) this.settle(id, new StorageUnavailableError(`cannot reach the storage process (${err.message})`));
       });
     });
-  };
+  }
 
   /** Asks the child to stop (after the bus drained into it) and waits for its exit; kills it past the timeout. */
   async stop(): Promise<void> {
@@ -82,7 +127,7 @@ export class StorageSupervisor {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    if (child.connected) child.send({ t: 'stop' } satisfies ParentToChild);
+    if (child.connected) child.send({ t: 'stop' } satisfies ParentToStorage);
     else child.kill('SIGTERM');
     const timeout = setTimeout(() => {
       this.o.log(`storage process did not stop within ${this.o.stopTimeoutMs ?? 60_000} ms; killing it`);
@@ -99,11 +144,17 @@ export class StorageSupervisor {
 
   private spawn(): Promise<void> {
     this.ready = false;
-    const env = { ...process.env, ...this.o.env, SWITCHYARD_STORAGE_SOURCE: this.o.source, ...(this.apiPort ? { SWITCHYARD_API_PORT: this.apiPort } : {}) };
+    const env = {
+      ...process.env,
+      ...this.o.env,
+      SWITCHYARD_STORAGE_SOURCE: this.o.source,
+      ...(this.routes ? { [STORAGE_ROUTES_ENV]: JSON.stringify(this.routes) } : {}),
+      ...(this.apiPort ? { SWITCHYARD_API_PORT: this.apiPort } : {}),
+    };
     const child = fork(this.o.entry ?? defaultEntry, [], { env, execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     return new Promise<void>((resolve, reject) => {
-      child.on('message', (m: ChildToParent) => {
+      child.on('message', (m: StorageToParent) => {
         if (m.t === 'ready') {
           this.ready = true;
           this.everReady = true;
@@ -114,6 +165,7 @@ export class StorageSupervisor {
           for (const w of this.readyWaiters.splice(0)) w.resolve();
           resolve();
         } else if (m.t === 'ack') this.settle(m.id, null);
+        else if (m.t === 'health') this.settle(m.id, null, m.report);
         else if (m.t === 'nack') this.settle(m.id, new StorageUnavailableError(`storage process did not store the batch: ${m.error}`));
         else if (m.t === 'stopped') this.stored += m.stored;
       });
@@ -129,6 +181,7 @@ export class StorageSupervisor {
         );
         this.restartTimer = setTimeout(() => {
           this.restartTimer = null;
+          this.restarts++;
           this.spawn().catch((err: unknown) => this.o.log((err as Error).message));
         }, this.restartDelayMs);
         this.restartDelayMs = Math.min(this.restartDelayMs * 2, 10_000);
@@ -136,11 +189,11 @@ export class StorageSupervisor {
     });
   }
 
-  private settle(id: number, err: Error | null): void {
+  private settle(id: number, err: Error | null, value?: unknown): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
     if (err) p.reject(err);
-    else p.resolve();
+    else p.resolve(value);
   }
 }

@@ -46,8 +46,8 @@ export const envSchema = z.object({
   SWITCHYARD_RAW_TTL_DAYS: z.coerce.number().int().min(1).optional(),
   /** Rows per ClickHouse insert at most. */
   SWITCHYARD_INGEST_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  /** `switchyard all` without Kafka: `child` runs ingest, policy, API and chDB in a child process so the collector's event loop serves requests alone; `same` keeps them in one process. */
-  SWITCHYARD_STORAGE_PROCESS: z.enum(['same', 'child']).default('same'),
+  /** `switchyard all` without Kafka: `child` (default) runs ingest, policy, API and chDB in a child process so the collector's event loop serves requests alone; `inline` (or its old name `same`) keeps one process, for debugging. */
+  SWITCHYARD_STORAGE_PROCESS: z.enum(['child', 'inline', 'same']).default('child'),
   KAFKA_BROKERS: z
     .string()
     .optional()

@@ -1,0 +1,22 @@
+import type { RoutesAuditEntry } from '../../collector/audit/routes-audit.ts';
+import type { HealthReport } from '../../core/ops/ops-server.ts';
+import type { ChildToParent, ParentToChild } from '../../core/transport/ipc-link.ts';
+
+/**
+ * What `switchyard all` and its storage process say to each other besides event batches
+ * (core/transport/ipc-link.ts carries those): what one process would do by a function call.
+ * Requests carry an `id`; the child answers `ack`/`nack` (audit) or `health` with the same id.
+ */
+export type ParentToStorage =
+  | ParentToChild
+  /** A routes-file reload the collector applied: the child's policy and stored budgets follow it. Validated again on arrival. */
+  | { t: 'routes'; config: unknown }
+  /** A reload (applied or refused) for `deployment_audit_v1`, built by the collector, written by the child. */
+  | { t: 'audit'; id: number; entry: RoutesAuditEntry }
+  /** Ingest's health for the collector's /healthz. */
+  | { t: 'health'; id: number };
+
+export type StorageToParent = ChildToParent | { t: 'health'; id: number; report: HealthReport };
+
+/** The environment variable carrying the collector's running routes config (JSON) to a starting child. */
+export const STORAGE_ROUTES_ENV = 'SWITCHYARD_STORAGE_ROUTES';
