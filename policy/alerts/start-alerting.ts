@@ -13,7 +13,11 @@ import { ClickHouseAlertEventStore } from './store/clickhouse-alert-event-store.
 import { ClickHouseMuteStore } from './store/clickhouse-mute-store.ts';
 import { ClickHouseNotificationStore } from './store/clickhouse-notification-store.ts';
 import { readStoredRules } from './store/rule-store.ts';
+import { BudgetWindowSource } from './source/budget-window-source.ts';
+import { MetricWindowSource } from './source/metric-window-source.ts';
+import { ParityWindowSource } from './source/parity-window-source.ts';
 import { RollupWindowSource } from './source/rollup-window-source.ts';
+import { RoutingWindowSource } from './source/routing-window-source.ts';
 
 export interface AlertingOptions {
   clickhouse: ClickHouseClient;
@@ -68,7 +72,7 @@ export async function startAlerting(o: AlertingOptions): Promise<{ service: Aler
       ...config.rules,
       ...(await readStoredRules(rows, (name, problem) => o.log(`alerts: stored rule ${name} skipped: ${problem}`))).map((s) => s.rule),
     ],
-    source: new RollupWindowSource(o.clickhouse),
+    source: alertSources(o.clickhouse),
     events: new ClickHouseAlertEventStore(o.clickhouse, 8 * 86_400_000, () => o.clock.now()),
     notifier,
     clock: o.clock,
@@ -85,4 +89,14 @@ export async function startAlerting(o: AlertingOptions): Promise<{ service: Aler
       await service.stop();
     },
   };
+}
+
+/** The production sources: every metric read from the table that holds it. */
+export function alertSources(ch: ClickHouseClient): MetricWindowSource {
+  return new MetricWindowSource({
+    rollup: new RollupWindowSource(ch),
+    parity: new ParityWindowSource(ch),
+    budget: new BudgetWindowSource(ch),
+    routing: new RoutingWindowSource(ch),
+  });
 }

@@ -5,6 +5,7 @@ import { evaluateCondition } from './condition.ts';
 import { summarizeBaseline } from './robust-stats.ts';
 import type { GroupWindows } from './evidence.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { withSeasonalLevel } from './seasonal-level.ts';
 
 /** One alert: a rule applied to one group, with its state. `labels` = alertname, severity and the group's values. */
 export interface AlertInstance {
@@ -14,6 +15,8 @@ export interface AlertInstance {
   /** The rule's group_by values. */
   group: Record<string, string>;
   state: AlertState;
+  /** The rule's notify_once: notified when it fires, never repeated, no resolved notice. */
+  notifyOnce?: boolean;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface AlertInstance {
  */
 export function evaluateRule(rule: AlertRule, groups: readonly GroupWindows[], previous: readonly AlertInstance[], now: number): AlertInstance[] {
   const additive = alertMetrics[rule.metric].kind === 'additive';
+  const c = rule.condition;
+  if (c.type === 'anomaly') groups = groups.map((g) => withSeasonalLevel(c, g));
   const byFingerprint = new Map<string, GroupWindows>();
   for (const g of groups) byFingerprint.set(alertFingerprint(rule.name, g.labels), g);
   for (const p of previous) {
@@ -37,7 +42,7 @@ export function evaluateRule(rule: AlertRule, groups: readonly GroupWindows[], p
     const prev = prevByFingerprint.get(fingerprint);
     const state = nextAlertState(prev, evidence, rule.pending, now, rule.keep_firing_for);
     if (state.state === 'ok' && (prev === undefined || prev.state === 'ok')) continue;
-    out.push({ fingerprint, rule: rule.name, severity: rule.severity, group: g.labels, state });
+    out.push({ fingerprint, rule: rule.name, severity: rule.severity, group: g.labels, state, ...(rule.notify_once ? { notifyOnce: true } : {}) });
   }
   return out;
 }
@@ -50,7 +55,7 @@ function peerValues(rule: AlertRule, groups: readonly GroupWindows[]): (g: Group
   const growth = new Map<GroupWindows, number>();
   for (const g of groups) {
     const known = g.baseline.filter((v): v is number => v !== null);
-    const centre = summarizeBaseline(known, c.statistic)?.centre ?? 0;
+    const centre = (summarizeBaseline(known, c.statistic)?.centre ?? 0) * (g.level ?? 1);
     if (g.current && centre > 0) growth.set(g, g.current.value / centre);
   }
   return (g) => groups.filter((o) => o !== g && o.labels[by] === g.labels[by] && growth.has(o)).map((o) => growth.get(o)!);

@@ -12,6 +12,12 @@ export interface GroupWindows {
   current: WindowValue | null;
   /** Baseline windows, newest first (1 × baseline.every ago, then 2 ×, …); null where a window had no rows. */
   baseline: Array<number | null>;
+  /** Today's level against the baseline days' (anomaly rules with level_span): scales the baseline. */
+  level?: number;
+  /** The line an event crossed, for `budget_event` conditions (the budget engine decided it). */
+  threshold?: number;
+  /** A sentence from the source about the value (the policy engine's reason for a weight). */
+  detail?: string;
 }
 
 /**
@@ -29,9 +35,13 @@ export interface Evidence {
   spread: number | null;
   /** Upper Tukey fence of the group's peers, when the rule compares peers. */
   peerFence: number | null;
+  /** Today's level factor the baseline was scaled by (level_span rules); absent otherwise. */
+  level?: number;
   ratio: number;
   /** Volume reached min_volume and the baseline was sufficient. */
   sufficient: boolean;
   /** Baseline window values as a time series, oldest first, for the alert's evidence. */
   series: Array<number | null>;
+  /** What the source says about the value (why a deployment has its weight, which budget event); absent for traffic metrics. */
+  detail?: string;
 }

@@ -112,13 +112,17 @@ export class AlertNotifier {
       return 'silenced';
     }
     const firing = audible.filter((a) => a.status === 'firing');
-    const resolved = audible.filter((a) => a.status === 'resolved');
+    // A notify_once alert's end is not news: it leaves quietly, as if the receiver never knew it.
+    const quiet = new Set(audible.filter((a) => a.status === 'resolved' && a.once).map((a) => a.fingerprint));
+    const resolved = audible.filter((a) => a.status === 'resolved' && !a.once);
     const firingSet = new Set(firing.map((a) => a.fingerprint));
     const resolvedSet = new Set(resolved.map((a) => a.fingerprint));
+    // Acknowledged alerts and notify_once alerts are never repeated.
     const acknowledged = new Set(
-      firing.filter((a) => acks.some((k) => k.fingerprint === a.fingerprint && k.episodeStart === a.startsAt)).map((a) => a.fingerprint),
+      firing.filter((a) => a.once || acks.some((k) => k.fingerprint === a.fingerprint && k.episodeStart === a.startsAt)).map((a) => a.fingerprint),
     );
-    const entry = await this.o.store.lastEntry(receiver.name, group.key);
+    const logged = await this.o.store.lastEntry(receiver.name, group.key);
+    const entry = logged && { ...logged, firing: logged.firing.filter((f) => !quiet.has(f)) };
     const reason = needsUpdate(entry, firingSet, resolvedSet, {
       sendResolved: receiver.sendResolved,
       repeatMs: this.o.route.repeat_interval,

@@ -16,6 +16,7 @@ export function describeEvidence(a: NoticeAlert): string {
   if (e.baseline !== null) parts.push(`baseline ${fmt(e.baseline)}`);
   if (e.peerFence !== null) parts.push(`peers' fence ${fmt(e.peerFence)}`);
   parts.push(`volume ${e.volume}`);
+  if (e.detail) parts.push(e.detail);
   return parts.join(' · ');
 }
 

@@ -11,6 +11,8 @@ export interface NoticeAlert {
   /** When it resolved; null while firing. */
   endsAt: number | null;
   evidence: Evidence | null;
+  /** From a notify_once rule: never repeated, and its resolution is not news. */
+  once?: boolean;
 }
 
 /** One notification for one group and one receiver: what changed, and its idempotency key. */
@@ -35,9 +37,18 @@ export function alertLabels(a: Pick<AlertInstance, 'rule' | 'severity' | 'group'
 /** An evaluated alert (firing or just resolved) as a notice; null for states receivers never see. */
 export function toNotice(a: AlertInstance): NoticeAlert | null {
   const s = a.state;
+  const once = a.notifyOnce ? { once: true } : {};
   if (s.state === 'firing')
-    return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'firing', startsAt: s.activeSince ?? s.since, endsAt: null, evidence: s.evidence };
+    return {
+      fingerprint: a.fingerprint,
+      labels: alertLabels(a),
+      status: 'firing',
+      startsAt: s.activeSince ?? s.since,
+      endsAt: null,
+      evidence: s.evidence,
+      ...once,
+    };
   if (s.state === 'resolved')
-    return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'resolved', startsAt: s.since, endsAt: s.since, evidence: s.evidence };
+    return { fingerprint: a.fingerprint, labels: alertLabels(a), status: 'resolved', startsAt: s.since, endsAt: s.since, evidence: s.evidence, ...once };
   return null;
 }

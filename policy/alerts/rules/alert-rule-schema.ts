@@ -34,7 +34,26 @@ const anomalyCondition = z.strictObject({
   peers: z.strictObject({ by: z.enum(alertDimensions), fence: z.number().positive().default(3), min_peers: z.number().int().min(2).default(3) }).optional(),
   /** Also above min_ratio × the same window one week earlier, so weekly seasonality (Monday peaks) is not news. */
   weekly: z.boolean().default(false),
+  /**
+   * `up` (default) watches for a rise; `down` for a fall (a parity rate dropping): the threshold
+   * becomes min(centre − sensitivity × σ, centre ÷ min_ratio, centre − min_delta, sampling) and
+   * the ratio threshold ÷ value.
+   */
+  direction: z.enum(['up', 'down']).default('up'),
+  /**
+   * Seasonal level: scale the baseline by today's level — the value over this span before the
+   * window against the same span before each baseline window (their median), clamped to
+   * [0.5, 1.5] — so a Monday peak or a holiday dip moves the line with it. Unset: no scaling.
+   */
+  level_span: durationMs.optional(),
 });
+
+/**
+ * The budget engine's events (budget_events_v1) as alerts: every threshold crossing
+ * (`budget_consumption`) or "forecast exceeds the limit" (`budget_forecast`) in a current period
+ * is one alert, labelled by budget, subject, period and threshold; it resolves when its period ends.
+ */
+const budgetEventCondition = z.strictObject({ type: z.literal('budget_event') });
 
 export const alertRuleSchema = z
   .strictObject({
@@ -45,7 +64,7 @@ export const alertRuleSchema = z
     window: durationMs.pipe(z.number().int().min(60_000, 'window must be at least 1m (rollups are per minute)')),
     filters: z.partialRecord(z.enum(alertDimensions), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
     group_by: z.array(z.enum(alertDimensions)).default([]),
-    condition: z.discriminatedUnion('type', [staticCondition, anomalyCondition]),
+    condition: z.discriminatedUnion('type', [staticCondition, anomalyCondition, budgetEventCondition]),
     /** Below this many requests/attempts in the window the rule cannot fire (too little evidence). */
     min_volume: z.number().int().nonnegative().default(0),
     /** How long a breach must last before the alert fires. */
@@ -53,20 +72,36 @@ export const alertRuleSchema = z
     /** How long a firing alert's ratio must stay below 95 % before it resolves (flapping guard). */
     keep_firing_for: durationMs.default(0),
     severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+    /**
+     * Notify when the alert fires, never repeat it and send no resolved notice: for events
+     * (a budget threshold crossed) that are news once and have nothing to resolve.
+     */
+    notify_once: z.boolean().default(false),
     /** Receivers for this rule; unset: the route's receivers. */
     notify: z.array(z.string()).optional(),
     enabled: z.boolean().default(true),
   })
   .superRefine((rule, ctx) => {
+    const spec = alertMetrics[rule.metric];
     if (rule.window % 60_000 !== 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'window must be whole minutes (rollups are per minute)' });
-    if (alertMetrics[rule.metric].kind !== 'additive' && rule.aggregation !== 'sum') {
+    if (spec.kind !== 'additive' && rule.aggregation !== 'sum') {
       ctx.addIssue({
         code: 'custom',
         path: ['aggregation'],
-        message: `${rule.metric} is a ${alertMetrics[rule.metric].kind}; aggregation applies to spend_usd, tokens and requests only`,
+        message: `${rule.metric} is a ${spec.kind}; aggregation applies to spend_usd, tokens and requests only`,
       });
     }
+    rule.group_by.forEach((d, i) => {
+      if (!(spec.dimensions as readonly string[]).includes(d))
+        ctx.addIssue({ code: 'custom', path: ['group_by', i], message: `${rule.metric} cannot be grouped by ${d}; use ${spec.dimensions.join(', ')}` });
+    });
+    for (const d of Object.keys(rule.filters)) {
+      if (!(spec.dimensions as readonly string[]).includes(d))
+        ctx.addIssue({ code: 'custom', path: ['filters', d], message: `${rule.metric} cannot be filtered by ${d}; use ${spec.dimensions.join(', ')}` });
+    }
     const c = rule.condition;
+    if (c.type === 'budget_event' && spec.source !== 'budget')
+      ctx.addIssue({ code: 'custom', path: ['condition', 'type'], message: 'budget_event applies to budget_consumption and budget_forecast only' });
     if (c.type === 'anomaly' && c.peers && !rule.group_by.includes(c.peers.by)) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'peers', 'by'], message: `group_by must include "${c.peers.by}" to compare peers within it` });
     }
@@ -84,6 +119,13 @@ export const alertRuleSchema = z
         message: 'weekly needs a baseline window exactly 7 days back: baseline.every must divide 7d within baseline.count',
       });
     }
+    if (c.type === 'anomaly' && c.level_span !== undefined && (c.level_span % 60_000 !== 0 || c.level_span < 60_000 || spec.kind !== 'additive')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['condition', 'level_span'],
+        message: 'level_span must be whole minutes, and applies to spend_usd, tokens and requests only',
+      });
+    }
     if (c.type === 'anomaly' && c.baseline.every % 60_000 !== 0) {
       ctx.addIssue({ code: 'custom', path: ['condition', 'baseline', 'every'], message: 'baseline.every must be whole minutes' });
     }
@@ -94,3 +136,4 @@ export type AlertRule = z.infer<typeof alertRuleSchema>;
 export type AlertRuleInput = z.input<typeof alertRuleSchema>;
 export type AlertCondition = AlertRule['condition'];
 export type AnomalyCondition = Extract<AlertCondition, { type: 'anomaly' }>;
+export type StaticCondition = Extract<AlertCondition, { type: 'static' }>;

@@ -27,10 +27,10 @@ const routeSchema = z.strictObject({
   receivers: z.array(receiverName).default([]),
   /**
    * Alert labels that make a group: alertname, severity and the rules' group_by dimensions.
-   * The default gives one message per team's spend problem and one per route's reliability
-   * problem, however many detectors see it.
+   * The default gives one message per team's spend problem, one per route's reliability
+   * problem (a demoted deployment included) and one per budget, however many detectors see it.
    */
-  group_by: z.array(z.string().min(1)).default(['team', 'route']),
+  group_by: z.array(z.string().min(1)).default(['team', 'route', 'budget']),
   group_wait: durationMs.default(30_000),
   group_interval: durationMs.default(300_000),
   repeat_interval: durationMs.default(4 * 3_600_000),

@@ -1,9 +1,9 @@
 import { alertRuleSchema, type AlertRule, type AlertRuleInput } from './alert-rule-schema.ts';
 
-/**
- * The detectors on by default; docs/alerts.md states each baseline and why. Budget thresholds
- * and "deployment demoted/drained" join when the budget and policy issues publish them.
- */
+/** Decision reasons (policy/routing-decision-contract.ts) that mean the policy engine or an operator cut a deployment. */
+export const DEMOTION_REASONS = ['degraded', 'failing', 'rate_limited', 'drained'];
+
+/** The detectors on by default; docs/alerts.md states each baseline and why. */
 const detectors = {
   /**
    * Last 2 minutes of a team's spend against the same 2 minutes of each of the last 7 days; two
@@ -102,6 +102,39 @@ const detectors = {
     severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, sensitivity: 4, min_ratio: 1.5 },
     description: 'p95 time to first token per deployment against the trailing day.',
+  },
+  /** Each threshold crossing the budget engine raises (budget_events_v1), notified once, grouped by budget. */
+  budget_threshold: {
+    metric: 'budget_consumption',
+    window: '1m',
+    severity: 'warning',
+    notify_once: true,
+    condition: { type: 'budget_event' },
+    description:
+      "A budget subject's spend reached one of its thresholds (a share of the soft limit), as the budget engine raised it: one notice per threshold and period.",
+  },
+  /** The budget engine's "forecast exceeds the limit" event, notified once per period. */
+  budget_forecast: {
+    metric: 'budget_forecast',
+    window: '1m',
+    severity: 'warning',
+    notify_once: true,
+    condition: { type: 'budget_event' },
+    description: "The budget engine forecasts a subject's spend past its limit before the period ends (spend still under it): one notice per period.",
+  },
+  /**
+   * A deployment the policy engine demoted (degraded, failing, rate-limited by the 429 rule) or
+   * an operator drained: its newest decision has one of those reasons and a weight below 0.99.
+   * It resolves when the reason leaves that set (healthy, recovering, …): no data, at once.
+   */
+  deployment_demoted: {
+    metric: 'deployment_weight',
+    window: '5m',
+    group_by: ['route', 'deployment'],
+    filters: { reason: DEMOTION_REASONS },
+    severity: 'warning',
+    condition: { type: 'static', op: '<', threshold: 0.99 },
+    description: 'A deployment whose weight the policy engine cut (degraded, failing, rate-limited) or an operator drained; resolves when it is restored.',
   },
 } satisfies Record<string, Omit<AlertRuleInput, 'name'>>;
 

@@ -1,5 +1,5 @@
 import type { WindowValue } from '../detect/evidence.ts';
-import { alertMetrics, type AlertMetric } from '../rules/alert-metrics.ts';
+import { alertMetrics, type AlertMetric, type RollupMetric } from '../rules/alert-metrics.ts';
 
 /** Additive per-minute counters of one series, the shape of a v2 per-minute rollup row. */
 export interface MinuteCounts {
@@ -46,7 +46,8 @@ const ratioParts: Partial<Record<AlertMetric, [keyof MinuteCounts, keyof MinuteC
  * Σ(quantile × attempts). Null when the window has no volume for a ratio or quantile.
  */
 export function metricValue(metric: AlertMetric, sums: MinuteCounts): WindowValue | null {
-  const spec = alertMetrics[metric];
+  if (alertMetrics[metric].source !== 'rollup') throw new Error(`${metric} is not kept in the traffic rollups`);
+  const spec = alertMetrics[metric as RollupMetric];
   const volume = sums[spec.volume];
   if (spec.kind === 'additive') return { value: sums[metric as 'spend_usd' | 'tokens' | 'requests'], volume };
   if (spec.kind === 'ratio') {

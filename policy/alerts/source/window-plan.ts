@@ -9,7 +9,8 @@ export interface TimeWindow {
 /**
  * The windows a rule reads at `now`: index 0 is the current window, ending at the last complete
  * minute; index n ≥ 1 is the baseline window ending n × baseline.every earlier. Static rules read
- * only the current window. The partial minute in progress is never read, so a value does not
+ * only the current window; with `level_span` the level spans follow (detect/seasonal-level.ts).
+ * The partial minute in progress is never read, so a value does not
  * dip just because its minute is still filling.
  */
 export function planWindows(rule: AlertRule, nowMs: number): TimeWindow[] {
@@ -20,6 +21,13 @@ export function planWindows(rule: AlertRule, nowMs: number): TimeWindow[] {
     for (let n = 1; n <= c.baseline.count; n++) {
       const e = end - n * c.baseline.every;
       windows.push({ startMs: e - rule.window, endMs: e });
+    }
+    // Seasonal level: the span before today's window, then before each baseline window.
+    if (c.level_span) {
+      for (let n = 0; n <= c.baseline.count; n++) {
+        const e = end - rule.window - n * c.baseline.every;
+        windows.push({ startMs: e - c.level_span, endMs: e });
+      }
     }
   }
   return windows;

@@ -24,6 +24,7 @@ interface EventRow {
   ratio: number | string;
   volume: string | number;
   series: Array<number | null>;
+  detail?: string;
 }
 
 /** Alert states in alert_events_v1: one row per alert per evaluation while not ok. */
@@ -77,6 +78,7 @@ function toRow(a: AlertInstance) {
     ratio: num(e?.ratio ?? 0),
     volume: Math.round(e?.volume ?? 0),
     series: e?.series ?? [],
+    detail: e?.detail ?? '',
   };
 }
 
@@ -104,6 +106,7 @@ export function toInstance(r: EventRow): AlertInstance {
             ratio: n(r.ratio),
             sufficient: true,
             series: r.series,
+            ...(r.detail ? { detail: r.detail } : {}),
           }
         : null,
     },
