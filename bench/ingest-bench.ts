@@ -5,15 +5,17 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClickHouse, type ClickHouseClient } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
-import type { LagProbe } from '../core/transport/event-bus.ts';
+import type { AttemptBatchHandler, LagProbe } from '../core/transport/event-bus.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
 import { rollupAttemptTotals } from '../ingest/live-rollups.ts';
+import { ceilingBatches, engineCeiling, viewCosts } from './ingest-bench-ceiling.ts';
 import { benchEvent, produceStorm } from './ingest-bench-events.ts';
 
-// Ingest throughput under a duplicate storm, with and without deduplication, and event-to-queryable
-// delay, against the real broker and the embedded engine with every materialized view attached.
-// Prints one JSON object.
+// Ingest throughput under a duplicate storm, with and without deduplication, beside the engine's own
+// insert rate for the same rows and rollups (measured before and after the drains, in the same
+// process), where the pipeline's time goes per stage, and event-to-queryable delay, against the
+// real broker and the embedded engine with every materialized view attached. Prints one JSON object.
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,12 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '10000' },
     'steady-seconds': { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
+    /** Rows per pre-encoded insert of the engine ceiling (the writer's maxRows). */
+    'ceiling-batch': { type: 'string', default: '10000' },
+    /** Also measure the ceiling with each materialized view detached in turn (slow). */
+    'view-costs': { type: 'boolean', default: false },
+    /** Also drain the deduplicated backlog again with zod validating every event (the path before the compiled validator). */
+    'compare-zod': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -63,14 +71,16 @@ async function produceBacklog(topic: string): Promise<{ messages: number; second
 }
 
 /** Drains a backlog topic into the store and counts, from ClickHouse, what the copies did to raw and to every rollup. */
-async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean) {
-  const writer = createAttemptWriter({ clickhouse: client, source: topic, dedupe });
-  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: `bench-ingest-${dedupe}`, topic, groupId: `g-${topic}` });
+async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean, validation: 'compiled' | 'zod' = 'compiled') {
+  const writer = createAttemptWriter({ clickhouse: client, source: topic, dedupe, validation });
+  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: `bench-ingest-${dedupe}`, topic, groupId: `g-${topic}-${validation}` });
+  const busy = busyClock();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  await subscriber.start(writer.handle);
+  await subscriber.start(busy.wrap(writer.handle));
   await committedAll(subscriber);
   const seconds = (performance.now() - start) / 1000;
+  const stages = { consume: seconds * 1000 - busy.ms(), ...writer.stats.stageMs };
   // CPU of this process (ingest and the chDB engine in it): a figure neighbours on a shared machine distort less than wall time.
   const cpu = process.cpuUsage(cpuStart);
   await subscriber.stop();
@@ -85,6 +95,31 @@ async function drain(client: ClickHouseClient, topic: string, messages: number, 
     rawDuplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct,
     rollupDuplicates: Math.max(0, ...Object.values(rollups).map((n) => n - distinct)),
     rollups: Object.keys(rollups).length,
+    stageUsPerEvent: Object.fromEntries(Object.entries(stages).map(([k, ms]) => [k, round((ms * 1000) / messages)])),
+    validatedByZod: writer.stats.validatedByZod,
+  };
+}
+
+/**
+ * Wall time during which at least one batch was in the handler (partitions are handled
+ * concurrently): the rest of a drain is the consumer fetching, decoding and committing.
+ */
+function busyClock() {
+  let inFlight = 0;
+  let since = 0;
+  let total = 0;
+  return {
+    wrap:
+      (handle: AttemptBatchHandler): AttemptBatchHandler =>
+      async (messages) => {
+        if (inFlight++ === 0) since = performance.now();
+        try {
+          await handle(messages);
+        } finally {
+          if (--inFlight === 0) total += performance.now() - since;
+        }
+      },
+    ms: () => total,
   };
 }
 
@@ -151,18 +186,46 @@ async function main(): Promise<void> {
     await migrate(client);
     const storm = await produceBacklog(topicFor('dedupe'));
     const baselineStorm = await produceBacklog(topicFor('baseline'));
+    const ceiling = ceilingBatches(EVENTS, Number(values['ceiling-batch']), RATE);
+    const ceilingBefore = await engineCeiling(client, ceiling);
+    await truncateData(client);
     // With deduplication first: the run without it then has the warmer process, so the ratio errs low.
     const on = await drain(client, topicFor('dedupe'), storm.messages, true);
     await truncateData(client);
     const off = await drain(client, topicFor('baseline'), baselineStorm.messages, false);
     await truncateData(client);
+    const zod = values['compare-zod'] ? await drain(client, topicFor('dedupe'), storm.messages, true, 'zod') : undefined;
+    if (zod) await truncateData(client);
+    const ceilingAfter = await engineCeiling(client, ceiling);
+    await truncateData(client);
+    // Mean of the runs either side of the drains: neighbours' load on a shared machine hits both alike.
+    const engineCeilingRowsPerS = Math.round((ceilingBefore.rowsPerS + ceilingAfter.rowsPerS) / 2);
+    const views = values['view-costs'] ? await viewCosts(client, ceiling, () => truncateData(client)) : undefined;
     const s = await steady(client);
     const report = {
       events: EVENTS,
       duplicate_share: DUPLICATE_SHARE,
       messages: storm.messages,
       produce_s: round(storm.seconds),
+      engine_ceiling_rows_per_s: engineCeilingRowsPerS,
+      engine_ceiling_runs: [ceilingBefore.rowsPerS, ceilingAfter.rowsPerS],
+      engine_ceiling_cpu_us_per_row: Math.round((ceilingBefore.cpuUsPerRow + ceilingAfter.cpuUsPerRow) / 2),
+      engine_ceiling_batch_rows: Number(values['ceiling-batch']),
       events_per_s: on.eventsPerS,
+      ceiling_ratio: round(on.eventsPerS / engineCeilingRowsPerS),
+      stage_us_per_event: on.stageUsPerEvent,
+      ...(zod
+        ? {
+            events_per_s_zod_validation: zod.eventsPerS,
+            cpu_us_per_event_zod_validation: zod.cpuUsPerEvent,
+            stage_us_per_event_zod_validation: zod.stageUsPerEvent,
+          }
+        : {}),
+      stage_us_per_event_without_dedupe: off.stageUsPerEvent,
+      validated_by_zod: on.validatedByZod,
+      ...(views ? { engine_ceiling_by_view: views } : {}),
+      // The same ratio in CPU per event, the figure the machine's neighbours distort least.
+      ceiling_cpu_ratio: round(Math.round((ceilingBefore.cpuUsPerRow + ceilingAfter.cpuUsPerRow) / 2) / on.cpuUsPerEvent),
       events_per_s_without_dedupe: off.eventsPerS,
       dedupe_throughput_ratio: round(on.eventsPerS / off.eventsPerS),
       cpu_us_per_event: on.cpuUsPerEvent,
@@ -181,7 +244,7 @@ async function main(): Promise<void> {
       lost: on.lost + s.lost,
       duplicates: on.rawDuplicates + s.duplicates,
       rollups_attached: on.rollups,
-      note: 'events_per_s counts messages (events and their copies) drained per second; producer, ingest and chDB share this process and the machine’s 2 cores',
+      note: 'events_per_s counts messages (events and their copies) drained per second; engine_ceiling_rows_per_s is chDB alone storing the same rows, pre-encoded, through the same views; stage_us_per_event is wall time per message (consume: no batch in the handler); producer, ingest and chDB share this process and the machine’s 2 cores',
     };
     console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
   } finally {

@@ -23,6 +23,11 @@ export interface AttemptWriterOptions {
    * Default true; false exists only so the ingest benchmark can measure what deduplication costs.
    */
   dedupe?: boolean;
+  /**
+   * `compiled` (default): the compiled validator, zod only for refusals; `zod`: zod for every
+   * event, as before — exists only so the ingest benchmark can show what the compiled path saves.
+   */
+  validation?: 'compiled' | 'zod';
   log?: (message: string) => void;
 }
 
@@ -67,7 +72,7 @@ type SourcedRow = AttemptRow & { source: string; source_partition: number; batch
  * whose attempt_id another insert already stored are dropped (see attempt-dedupe.ts).
  */
 export function createAttemptWriter(options: AttemptWriterOptions): { handle: AttemptBatchHandler; stats: AttemptWriterStats } {
-  const parse = createAttemptParser();
+  const parse = createAttemptParser({ zodOnly: options.validation === 'zod' });
   const stats: AttemptWriterStats = {
     stored: 0,
     rejected: 0,
