@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { attemptEventSchema, parseAttemptEvent, type AttemptEvent, type AttemptParseResult } from '../core/events/attempt-event.ts';
 import { sumUsd } from '../core/money/decimal-usd.ts';
@@ -33,9 +33,7 @@ const SUMMED_BUCKETS = ['input', 'cached_input', 'cache_write', 'output', 'reaso
  * event is dead-lettered with the same message as before.
  */
 export function createAttemptParser(options: { zodOnly?: boolean } = {}): AttemptParser {
-  const jsonSchema = z.toJSONSchema(attemptEventSchema, { io: 'input', unrepresentable: 'any' });
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false, useDefaults: true, unicodeRegExp: false, logger: false });
-  const validate = ajv.compile(jsonSchema);
+  const validate = compiledContract();
   const stats: FastParserStats = { fast: 0, slow: 0 };
   const parse = (raw: string): AttemptParseResult => {
     if (options.zodOnly) return slow(raw);
@@ -55,6 +53,16 @@ export function createAttemptParser(options: { zodOnly?: boolean } = {}): Attemp
     return parseAttemptEvent(raw);
   };
   return Object.assign(parse, { stats });
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** Compiled once per process (tens of ms), on first use: writers are created per batch in places. */
+function compiledContract(): ValidateFunction {
+  if (compiled) return compiled;
+  const jsonSchema = z.toJSONSchema(attemptEventSchema, { io: 'input', unrepresentable: 'any' });
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false, useDefaults: true, unicodeRegExp: false, logger: false });
+  return (compiled = ajv.compile(jsonSchema));
 }
 
 function bucketsAddUp(event: AttemptEvent): boolean {
