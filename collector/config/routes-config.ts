@@ -43,6 +43,8 @@ const deploymentSchema = z.strictObject({
       json_mode: z.boolean().default(true),
       /** Prompt plus output tokens the model accepts; unset means not checked. */
       context_window: z.number().int().positive().optional(),
+      /** The model reasons (takes reasoning_effort / thinking); unset: told by its name (routing/capabilities.ts). */
+      reasoning: z.boolean().optional(),
     })
     .default({ tools: true, vision: true, json_mode: true }),
   /** Contract terms for the policy's Trust factor (docs/policy.md); unset means unknown terms. */

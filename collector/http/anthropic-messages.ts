@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ToolChoice } from '../providers/provider.ts';
+import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ThinkingBlock, ToolChoice } from '../providers/provider.ts';
 
 // The Anthropic Messages API as an entry point: requests are translated to the canonical
 // (OpenAI-shaped) request and answers back (anthropic-render.ts), so one dispatcher serves both
@@ -24,6 +24,9 @@ const block = z.discriminatedUnion('type', [
     is_error: z.boolean().optional(),
     cache_control: cacheControl,
   }),
+  // Earlier assistant turns' reasoning, sent back as it came (Anthropic verifies the signature).
+  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
 ]);
 type Block = z.infer<typeof block>;
 const content = z.union([z.string(), z.array(block)]);
@@ -90,7 +93,21 @@ function canonicalMessages(role: 'user' | 'assistant', c: z.infer<typeof content
     const calls = c.flatMap((b) =>
       b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : [],
     );
-    return [{ role, content: text.length ? text : calls.length ? null : '', ...(calls.length ? { tool_calls: calls } : {}) }];
+    const thinking = c.flatMap((b): ThinkingBlock[] =>
+      b.type === 'thinking'
+        ? [{ type: 'thinking', thinking: b.thinking, signature: b.signature }]
+        : b.type === 'redacted_thinking'
+          ? [{ type: 'redacted_thinking', data: b.data }]
+          : [],
+    );
+    return [
+      {
+        role,
+        content: text.length ? text : calls.length ? null : '',
+        ...(calls.length ? { tool_calls: calls } : {}),
+        ...(thinking.length ? { thinking_blocks: thinking } : {}),
+      },
+    ];
   }
   const results: ChatMessage[] = c.flatMap((b) =>
     b.type === 'tool_result'
@@ -116,11 +133,11 @@ function toolChoice(choice: MessagesBody['tool_choice']): ToolChoice | undefined
 export type MessagesParse = { ok: true; request: ChatRequest } | { ok: false; message: string };
 
 /**
- * Extended thinking has no canonical equivalent the other providers honour the same way (a
- * token budget, thinking blocks returned and sent back): refused by name rather than dropped.
+ * Parameters with no canonical meaning, refused by name rather than dropped. (Extended thinking
+ * has one: a budget that each provider is sent in its own terms, see providers/reasoning.ts, and
+ * routes without a deployment that reasons refuse it there, naming the deployments.)
  */
 function refusedParameter(b: MessagesBody): string | null {
-  if (b.thinking?.type === 'enabled') return 'thinking: extended thinking is not supported through Switchyard yet; send the request without `thinking`';
   if (b.top_k !== undefined) return 'top_k: not supported through Switchyard (OpenAI and Gemini routes cannot honour it); send the request without `top_k`';
   for (const name of ['mcp_servers', 'container', 'context_management'] as const) {
     if (b[name] !== undefined) return `${name}: not supported through Switchyard; send the request without \`${name}\``;
@@ -171,6 +188,7 @@ export function parseMessagesBody(body: unknown): MessagesParse {
       ...(b.top_p !== undefined ? { top_p: b.top_p } : {}),
       ...(b.stop_sequences ? { stop: b.stop_sequences } : {}),
       ...(b.metadata?.user_id ? { user: b.metadata.user_id } : {}),
+      ...(b.thinking?.type === 'enabled' ? { thinking_budget: b.thinking.budget_tokens } : {}),
     },
   };
 }

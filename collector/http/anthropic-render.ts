@@ -66,12 +66,14 @@ export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unkno
     name: t.function.name,
     input: parseArguments(t.function.arguments),
   }));
+  // Thinking blocks come first, as Anthropic orders them, with their signatures.
+  const thinking = choice?.message.thinking_blocks ?? [];
   return {
     id: `msg_${requestId.replace(/-/g, '')}`,
     type: 'message',
     role: 'assistant',
     model: c.model,
-    content: [...(text || !toolUses.length ? [{ type: 'text', text }] : []), ...toolUses],
+    content: [...thinking, ...(text || !toolUses.length ? [{ type: 'text', text }] : []), ...toolUses],
     stop_reason: stopReason(choice?.finish_reason ?? 'stop'),
     stop_sequence: null,
     usage: anthropicUsageBody(answer.usage ?? usageOf(c)),
@@ -80,16 +82,36 @@ export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unkno
 
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
+type OpenBlock = 'text' | 'thinking' | 'signed' | 'redacted' | number | null;
+
 /**
  * Renders canonical stream chunks as Anthropic SSE events; `open` sends the response head and
  * `message_start` with the serving model and the input counts known at that point. Content
- * blocks open lazily: text as it first appears, one block per tool call.
+ * blocks open lazily: thinking as it first appears (closed by its signature), text likewise,
+ * one block per tool call.
  */
 export function anthropicSink(write: (s: string) => void, end: (s: string) => void, open: () => void, requestId: string): ChunkSink {
   let finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null;
   let blockIndex = -1;
-  let openBlock: 'text' | number | null = null;
-  const startBlock = (kind: 'text' | number, contentBlock: unknown) => {
+  let openBlock: OpenBlock = null;
+  const delta = (d: unknown) => write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: d }));
+  const thinking = (choice: ChatCompletionChunk['choices'][number] | undefined) => {
+    if (choice?.delta.reasoning_content) {
+      if (openBlock !== 'thinking') startBlock('thinking', { type: 'thinking', thinking: '' });
+      delta({ type: 'thinking_delta', thinking: choice.delta.reasoning_content });
+    }
+    for (const b of choice?.delta.thinking_blocks ?? []) {
+      if (b.type === 'redacted_thinking') {
+        startBlock('redacted', b);
+      } else {
+        // A signature closes the thinking streamed so far; a signed block without text still gets one.
+        if (openBlock !== 'thinking') startBlock('thinking', { type: 'thinking', thinking: '' });
+        delta({ type: 'signature_delta', signature: b.signature });
+        openBlock = 'signed';
+      }
+    }
+  };
+  const startBlock = (kind: Exclude<OpenBlock, null>, contentBlock: unknown) => {
     if (openBlock !== null) write(frame('content_block_stop', { type: 'content_block_stop', index: blockIndex }));
     blockIndex++;
     openBlock = kind;
@@ -119,6 +141,7 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
     },
     chunk(chunk) {
       const choice = chunk.choices[0];
+      thinking(choice);
       if (choice?.delta.content) {
         if (openBlock !== 'text') startBlock('text', { type: 'text', text: '' });
         write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text: choice.delta.content } }));

@@ -1,5 +1,6 @@
 import { contentParts, imageSource, jsonInstruction, messageText, stopList, toolArguments } from './canonical-content.ts';
 import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ProviderTarget, ToolChoice } from './provider.ts';
+import { effortBudgets, thinkingBudget } from './reasoning.ts';
 
 /** Anthropic requires max_tokens; this is what a request without one gets. */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -29,7 +30,9 @@ function assistantBlocks(message: ChatMessage): Block[] {
     name: c.function.name,
     input: toolArguments(c.function.arguments),
   }));
-  return [...parts.map(partBlock), ...calls];
+  // Thinking first, signatures intact: Anthropic checks them when a tool-use turn is sent back.
+  const thinking = (message.thinking_blocks ?? []).map((b): Block => ({ ...b }));
+  return [...thinking, ...parts.map(partBlock), ...calls];
 }
 
 /** A tool turn as a `tool_result` block; a breakpoint on its text marks the block. */
@@ -84,12 +87,26 @@ function anthropicToolChoice(choice: ToolChoice): Block {
   return { type: 'tool', name: choice.function.name };
 }
 
+/**
+ * Extended thinking and the output limit that goes with it (`max_tokens` counts thinking too and
+ * must exceed the budget). A budget the client chose (Anthropic face) is sent as it is; one
+ * translated from an effort is fitted under the client's limit, never below Anthropic's 1,024
+ * minimum. Without a limit the answer keeps the default room on top of the budget.
+ */
+function thinkingAndLimit(request: ChatRequest): { max_tokens: number; thinking?: { type: 'enabled'; budget_tokens: number } } {
+  const asked = thinkingBudget(request);
+  if (!asked) return { max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS };
+  if (request.max_tokens === undefined) return { max_tokens: asked + DEFAULT_MAX_TOKENS, thinking: { type: 'enabled', budget_tokens: asked } };
+  const budget = request.thinking_budget !== undefined ? asked : Math.max(effortBudgets.low, Math.min(asked, request.max_tokens - 1));
+  return { max_tokens: request.max_tokens, thinking: { type: 'enabled', budget_tokens: budget } };
+}
+
 export function anthropicRequestBody(request: ChatRequest, target: ProviderTarget, stream: boolean) {
   const system = systemPrompt(request);
   const stop = stopList(request.stop);
   return {
     model: target.model,
-    max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS,
+    ...thinkingAndLimit(request),
     messages: anthropicMessages(request.messages),
     ...(system !== undefined ? { system } : {}),
     // Anthropic's temperature range is 0–1 (OpenAI's 0–2): requests above 1 never reach it (routing/capabilities.ts).

@@ -19,6 +19,11 @@ export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 const contentBlockSchema = z.looseObject({
   type: z.string(),
   text: z.string().nullish(),
+  /** `thinking` blocks: the reasoning text and the signature that lets it be sent back. */
+  thinking: z.string().nullish(),
+  signature: z.string().nullish(),
+  /** `redacted_thinking` blocks: the encrypted reasoning. */
+  data: z.string().nullish(),
   id: z.string().nullish(),
   name: z.string().nullish(),
   input: z.unknown().optional(),
@@ -44,6 +49,8 @@ export const anthropicFrameSchema = z.looseObject({
       type: z.string().nullish(),
       text: z.string().nullish(),
       partial_json: z.string().nullish(),
+      thinking: z.string().nullish(),
+      signature: z.string().nullish(),
       stop_reason: z.string().nullish(),
       stop_sequence: z.string().nullish(),
     })

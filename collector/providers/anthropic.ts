@@ -1,6 +1,7 @@
 import { openaiUsageBody, providerFields } from './canonical-content.ts';
 import { anthropicRequestBody } from './anthropic-request.ts';
-import { anthropicFrameSchema, anthropicResponseSchema, type AnthropicUsage } from './anthropic-wire.ts';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { anthropicFrameSchema, anthropicResponseSchema, type AnthropicResponse, type AnthropicUsage } from './anthropic-wire.ts';
 import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import {
   ProviderError,
@@ -9,6 +10,7 @@ import {
   type ProviderErrorKind,
   type ProviderTarget,
   type StreamEvent,
+  type ThinkingBlock,
   type ToolCall,
   type Usage,
 } from './provider.ts';
@@ -21,17 +23,33 @@ export { DEFAULT_MAX_TOKENS } from './anthropic-request.ts';
  * Anthropic reports cache reads and cache writes beside input_tokens, not inside: three disjoint
  * buckets already. `cache_creation` splits the writes by TTL; the 1-hour ones are priced apart.
  */
-export function anthropicUsage(u: AnthropicUsage | undefined | null): Usage {
+export function anthropicUsage(u: AnthropicUsage | undefined | null, thinkingText = ''): Usage {
   const hour = u?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  const output = u?.output_tokens ?? 0;
+  // output_tokens includes thinking, which Anthropic does not count apart: the thinking text is
+  // counted with a tokenizer so each face can report it (OpenAI's reasoning_tokens); both bill
+  // at the output rate, so the cost is the provider's either way.
+  const reasoning = thinkingText ? Math.min(output, countTokens(thinkingText)) : 0;
   return {
     inputTokens: u?.input_tokens ?? 0,
     cachedInputTokens: u?.cache_read_input_tokens ?? 0,
     cacheWriteTokens: u?.cache_creation_input_tokens ?? 0,
     ...(hour > 0 ? { cacheWrite1hTokens: hour } : {}),
-    outputTokens: u?.output_tokens ?? 0,
-    reasoningTokens: 0,
+    outputTokens: output - reasoning,
+    reasoningTokens: reasoning,
   };
 }
+
+/** Thinking and redacted-thinking blocks of an answer, in order, signatures kept. */
+function thinkingBlocks(content: AnthropicResponse['content']): ThinkingBlock[] {
+  return content.flatMap((b): ThinkingBlock[] => {
+    if (b.type === 'thinking') return [{ type: 'thinking', thinking: b.thinking ?? '', signature: b.signature ?? '' }];
+    if (b.type === 'redacted_thinking') return [{ type: 'redacted_thinking', data: b.data ?? '' }];
+    return [];
+  });
+}
+
+const thinkingTextOf = (blocks: ThinkingBlock[]) => blocks.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
 
 export function anthropicFinish(stopReason: string | null | undefined): FinishReason {
   switch (stopReason) {
@@ -81,7 +99,8 @@ export const anthropicAdapter: ProviderAdapter = {
   async complete(request, target, signal) {
     const response = await postJson(`${target.baseUrl}/v1/messages`, headers(target), anthropicRequestBody(request, target, false), target, signal);
     const body = parseProviderJson(anthropicResponseSchema, await response.json(), 'message');
-    const usage = anthropicUsage(body.usage);
+    const thinking = thinkingBlocks(body.content);
+    const usage = anthropicUsage(body.usage, thinkingTextOf(thinking));
     const toolCalls: ToolCall[] = body.content
       .filter((b) => b.type === 'tool_use')
       .map((b) => ({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: argumentsJson(JSON.stringify(b.input ?? {})) } }));
@@ -98,7 +117,12 @@ export const anthropicAdapter: ProviderAdapter = {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+            message: {
+              role: 'assistant',
+              content: text || (toolCalls.length ? null : ''),
+              ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+              ...(thinking.length ? { reasoning_content: thinkingTextOf(thinking), thinking_blocks: thinking } : {}),
+            },
             finish_reason: anthropicFinish(body.stop_reason),
           },
         ],
@@ -129,6 +153,7 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
   let reported = false;
   let finish: FinishReason = null;
   let fields: Record<string, unknown> = {};
+  let thinkingText = '';
   const toolIndex = new Map<number, number>();
   const calls = new ToolCallStream();
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
@@ -155,8 +180,19 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
           });
           yield { type: 'chunk', chunk: chunk(id, model, created, { tool_calls: [delta] }) };
         }
+        if (frame.content_block?.type === 'redacted_thinking')
+          yield { type: 'chunk', chunk: chunk(id, model, created, { thinking_blocks: [{ type: 'redacted_thinking', data: frame.content_block.data ?? '' }] }) };
         break;
       case 'content_block_delta':
+        if (frame.delta?.type === 'thinking_delta' && frame.delta.thinking) {
+          thinkingText += frame.delta.thinking;
+          yield { type: 'chunk', chunk: chunk(id, model, created, { reasoning_content: frame.delta.thinking }) };
+        }
+        if (frame.delta?.type === 'signature_delta' && frame.delta.signature)
+          yield {
+            type: 'chunk',
+            chunk: chunk(id, model, created, { thinking_blocks: [{ type: 'thinking', thinking: '', signature: frame.delta.signature }] }),
+          };
         if (frame.delta?.type === 'text_delta' && frame.delta.text) yield { type: 'chunk', chunk: chunk(id, model, created, { content: frame.delta.text }) };
         if (frame.delta?.type === 'input_json_delta' && frame.delta.partial_json) {
           const delta = calls.note({ index: toolIndex.get(blockIndex) ?? 0, function: { arguments: frame.delta.partial_json } });
@@ -180,7 +216,7 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
         break;
       case 'message_stop':
         yield { type: 'chunk', chunk: chunk(id, model, created, {}, finish ?? 'stop') };
-        if (reported) yield { type: 'usage', usage: anthropicUsage(usage) };
+        if (reported) yield { type: 'usage', usage: anthropicUsage(usage, thinkingText) };
         yield { type: 'provider_fields', fields: providerFields({ ...fields, ...cacheTtlFields(usage) }) };
         return;
       case 'error':

@@ -3,6 +3,7 @@ import { geminiResponseSchema, type GeminiResponse, type GeminiUsage } from './g
 import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
 import { geminiEmbed } from './embeddings.ts';
+import { thinkingBudget } from './reasoning.ts';
 import { parseSse } from './sse.ts';
 
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
@@ -76,13 +77,12 @@ function functionCallingConfig(choice: ToolChoice): Record<string, unknown> {
   return { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
 }
 
-/** reasoning_effort → Gemini thinking budget in tokens, the mapping Google's OpenAI-compatible endpoint documents. */
-const thinkingBudgets = { minimal: 0, low: 1024, medium: 8192, high: 24576 } as const;
-
 function requestBody(request: ChatRequest) {
   const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => messageText(m.content));
   const stop = stopList(request.stop);
   const format = request.response_format;
+  // reasoning_effort or a thinking budget, as tokens (reasoning.ts).
+  const budget = thinkingBudget(request);
   return {
     contents: geminiContents(request.messages),
     ...(system.length ? { systemInstruction: { parts: [{ text: system.join('\n\n') }] } } : {}),
@@ -112,7 +112,7 @@ function requestBody(request: ChatRequest) {
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.presence_penalty !== undefined ? { presencePenalty: request.presence_penalty } : {}),
       ...(request.frequency_penalty !== undefined ? { frequencyPenalty: request.frequency_penalty } : {}),
-      ...(request.reasoning_effort !== undefined ? { thinkingConfig: { thinkingBudget: thinkingBudgets[request.reasoning_effort] } } : {}),
+      ...(budget !== undefined ? { thinkingConfig: { thinkingBudget: budget } } : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   type Usage,
 } from './provider.ts';
 import { openaiEmbed } from './embeddings.ts';
+import { reasoningEffort } from './reasoning.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
 
@@ -38,6 +39,7 @@ export function openaiUsage(u: OpenAIUsage | undefined | null): Usage {
  * sent `max_tokens`, the name they all understand.
  */
 function requestBody(request: ChatRequest, target: ProviderTarget, stream: boolean) {
+  // A thinking budget (Anthropic face) travels as the effort it asks for: reasoning.ts.
   const limitName = target.compatible ? 'max_tokens' : 'max_completion_tokens';
   return {
     model: target.model,
@@ -52,7 +54,7 @@ function requestBody(request: ChatRequest, target: ProviderTarget, stream: boole
     ...(request.n !== undefined ? { n: request.n } : {}),
     ...(request.logprobs !== undefined ? { logprobs: request.logprobs } : {}),
     ...(request.top_logprobs !== undefined ? { top_logprobs: request.top_logprobs } : {}),
-    ...(request.reasoning_effort !== undefined ? { reasoning_effort: request.reasoning_effort } : {}),
+    ...(reasoningEffort(request) !== undefined ? { reasoning_effort: reasoningEffort(request) } : {}),
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     ...(request.presence_penalty !== undefined ? { presence_penalty: request.presence_penalty } : {}),
     ...(request.frequency_penalty !== undefined ? { frequency_penalty: request.frequency_penalty } : {}),
@@ -61,8 +63,11 @@ function requestBody(request: ChatRequest, target: ProviderTarget, stream: boole
   };
 }
 
-/** OpenAI caches prompt prefixes on its own and refuses fields it does not know: breakpoints stay home. */
-function withoutBreakpoints(m: ChatMessage): ChatMessage {
+/**
+ * OpenAI caches prompt prefixes on its own and refuses fields it does not know: breakpoints stay
+ * home, and so do Anthropic's signed thinking blocks (no OpenAI model can read them).
+ */
+function withoutBreakpoints({ thinking_blocks: _thinking, ...m }: ChatMessage): ChatMessage {
   if (!Array.isArray(m.content) || !m.content.some((p) => p.type === 'text' && p.cache_control)) return m;
   return { ...m, content: m.content.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : p)) };
 }

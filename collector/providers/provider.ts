@@ -25,9 +25,17 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
+/**
+ * A block of the model's reasoning as Anthropic returns it: the thinking text with the signature
+ * that lets it be sent back in a later turn, or an encrypted (redacted) block.
+ */
+export type ThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+
 export interface ChatMessage {
   role: ChatRole;
   content: string | ContentPart[] | null;
+  /** Assistant turns: the thinking that came before the answer, sent back to Anthropic as it came (signatures intact). */
+  thinking_blocks?: ThinkingBlock[];
   name?: string;
   /** Assistant turns that called tools. */
   tool_calls?: ToolCall[];
@@ -70,8 +78,10 @@ export interface ChatRequest {
   /** Token log probabilities (OpenAI format only), and how many alternatives per token. */
   logprobs?: boolean;
   top_logprobs?: number;
-  /** Reasoning effort for reasoning models (OpenAI `reasoning_effort`; a thinking budget on Gemini). */
+  /** Reasoning effort for reasoning models (OpenAI `reasoning_effort`; a thinking budget on Anthropic and Gemini, see reasoning.ts). */
   reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Extended thinking asked as a token budget (Anthropic `thinking.budget_tokens`); an effort on OpenAI, see reasoning.ts. */
+  thinking_budget?: number;
   seed?: number;
   presence_penalty?: number;
   frequency_penalty?: number;
@@ -108,7 +118,15 @@ export interface ChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] };
+    message: {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: ToolCall[];
+      /** The model's reasoning as text, where the provider returns it (the convention of DeepSeek and LiteLLM on the OpenAI format). */
+      reasoning_content?: string;
+      /** The same reasoning as Anthropic's blocks, with their signatures. */
+      thinking_blocks?: ThinkingBlock[];
+    };
     finish_reason: FinishReason;
     logprobs?: unknown;
   }>;
@@ -141,7 +159,18 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
+    /**
+     * `reasoning_content` streams thinking text; a `thinking_blocks` piece closes the thinking
+     * block streamed so far with its signature (`thinking` empty), or is a whole redacted block
+     * (LiteLLM's streaming convention on the OpenAI format).
+     */
+    delta: {
+      role?: 'assistant';
+      content?: string;
+      tool_calls?: ToolCallDelta[];
+      reasoning_content?: string;
+      thinking_blocks?: ThinkingBlock[];
+    };
     finish_reason: FinishReason;
     logprobs?: unknown;
   }>;

@@ -14,20 +14,39 @@ export interface Requirements {
 }
 
 /** Parameters that only some providers' APIs have; a deployment that lacks one never gets the request. */
-type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort' | 'temperature above 1';
+type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort' | 'thinking' | 'temperature above 1';
 
 /**
  * Which gated parameters each provider honours (from their API references): OpenAI and
  * compatible hosts take them all; Gemini translates seed, penalties and reasoning effort
  * (a thinking budget) but returns one candidate per request here and no logprobs; Anthropic
- * has none of them, and its temperature range ends at 1 (OpenAI's and Gemini's at 2).
+ * has none of them but reasoning, and its temperature range ends at 1 (OpenAI's and Gemini's
+ * at 2). Reasoning, asked as an effort or as a thinking budget (`thinking`), is translated
+ * between the two (providers/reasoning.ts); a compatible host is sent the effort only, as there
+ * is no telling what it makes of a budget.
  */
 const parameterSupport: Record<DeploymentConfig['provider'], ReadonlySet<GatedParameter>> = {
-  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
+  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'thinking', 'temperature above 1']),
   'openai-compatible': new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
-  gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
-  anthropic: new Set(),
+  gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'thinking', 'temperature above 1']),
+  anthropic: new Set(['reasoning_effort', 'thinking']),
 };
+
+/**
+ * Models that reason, by name, for deployments that do not say (`capabilities.reasoning`):
+ * OpenAI's o-series and GPT-5, Claude 3.7 Sonnet and Claude 4 and later, Gemini 2.5 and later.
+ * A compatible host's model is not known: it decides.
+ */
+const reasoningModels: Record<DeploymentConfig['provider'], RegExp | null> = {
+  openai: /^(o\d|gpt-5)/i,
+  anthropic: /claude-(3-7-|(opus|sonnet|haiku)-[4-9]|[4-9]-)/i,
+  gemini: /gemini-(2\.5|[3-9])|thinking/i,
+  'openai-compatible': null,
+};
+
+function reasons(deployment: DeploymentConfig): boolean {
+  return deployment.capabilities.reasoning ?? reasoningModels[deployment.provider]?.test(deployment.model) ?? true;
+}
 
 function gatedParameters(request: ChatRequest): GatedParameter[] {
   const out: GatedParameter[] = [];
@@ -37,6 +56,7 @@ function gatedParameters(request: ChatRequest): GatedParameter[] {
   if (request.presence_penalty !== undefined) out.push('presence_penalty');
   if (request.frequency_penalty !== undefined) out.push('frequency_penalty');
   if (request.reasoning_effort !== undefined) out.push('reasoning_effort');
+  if (request.thinking_budget !== undefined) out.push('thinking');
   if (request.temperature !== undefined && request.temperature > 1) out.push('temperature above 1');
   return out;
 }
@@ -68,6 +88,10 @@ export function unmetNeeds(deployment: DeploymentConfig, needs: Requirements, al
   if (needs.embeddings && deployment.provider === 'anthropic') out.push('anthropic has no embeddings');
   const unsupported = needs.parameters.filter((p) => !parameterSupport[deployment.provider].has(p));
   if (unsupported.length) out.push(`${deployment.provider} cannot honour ${unsupported.map((p) => (p === 'n' ? 'n > 1' : p)).join(', ')}`);
+  const reasoning = needs.parameters.filter((p) => p === 'reasoning_effort' || p === 'thinking');
+  if (reasoning.length && !unsupported.length && !reasons(deployment)) {
+    out.push(`model "${deployment.model}" does not reason (${reasoning.join(', ')}; set capabilities.reasoning if it does)`);
+  }
   if (allowedRegions && !allowedRegions.includes(deployment.region)) out.push(`region "${deployment.region}" not allowed for this key`);
   return out;
 }

@@ -137,7 +137,7 @@ test('parameters no route can honour (logit_bias, audio, functions…) are refus
   }
 });
 
-test('Anthropic face: thinking and top_k are refused with a 400 naming them, in Anthropic error shape', async () => {
+test('Anthropic face: thinking on a model that does not reason, and top_k, are refused with a 400 naming them, in Anthropic error shape', async () => {
   for (const extra of [{ thinking: { type: 'enabled', budget_tokens: 2048 } }, { top_k: 5 }]) {
     const r = await post(`${c.origin}/v1/messages`, { model: 'claude', max_tokens: 4096, messages: [{ role: 'user', content: 'x' }], ...extra });
     assert.equal(r.status, 400);
