@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { firstSuccessMs, run, sustained, type Endpoint, type RunResult } from './overhead-load.ts';
+import { firstSuccessMs, run, sustained, type RunResult } from './overhead-load.ts';
 import { startPortkey, startServers, startSwitchyard, stopAll, writeRoutes, type Target } from './overhead-targets.ts';
 
 // Open-loop latency at fixed rates, side by side in one run: direct to a fast mock upstream, a bare
@@ -16,7 +16,7 @@ const { values } = parseArgs({
     /** Rate of the cold window right after the first answer. */
     'cold-rate': { type: 'string', default: '200' },
     'cold-seconds': { type: 'string', default: '10' },
-    /** Extra embedded targets `embedded_<mode>`, each `switchyard all` with SWITCHYARD_STORAGE_PROCESS=<mode> (e.g. same,child). */
+    /** Extra embedded targets `embedded_<mode>`, each `switchyard all` with SWITCHYARD_STORAGE_PROCESS=<mode> (e.g. inline; `embedded` is the default, child). */
     'embedded-modes': { type: 'string', default: '' },
     /** Skip targets by name (e.g. portkey,direct). */
     skip: { type: 'string', default: '' },
@@ -34,23 +34,57 @@ const COLD_RATE = Number(values['cold-rate']);
 const COLD_SECONDS = Number(values['cold-seconds']);
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
 
-/** Holds a target at a steady rate, sampling RSS every 10 s: flat RSS means no leak per request. */
-async function runSoak(
-  target: Endpoint,
-  pid: number,
-): Promise<{ rate: number; seconds: number; rss_mb: number[]; rss_growth_mb_after_first_minute: number; errors: number } | null> {
+interface SoakReport {
+  rate: number;
+  seconds: number;
+  /** Every 10 s: RSS of the serving process and of its storage child (0 without one), MB; V8 heap in use of the serving process, MB. */
+  samples: Array<{ t_s: number; rss_mb: number; child_rss_mb: number; heap_mb: number | null }>;
+  /** Least-squares slopes after the first minute (JIT, pools and caches warm), MB per minute: a leak shows as a steady positive slope. */
+  rss_slope_mb_per_min: number;
+  child_rss_slope_mb_per_min: number;
+  heap_slope_mb_per_min: number | null;
+  rss_growth_mb_after_first_minute: number;
+  errors: number;
+  p99_us_per_window: number[];
+}
+
+/** Holds a target at a steady rate, sampling RSS (it and its storage child) and V8 heap every 10 s: flat means no leak per request. */
+async function runSoak(target: Target): Promise<SoakReport | null> {
   const seconds = Number(values['soak-seconds']);
   const rate = Number(values['soak-rate']);
   if (!(seconds > 0)) return null;
-  const samples: number[] = [rssMb(pid)];
+  const sample = async (t_s: number) => ({ t_s, rss_mb: rssMb(target.pid), child_rss_mb: childRssMb(target.pid), heap_mb: await heapMb(target.opsUrl) });
+  const samples = [await sample(0)];
+  const p99s: number[] = [];
   let errors = 0;
   for (let elapsed = 0; elapsed < seconds; elapsed += 10) {
-    errors += (await run(target, rate, Math.min(10, seconds - elapsed))).errors;
-    samples.push(rssMb(pid));
+    const r = await run(target.endpoint, rate, Math.min(10, seconds - elapsed));
+    errors += r.errors;
+    p99s.push(r.p99_us);
+    samples.push(await sample(Math.min(seconds, elapsed + 10)));
   }
-  // The first minute warms JIT and pools; growth after it is what a leak would show.
-  const warm = samples[Math.min(6, samples.length - 1)]!;
-  return { rate, seconds, rss_mb: samples, rss_growth_mb_after_first_minute: samples[samples.length - 1]! - warm, errors };
+  const warm = samples.filter((s) => s.t_s >= 60);
+  const slope = (pick: (s: SoakReport['samples'][number]) => number | null) => {
+    const pts = warm.map((s) => [s.t_s / 60, pick(s)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+    if (pts.length < 2) return null;
+    const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
+    const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
+    const num = pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0);
+    const den = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+    return den === 0 ? 0 : Math.round((num / den) * 100) / 100;
+  };
+  const first = warm[0] ?? samples[0]!;
+  return {
+    rate,
+    seconds,
+    samples,
+    rss_slope_mb_per_min: slope((s) => s.rss_mb) ?? 0,
+    child_rss_slope_mb_per_min: slope((s) => s.child_rss_mb) ?? 0,
+    heap_slope_mb_per_min: slope((s) => s.heap_mb),
+    rss_growth_mb_after_first_minute: samples[samples.length - 1]!.rss_mb - first.rss_mb,
+    errors,
+    p99_us_per_window: p99s,
+  };
 }
 
 function rssMb(pid: number): number {
@@ -59,6 +93,28 @@ function rssMb(pid: number): number {
     return m ? Math.round(Number(m[1]) / 1024) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** RSS of the process's children (the storage process of `switchyard all`), MB. */
+function childRssMb(pid: number): number {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return kids.reduce((sum, k) => sum + rssMb(Number(k)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The serving process's V8 heap in use (its /metrics gauge v8js.memory.heap.used), MB; null without an ops server. */
+async function heapMb(opsUrl: string | undefined): Promise<number | null> {
+  if (!opsUrl) return null;
+  try {
+    const text = await (await fetch(`${opsUrl}/metrics`)).text();
+    const m = /^v8js_memory_heap_used\S*\s+([\d.e+]+)/m.exec(text);
+    return m ? Math.round((Number(m[1]) / 1048576) * 10) / 10 : null;
+  } catch {
+    return null;
   }
 }
 
@@ -107,7 +163,7 @@ async function main(): Promise<void> {
     }
   }
   const rssEnd = targets.embedded ? rssMb(targets.embedded.pid) : null;
-  const soak = targets.embedded ? await runSoak(targets.embedded.endpoint, targets.embedded.pid) : null;
+  const soak = targets.embedded ? await runSoak(targets.embedded) : null;
   const at = (name: string, rate: number) => results[name]?.find((r) => r.rate === rate);
   const minusBare = (name: string, key: 'p50_us' | 'p99_us') => {
     const t = at(name, 1000);
@@ -127,7 +183,12 @@ async function main(): Promise<void> {
     ...Object.fromEntries(embeddedEnvs.slice(1).map(([n]) => [`${n}_p99_minus_bare_proxy_us_at_1000`, minusBare(n, 'p99_us')])),
     shim: kafka ? 'switchyard collector, events to Kafka' : 'not run: set KAFKA_BROKERS for the collector alone',
     portkey: portkey ? '@portkey-ai/gateway (npm), provider openai with a custom host' : 'not run: @portkey-ai/gateway not installed',
-    embedded_rss_mb: { start: rssStart, end: rssEnd, note: 'the process serving requests' },
+    embedded_rss_mb: {
+      start: rssStart,
+      end: rssEnd,
+      storage_child_end: targets.embedded ? childRssMb(targets.embedded.pid) : null,
+      note: 'the process serving requests, and its storage child',
+    },
     budget_checks: 'on: a per-key budget, so every Switchyard request counts its prompt, reserves and settles',
     ...(soak ? { soak } : {}),
   };

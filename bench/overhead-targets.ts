@@ -18,6 +18,8 @@ export interface Target {
   endpoint: Endpoint;
   pid: number;
   spawnedAt: number;
+  /** Switchyard's ops server (/metrics: the serving process's heap), when it has one. */
+  opsUrl?: string;
 }
 
 /** Spawns a child; resolves with the first match of `ready` on its stdout (60 s at most). */
@@ -126,6 +128,7 @@ export interface SwitchyardOptions {
 /** `switchyard <command>` on a fresh data directory; resolves at spawn, not at ready, so the cold start is measured. */
 export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { ready: Promise<unknown> }> {
   const port = await freePort();
+  const opsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
   dataDirs.push(dataDir);
   const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), join(root, 'bin', 'switchyard.js'), o.command];
@@ -134,7 +137,7 @@ export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { 
     SWITCHYARD_DATA: dataDir,
     SWITCHYARD_PORT: String(port),
     SWITCHYARD_API_PORT: '0',
-    SWITCHYARD_OPS_PORT: '0',
+    SWITCHYARD_OPS_PORT: String(opsPort),
     BENCH_UPSTREAM_KEY: 'k',
     OTEL_TRACES_EXPORTER: 'none',
     OTEL_METRICS_EXPORTER: 'none',
@@ -146,7 +149,7 @@ export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { 
   // Once spawned the pid is known; readiness is awaited separately.
   await new Promise((r) => setImmediate(r));
   const pid = children[children.length - 1]!.pid!;
-  return { endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions` }, pid, spawnedAt, ready: started };
+  return { endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions` }, pid, spawnedAt, opsUrl: `http://127.0.0.1:${opsPort}`, ready: started };
 }
 
 /** The Portkey gateway from npm (a dev dependency), pointed at the mock upstream by headers; null when not installed. */

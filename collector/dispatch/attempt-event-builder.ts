@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import {
   ATTEMPT_SCHEMA_VERSION,
   NO_BUDGET,
@@ -7,6 +6,7 @@ import {
   type AttemptStatus,
   type FallbackReason,
 } from '../../core/events/attempt-event.ts';
+import { uuidV7 } from '../../core/ids/uuid-v7.ts';
 import { priceAttempt } from '../pricing/attempt-pricing.ts';
 import type { ParityOutcome } from '../parity/parity-outcome.ts';
 import { PARITY_FALLBACK_REASON, ParityViolation } from '../parity/parity-violation.ts';
@@ -58,7 +58,7 @@ export function buildAttemptEvent(f: AttemptFacts): AttemptEvent {
   const { cost_usd, ...money } = priceAttempt(f.usage, f.deployment.price);
   return {
     schema_version: ATTEMPT_SCHEMA_VERSION,
-    attempt_id: uuidv7({ msecs: f.startedAtMs }),
+    attempt_id: uuidV7(f.startedAtMs),
     request_id: f.context.requestId,
     attempt_no: f.attemptNo,
     is_final: f.isFinal,

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { v7 as uuidv7 } from 'uuid';
 import type { ChatService } from '../dispatch/chat-service.ts';
 import { DispatchError } from '../dispatch/dispatch-error.ts';
 import type { RequestContext } from '../dispatch/request-context.ts';
@@ -15,6 +14,7 @@ import { tagsFromHeaders } from './request-tags.ts';
 import { DEFAULT_MAX_BODY_BYTES, isJsonContentType, serviceIndex } from './service-index.ts';
 import type { VirtualKeyConfig } from '../config/routes-config.ts';
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
+import { uuidV7 } from '../../core/ids/uuid-v7.ts';
 
 const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
@@ -123,7 +123,7 @@ async function handleCompletion(
   const headerTags = tagsFromHeaders(req.headers, request.user);
   if (headerTags instanceof DispatchError) return fail(headerTags);
 
-  const requestId = uuidv7();
+  const requestId = uuidV7();
   res.setHeader('x-request-id', requestId);
   const clientGone = new AbortController();
   res.on('close', () => {

@@ -1,4 +1,4 @@
-import type { Meter } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import type { BreakerState } from '../resilience/deployment-breakers.ts';
 
@@ -49,6 +49,10 @@ export function createCollectorMetrics(
     advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100] },
   });
   const retries = meter.createCounter('switchyard.collector.retries', { description: 'Attempts that exist because an earlier one failed, by reason' });
+  // The serving process's V8 heap (OTel semantic-convention name): a leak per request shows as its slope (bench:soak).
+  meter
+    .createObservableGauge('v8js.memory.heap.used', { unit: 'By', description: 'V8 heap in use by the collector process' })
+    .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
   meter
     .createObservableGauge('switchyard.collector.circuit_state', { description: 'Circuit per deployment: 0 closed, 1 half-open, 2 open' })
     .addCallback((result) => {
@@ -56,10 +60,14 @@ export function createCollectorMetrics(
         result.observe(circuitLevel[state], { 'switchyard.route': route, 'switchyard.deployment': deployment });
     });
 
-  return {
-    overhead: (ms) => overhead.record(ms),
-    attemptEnded(e) {
-      const attrs = {
+  // Attribute sets are few (provider × model × deployment × error class) but were rebuilt, spread
+  // and hashed anew for each of the ~6 records per attempt; built once per combination instead.
+  const attrSets = new Map<string, { base: Attributes; input: Attributes; output: Attributes }>();
+  const attrsOf = (e: AttemptEvent) => {
+    const key = `${e.provider}\u0000${e.requested_model}\u0000${e.model}\u0000${e.deployment}\u0000${e.error_class ?? ''}`;
+    let sets = attrSets.get(key);
+    if (!sets) {
+      const base: Attributes = {
         'gen_ai.operation.name': 'chat',
         'gen_ai.provider.name': e.provider,
         'gen_ai.request.model': e.requested_model,
@@ -67,10 +75,22 @@ export function createCollectorMetrics(
         'switchyard.deployment': e.deployment,
         ...(e.error_class ? { 'error.type': e.error_class } : {}),
       };
+      sets = { base, input: { ...base, 'gen_ai.token.type': 'input' }, output: { ...base, 'gen_ai.token.type': 'output' } };
+      // Response models come from providers: bounded so an odd provider cannot grow it without end.
+      if (attrSets.size >= 1024) attrSets.clear();
+      attrSets.set(key, sets);
+    }
+    return sets;
+  };
+
+  return {
+    overhead: (ms) => overhead.record(ms),
+    attemptEnded(e) {
+      const { base: attrs, input, output } = attrsOf(e);
       duration.record(e.latency_ms / 1000, attrs);
       if (e.status === 'ok' || e.input_tokens + e.output_tokens > 0) {
-        tokens.record(e.input_tokens + e.cached_input_tokens + e.cache_write_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
-        tokens.record(e.output_tokens + e.reasoning_tokens, { ...attrs, 'gen_ai.token.type': 'output' });
+        tokens.record(e.input_tokens + e.cached_input_tokens + e.cache_write_tokens, input);
+        tokens.record(e.output_tokens + e.reasoning_tokens, output);
       }
       if (e.ttft_ms !== null) firstChunk.record(e.ttft_ms / 1000, attrs);
       const perOutputToken = timePerOutputTokenMs(e);
