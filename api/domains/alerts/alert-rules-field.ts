@@ -2,15 +2,23 @@ import type { RootField } from '../../schema/domain-module.ts';
 import { badInput } from '../../api-errors.ts';
 import { alertRuleSchema, type AlertRule } from '../../../policy/alerts/rules/alert-rule-schema.ts';
 import { defaultRules, detectorNames } from '../../../policy/alerts/rules/default-rules.ts';
+import { alertMetricNames } from '../../../policy/alerts/rules/alert-metrics.ts';
 import { readStoredRules, writeRule } from '../../../policy/alerts/store/rule-store.ts';
 
 export const alertRulesTypeDefs = /* GraphQL */ `
+  """
+  What a rule watches (docs/alerts.md): traffic rollups (spend_usd … p99_ttft_ms), parity
+  (parity_rate, shadow_match_rate: docs/parity.md), budgets (budget_consumption, budget_forecast:
+  spent or forecast over the limit) and routing (deployment_weight: the policy engine's weight).
+  """
+  enum AlertMetric { ${alertMetricNames.join(' ')} }
+
   type AlertRule {
     name: ID!
     "builtin (a default detector) or api (created here). Rules in the routes file are read by the policy process only."
     source: String!
     enabled: Boolean!
-    metric: String!
+    metric: AlertMetric!
     severity: String!
     description: String!
     "The rule as JSON, durations in ms: the same shape the routes file's alerts.rules take."

@@ -31,6 +31,10 @@ export const alertsTypeDefs = /* GraphQL */ `
     volume: Int64!
     "The baseline windows' values, oldest first (null: no data)."
     series: [Float]!
+    "Today's level against the baseline days' that scaled the baseline (rules with level_span); null otherwise."
+    level: Float
+    "What the source says about the value: the policy engine's reason for a deployment's weight, the budget event crossed."
+    detail: String
   }
 
   type Alert {
@@ -68,7 +72,14 @@ export function alertView(a: AlertInstance) {
     since: new Date(a.state.since),
     activeSince: a.state.activeSince === null ? null : new Date(a.state.activeSince),
     evaluatedAt: new Date(a.state.evaluatedAt),
-    evidence: e && { ...e, threshold: finite(e.threshold), ratio: finite(e.ratio) ?? 0, volume: String(e.volume) },
+    evidence: e && {
+      ...e,
+      threshold: finite(e.threshold),
+      ratio: finite(e.ratio) ?? 0,
+      volume: String(e.volume),
+      level: e.level ?? null,
+      detail: e.detail ?? null,
+    },
   };
 }
 

@@ -25,6 +25,7 @@ interface EventRow {
   volume: string | number;
   series: Array<number | null>;
   detail?: string;
+  level?: number | null;
 }
 
 /** Alert states in alert_events_v1: one row per alert per evaluation while not ok. */
@@ -79,6 +80,7 @@ function toRow(a: AlertInstance) {
     volume: Math.round(e?.volume ?? 0),
     series: e?.series ?? [],
     detail: e?.detail ?? '',
+    level: e?.level ?? null,
   };
 }
 
@@ -107,6 +109,7 @@ export function toInstance(r: EventRow): AlertInstance {
             sufficient: true,
             series: r.series,
             ...(r.detail ? { detail: r.detail } : {}),
+            ...(r.level === null || r.level === undefined ? {} : { level: r.level }),
           }
         : null,
     },
