@@ -67,7 +67,7 @@ export class ChatService {
   private async embed(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
     let served: { usage: Usage; estimated: boolean } | null = null;
     const result = await this.dispatcher.run(request, ctx, async (deployment, control) => {
-      const attempt = await embeddingAttempt(deployment, control, request);
+      const attempt = await embeddingAttempt(deployment, control, control.request);
       served = { usage: attempt.usage, estimated: attempt.usageEstimated };
       return attempt;
     });
@@ -94,7 +94,7 @@ export class ChatService {
     const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
     const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
     const answer = await this.dispatcher.run(request, ctx, async (deployment, control) => {
-      const result = await deployment.adapter.complete({ ...request, stream: false }, deployment.target, control.signal);
+      const result = await deployment.adapter.complete({ ...control.request, stream: false }, deployment.target, control.signal);
       const choice = result.completion.choices[0];
       const calls = choice?.message.tool_calls ?? [];
       if (filterFailover && choice?.finish_reason === 'content_filter' && !choice.message.content && calls.length === 0) {
@@ -140,7 +140,7 @@ export class ChatService {
     const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
     await this.dispatcher.run(request, ctx, async (deployment, control) => {
       const held = parity.streamSink(sink);
-      const outcome = { ...(await streamAttempt(deployment, control, request, held, this.clock, filterFailover)) };
+      const outcome = { ...(await streamAttempt(deployment, control, control.request, held, this.clock, filterFailover)) };
       outcome.parity = parity.streamEnded(deployment, held, outcome);
       if (!outcome.failedAfterCommit && outcome.toolArgumentChars === 0 && outcome.text) {
         answer = completionOf(outcome.text, outcome.finishReason ?? null, outcome.responseModel ?? deployment.config.model, outcome.usage);

@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { ProviderError, type ChatRequest } from '../providers/provider.ts';
-import type { AttemptControl, AttemptResult } from './dispatcher.ts';
+import type { AttemptControl, AttemptResult } from './attempt-executor.ts';
 import type { Deployment } from './route-table.ts';
 
 /** Vectors in input order and the model that made them. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import { ProviderError, type ChatCompletionChunk, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
-import type { AttemptControl, AttemptResult } from './dispatcher.ts';
+import type { AttemptControl, AttemptResult } from './attempt-executor.ts';
 import { InternalError } from './internal-error.ts';
 import type { Deployment } from './route-table.ts';
 import { estimateUsage } from './usage-estimate.ts';

@@ -117,9 +117,9 @@ async function handleCompletion(
         5000,
       ),
     );
-  const { request, includeUsage } = parsed;
-  const refused = key ? applyKeyLimits(key, request) : null;
-  if (refused) return fail(refused);
+  const { includeUsage } = parsed;
+  const request = key ? applyKeyLimits(key, parsed.request) : parsed.request;
+  if (request instanceof DispatchError) return fail(request);
   const headerTags = tagsFromHeaders(req.headers, request.user);
   if (headerTags instanceof DispatchError) return fail(headerTags);
 

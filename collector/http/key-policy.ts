@@ -5,25 +5,25 @@ import type { ChatRequest } from '../providers/provider.ts';
 
 /**
  * What a key allows: its routes and its max_tokens cap. A request without max_tokens gets the
- * cap, so its worst case is bounded. Returns the refusal, or null (and may set max_tokens).
+ * cap, so its worst case is bounded. Returns the refusal, or the request to serve: the same
+ * object when nothing changes, else a copy — the parsed request is never written to.
  */
-export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): DispatchError | null {
+export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): DispatchError | ChatRequest {
   if (key.routes && !key.routes.includes(request.model)) {
     return new DispatchError(403, 'permission_error', `this API key may not use the model \`${request.model}\``, 'model_not_allowed', 'model');
   }
-  if (key.max_tokens !== undefined) {
-    if (request.max_tokens !== undefined && request.max_tokens > key.max_tokens) {
-      return new DispatchError(
-        400,
-        'invalid_request_error',
-        `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`,
-        'max_tokens_over_limit',
-        'max_tokens',
-      );
-    }
-    request.max_tokens ??= key.max_tokens;
+  if (key.max_tokens === undefined) return request;
+  if (request.max_tokens === undefined) return { ...request, max_tokens: key.max_tokens };
+  if (request.max_tokens > key.max_tokens) {
+    return new DispatchError(
+      400,
+      'invalid_request_error',
+      `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`,
+      'max_tokens_over_limit',
+      'max_tokens',
+    );
   }
-  return null;
+  return request;
 }
 
 /** The key's attribution wins over headers: a caller cannot bill another team by setting a header. */
