@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,24 @@ const freePort = () =>
     });
   });
 
+/** A collector's /metrics address, from the Ops line it prints at start. */
+const metricsUrl = (output: string): string => {
+  const url = /Ops:\s+(http:\/\/\S+\/metrics)/.exec(output)?.[1];
+  if (!url) throw new Error(`no Ops line in the collector's output:\n${output}`);
+  return url;
+};
+
+/** Attempt events a collector still holds (in memory or in its disk spool), from its /metrics. */
+async function undelivered(metrics: string): Promise<number> {
+  const text = await (await fetch(metrics)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return gauge('switchyard_emission_in_memory') + gauge('switchyard_emission_spool_events');
+}
+
+/** Spool segments left in a collector's data directory: events kept for a next start. */
+const spooled = (dataDir: string): string[] =>
+  existsSync(join(dataDir, 'spool')) ? readdirSync(join(dataDir, 'spool')).filter((f) => f.endsWith('.jsonl')) : [];
+
 test(
   'three collectors hold one hard budget: concurrent clients, a collector restart, the grantor down 30 s',
   { skip: brokers ? undefined : 'KAFKA_BROKERS not set', timeout: 600_000 },
@@ -50,16 +68,20 @@ test(
     const startBackend = () =>
       startCli(['ingest', 'policy', 'api'], { ...env, SWITCHYARD_DATA: join(data, 'store'), SWITCHYARD_API_PORT: String(apiPort) }, /GraphQL:\s+http/, 180_000);
     let backend = await startBackend();
+    // Every process's output, kept for the failure message (a restart adds a new entry).
+    const logs: Array<{ name: string; output: () => string }> = [{ name: 'backend', output: backend.output }];
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const ports = [await freePort(), await freePort(), await freePort()];
     const startCollector = (i: number) =>
       startCli(
         ['collector'],
         { ...env, SWITCHYARD_PORT: String(ports[i]), SWITCHYARD_API_URL: apiUrl, SWITCHYARD_DATA: join(data, `c${i}`) },
-        /OpenAI base URL/,
+        // The Ops line comes last: the test reads the collector's /metrics from it.
+        /Ops:\s+http\S+\/metrics/,
         180_000,
       );
     const collectors = await Promise.all([0, 1, 2].map(startCollector));
+    collectors.forEach((c, i) => logs.push({ name: `collector ${i}`, output: c.output }));
     const statuses = new Map<number, number>();
     let stopClients = false;
     const client = async (n: number) => {
@@ -83,16 +105,26 @@ test(
       collectors[1]!.child.kill('SIGTERM');
       await collectors[1]!.exited;
       collectors[1] = await startCollector(1);
+      logs.push({ name: 'collector 1 (restarted)', output: collectors[1].output });
       // The grantor away for 30 s: collectors spend only the leases they hold.
       backend.child.kill('SIGTERM');
       await backend.exited;
       await new Promise((r) => setTimeout(r, 30_000));
       backend = await startBackend();
+      logs.push({ name: 'backend (restarted)', output: backend.output });
       await new Promise((r) => setTimeout(r, 10_000));
       stopClients = true;
       await Promise.all(clients);
+      // A collector is stopped only once its publisher holds nothing. One that closes with the
+      // broker behind (a loaded machine: sends slower than its 10 s close timeout) keeps the rest
+      // in its disk spool for its next start — and these collectors have none, so the store would
+      // never catch up with what the providers served (the ingest wait below timed out).
+      for (const [i, c] of collectors.entries())
+        await until(`collector ${i} to hand every event to the broker`, async () => (await undelivered(metricsUrl(c.output()))) === 0, 120_000);
       for (const c of collectors) c.child.kill('SIGTERM');
       await Promise.all(collectors.map((c) => c.exited));
+      const kept = [0, 1, 2].flatMap((i) => spooled(join(data, `c${i}`)).map((f) => `c${i}/${f}`));
+      assert.deepEqual(kept, [], 'no collector left events in its spool');
 
       const served = Object.values(simulatedUpstreams).reduce((n, u) => n + sim.stats(u).requests, 0);
       type Report = { costs: { total: { attempts: string; requestsServed: string; costUsd: string } } };
@@ -113,7 +145,9 @@ test(
         },
         300_000,
       ).catch((err: Error) => {
-        throw new Error(`${err.message}; last stored totals ${JSON.stringify(last)}`);
+        const dump = join(tmpdir(), `switchyard-budget-logs-${suffix}.txt`);
+        writeFileSync(dump, logs.map((l) => `===== ${l.name}\n${l.output()}`).join('\n'));
+        throw new Error(`${err.message}; last stored totals ${JSON.stringify(last)}; process output in ${dump}`);
       });
       const spent = Number(report.costs.total.costUsd);
       assert.ok(spent > 0, 'the attack spent something');

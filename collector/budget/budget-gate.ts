@@ -53,6 +53,7 @@ export class BudgetGate {
     private readonly clock: Clock,
     private readonly leases: LeaseLedger | null = null,
     private readonly leaseClient: LeaseClient | null = null,
+    private readonly checkTimer: ((us: number) => void) | null = null,
   ) {}
 
   applies(tags: AttemptTags): boolean {
@@ -61,6 +62,17 @@ export class BudgetGate {
 
   /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
   async admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
+    if (!this.checkTimer) return this.decide(tags, candidates, signal, latestStartMs);
+    // Wall time on the request path, refusals and waits for the grantor included.
+    const started = performance.now();
+    try {
+      return await this.decide(tags, candidates, signal, latestStartMs);
+    } finally {
+      this.checkTimer((performance.now() - started) * 1000);
+    }
+  }
+
+  private async decide<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
     const first = candidates[0]!;
     const reserve = (c: BudgetCandidate<D>) => {
       const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
@@ -167,9 +179,17 @@ export interface Budgets {
 }
 
 /** Rolling buckets from `limits`; calendar budgets when a lease ledger (and its client) is given. */
-export function createBudgets(config: BudgetsConfig, clock: Clock, leases?: { ledger: LeaseLedger; client: LeaseClient | null }): Budgets {
+export function createBudgets(
+  config: BudgetsConfig,
+  clock: Clock,
+  leases?: { ledger: LeaseLedger; client: LeaseClient | null; checkTimer?: (us: number) => void },
+): Budgets {
   const ledger = new BudgetLedger(config.limits);
-  return { gate: new BudgetGate(ledger, clock, leases?.ledger ?? null, leases?.client ?? null), ledger, defaultMaxTokens: config.default_max_tokens };
+  return {
+    gate: new BudgetGate(ledger, clock, leases?.ledger ?? null, leases?.client ?? null, leases?.checkTimer ?? null),
+    ledger,
+    defaultMaxTokens: config.default_max_tokens,
+  };
 }
 
 export type { Reservation };
