@@ -45,7 +45,8 @@ import { createCollectorMetrics } from '../collector/telemetry/collector-metrics
 import { PolicyService } from '../policy/policy-service.ts';
 import { startAlerting } from '../policy/alerts/start-alerting.ts';
 import { createOpsServer, type HealthReport } from '../core/ops/ops-server.ts';
-import { createMetrics } from '../core/telemetry/metrics.ts';
+import { createMetrics, type Metrics } from '../core/telemetry/metrics.ts';
+import { withStorageMetrics } from './storage-process/storage-metrics.ts';
 
 export const serviceNames = ['collector', 'ingest', 'policy', 'api'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -93,6 +94,8 @@ export interface PipelineOptions {
     auditSink: RoutesAuditSink;
     applyRoutes(config: RoutesConfig): void;
     health(): Promise<HealthReport>;
+    /** Its Prometheus text, served after this process's own on /metrics. */
+    metricsText(): Promise<string>;
   };
   /** Ingest is unhealthy when a partition has lag and no progress this long, ms. */
   ingestStallMs?: number;
@@ -116,6 +119,8 @@ export interface Pipeline {
   policy: PolicyService | null;
   weights: RoutingWeights | null;
   poller: WeightsPoller | null;
+  /** This process's metrics (/metrics of its ops server). */
+  metrics: Metrics | null;
   /** Stops in dependency order: intake, drain events, writers, clients. Idempotent. */
   stop(): Promise<void>;
 }
@@ -135,6 +140,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     policy: null,
     weights: null,
     poller: null,
+    metrics: null,
     stop: async () => {},
   };
   let stopping: Promise<void> | null = null;
@@ -146,6 +152,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   try {
     const transport = o.transport ?? chooseTransport(o);
     const metrics = createMetrics();
+    p.metrics = metrics;
     stops.push(() => metrics.shutdown());
     if (has('ingest') || has('policy') || has('api')) {
       if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
@@ -211,7 +218,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     if (has('collector')) await startCollector(o, p, transport, stops, metrics.meter);
     if (o.opsPort !== undefined) {
       const health = async (): Promise<HealthReport> => (p.ingest ? p.ingest.health() : (o.storage?.health() ?? { ok: true, checks: {} }));
-      const ops = createOpsServer({ metrics, health });
+      const ops = createOpsServer({ metrics: o.storage ? withStorageMetrics(metrics, o.storage.metricsText) : metrics, health });
       const port = await listen(ops, o.host, o.opsPort);
       // Closed first on shutdown, registered last.
       stops.push(() => closeServer(ops));
@@ -290,6 +297,7 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     circuitBreaker: o.routes.circuit_breaker,
     onCircuitChange: (deployment, state) => {
       circuits.set(deployment, state);
+      p.poller?.circuitChanged(deployment, state); // reported to the policy: Availability's circuit-open time
       o.log(`collector: circuit ${state} for deployment ${deployment}`);
     },
     publisher,

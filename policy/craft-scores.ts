@@ -120,12 +120,25 @@ function reliabilityScore(recent: WindowStats, s: PolicySettings): FactorScore {
   };
 }
 
+/**
+ * Smoothed share of healthy minutes × share of the look-back with no collector's circuit open: a
+ * deployment whose circuit was open a quarter of the hour loses a quarter, even though it made
+ * few attempts (and so few unhealthy minutes) while it was out of rotation.
+ */
 function availabilityScore(m: DeploymentEvidence['minutes'], s: PolicySettings): FactorScore {
   const share = (m.healthy + s.priorMinutes) / (m.observed + s.priorMinutes);
+  const openS = Math.min(m.circuitOpenS ?? 0, m.windowS);
+  const closedShare = m.windowS > 0 ? 1 - openS / m.windowS : 1;
   return {
-    score: round4(share),
+    score: round4(share * closedShare),
     windowS: m.windowS,
-    evidence: [ev('healthy_minutes', m.healthy, 'minutes'), ev('observed_minutes', m.observed, 'minutes'), ev('smoothed_healthy_share', share, 'ratio')],
+    evidence: [
+      ev('healthy_minutes', m.healthy, 'minutes'),
+      ev('observed_minutes', m.observed, 'minutes'),
+      ev('smoothed_healthy_share', share, 'ratio'),
+      ev('circuit_open_seconds', openS, 's'),
+      ev('circuit_closed_share', closedShare, 'ratio'),
+    ],
   };
 }
 

@@ -11,6 +11,8 @@ export interface DetailInput {
   weight: number;
   target: number;
   best: number;
+  /** composite / best after thin-evidence shrinkage, when that changed it; else null. */
+  shrunk: number | null;
   craft: CraftScore;
   health: LiveHealth;
   step: StepResult;
@@ -26,8 +28,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function describeDecision(d: DetailInput): string {
   const h = d.health;
   const parts = [
-    `target ${d.target} = composite ${d.craft.composite} / route best ${d.best} × health ${h.health}` +
-      ` (success ${pct(h.successRate)} smoothed over ${h.attempts} attempts in ${h.windowS} s, latency ×${h.latency}${h.p95Ms === null ? '' : `, p95 ${Math.round(h.p95Ms)} ms`})`,
+    `target ${d.target} = composite ${d.craft.composite} / route best ${d.best}${d.shrunk === null ? '' : ` (${d.shrunk} with thin evidence)`} × health ${h.health}` +
+      ` (success ${pct(h.successRate)} smoothed, at most ${pct(h.successBound)}, over ${h.attempts} attempts in ${h.windowS} s, latency ×${h.latency}${h.p95Ms === null ? '' : `, p95 ${Math.round(h.p95Ms)} ms`})`,
   ];
   const s = d.settings;
   if (d.step.kind === 'decrease') parts.push(`lowered at most ×${s.decreaseFactor} per step`);

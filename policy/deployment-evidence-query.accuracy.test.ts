@@ -15,7 +15,14 @@ const at = (msBeforeNow: number, over: Partial<AttemptEvent>) => {
   const started = NOW - msBeforeNow;
   return sampleAttemptEvent({ started_at: new Date(started).toISOString(), ended_at: new Date(started + (over.latency_ms ?? 200)).toISOString(), ...over });
 };
-const windows = { windowMs: 30_000, recentMs: 300_000, availabilityMs: 3_600_000, healthyMinuteSuccessRate: 0.9, rateLimitedFailureWeight: 0.5 };
+const windows = {
+  windowMs: 30_000,
+  recentMs: 300_000,
+  availabilityMs: 3_600_000,
+  healthyMinuteSuccessRate: 0.9,
+  evidenceZ: 1.645,
+  rateLimitedFailureWeight: 0.5,
+};
 
 test('evidence comes from the per-minute rollup: outcomes split by fault, TDigest quantiles, three windows, healthy minutes', async () => {
   const events: AttemptEvent[] = [

@@ -12,8 +12,13 @@ export interface EvidenceWindows {
   recentMs: number;
   /** Availability's look-back, ms (1 hour). */
   availabilityMs: number;
-  /** A minute is healthy when ok / (ok + server errors + weight × 429s) is at least this. */
+  /**
+   * A minute is healthy unless its evidence shows ok / (ok + server errors + weight × 429s) below
+   * this: the Wilson upper bound at `evidenceZ` is at least this. One failed attempt in a quiet
+   * (or the current, partial) minute is not an outage.
+   */
   healthyMinuteSuccessRate: number;
+  evidenceZ: number;
   rateLimitedFailureWeight: number;
 }
 
@@ -46,8 +51,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
       WITH toDateTime({window_start:Int64}, 'UTC') AS win, toDateTime({recent_start:Int64}, 'UTC') AS rec, toDateTime({hour_start:Int64}, 'UTC') AS hr
       SELECT route, deployment, ${sums('win')}, ${sums('rec')}, ${sums('hr')},
         countIf(${counted} > 0) AS observed_minutes,
-        countIf(${counted} > 0
-          AND ok >= {healthy_rate:Float64} * (ok + error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited)) AS healthy_minutes
+        countIf(${counted} > 0 AND ${wilsonUpper('ok', 'error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited')} >= {healthy_rate:Float64}) AS healthy_minutes
       FROM (
         SELECT route, deployment, minute,
           sum(ok) AS ok, sum(error) AS error, sum(timeout) AS timeout, sum(rate_limited) AS rate_limited,
@@ -72,6 +76,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
         client_classes: [...clientErrorClasses],
         content_filter: contentFilterClass,
         healthy_rate: w.healthyMinuteSuccessRate,
+        z: w.evidenceZ,
         rl_weight: w.rateLimitedFailureWeight,
       },
       format: 'JSONEachRow',
@@ -126,6 +131,13 @@ export function quantiles(v: unknown): Quantiles | null {
   const [p50, p95, p99] = v as [number, number, number];
   if (p50 === 0 && p95 === 0 && p99 === 0) return null;
   return { p50, p95, p99 };
+}
+
+/** SQL for the Wilson score upper bound of ok / (ok + failures) at z = {z:Float64} (Wilson 1927); callers ensure ok + failures > 0. */
+function wilsonUpper(ok: string, failures: string): string {
+  const n = `(${ok} + ${failures})`;
+  const p = `(${ok} / ${n})`;
+  return `((${p} + {z:Float64} * {z:Float64} / (2 * ${n}) + {z:Float64} * sqrt(${p} * (1 - ${p}) / ${n} + {z:Float64} * {z:Float64} / (4 * ${n} * ${n}))) / (1 + {z:Float64} * {z:Float64} / ${n}))`;
 }
 
 function startOfMinute(ms: number): number {

@@ -16,6 +16,31 @@ export function smoothedSuccessRate(w: WindowStats, s: PolicySettings): number {
   return (w.ok + s.priorAttempts * s.priorSuccessRate) / (w.ok + failures + s.priorAttempts);
 }
 
+/**
+ * The highest success rate the evidence leaves plausible: the Wilson score interval's upper bound
+ * (Wilson 1927) at `s.evidenceZ` standard errors (one-sided 95 % at 1.645), 429s weighted as in
+ * `smoothedSuccessRate`. No evidence gives 1. Live health judges by it, so a deployment is
+ * demoted only by as much as its evidence shows it worse: one failure among four attempts is not
+ * a 25-point drop, while 30 failures in a row are.
+ */
+export function successUpperBound(w: WindowStats, s: PolicySettings): number {
+  const n = w.ok + w.serverErrors + s.rateLimitedFailureWeight * w.rateLimited;
+  if (n <= 0) return 1;
+  const p = w.ok / n;
+  const z2 = s.evidenceZ * s.evidenceZ;
+  return clamp01((p + z2 / (2 * n) + s.evidenceZ * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n));
+}
+
+/**
+ * Shrinks a deployment's composite relative to its route's best toward 1 (its configured share)
+ * by how much hour evidence it has: 1 − c·(1 − relative), c = n / (n + compositePriorAttempts).
+ * Thin evidence then moves the weight little, whichever factor it lands in.
+ */
+export function shrunkRelative(relative: number, hourAttempts: number, s: PolicySettings): number {
+  const c = hourAttempts / (hourAttempts + s.compositePriorAttempts);
+  return 1 - c * (1 - relative);
+}
+
 /** Linear ramp of a success rate onto [0, 1]: 0 at `failingSuccessRate`, 1 at `healthySuccessRate`. */
 export function successScore(rate: number, s: PolicySettings): number {
   return clamp01((rate - s.failingSuccessRate) / (s.healthySuccessRate - s.failingSuccessRate));

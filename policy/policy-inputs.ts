@@ -41,7 +41,12 @@ export interface DeploymentEvidence {
   recent: WindowStats;
   /** The availability look-back (1 hour): what the CRAFT scores read. */
   hour: WindowStats;
-  minutes: { windowS: number; observed: number; healthy: number };
+  /**
+   * Per-minute health over the availability look-back, and the seconds of it during which a
+   * collector had the deployment's circuit open or half-open (union across collectors; 0 when
+   * none reported one).
+   */
+  minutes: { windowS: number; observed: number; healthy: number; circuitOpenS?: number };
 }
 
 export const factorNames = ['cost', 'reliability', 'availability', 'flexibility', 'trust'] as const;

@@ -12,6 +12,9 @@ import { routeProfiles } from './route-profiles-from-config.ts';
 import { profileFromEvidence } from './unconfigured-profiles.ts';
 import type { ControllerState } from './weight-controller.ts';
 import { clientRows } from './row-reader.ts';
+import { readCircuitReports } from './circuit-transitions-store.ts';
+import { circuitOpenSeconds } from './circuit-open-time.ts';
+import { withCircuitOpenTime } from './circuit-evidence.ts';
 
 export interface PolicyServiceOptions {
   clickhouse: ClickHouseClient;
@@ -30,8 +33,8 @@ export interface PolicyServiceOptions {
 }
 
 /**
- * Recomputes routing decisions every interval from the v2 per-minute rollup, operator overrides
- * and the controller state it keeps between evaluations, and stores them (history included).
+ * Recomputes routing decisions every interval from the v2 per-minute rollup, the collectors'
+ * circuit reports, operator overrides and the controller state it keeps between evaluations, and stores them (history included).
  */
 export class PolicyService {
   private readonly clock: Clock;
@@ -73,15 +76,32 @@ export class PolicyService {
       recentMs: s.rateLimitWindowMs,
       availabilityMs: s.availabilityWindowMs,
       healthyMinuteSuccessRate: s.healthyMinuteSuccessRate,
+      evidenceZ: s.evidenceZ,
       rateLimitedFailureWeight: s.rateLimitedFailureWeight,
     });
     const overrides = await readOverrides(clientRows(clickhouse), nowMs, nowMs);
     const state = this.state ?? (await this.restoreState(nowMs));
     const routes = this.profiles(evidence);
-    const out = evaluatePolicy({ nowMs, routes, evidence, overrides, state, settings: s });
+    const withCircuits = await this.circuitEvidence(evidence, routes, nowMs);
+    const out = evaluatePolicy({ nowMs, routes, evidence: withCircuits, overrides, state, settings: s });
     await writeDecisions(clickhouse, out.decisions, out.scores, routes);
     this.state = out.state;
     return out;
+  }
+
+  /** Availability's circuit-open seconds over the same whole-minute look-back the evidence covers. */
+  private async circuitEvidence(evidence: DeploymentEvidence[], routes: readonly RouteProfile[], nowMs: number): Promise<DeploymentEvidence[]> {
+    const s = this.settings;
+    const since = (ms: number) => Math.floor((nowMs - ms) / 60_000) * 60_000;
+    const hourStart = since(s.availabilityWindowMs);
+    const reports = await readCircuitReports(clientRows(this.options.clickhouse), hourStart - s.circuitReportGraceMs, nowMs);
+    const open = circuitOpenSeconds(reports, hourStart, nowMs, s.circuitReportGraceMs);
+    const lengthS = (ms: number) => Math.round((nowMs - since(ms)) / 1000);
+    return withCircuitOpenTime(evidence, open, routes, {
+      window: lengthS(this.options.windowMs),
+      recent: lengthS(s.rateLimitWindowMs),
+      hour: lengthS(s.availabilityWindowMs),
+    });
   }
 
   private profiles(evidence: readonly DeploymentEvidence[]): RouteProfile[] {

@@ -12,6 +12,10 @@ export interface PolicySettings {
   /** Beta prior: pseudo-attempts at `priorSuccessRate` added to every success rate (thin evidence is neutral). */
   priorAttempts: number;
   priorSuccessRate: number;
+  /** Standard errors of the Wilson bound live health and healthy minutes judge by (1.645: one-sided 95 %). */
+  evidenceZ: number;
+  /** Hour attempts at which a composite's distance from the route's best counts half (thin evidence shrinks toward the configured share). */
+  compositePriorAttempts: number;
   /** Below this many counted attempts in the policy window, live health reads the 5-minute window instead. */
   minWindowAttempts: number;
   /** Latency health needs this many ok attempts; fewer says nothing about latency. */
@@ -60,6 +64,11 @@ export interface PolicySettings {
   rateLimitRankGap: number;
   /** Availability looks back this far, ms. */
   availabilityWindowMs: number;
+  /**
+   * A collector's report of an open circuit counts until its next report, but at most this long,
+   * ms: collectors re-report a circuit still open every minute, so one that died stops counting.
+   */
+  circuitReportGraceMs: number;
 }
 
 export const defaultPolicySettings: PolicySettings = {
@@ -68,6 +77,8 @@ export const defaultPolicySettings: PolicySettings = {
   rateLimitedFailureWeight: 0.5,
   priorAttempts: 5,
   priorSuccessRate: 0.99,
+  evidenceZ: 1.645,
+  compositePriorAttempts: 20,
   minWindowAttempts: 20,
   minLatencySamples: 20,
   latencyTolerance: 1.5,
@@ -93,4 +104,5 @@ export const defaultPolicySettings: PolicySettings = {
   rateLimitMinAttempts: 20,
   rateLimitRankGap: 0.5,
   availabilityWindowMs: 60 * 60_000,
+  circuitReportGraceMs: 150_000,
 };

@@ -5,7 +5,7 @@ import { routeHealth, type LiveHealth } from './live-health.ts';
 import { stepWeight, type ControllerState, type StepResult } from './weight-controller.ts';
 import { applyRateLimitRule, rateLimitVerdict, type RateLimitVerdict } from './rate-limit-rule.ts';
 import { activeOverrides, applyOverrides, type OperatorOverride, type OverriddenWeight } from './operator-overrides.ts';
-import { round4 } from './evidence-smoothing.ts';
+import { countedAttempts, round4, shrunkRelative } from './evidence-smoothing.ts';
 import type { DecisionReason, RoutingDecision } from './routing-decision-contract.ts';
 import { describeDecision } from './decision-detail.ts';
 
@@ -32,8 +32,8 @@ export interface PolicyStepOutput {
 export const stateKey = (route: string, deployment: string) => `${route}\u0000${deployment}`;
 
 /**
- * One policy evaluation, pure: per route, CRAFT composite relative to the route's best × live
- * health is the target; the controller steps toward it (AIMD, hysteresis, recovery hold, floor);
+ * One policy evaluation, pure: per route, CRAFT composite relative to the route's best (shrunk
+ * toward 1 while the deployment's hour evidence is thin) × live health is the target; the controller steps toward it (AIMD, hysteresis, recovery hold, floor);
  * the 429 rule caps rate-limited deployments below the rest; operator overrides apply last and do
  * not touch the controller's state, so lifting one resumes from the evidence.
  */
@@ -55,14 +55,16 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
       s,
     );
     const best = Math.max(...scores.map((c) => c.composite));
-    const steps = new Map<string, { step: StepResult; target: number; verdict: RateLimitVerdict }>();
+    const steps = new Map<string, { step: StepResult; target: number; verdict: RateLimitVerdict; shrunk: number | null }>();
     for (const [i, d] of route.deployments.entries()) {
       const h = health.get(d.deployment)!;
-      const target = round4(best > 0 ? (scores[i]!.composite / best) * h.health : h.health);
+      const relative = best > 0 ? scores[i]!.composite / best : 1;
+      const shrunk = shrunkRelative(relative, countedAttempts(evidence.get(d.deployment)?.hour ?? emptyWindow(0)), s);
+      const target = round4(shrunk * h.health);
       const prev = input.state.get(stateKey(route.route, d.deployment));
       const step = stepWeight(prev, target, h.health <= s.failingHealth, nowMs, s, h.health < s.degradedHealth);
       const verdict = rateLimitVerdict(evidence.get(d.deployment)?.recent ?? emptyWindow(s.rateLimitWindowMs / 1000), s);
-      steps.set(d.deployment, { step, target, verdict });
+      steps.set(d.deployment, { step, target, verdict, shrunk: Math.abs(shrunk - relative) >= 0.0001 ? round4(shrunk) : null });
     }
     // The exploration floor keeps every deployment without fresh evidence of failure in rotation.
     const published = new Map(
@@ -92,7 +94,7 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
     );
     const total = route.deployments.reduce((sum, d) => sum + d.configuredWeight * overridden.get(d.deployment)!.weight, 0);
     for (const [i, d] of route.deployments.entries()) {
-      const { step, target, verdict } = steps.get(d.deployment)!;
+      const { step, target, verdict, shrunk } = steps.get(d.deployment)!;
       const h = health.get(d.deployment)!;
       const o = overridden.get(d.deployment)!;
       out.state.set(stateKey(route.route, d.deployment), step.state);
@@ -105,7 +107,7 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
         weight: o.weight,
         share,
         reason,
-        detail: describeDecision({ reason, weight: o.weight, target, best, craft: c, health: h, step, verdict, override: o.override, settings: s }),
+        detail: describeDecision({ reason, weight: o.weight, target, best, shrunk, craft: c, health: h, step, verdict, override: o.override, settings: s }),
         factors: {
           composite: c.composite,
           cost: c.factors.cost.score,

@@ -2,13 +2,20 @@ import type { Meter } from '@opentelemetry/api';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { PeriodicTask } from '../../core/periodic-task.ts';
+import { hostname } from 'node:os';
 import { appliedWeightSchema } from '../../policy/routing-decision-contract.ts';
+import { CircuitJournal, type CircuitTransition } from '../resilience/circuit-journal.ts';
+import type { BreakerState } from '../resilience/sampling-circuit.ts';
 import type { RoutingWeights, WeightTable } from './routing-weights.ts';
 
 /** Every route's weights in one call; only what the collector applies is asked for. */
 const QUERY = 'query Weights { routingWeights { route deployment weight computedAt } }';
 
 const answerSchema = z.object({ data: z.object({ routingWeights: z.array(appliedWeightSchema) }) });
+
+const REPORT = `mutation Circuits($collector: String!, $transitions: [CircuitTransitionInput!]!) {
+  reportCircuitTransitions(collector: $collector, transitions: $transitions) }`;
+const reportAnswerSchema = z.object({ data: z.object({ reportCircuitTransitions: z.number() }) });
 
 export interface WeightsPollerOptions {
   apiUrl: string;
@@ -27,6 +34,8 @@ export interface WeightsPollerOptions {
   staleAfterMs?: number;
   /** Per-request timeout, ms (default 5000, so a hung API never delays the next poll by more). */
   timeoutMs?: number;
+  /** This collector's id in circuit reports (default host:pid: a restarted collector is a new instance). */
+  collectorId?: string;
   meter?: Meter;
   clock?: Clock;
   log?: (message: string) => void;
@@ -48,9 +57,12 @@ export class WeightsPoller {
   private readonly clock: Clock;
   private readonly staleAfterMs: number;
   private readonly createdAtMs: number;
+  private readonly circuits: CircuitJournal;
+  private reportFailing = false;
 
   constructor(private readonly options: WeightsPollerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.circuits = new CircuitJournal({ routes: options.routes, clock: this.clock });
     this.staleAfterMs = options.staleAfterMs ?? Math.max(30_000, 5 * options.intervalMs);
     this.createdAtMs = this.clock.now();
     this.loop = new PeriodicTask(() => this.pollOnce(), options.intervalMs);
@@ -89,8 +101,17 @@ export class WeightsPoller {
     return this.clock.now() - Math.max(this.createdAtMs, this.newestMs ?? this.createdAtMs) > this.staleAfterMs;
   }
 
-  /** One poll; resolves true when the table was replaced. Never rejects. */
+  /**
+   * A breaker changed state (the dispatcher's `onCircuitChange`, keyed `route/deployment`): it is
+   * reported to the policy side with the next poll, for Availability's circuit-open time.
+   */
+  circuitChanged(breakerKey: string, state: BreakerState): void {
+    this.circuits.record(breakerKey, state);
+  }
+
+  /** One poll: circuit reports first (only when there are any), then the weights; resolves true when the table was replaced. Never rejects. */
   async pollOnce(): Promise<boolean> {
+    await this.reportCircuits();
     let replaced = false;
     try {
       const answer = await this.fetchAll();
@@ -127,17 +148,42 @@ export class WeightsPoller {
     this.stale = stale;
   }
 
-  private async fetchAll() {
+  /** Sends the breakers' transitions; what does not arrive is kept for the next poll (bounded). */
+  private async reportCircuits(): Promise<void> {
+    const transitions = this.circuits.take();
+    if (transitions.length === 0) return;
+    try {
+      const collector = this.options.collectorId ?? `${hostname()}:${process.pid}`;
+      const answer = await this.post(REPORT, { collector, transitions: transitions.map(wire) });
+      if (!reportAnswerSchema.safeParse(answer).success) throw new Error(`API refused the circuit report: ${JSON.stringify(answer).slice(0, 300)}`);
+      if (this.reportFailing) this.options.log?.('collector: circuit reports delivered again');
+      this.reportFailing = false;
+    } catch (err) {
+      this.circuits.restore(transitions);
+      if (!this.reportFailing) this.options.log?.(`collector: cannot report circuit transitions (${(err as Error).message}); keeping them for the next poll`);
+      this.reportFailing = true;
+    }
+  }
+
+  private async post(query: string, variables?: Record<string, unknown>): Promise<unknown> {
     const response = await fetch(this.options.apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
-      body: JSON.stringify({ query: QUERY }),
+      body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     if (!response.ok) throw new Error(`API answered HTTP ${response.status}`);
-    const parsed = answerSchema.safeParse(await response.json());
+    return response.json();
+  }
+
+  private async fetchAll() {
+    const parsed = answerSchema.safeParse(await this.post(QUERY));
     if (!parsed.success)
       throw new Error(`API answer does not match the routing-decision contract: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
     return parsed.data.data.routingWeights;
   }
+}
+
+function wire(t: CircuitTransition) {
+  return { route: t.route, deployment: t.deployment, state: t.state, at: new Date(t.atMs).toISOString() };
 }
