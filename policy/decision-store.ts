@@ -5,9 +5,9 @@ import { routingDecisionSchema, type RoutingDecision } from './routing-decision-
 import { chTime, fromChTime, type RowReader } from './row-reader.ts';
 
 /**
- * Stores one evaluation: `routing_decisions_v1` (decisions, CRAFT scores and their evidence, each
- * route's goodput SLO) and
- * the legacy `routing_weights` the routing dashboard reads.
+ * Stores one evaluation in `routing_decisions_v1`: decisions, CRAFT scores and their evidence, each
+ * route's goodput SLO. Every reader (Routing board, console, API, alerts) reads it; the legacy
+ * `routing_weights` table (migration 0003) is history only and no longer written.
  */
 export async function writeDecisions(
   client: ClickHouseClient,
@@ -49,21 +49,6 @@ export async function writeDecisions(
     slo_ttft_ms: slo.get(d.route)?.ttftMs ?? null,
   }));
   await client.insert({ table: 'routing_decisions_v1', format: 'JSONEachRow', values: rows });
-  await client.insert({
-    table: 'routing_weights',
-    format: 'JSONEachRow',
-    values: rows.map((r) => ({
-      computed_at: r.computed_at,
-      route: r.route,
-      deployment: r.deployment,
-      weight: r.weight,
-      success_rate: r.success_rate,
-      p95_ms: r.p95_ms,
-      attempts: r.attempts,
-      window_s: r.window_s,
-      reason: r.reason,
-    })),
-  });
 }
 
 /** A stored decision row as read back, with the CRAFT evidence JSON. */
