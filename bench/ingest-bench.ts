@@ -30,6 +30,10 @@ const { values } = parseArgs({
     'view-costs': { type: 'boolean', default: false },
     /** Also drain the deduplicated backlog again with zod validating every event (the path before the compiled validator). */
     'compare-zod': { type: 'boolean', default: false },
+    /** Consumer batching (the subscriber's defaults when absent): a fetch waits for this many bytes… */
+    'fetch-min-bytes': { type: 'string' },
+    /** …or this long, ms. */
+    'fetch-max-wait-ms': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -41,6 +45,10 @@ if (!brokers) {
   console.error('bench:ingest needs a broker: bash scripts/kafka.sh up && export KAFKA_BROKERS=127.0.0.1:9092');
   process.exit(2);
 }
+const fetchOptions = {
+  ...(values['fetch-min-bytes'] ? { fetchMinBytes: Number(values['fetch-min-bytes']) } : {}),
+  ...(values['fetch-max-wait-ms'] ? { fetchMaxWaitMs: Number(values['fetch-max-wait-ms']) } : {}),
+};
 const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
 const run = crypto.randomUUID().slice(0, 8);
 const topicFor = (name: string) => `llm.attempts.v1.bench-${run}-${name}`;
@@ -73,7 +81,13 @@ async function produceBacklog(topic: string): Promise<{ messages: number; second
 /** Drains a backlog topic into the store and counts, from ClickHouse, what the copies did to raw and to every rollup. */
 async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean, validation: 'compiled' | 'zod' = 'compiled') {
   const writer = createAttemptWriter({ clickhouse: client, source: topic, dedupe, validation });
-  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: `bench-ingest-${dedupe}`, topic, groupId: `g-${topic}-${validation}` });
+  const subscriber = createKafkaAttemptSubscriber({
+    brokers: brokers!,
+    clientId: `bench-ingest-${dedupe}`,
+    topic,
+    groupId: `g-${topic}-${validation}`,
+    ...fetchOptions,
+  });
   const busy = busyClock();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
@@ -146,7 +160,7 @@ async function truncateData(client: ClickHouseClient): Promise<void> {
 async function steady(client: ClickHouseClient) {
   const topic = topicFor('steady');
   const writer = createAttemptWriter({ clickhouse: client, source: topic });
-  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'bench-ingest-steady', topic, groupId: `g-${topic}` });
+  const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'bench-ingest-steady', topic, groupId: `g-${topic}`, ...fetchOptions });
   await subscriber.start(writer.handle);
   const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'bench-pub', topic });
   const start = Date.now();
@@ -173,6 +187,7 @@ async function steady(client: ClickHouseClient) {
     dropped,
     delays: delays[0]?.q ?? [],
     lost: total - distinct,
+    avgBatchRows: Math.round(total / Math.max(1, writer.stats.batches)),
     duplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct,
   };
 }
@@ -238,6 +253,8 @@ async function main(): Promise<void> {
       steady_rate_achieved: Math.round(s.achieved),
       steady_seconds: STEADY_S,
       steady_dropped_by_publisher: s.dropped,
+      steady_avg_batch_rows: s.avgBatchRows,
+      ...(values['fetch-min-bytes'] || values['fetch-max-wait-ms'] ? { fetch_options: fetchOptions } : {}),
       delay_p50_ms: s.delays[0] ?? null,
       delay_p99_ms: s.delays[1] ?? null,
       rss_max_mb: Math.round(rssMax / 1048576),
