@@ -1,6 +1,7 @@
 import type { ChatAnswer, ChunkSink } from '../dispatch/chat-service.ts';
 import type { DispatchError } from '../dispatch/dispatch-error.ts';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../providers/provider.ts';
+import { AnthropicToolBlocks } from './anthropic-tool-blocks.ts';
 
 // Canonical answers rendered in the Anthropic Messages format
 // (docs.anthropic.com/en/api/messages, …/messages-streaming, …/errors).
@@ -117,6 +118,14 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
     openBlock = kind;
     write(frame('content_block_start', { type: 'content_block_start', index: blockIndex, content_block: contentBlock }));
   };
+  const tools = new AnthropicToolBlocks(
+    {
+      start: (index, contentBlock) => startBlock(index, contentBlock),
+      arguments: (partialJson) => delta({ type: 'input_json_delta', partial_json: partialJson }),
+      isOpen: (index) => openBlock === index,
+    },
+    anthropicFaceToolId,
+  );
   return {
     open(start) {
       open();
@@ -146,18 +155,7 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
         if (openBlock !== 'text') startBlock('text', { type: 'text', text: '' });
         write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text: choice.delta.content } }));
       }
-      for (const call of choice?.delta.tool_calls ?? []) {
-        if (openBlock !== call.index)
-          startBlock(call.index, { type: 'tool_use', id: anthropicFaceToolId(call.id ?? ''), name: call.function.name ?? '', input: {} });
-        if (call.function.arguments)
-          write(
-            frame('content_block_delta', {
-              type: 'content_block_delta',
-              index: blockIndex,
-              delta: { type: 'input_json_delta', partial_json: call.function.arguments },
-            }),
-          );
-      }
+      for (const call of choice?.delta.tool_calls ?? []) tools.piece(call);
       finish = choice?.finish_reason ?? finish;
     },
     fail(message) {
@@ -165,6 +163,7 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
       end(frame('error', { type: 'error', error: { type: 'api_error', message } }));
     },
     done(usage) {
+      tools.flush();
       if (openBlock === null) startBlock('text', { type: 'text', text: '' });
       write(frame('content_block_stop', { type: 'content_block_stop', index: blockIndex }));
       // Anthropic's format requires counts here: when the provider reported none, the shim's own count.

@@ -33,5 +33,7 @@ export const geminiResponseSchema = z.looseObject({
   usageMetadata: geminiUsageSchema.nullish(),
   modelVersion: z.string().nullish(),
   responseId: z.string().nullish(),
+  /** A stream can end in an error object instead of a response (google.rpc.Status: HTTP code, message, status). */
+  error: z.looseObject({ code: z.number().nullish(), message: z.string().nullish(), status: z.string().nullish() }).nullish(),
 });
 export type GeminiResponse = z.infer<typeof geminiResponseSchema>;

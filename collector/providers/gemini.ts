@@ -1,6 +1,6 @@
 import { contentParts, imageSource, messageText, openaiUsageBody, providerFields, stopList, toolArguments } from './canonical-content.ts';
 import { geminiResponseSchema, type GeminiResponse, type GeminiUsage } from './gemini-wire.ts';
-import { chunk, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
+import { chunk, errorFromBody, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
 import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
 import { geminiEmbed } from './embeddings.ts';
 import { thinkingBudget } from './reasoning.ts';
@@ -197,6 +197,8 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
   let first = true;
   for await (const message of guardStream(parseSse(response.body), signal, target)) {
     const frame = parseJsonFrame(message.data, geminiResponseSchema);
+    // An error mid-stream is classified like the same error as an HTTP answer, so both modes agree.
+    if (frame.error) throw errorFromBody(frame.error.code ?? 500, message.data, target);
     const id = frame.responseId ?? 'gemini-stream';
     const model = frame.modelVersion ?? target.model;
     const text = visibleText(frame);

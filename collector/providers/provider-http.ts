@@ -48,14 +48,23 @@ export async function postJson(
     return { status, json, body: response.body };
   }
   const text = await response.body.text().catch(() => '');
+  throw errorFromBody(
+    status,
+    text,
+    target,
+    retryAfterMs((name) => headerOf(response.headers, name)),
+  );
+}
+
+/**
+ * A provider's error body (an HTTP answer, or an error a stream ended with) as a classified
+ * ProviderError: its message (API key redacted), code, and when to retry (a header's value
+ * first, else Gemini's RetryInfo in the body).
+ */
+export function errorFromBody(status: number, text: string, target: ProviderTarget, headerRetryAfterMs: number | null = null): ProviderError {
   const detail = errorDetail(text);
   const message = redact(`${detail.message ?? `HTTP ${status}`}`.slice(0, MAX_ERROR_CHARS), target);
-  throw new ProviderError(
-    classifyStatus(status, message, detail.code),
-    message,
-    status,
-    retryAfterMs((name) => headerOf(response.headers, name)) ?? detail.retryDelayMs,
-  );
+  return new ProviderError(classifyStatus(status, message, detail.code), message, status, headerRetryAfterMs ?? detail.retryDelayMs);
 }
 
 /**
@@ -93,7 +102,7 @@ export function classifyStatus(status: number, message: string, code: string | n
   if (code === 'context_length_exceeded') return 'context_length';
   if (code === 'unsupported_parameter' || code === 'unsupported_value') return 'unsupported_parameter';
   if (code === 'content_filter' || code === 'content_policy_violation') return 'content_filter';
-  if (/context.?(length|window)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message))
+  if (/context.?(length|window|limit)|maximum context|prompt is too long|too many (input )?tokens|exceeds the (model's )?(context|maximum)/i.test(message))
     return 'context_length';
   if (/unsupported parameter|unsupported value|not supported with this model|does not support/i.test(message)) return 'unsupported_parameter';
   if (/content.?(filter|policy|management)|safety|flagged|blocked/i.test(message)) return 'content_filter';
