@@ -75,6 +75,7 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
     sufficient,
     series: oldestFirst(group.baseline),
     detail,
+    ...(group.level === undefined ? {} : { level: group.level }),
   };
 }
 

@@ -7,6 +7,8 @@ export interface GroupingOptions {
   groupWaitMs: number;
   /** Between two notices of one group, ms. */
   groupIntervalMs: number;
+  /** How long past its due time a group waits for an alert of its own that is pending, ms (0: never). */
+  pendingHoldMs?: number;
 }
 
 /** Alerts of one receiver that share the group labels; flushed together. */
@@ -17,6 +19,8 @@ export interface AggregationGroup {
   alerts: Map<string, NoticeAlert>;
   /** When the group may next notify, epoch ms. */
   nextFlushAt: number;
+  /** An alert that would join this group is pending (about to fire) as of the last evaluation. */
+  pending?: boolean;
 }
 
 /**
@@ -32,8 +36,7 @@ export class AggregationGroups {
 
   /** Adds or replaces an alert in its group for `receiver`. */
   upsert(receiver: string, alert: NoticeAlert, now: number): AggregationGroup {
-    const labels = Object.fromEntries(this.options.groupBy.map((l) => [l, alert.labels[l] ?? '']));
-    const key = `${receiver}:${JSON.stringify(labels)}`;
+    const { key, labels } = this.keyOf(receiver, alert.labels);
     let group = this.groups.get(key);
     if (!group) {
       // A resolved alert alone never opens a group: there is nothing the receiver needs to hear.
@@ -51,9 +54,25 @@ export class AggregationGroups {
     this.groups.set(key, { key, receiver, labels, alerts: new Map(alerts.map((a) => [a.fingerprint, a])), nextFlushAt });
   }
 
-  /** Groups whose flush time has come. */
+  /** The group an alert with these labels belongs to, for one receiver. */
+  keyOf(receiver: string, alertLabels: Readonly<Record<string, string>>): { key: string; labels: Record<string, string> } {
+    const labels = Object.fromEntries(this.options.groupBy.map((l) => [l, alertLabels[l] ?? '']));
+    return { key: `${receiver}:${JSON.stringify(labels)}`, labels };
+  }
+
+  /**
+   * Marks the groups that have an alert pending now (every other group has none). Detectors that
+   * see one incident often fire a minute apart; a due group waiting for its pending alert sends
+   * them in one notice instead of a notice and a "changed" one.
+   */
+  setPending(keys: ReadonlySet<string>): void {
+    for (const g of this.groups.values()) g.pending = keys.has(g.key);
+  }
+
+  /** Groups whose flush time has come: due, and not waiting (within pendingHoldMs) for a pending alert. */
   due(now: number): AggregationGroup[] {
-    return [...this.groups.values()].filter((g) => g.nextFlushAt <= now);
+    const hold = this.options.pendingHoldMs ?? 0;
+    return [...this.groups.values()].filter((g) => g.nextFlushAt <= now && !(g.pending && now < g.nextFlushAt + hold));
   }
 
   /** After a flush (sent or not needed): resolved alerts seen by it leave, the next flush is one interval away. */

@@ -5,7 +5,7 @@ import type { NotificationStore } from '../store/notification-store.ts';
 import { AggregationGroups, type AggregationGroup } from './aggregation-groups.ts';
 import type { Deliverer } from './http-deliverer.ts';
 import { idempotencyKey, needsUpdate, type NotifiedEntry } from './needs-update.ts';
-import { toNotice, type Notification } from './notice.ts';
+import { alertLabels, toNotice, type Notification } from './notice.ts';
 import type { ResolvedReceiver } from './receiver-secrets.ts';
 import { isSilenced } from './silences.ts';
 
@@ -34,7 +34,12 @@ export class AlertNotifier {
   private readonly byName: Map<string, ResolvedReceiver>;
 
   constructor(private readonly o: AlertNotifierOptions) {
-    this.groups = new AggregationGroups({ groupBy: o.route.group_by, groupWaitMs: o.route.group_wait, groupIntervalMs: o.route.group_interval });
+    this.groups = new AggregationGroups({
+      groupBy: o.route.group_by,
+      groupWaitMs: o.route.group_wait,
+      groupIntervalMs: o.route.group_interval,
+      pendingHoldMs: o.route.pending_hold,
+    });
     this.byName = new Map(o.receivers.map((r) => [r.name, r]));
   }
 
@@ -45,7 +50,10 @@ export class AlertNotifier {
     }
   }
 
-  /** Puts firing and just-resolved alerts into their receivers' groups. */
+  /**
+   * Puts firing and just-resolved alerts into their receivers' groups, and marks the groups with
+   * a pending alert (`instances` is every alert that is not ok after one evaluation).
+   */
   observe(instances: readonly AlertInstance[], now: number): void {
     for (const a of instances) {
       const notice = toNotice(a);
@@ -54,6 +62,12 @@ export class AlertNotifier {
         if (this.byName.has(receiver)) this.groups.upsert(receiver, notice, now);
       }
     }
+    const pending = new Set<string>();
+    for (const a of instances) {
+      if (a.state.state !== 'pending') continue;
+      for (const receiver of this.o.ruleReceivers(a.rule) ?? this.o.route.receivers) pending.add(this.groups.keyOf(receiver, alertLabels(a)).key);
+    }
+    this.groups.setPending(pending);
   }
 
   /** Flushes every due group; returns the notifications delivered. */

@@ -34,6 +34,11 @@ const routeSchema = z.strictObject({
   group_wait: durationMs.default(30_000),
   group_interval: durationMs.default(300_000),
   repeat_interval: durationMs.default(4 * 3_600_000),
+  /**
+   * A group due while one of its alerts is pending waits for it this long at most, so detectors
+   * that see one incident a minute apart make one notice, not a notice and a "changed" one.
+   */
+  pending_hold: durationMs.default(120_000),
 });
 
 export const alertsConfigSchema = z

@@ -6,8 +6,9 @@ export const DEMOTION_REASONS = ['degraded', 'failing', 'rate_limited', 'drained
 /** The detectors on by default; docs/alerts.md states each baseline and why. */
 const detectors = {
   /**
-   * Last 2 minutes of a team's spend against the same 2 minutes of each of the last 7 days; two
-   * evaluations in a row (pending 1m), so a 3× spike fires 2 minutes in and a one-minute blip does not.
+   * Last 2 minutes of a team's spend against the same 2 minutes of each of the last 7 days, scaled
+   * by today's level; two evaluations in a row (pending 1m), so a 3× spike fires 2 minutes in and
+   * a one-minute blip does not.
    */
   spend_spike: {
     metric: 'spend_usd',
@@ -17,9 +18,12 @@ const detectors = {
     pending: '1m',
     keep_firing_for: '5m',
     severity: 'warning',
-    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 3, min_ratio: 1.5, weekly: true },
+    // level_span: a Monday runs ~130 % of the median day all day long, a holiday ~30 %: the line
+    // moves with today's level. (It replaces `weekly`, which held a holiday to last week's normal
+    // day, so a 3× spike on a holiday went unseen.)
+    condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 3, min_ratio: 1.5, level_span: '3h' },
     description:
-      'Team spend in the last 2 minutes against the same minutes of the trailing 7 days (median + 3 × scaled MAD, at least 150 %, and 150 % of the same minutes a week ago), for 2 evaluations.',
+      "Team spend in the last 2 minutes against the same minutes of the trailing 7 days scaled by today's level (the 3 hours before against the same hours of those days, 0.5–1.5×): median + 3 × scaled MAD, at least 150 %, for 2 evaluations.",
   },
   /** A team's last 24 hours against the mean of the 7 days before. */
   daily_spend: {

@@ -1,0 +1,122 @@
+import { AlertService } from '../policy/alerts/alert-service.ts';
+import type { AlertInstance } from '../policy/alerts/detect/evaluate-rule.ts';
+import type { Evidence } from '../policy/alerts/detect/evidence.ts';
+import { AlertNotifier } from '../policy/alerts/notify/alert-notifier.ts';
+import type { Deliverer } from '../policy/alerts/notify/http-deliverer.ts';
+import type { Notification } from '../policy/alerts/notify/notice.ts';
+import { Secret } from '../policy/alerts/notify/receiver-secrets.ts';
+import { alertMetrics } from '../policy/alerts/rules/alert-metrics.ts';
+import { parseAlertsConfig } from '../policy/alerts/rules/alerts-config.ts';
+import { defaultRules } from '../policy/alerts/rules/default-rules.ts';
+import { MemoryWindowSource } from '../policy/alerts/source/memory-window-source.ts';
+import { MemoryAlertEventStore } from '../policy/alerts/store/alert-event-store.ts';
+import { MemoryNotificationStore } from '../policy/alerts/store/memory-notification-store.ts';
+import { MemoryMuteStore } from '../policy/alerts/store/mute-store.ts';
+import { DAY_MS, simulateMonth, type InjectedAnomaly } from './alerts-bench-traffic.ts';
+
+/** Evaluation starts once the longest baseline (7 days + the 1-day window) is available. */
+export const WARMUP_DAYS = 8;
+/** An alert firing this long after an anomaly ended still counts as caused by it. */
+const GRACE_MS = 30 * 60_000;
+
+interface Episode {
+  rule: string;
+  group: Record<string, string>;
+  firedAt: number;
+  evidence: Evidence | null;
+}
+
+/**
+ * One simulated month on a simulated clock: the production evaluator, the built-in detectors that
+ * read the traffic rollups (budget and routing detectors have no source in this simulation),
+ * grouping and the notification log, fed from in-memory per-minute rollups. Returns the seed's
+ * detection quality and notification counts.
+ */
+export async function runSeed(seed: number, days: number, startMs: number) {
+  const { buckets, anomalies } = simulateMonth(startMs, days, seed);
+  const config = parseAlertsConfig({});
+  const sent: Notification[] = [];
+  const deliverer: Deliverer = {
+    deliver: async (n) => (sent.push(n), { delivered: true, tries: 1, last: { kind: 'delivered', status: 200, latencyMs: 0 }, gaveUp: null }),
+  };
+  const receiver = { name: 'bench', type: 'slack' as const, url: new Secret('http://bench.invalid/'), signingSecret: null, sendResolved: true, urlId: 'bench' };
+  let now = startMs;
+  const notifier = new AlertNotifier({
+    route: { ...config.route, receivers: ['bench'] },
+    receivers: [receiver],
+    ruleReceivers: () => undefined,
+    store: new MemoryNotificationStore(),
+    mutes: new MemoryMuteStore(),
+    deliverer,
+    log: () => {},
+  });
+  const rules = defaultRules().filter((r) => alertMetrics[r.metric].source === 'rollup');
+  const service = new AlertService({
+    rules: async () => rules,
+    source: new MemoryWindowSource(buckets),
+    events: new MemoryAlertEventStore(),
+    notifier,
+    clock: { now: () => now },
+    evaluationIntervalMs: 60_000,
+    log: (m) => console.error(m),
+  });
+  const episodes: Episode[] = [];
+  const firing = new Set<string>();
+  for (now = startMs + WARMUP_DAYS * DAY_MS; now < startMs + days * DAY_MS; now += 60_000) {
+    const states: AlertInstance[] = await service.evaluate(now);
+    for (const a of states) {
+      if (a.state.state === 'firing' && !firing.has(a.fingerprint)) episodes.push({ rule: a.rule, group: a.group, firedAt: now, evidence: a.state.evidence });
+      if (a.state.state === 'firing') firing.add(a.fingerprint);
+      else firing.delete(a.fingerprint);
+    }
+    await service.flush(now + 30_000);
+  }
+  return score(anomalies, episodes, sent, days);
+}
+
+function score(anomalies: readonly InjectedAnomaly[], episodes: readonly Episode[], sent: readonly Notification[], days: number) {
+  const causedBy = (at: number) => anomalies.find((a) => at >= a.startMs && at <= a.endMs + GRACE_MS);
+  const report = anomalies.map((a) => {
+    const hit = episodes.find((e) => e.rule === a.detector && causedBy(e.firedAt) === a);
+    return {
+      name: a.name,
+      detector: a.detector,
+      detected: hit !== undefined,
+      detection_delay_s: hit ? (hit.firedAt - a.startMs) / 1000 : null,
+      alerts: episodes.filter((e) => causedBy(e.firedAt) === a).map((e) => `${e.rule}{${Object.values(e.group).join(',')}}`),
+      // Every notice sent while it lasted (and its grace): the goal is one firing notice per incident.
+      notifications: sent.filter((n) => causedBy(n.createdAt - 30_000) === a).map((n) => n.reason),
+    };
+  });
+  const falseAlerts = episodes.filter((e) => !causedBy(e.firedAt));
+  const weeks = (days - WARMUP_DAYS) / 7;
+  const firingNotices = sent.filter((n) => n.firing.length > 0);
+  return {
+    anomalies: report,
+    false_alerts_per_week: round(falseAlerts.length / weeks),
+    false_alerts: falseAlerts.map((e) => ({ rule: e.rule, group: e.group, at: new Date(e.firedAt).toISOString(), evidence: brief(e.evidence) })),
+    precision: round(episodes.length ? (episodes.length - falseAlerts.length) / episodes.length : 1),
+    recall: round(report.filter((r) => r.detected).length / report.length),
+    incidents: anomalies.length,
+    notifications_sent: sent.length,
+    firing_notifications: firingNotices.length,
+    resolved_notifications: sent.length - firingNotices.length,
+    notifications_per_incident: round(firingNotices.filter((n) => causedBy(n.createdAt - 30_000)).length / anomalies.length),
+  };
+}
+
+/** The evidence of a false alert, rounded: enough to see why it fired. */
+function brief(e: Evidence | null) {
+  if (!e) return null;
+  return {
+    value: round(e.value),
+    threshold: round(e.threshold),
+    baseline: e.baseline === null ? null : round(e.baseline),
+    volume: e.volume,
+    level: e.level ?? null,
+  };
+}
+
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
