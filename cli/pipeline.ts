@@ -20,11 +20,10 @@ import { RoutesReloader } from '../collector/config/routes-reloader.ts';
 import { settingsNeedingRestart } from '../collector/config/setting-changes.ts';
 import type { BreakerState } from '../collector/resilience/deployment-breakers.ts';
 import type { RoutesConfig } from '../collector/config/routes-config.ts';
-import { ChatService } from '../collector/dispatch/chat-service.ts';
 import { ParityHooks } from '../collector/parity/parity-hooks.ts';
 import { clickHouseRoutesAuditSink, RoutesAudit, type RoutesAuditSink } from '../collector/audit/routes-audit.ts';
 import { startWeeklyReports } from '../policy/weekly-report/report-service.ts';
-import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
+import { composeDispatch } from '../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
 import { createUpstreamPool } from '../collector/providers/upstream-pool.ts';
 import { RoutingWeights } from '../collector/routing/routing-weights.ts';
@@ -288,13 +287,13 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
   );
   const budgets = createBudgets(o.routes.budgets, systemClock, leases);
   const budgetHeaders = new BudgetHeaders({ rolling: budgets.ledger, calendar: leases?.ledger ?? null }, systemClock, o.routes);
-  const dispatcher = new Dispatcher({
+  const parity = ParityHooks.withShadow(publisher);
+  stops.push(() => parity.drain());
+  const { dispatcher, chat } = composeDispatch({
+    config: o.routes,
     routes: routeTable,
     onAttempt: (event) => metrics.attemptEnded(event),
     weights: p.weights,
-    retry: o.routes.retry,
-    retryBudget: o.routes.retry_budget,
-    circuitBreaker: o.routes.circuit_breaker,
     onCircuitChange: (deployment, state) => {
       circuits.set(deployment, state);
       p.poller?.circuitChanged(deployment, state); // reported to the policy: Availability's circuit-open time
@@ -302,13 +301,12 @@ async function startCollector(o: PipelineOptions, p: Pipeline, transport: Transp
     },
     publisher,
     budgets,
+    parity,
   });
   const routeNames = () => dispatcher.routeNames();
   const keys = new KeyRing(o.routes.keys);
-  const parity = ParityHooks.withShadow(publisher);
-  stops.push(() => parity.drain());
   const server = createCollectorServer({
-    chat: new ChatService(dispatcher, systemClock, parity),
+    chat,
     routeNames,
     keys,
     onOverhead: (ms) => metrics.overhead(ms),

@@ -1,12 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { systemClock, type Clock } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { attemptTagsSchema, type AttemptTags } from '../core/events/attempt-event.ts';
 import type { AttemptPublisher } from '../core/transport/event-bus.ts';
-import { createBudgets } from './budget/budget-gate.ts';
 import { loadRoutesConfig, type RoutesConfig } from './config/routes-config.ts';
-import { ChatService } from './dispatch/chat-service.ts';
+import type { ChatService } from './dispatch/chat-service.ts';
 import { DispatchError } from './dispatch/dispatch-error.ts';
-import { Dispatcher } from './dispatch/dispatcher.ts';
+import { composeDispatch } from './dispatch/dispatch-composition.ts';
+import type { Dispatcher } from './dispatch/dispatcher.ts';
 import type { RequestContext } from './dispatch/request-context.ts';
 import { buildRouteTable } from './dispatch/route-table.ts';
 import { parseChatBody } from './http/chat-request-schema.ts';
@@ -45,26 +45,22 @@ export interface CallOptions {
  * validated like the endpoint validates them; failures are DispatchError (HTTP status and code).
  */
 export class Switchyard {
-  private readonly chat: ChatService;
-
-  private constructor(private readonly dispatcher: Dispatcher) {
-    this.chat = new ChatService(dispatcher);
-  }
+  private constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly chat: ChatService,
+  ) {}
 
   static create(options: SwitchyardOptions): Switchyard {
     const config = typeof options.routes === 'string' ? loadRoutesConfig(options.routes) : options.routes;
-    const clock = options.clock ?? systemClock;
-    const dispatcher = new Dispatcher({
+    // The same composition as the HTTP collector's (cli/pipeline.ts), without its server.
+    const { dispatcher, chat } = composeDispatch({
+      config,
       routes: buildRouteTable(config, options.providerEnv ?? process.env),
-      weights: options.weights ?? new RoutingWeights(),
-      retry: config.retry,
-      retryBudget: config.retry_budget,
-      circuitBreaker: config.circuit_breaker,
       publisher: options.publisher,
-      budgets: createBudgets(config.budgets, clock),
-      clock,
+      weights: options.weights,
+      clock: options.clock,
     });
-    return new Switchyard(dispatcher);
+    return new Switchyard(dispatcher, chat);
   }
 
   routeNames(): string[] {
