@@ -55,8 +55,21 @@ export class LeaseClient {
     this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /**
+   * Stops renewing and hands the unspent leases back with the final spend (one last renewal, after
+   * any in flight). Call it once requests have drained. When the grantor cannot be reached the
+   * leases stay as they were, counted as granted until the period ends (fail closed).
+   */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.inFlight;
+    const reports = this.o.ledger.finalReports(this.o.clock.now());
+    if (reports.length === 0) return;
+    try {
+      await this.o.source.renew(this.o.collectorId, reports, AbortSignal.timeout(this.o.timeoutMs ?? 3000));
+    } catch (err) {
+      this.o.log(`collector: could not hand budget leases back at shutdown (${(err as Error).message}); they count as granted until the period ends`);
+    }
   }
 
   /**

@@ -154,6 +154,24 @@ export class LeaseLedger {
     return out;
   }
 
+  /**
+   * The last report of a collector that stops (its requests drained): final spend, what is still
+   * held, and no demand — so the grantor takes the unspent lease back. Without it a restart under
+   * the same id would be granted again what was spent since the last renewal.
+   */
+  finalReports(nowMs: number): LeaseReport[] {
+    return [...this.states.values()]
+      .filter((s) => nowMs < s.period.endMs)
+      .map((s) => ({
+        budgetId: s.budget.id,
+        subject: s.subject,
+        periodStartMs: s.period.startMs,
+        spentNano: s.spentNano,
+        reservedNano: s.reservedNano,
+        wantNano: 0,
+      }));
+  }
+
   /** Applies the grantor's answer; a lease for a subject not seen yet (after a restart) is taken in too. */
   applyGrants(grants: LeaseGrant[], nowMs: number): void {
     this.grantorOkAtMs = nowMs;
