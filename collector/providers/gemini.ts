@@ -1,7 +1,18 @@
 import { contentParts, imageSource, messageText, openaiUsageBody, providerFields, stopList, toolArguments } from './canonical-content.ts';
 import { geminiResponseSchema, type GeminiResponse, type GeminiUsage } from './gemini-wire.ts';
 import { chunk, errorFromBody, guardStream, parseJsonFrame, parseProviderJson, postJson, streamEndedEarly, type UpstreamResponse } from './provider-http.ts';
-import type { ChatMessage, ChatRequest, FinishReason, ProviderAdapter, ProviderTarget, StreamEvent, ToolCall, ToolChoice, Usage } from './provider.ts';
+import {
+  ProviderError,
+  type ChatMessage,
+  type ChatRequest,
+  type FinishReason,
+  type ProviderAdapter,
+  type ProviderTarget,
+  type StreamEvent,
+  type ToolCall,
+  type ToolChoice,
+  type Usage,
+} from './provider.ts';
 import { geminiEmbed } from './embeddings.ts';
 import { thinkingBudget } from './reasoning.ts';
 import { parseSse } from './sse.ts';
@@ -25,6 +36,9 @@ export function geminiUsage(u: GeminiUsage | undefined | null): Usage {
  */
 export function geminiFinish(reason: string | null | undefined): FinishReason {
   if (!reason) return null;
+  // The model wrote a function call that does not parse: no usable answer, another deployment may do better.
+  if (reason === 'MALFORMED_FUNCTION_CALL')
+    throw new ProviderError('invalid_response', 'Gemini finished with MALFORMED_FUNCTION_CALL (the call it generated is invalid)');
   if (reason === 'MAX_TOKENS') return 'length';
   if (['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'].includes(reason)) return 'content_filter';
   return 'stop';

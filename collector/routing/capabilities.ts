@@ -14,7 +14,8 @@ export interface Requirements {
 }
 
 /** Parameters that only some providers' APIs have; a deployment that lacks one never gets the request. */
-type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort' | 'thinking' | 'temperature above 1';
+type GatedParameter =
+  'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'reasoning_effort' | 'thinking' | 'temperature above 1' | 'parallel_tool_calls: false';
 
 /**
  * Which gated parameters each provider honours (from their API references): OpenAI and
@@ -23,13 +24,33 @@ type GatedParameter = 'n' | 'logprobs' | 'seed' | 'presence_penalty' | 'frequenc
  * has none of them but reasoning, and its temperature range ends at 1 (OpenAI's and Gemini's
  * at 2). Reasoning, asked as an effort or as a thinking budget (`thinking`), is translated
  * between the two (providers/reasoning.ts); a compatible host is sent the effort only, as there
- * is no telling what it makes of a budget.
+ * is no telling what it makes of a budget. Gemini has no way to forbid parallel function calls
+ * (`parallel_tool_calls: false`); Anthropic's is `disable_parallel_tool_use`.
  */
 const parameterSupport: Record<DeploymentConfig['provider'], ReadonlySet<GatedParameter>> = {
-  openai: new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'thinking', 'temperature above 1']),
-  'openai-compatible': new Set(['n', 'logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'temperature above 1']),
+  openai: new Set([
+    'n',
+    'logprobs',
+    'seed',
+    'presence_penalty',
+    'frequency_penalty',
+    'reasoning_effort',
+    'thinking',
+    'temperature above 1',
+    'parallel_tool_calls: false',
+  ]),
+  'openai-compatible': new Set([
+    'n',
+    'logprobs',
+    'seed',
+    'presence_penalty',
+    'frequency_penalty',
+    'reasoning_effort',
+    'temperature above 1',
+    'parallel_tool_calls: false',
+  ]),
   gemini: new Set(['seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort', 'thinking', 'temperature above 1']),
-  anthropic: new Set(['reasoning_effort', 'thinking']),
+  anthropic: new Set(['reasoning_effort', 'thinking', 'parallel_tool_calls: false']),
 };
 
 /**
@@ -58,6 +79,7 @@ function gatedParameters(request: ChatRequest): GatedParameter[] {
   if (request.reasoning_effort !== undefined) out.push('reasoning_effort');
   if (request.thinking_budget !== undefined) out.push('thinking');
   if (request.temperature !== undefined && request.temperature > 1) out.push('temperature above 1');
+  if (request.parallel_tool_calls === false && request.tools?.length) out.push('parallel_tool_calls: false');
   return out;
 }
 

@@ -223,3 +223,77 @@ test('tool-call stream translation: parallel calls a host streams interleaved re
     },
   );
 });
+
+test('stream outcome classification, Gemini: MALFORMED_FUNCTION_CALL is no answer — invalid_response and failover, the same in both modes and faces', async () => {
+  const answer = { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MALFORMED_FUNCTION_CALL' }], usageMetadata: { promptTokenCount: 5 } };
+  await withRoute(
+    'gemini',
+    (req, res) => (req.url.includes('stream') ? sse(res, [{ data: answer }]) : json(res, 200, answer)),
+    async (c) => {
+      for (const [path, stream] of faces) {
+        c.events.length = 0;
+        const r = await send(c, path, stream);
+        assert.ok(JSON.stringify(r.body).includes('FALLBACK'), `${path} stream=${stream}`);
+        assert.deepEqual(attempts(c), [
+          ['primary', 'invalid_response', 'none'],
+          ['fallback', null, 'invalid_response'],
+        ]);
+      }
+    },
+  );
+});
+
+test('parameter fidelity: parallel_tool_calls false keeps a request off Gemini (which cannot forbid parallel calls) — served elsewhere, or a 400 naming it', async () => {
+  const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+  await withRoute(
+    'gemini',
+    (_req, res) => json(res, 500, {}),
+    async (c) => {
+      const r = await send(c, '/v1/chat/completions', false, { tools, parallel_tool_calls: false });
+      assert.equal(r.status, 200);
+      assert.deepEqual(attempts(c), [['fallback', null, 'none']], 'Gemini never called');
+    },
+  );
+  const gemini = await startMockUpstream((_req, res) => json(res, 500, {}));
+  const c = await startCaseCollector([
+    { name: 'g', deployments: [{ name: 'only-gemini', provider: 'gemini', base_url: gemini.origin, api_key_env: 'MOCK_KEY', model: 'gemini-2.5-flash' }] },
+  ]);
+  try {
+    const r = await post(`${c.origin}/v1/messages`, {
+      model: 'g',
+      max_tokens: 10,
+      messages: question,
+      tools: [{ name: 'f', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+    });
+    assert.equal(r.status, 400);
+    assert.match(String(at(r.body, 'error.message')), /only-gemini: gemini cannot honour parallel_tool_calls: false/);
+    assert.equal(gemini.requests.length, 0);
+  } finally {
+    await c.close();
+    await gemini.close();
+  }
+});
+
+for (const provider of Object.keys(models) as Provider[]) {
+  test(`one error boundary, ${provider}: a bug of ours in the adapter is internal_error (500, no failover), never blamed on the provider`, async () => {
+    await withRoute(
+      provider,
+      (_req, res) => json(res, 200, {}),
+      async (c) => {
+        const deployment = c.routes.get('r')!.deployments[0]!;
+        deployment.adapter = {
+          kind: deployment.adapter.kind,
+          complete: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'choices')")),
+          stream: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'delta')")),
+        };
+        for (const [path, stream] of faces) {
+          c.events.length = 0;
+          const r = await send(c, path, stream);
+          assert.equal(r.status, 500, `${path} stream=${stream}`);
+          assert.deepEqual(attempts(c), [['primary', 'internal_error', 'none']]);
+        }
+      },
+    );
+  });
+}
