@@ -14,7 +14,8 @@ import { BudgetGrantor } from '../policy/budgets/budget-grantor.ts';
 import { writeBudget } from '../policy/budgets/budget-store.ts';
 import { attackTags, startReplica } from '../policy/budgets/testing/budget-replica.ts';
 
-// The three-replica attack: 100 concurrent clients on one key against one hard calendar budget,
+// The three-replica attack inside one process (npm run bench:budget runs it over three collector
+// processes): 100 concurrent clients on one key against one hard calendar budget,
 // spread over three collectors' budget paths that share the real grantor (its book in chDB).
 // Reports overshoot, budget left unused while requests were refused, and the budget check's
 // added p99 latency beside the same loop without budgets (steady phase: a budget far from its
