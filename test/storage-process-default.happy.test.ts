@@ -13,7 +13,7 @@ import { until } from './support/wait.ts';
 // `switchyard all` as users start it (the storage process is the default): what one process does
 // by a call must still happen across the process boundary — a routes-file reload reaches the
 // storage side (its calendar budgets are stored, its audit row is written by the child to
-// deployment_audit_v1), and the collector's /healthz carries ingest's health and the child's state.
+// deployment_audit_v1), and the collector's /healthz and /metrics carry ingest's health and metrics.
 
 const graphql = async <T>(url: string, query: string): Promise<T> => {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -22,83 +22,92 @@ const graphql = async <T>(url: string, query: string): Promise<T> => {
   return body.data!;
 };
 
-test('the default `switchyard all`: reloads reach the storage process, their audit is stored, /healthz shows ingest', { timeout: 300_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-default-split-'));
-  const sim = await startSimulator({ seed: 5 });
-  const file = join(dir, 'routes.json');
-  const base = simulatedRoutes((u, k) => sim.baseUrl(u, k));
-  const write = (routes: unknown, bumpS: number) => {
-    writeFileSync(file, JSON.stringify(routes));
-    const t = new Date(Date.now() + bumpS * 1000);
-    utimesSync(file, t, t);
-  };
-  write({ routes: base.routes }, 0);
-  const app = await startCli(
-    ['all'],
-    {
-      SWITCHYARD_CONFIG: file,
-      SWITCHYARD_DATA: join(dir, 'data'),
-      SWITCHYARD_PORT: '0',
-      SWITCHYARD_API_PORT: '0',
-      KAFKA_BROKERS: '',
-      [SIMULATOR_KEY_ENV]: 'k',
-    },
-    /Ops:\s+http/,
-    120_000,
-  );
-  try {
-    assert.match(app.output(), /events: to a storage process/);
-    const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
-    const apiUrl = /GraphQL:\s+(\S+)/.exec(app.output())![1]!;
-    const opsUrl = /Ops:\s+(http:\/\/[^/\s]+)/.exec(app.output())![1]!;
-    for (let i = 0; i < 3; i++) {
-      const r = await fetch(`${baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `q${i}` }] }),
-      });
-      assert.equal(r.status, 200, await r.text());
-    }
-    type Health = { ok: boolean; checks: { ingest?: { stored: number }; storage_process?: { pid: number; ready: boolean } } };
-    const health = await until('ingest to report the three attempts on the collector /healthz', async () => {
-      const r = await fetch(`${opsUrl}/healthz`);
-      const h = (await r.json()) as Health;
-      return r.status === 200 && h.checks.ingest?.stored === 3 ? h : null;
-    });
-    assert.equal(health.checks.storage_process?.ready, true);
-    assert.notEqual(health.checks.storage_process?.pid, app.child.pid, 'ingest runs in the child');
-
-    const calendar = [{ id: 'reloaded-month', scope: 'team', match: 'search', period: 'month', limit_usd: '5' }];
-    write({ routes: base.routes, budgets: { calendar } }, 2);
-    type Budgets = { budgets: Array<{ id: string }> };
-    await until(
-      'the reloaded calendar budget stored by the storage process',
-      async () => (await graphql<Budgets>(apiUrl, '{ budgets { id } }')).budgets.some((b) => b.id === 'reloaded-month'),
-      60_000,
-    );
-    type Audit = { deploymentAudit: { entries: Array<{ kind: string; pid: number }> } };
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const to = new Date(Date.now() + 3_600_000).toISOString();
-    const audit = await until(
-      'the reload in deployment_audit_v1',
-      async () => {
-        const d = await graphql<Audit>(apiUrl, `{ deploymentAudit(from: "${from}", to: "${to}", first: 10) { entries { kind pid } } }`);
-        return d.deploymentAudit.entries.find((e) => e.kind === 'ROUTES_RELOAD') ?? null;
+test(
+  'the default `switchyard all`: reloads reach the storage process, their audit is stored, /healthz and /metrics show ingest',
+  { timeout: 300_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-default-split-'));
+    const sim = await startSimulator({ seed: 5 });
+    const file = join(dir, 'routes.json');
+    const base = simulatedRoutes((u, k) => sim.baseUrl(u, k));
+    const write = (routes: unknown, bumpS: number) => {
+      writeFileSync(file, JSON.stringify(routes));
+      const t = new Date(Date.now() + bumpS * 1000);
+      utimesSync(file, t, t);
+    };
+    write({ routes: base.routes }, 0);
+    const app = await startCli(
+      ['all'],
+      {
+        SWITCHYARD_CONFIG: file,
+        SWITCHYARD_DATA: join(dir, 'data'),
+        SWITCHYARD_PORT: '0',
+        SWITCHYARD_API_PORT: '0',
+        KAFKA_BROKERS: '',
+        [SIMULATOR_KEY_ENV]: 'k',
       },
-      60_000,
+      /Ops:\s+http/,
+      120_000,
     );
-    assert.equal(audit.pid, app.child.pid, 'the collector (which applied the reload) is named, not the storage process');
-  } finally {
-    app.child.kill('SIGTERM');
-    assert.equal(await app.exited, 0, app.output());
-    await sim.close();
-  }
-  assert.match(app.output(), /stopped cleanly \(3 attempts stored this run\)/);
-  const client = createClickHouse({ kind: 'embedded', path: join(dir, 'data', 'clickhouse') });
-  try {
-    assert.equal(Number(await scalar(client, "SELECT count() FROM deployment_audit_v1 WHERE kind = 'routes_reload'")), 1);
-  } finally {
-    await client.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    try {
+      assert.match(app.output(), /events: to a storage process/);
+      const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
+      const apiUrl = /GraphQL:\s+(\S+)/.exec(app.output())![1]!;
+      const opsUrl = /Ops:\s+(http:\/\/[^/\s]+)/.exec(app.output())![1]!;
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${baseUrl}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `q${i}` }] }),
+        });
+        assert.equal(r.status, 200, await r.text());
+      }
+      type Health = { ok: boolean; checks: { ingest?: { stored: number }; storage_process?: { pid: number; ready: boolean } } };
+      const health = await until('ingest to report the three attempts on the collector /healthz', async () => {
+        const r = await fetch(`${opsUrl}/healthz`);
+        const h = (await r.json()) as Health;
+        return r.status === 200 && h.checks.ingest?.stored === 3 ? h : null;
+      });
+      assert.equal(health.checks.storage_process?.ready, true);
+      // Ingest's metrics from the child on the collector's /metrics, as one process serves them.
+      const metrics = await (await fetch(`${opsUrl}/metrics`)).text();
+      assert.match(metrics, /switchyard_ingest_rows_total(\{[^}]*\})? 3\b/);
+      assert.match(metrics, /switchyard_collector_overhead[a-z_]*_count(\{[^}]*\})? 3\b/);
+      assert.equal((metrics.match(/^# TYPE target_info /gm) ?? []).length, 1, 'one target_info family');
+      assert.notEqual(health.checks.storage_process?.pid, app.child.pid, 'ingest runs in the child');
+
+      const calendar = [{ id: 'reloaded-month', scope: 'team', match: 'search', period: 'month', limit_usd: '5' }];
+      write({ routes: base.routes, budgets: { calendar } }, 2);
+      type Budgets = { budgets: Array<{ id: string }> };
+      await until(
+        'the reloaded calendar budget stored by the storage process',
+        async () => (await graphql<Budgets>(apiUrl, '{ budgets { id } }')).budgets.some((b) => b.id === 'reloaded-month'),
+        60_000,
+      );
+      type Audit = { deploymentAudit: { entries: Array<{ kind: string; pid: number }> } };
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const to = new Date(Date.now() + 3_600_000).toISOString();
+      const audit = await until(
+        'the reload in deployment_audit_v1',
+        async () => {
+          const d = await graphql<Audit>(apiUrl, `{ deploymentAudit(from: "${from}", to: "${to}", first: 10) { entries { kind pid } } }`);
+          return d.deploymentAudit.entries.find((e) => e.kind === 'ROUTES_RELOAD') ?? null;
+        },
+        60_000,
+      );
+      assert.equal(audit.pid, app.child.pid, 'the collector (which applied the reload) is named, not the storage process');
+    } finally {
+      app.child.kill('SIGTERM');
+      assert.equal(await app.exited, 0, app.output());
+      await sim.close();
+    }
+    assert.match(app.output(), /stopped cleanly \(3 attempts stored this run\)/);
+    const client = createClickHouse({ kind: 'embedded', path: join(dir, 'data', 'clickhouse') });
+    try {
+      assert.equal(Number(await scalar(client, "SELECT count() FROM deployment_audit_v1 WHERE kind = 'routes_reload'")), 1);
+    } finally {
+      await client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -77,6 +77,7 @@ async function answer(m: Extract<ParentToStorage, { id: number }>): Promise<void
     const report = pipeline.ingest ? await pipeline.ingest.health() : { ok: true, checks: {} };
     return send({ t: 'health', id: m.id, report });
   }
+  if (m.t === 'metrics') return send({ t: 'metrics', id: m.id, text: (await pipeline.metrics?.text()) ?? '' });
   try {
     await clickHouseRoutesAuditSink(pipeline.clickhouse)(m.entry);
     send({ t: 'ack', id: m.id });

@@ -14,9 +14,11 @@ export type ParentToStorage =
   /** A reload (applied or refused) for `deployment_audit_v1`, built by the collector, written by the child. */
   | { t: 'audit'; id: number; entry: RoutesAuditEntry }
   /** Ingest's health for the collector's /healthz. */
-  | { t: 'health'; id: number };
+  | { t: 'health'; id: number }
+  /** The child's metrics (ingest, policy, API) for the collector's /metrics. */
+  | { t: 'metrics'; id: number };
 
-export type StorageToParent = ChildToParent | { t: 'health'; id: number; report: HealthReport };
+export type StorageToParent = ChildToParent | { t: 'health'; id: number; report: HealthReport } | { t: 'metrics'; id: number; text: string };
 
 /** The environment variable carrying the collector's running routes config (JSON) to a starting child. */
 export const STORAGE_ROUTES_ENV = 'SWITCHYARD_STORAGE_ROUTES';

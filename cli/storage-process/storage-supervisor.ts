@@ -105,6 +105,22 @@ export class StorageSupervisor {
     }
   };
 
+  /** The child's Prometheus text for the collector's /metrics; empty while it is not running or does not answer in time. */
+  readonly metricsText = async (): Promise<string> => {
+    if (!this.ready) return '';
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return (await Promise.race([
+        this.request((id) => ({ t: 'metrics', id }), false),
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve(''), this.o.healthTimeoutMs ?? 5000))),
+      ])) as string;
+    } catch {
+      return '';
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   /** One request to the child, settled by its answer with the same id. A starting or restarting child is waited for (unless `wait` is false), not refused. */
   private async request(message: (id: number) => ParentToStorage, wait = true): Promise<unknown> {
     if (wait && !this.ready && !this.stopping) await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
@@ -166,6 +182,7 @@ export class StorageSupervisor {
           resolve();
         } else if (m.t === 'ack') this.settle(m.id, null);
         else if (m.t === 'health') this.settle(m.id, null, m.report);
+        else if (m.t === 'metrics') this.settle(m.id, null, m.text);
         else if (m.t === 'nack') this.settle(m.id, new StorageUnavailableError(`storage process did not store the batch: ${m.error}`));
         else if (m.t === 'stopped') this.stored += m.stored;
       });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { dropUntrustedAttributes } from './untrusted-attributes.ts';
 
@@ -8,6 +8,8 @@ export interface Metrics {
   meter: Meter;
   /** Serves the Prometheus text format. */
   handle(request: IncomingMessage, response: ServerResponse): void;
+  /** The same Prometheus text as a string (the storage process of `switchyard all` hands it to the collector's /metrics). */
+  text(): Promise<string>;
   shutdown(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export function createMetrics(): Metrics {
   return {
     meter: provider.getMeter('switchyard'),
     handle: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    text: async () => new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics),
     shutdown: () => provider.shutdown(),
   };
 }
