@@ -125,6 +125,15 @@ function seededCraft(count: number, seed: number): BenchRoute[] {
   });
 }
 
-export function benchRoutes(craftScenarios: number, seed: number): BenchRoute[] {
-  return [...named(), ...seededCraft(craftScenarios, seed)];
+/**
+ * Every scenario of one seed. With a `prefix`, route names get it in front (`s07.flap`), so the
+ * scenarios of many seeds run side by side through one policy engine without meeting: the policy
+ * weighs each route on its own evidence.
+ */
+export function benchRoutes(craftScenarios: number, seed: number, prefix = ''): BenchRoute[] {
+  return [...named(), ...seededCraft(craftScenarios, seed)].map((r) => ({
+    ...r,
+    sim: { ...r.sim, name: prefix + r.sim.name },
+    config: { ...r.config, name: prefix + r.sim.name },
+  }));
 }

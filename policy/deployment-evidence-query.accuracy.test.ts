@@ -19,7 +19,7 @@ const windows = {
   windowMs: 30_000,
   recentMs: 300_000,
   availabilityMs: 3_600_000,
-  healthyMinuteSuccessRate: 0.9,
+  downMinuteSuccessRate: 0.5,
   evidenceZ: 1.645,
   rateLimitedFailureWeight: 0.5,
 };
@@ -43,6 +43,10 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
     }),
     // Three minutes ago: 10 ok, outside the policy window, inside the 5-minute one.
     ...Array.from({ length: 10 }, () => at(180_000, { deployment: 'a', cost_usd: '0.001000000000', input_tokens: 900, output_tokens: 100 })),
+    // 20 minutes ago, a minute down: 1 ok of 10 (Wilson upper bound 37 % < 50 %). This minute is up:
+    // 20 ok of 26.5 weighted (75 %) is unreliable, which Reliability counts, but not down.
+    at(20 * 60_000, { deployment: 'a' }),
+    ...Array.from({ length: 9 }, () => at(20 * 60_000, { deployment: 'a', status: 'error', error_class: 'server', latency_ms: 5000 })),
     // Two hours ago: outside every window, so not evidence at all.
     at(2 * 3_600_000, { deployment: 'b' }),
   ];
@@ -63,7 +67,7 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
   assert.equal(recent.windowS, 330);
   assert.equal(recent.tokens - win.tokens, 10_000);
   assert.ok(Math.abs(recent.costUsd - win.costUsd - 0.01) < 1e-9);
-  assert.deepEqual(minutes, { windowS: 3630, observed: 2, healthy: 1 });
-  assert.equal(evidence[0]!.hour.ok, 30);
+  assert.deepEqual(minutes, { windowS: 3630, observed: 3, healthy: 2 });
+  assert.equal(evidence[0]!.hour.ok, 31);
   assert.equal(evidence[0]!.hour.windowS, 3630);
 });

@@ -13,11 +13,13 @@ export interface EvidenceWindows {
   /** Availability's look-back, ms (1 hour). */
   availabilityMs: number;
   /**
-   * A minute is healthy unless its evidence shows ok / (ok + server errors + weight × 429s) below
-   * this: the Wilson upper bound at `evidenceZ` is at least this. One failed attempt in a quiet
-   * (or the current, partial) minute is not an outage.
+   * A minute with attempts is up (healthy) unless its evidence shows ok / (ok + server errors +
+   * weight × 429s) below this: its Wilson upper bound at `evidenceZ` is under it. Availability
+   * asks whether the deployment was up, not how often it failed (that is Reliability): a 90 %
+   * line made it re-measure the success rate through a noisy per-minute threshold that also
+   * favoured whichever deployment had fewer attempts per minute.
    */
-  healthyMinuteSuccessRate: number;
+  downMinuteSuccessRate: number;
   evidenceZ: number;
   rateLimitedFailureWeight: number;
 }
@@ -51,7 +53,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
       WITH toDateTime({window_start:Int64}, 'UTC') AS win, toDateTime({recent_start:Int64}, 'UTC') AS rec, toDateTime({hour_start:Int64}, 'UTC') AS hr
       SELECT route, deployment, ${sums('win')}, ${sums('rec')}, ${sums('hr')},
         countIf(${counted} > 0) AS observed_minutes,
-        countIf(${counted} > 0 AND ${wilsonUpper('ok', 'error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited')} >= {healthy_rate:Float64}) AS healthy_minutes
+        countIf(${counted} > 0 AND ${wilsonUpper('ok', 'error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited')} >= {down_rate:Float64}) AS healthy_minutes
       FROM (
         SELECT route, deployment, minute,
           sum(ok) AS ok, sum(error) AS error, sum(timeout) AS timeout, sum(rate_limited) AS rate_limited,
@@ -75,7 +77,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
         now_s: Math.floor(nowMs / 1000),
         client_classes: [...clientErrorClasses],
         content_filter: contentFilterClass,
-        healthy_rate: w.healthyMinuteSuccessRate,
+        down_rate: w.downMinuteSuccessRate,
         z: w.evidenceZ,
         rl_weight: w.rateLimitedFailureWeight,
       },

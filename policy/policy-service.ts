@@ -75,7 +75,7 @@ export class PolicyService {
       windowMs: this.options.windowMs,
       recentMs: s.rateLimitWindowMs,
       availabilityMs: s.availabilityWindowMs,
-      healthyMinuteSuccessRate: s.healthyMinuteSuccessRate,
+      downMinuteSuccessRate: s.downMinuteSuccessRate,
       evidenceZ: s.evidenceZ,
       rateLimitedFailureWeight: s.rateLimitedFailureWeight,
     });

@@ -25,8 +25,12 @@ export interface PolicySettings {
   latencySlackMs: number;
   /** The lowest latency alone can scale health to. */
   minLatencyFactor: number;
-  /** A minute counts as healthy for Availability when its success rate (429s weighted) is at least this. */
-  healthyMinuteSuccessRate: number;
+  /**
+   * A minute counts as down for Availability when its evidence shows the success rate (429s
+   * weighted) below this: the Wilson upper bound at `evidenceZ` is under it. Every other minute
+   * with attempts is up.
+   */
+  downMinuteSuccessRate: number;
   /** Pseudo-minutes of healthy service added to Availability. */
   priorMinutes: number;
   /** Pseudo-tokens at the list price blended into the observed effective price. */
@@ -84,7 +88,7 @@ export const defaultPolicySettings: PolicySettings = {
   latencyTolerance: 1.5,
   latencySlackMs: 50,
   minLatencyFactor: 0.25,
-  healthyMinuteSuccessRate: 0.9,
+  downMinuteSuccessRate: 0.5,
   priorMinutes: 5,
   priorTokens: 100_000,
   contentFilterPenalty: 5,
