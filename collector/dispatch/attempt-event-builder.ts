@@ -31,8 +31,7 @@ export interface AttemptFacts {
   responseModel: string | null;
   usage: Usage;
   fallbackReason: FallbackReason;
-  /**
-  /** null when the attempt succeeded. */
+  /** How the attempt failed: the provider's error, or why it ended without one; null when it succeeded. */
   failure: ProviderError | AttemptRefusal | null;
   finishReason?: FinishReason;
   providerFields?: ProviderFields;

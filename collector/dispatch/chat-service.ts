@@ -67,7 +67,7 @@ export class ChatService {
   private async embed(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
     let served: { usage: Usage; estimated: boolean } | null = null;
     const result = await this.dispatcher.run(request, ctx, async (deployment, control) => {
-      const attempt = await embeddingAttempt(deployment, control, control.request);
+      const attempt = await embeddingAttempt(deployment, control);
       served = { usage: attempt.usage, estimated: attempt.usageEstimated };
       return attempt;
     });
@@ -140,7 +140,7 @@ export class ChatService {
     const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
     await this.dispatcher.run(request, ctx, async (deployment, control) => {
       const held = parity.streamSink(sink);
-      const outcome = { ...(await streamAttempt(deployment, control, control.request, held, this.clock, filterFailover)) };
+      const outcome = { ...(await streamAttempt(deployment, control, held, this.clock, filterFailover)) };
       outcome.parity = parity.streamEnded(deployment, held, outcome);
       if (!outcome.failedAfterCommit && outcome.toolArgumentChars === 0 && outcome.text) {
         answer = completionOf(outcome.text, outcome.finishReason ?? null, outcome.responseModel ?? deployment.config.model, outcome.usage);

@@ -17,11 +17,8 @@ export const embeddingInputs = (request: ChatRequest): string[] => request.messa
  * a provider that reports no token count (Gemini) has its input counted with the tokenizer and
  * the attempt marked estimated.
  */
-export async function embeddingAttempt(
-  deployment: Deployment,
-  control: AttemptControl,
-  request: ChatRequest,
-): Promise<AttemptResult<Embeddings> & { usageEstimated: boolean }> {
+export async function embeddingAttempt(deployment: Deployment, control: AttemptControl): Promise<AttemptResult<Embeddings> & { usageEstimated: boolean }> {
+  const { request } = control;
   const embed = deployment.adapter.embed;
   // Routing never sends embeddings to a provider without them (capabilities); this guards the invariant.
   if (!embed) throw new ProviderError('invalid_request', `${deployment.config.provider} has no embeddings endpoint`);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
-import { ProviderError, type ChatCompletionChunk, type ChatRequest, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
+import { ProviderError, type ChatCompletionChunk, type FinishReason, type ProviderFields, type Usage } from '../providers/provider.ts';
 import type { AttemptControl, AttemptResult } from './attempt-executor.ts';
 import { InternalError } from './internal-error.ts';
 import type { Deployment } from './route-table.ts';
@@ -39,11 +39,11 @@ export interface StreamOutcome extends AttemptResult<void> {
 export async function streamAttempt(
   deployment: Deployment,
   control: AttemptControl,
-  request: ChatRequest,
   sink: ChunkSink,
   clock: Clock,
   contentFilterFailover: boolean,
 ): Promise<StreamOutcome> {
+  const { request } = control;
   const startedAt = clock.now();
   const events = await deployment.adapter.stream({ ...request, stream: true }, deployment.target, control.signal);
   const held: ChatCompletionChunk[] = [];
