@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatRequest } from '../providers/provider.ts';
+import type { ChatRequest, ThinkingBlock } from '../providers/provider.ts';
 
 const contentPart = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: z.looseObject({ type: z.literal('ephemeral') }).optional() }),
@@ -12,12 +12,19 @@ const toolCall = z.looseObject({
   function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
 });
 
+/** Anthropic's reasoning blocks as LiteLLM carries them on OpenAI-format assistant turns, sent back signed. */
+const thinkingBlock = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
+]);
+
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
   name: z.string().optional(),
   tool_calls: z.array(toolCall).optional(),
   tool_call_id: z.string().optional(),
+  thinking_blocks: z.array(thinkingBlock).optional(),
 });
 
 const functionName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names are 1–64 letters, digits, underscores or dashes');
@@ -139,6 +146,14 @@ export function parseChatBody(body: unknown): ChatBodyResult {
           }
         : {}),
       ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
+      // Only assistant turns think; Anthropic needs their signed blocks back to continue a tool use.
+      ...(m.role === 'assistant' && m.thinking_blocks?.length
+        ? {
+            thinking_blocks: m.thinking_blocks.map((b): ThinkingBlock =>
+              b.type === 'thinking' ? { type: 'thinking', thinking: b.thinking, signature: b.signature } : { type: 'redacted_thinking', data: b.data },
+            ),
+          }
+        : {}),
     })),
     stream: b.stream ?? false,
     ...((b.max_completion_tokens ?? b.max_tokens) ? { max_tokens: (b.max_completion_tokens ?? b.max_tokens)! } : {}),

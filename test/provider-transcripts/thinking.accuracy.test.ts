@@ -277,3 +277,30 @@ test('OpenAI face reasoning_effort on a route whose models do not reason: 400 na
   assert.equal(r.status, 400);
   assert.match(String(at(r.body, 'error.message')), /gpt-4o: model "gpt-4o" does not reason \(reasoning_effort/);
 });
+
+test('OpenAI face, a tool-use turn with thinking sent back (thinking_blocks, LiteLLM convention) reaches Anthropic signed and first, and never OpenAI', async () => {
+  const conversation = (model: string) => ({
+    model,
+    reasoning_effort: 'low',
+    tools: [{ type: 'function', function: { name: 'calc', parameters: { type: 'object' } } }],
+    messages: [
+      ...question,
+      {
+        role: 'assistant',
+        content: null,
+        thinking_blocks: [{ type: 'thinking', thinking: THOUGHT, signature: SIGNATURE }],
+        tool_calls: [{ id: 'toolu_01', type: 'function', function: { name: 'calc', arguments: '{"expr":"27*453"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'toolu_01', content: '12231' },
+    ],
+  });
+  const r = await post(`${c.origin}/v1/chat/completions`, conversation('claude'));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(at(lastBody(anthropic), 'messages.1.content'), [
+    { type: 'thinking', thinking: THOUGHT, signature: SIGNATURE },
+    { type: 'tool_use', id: 'toolu_01', name: 'calc', input: { expr: '27*453' } },
+  ]);
+  assert.equal((await post(`${c.origin}/v1/chat/completions`, conversation('o3'))).status, 200);
+  assert.equal(at(lastBody(openai), 'messages.1.thinking_blocks'), undefined, 'OpenAI refuses fields it does not know');
+  assert.equal(at(lastBody(openai), 'messages.1.tool_calls.0.id'), 'toolu_01');
+});
