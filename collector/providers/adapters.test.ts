@@ -230,3 +230,29 @@ test('anthropic: cache writes are their own bucket, never folded into uncached i
   const billedPrompt = written.usage.inputTokens + written.usage.cachedInputTokens + written.usage.cacheWriteTokens;
   assert.equal(billedPrompt, written.completion.usage!.prompt_tokens, 'the three input buckets add up to the prompt, none counted twice');
 });
+
+test('anthropic: a 1-hour breakpoint comes back as 1-hour writes, split from the 5-minute ones, streamed or not', async () => {
+  const long = 'lorem ipsum '.repeat(800);
+  const content = (ttl?: '1h') => [{ type: 'text' as const, text: long, cache_control: { type: 'ephemeral' as const, ...(ttl ? { ttl } : {}) } }];
+  const hour = await adapterFor('anthropic').complete(
+    request({ messages: [{ role: 'user', content: content('1h') }] }),
+    target('anthropic', 'anthropic-ttl'),
+    signal(),
+  );
+  assert.ok(hour.usage.cacheWriteTokens > 0);
+  assert.equal(hour.usage.cacheWrite1hTokens, hour.usage.cacheWriteTokens);
+  const minutes = await adapterFor('anthropic').complete(
+    request({ messages: [{ role: 'user', content: content() }] }),
+    target('anthropic', 'anthropic-ttl'),
+    signal(),
+  );
+  assert.equal(minutes.usage.cacheWrite1hTokens, undefined);
+  const streamed = await drain(
+    await adapterFor('anthropic').stream(
+      request({ stream: true, messages: [{ role: 'user', content: content('1h') }] }),
+      target('anthropic', 'anthropic-ttl-s'),
+      signal(),
+    ),
+  );
+  assert.equal(streamed.usage!.cacheWrite1hTokens, streamed.usage!.cacheWriteTokens);
+});

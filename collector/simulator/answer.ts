@@ -10,6 +10,8 @@ export interface SimAnswer {
   cachedTokens: number;
   /** Prompt tokens written to the cache (only requests that mark a cache breakpoint). */
   cacheWriteTokens: number;
+  /** Of the cache writes, those with a 1-hour TTL; absent: none. */
+  cacheWrite1hTokens?: number;
   /** Visible output tokens (reasoning excluded). */
   outputTokens: number;
   reasoningTokens: number;
@@ -46,6 +48,7 @@ export interface SimAsk {
   callTool: { name: string; parameters: unknown } | null;
   json: boolean;
   cacheWrite: boolean;
+  cacheWrite1h?: boolean;
   random: () => number;
 }
 
@@ -59,10 +62,12 @@ export function generateAnswer(ask: SimAsk): SimAnswer {
   });
   if (count === natural && count > 0) words[count - 1] += '.';
   const cachedTokens = cachedPrefix(ask.promptTokens);
+  const writes = ask.cacheWrite ? Math.floor((ask.promptTokens - cachedTokens) / 2) : 0;
   const base = {
     promptTokens: ask.promptTokens,
     cachedTokens,
-    cacheWriteTokens: ask.cacheWrite ? Math.floor((ask.promptTokens - cachedTokens) / 2) : 0,
+    cacheWriteTokens: writes,
+    cacheWrite1hTokens: ask.cacheWrite1h ? writes : 0,
     reasoningTokens: ask.reasoning ? 2 * count : 0,
   };
   if (ask.callTool) {

@@ -9,6 +9,7 @@ function usage(a: SimAnswer) {
     input_tokens: a.promptTokens - a.cachedTokens - a.cacheWriteTokens,
     cache_read_input_tokens: a.cachedTokens,
     cache_creation_input_tokens: a.cacheWriteTokens,
+    cache_creation: { ephemeral_5m_input_tokens: a.cacheWriteTokens - (a.cacheWrite1hTokens ?? 0), ephemeral_1h_input_tokens: a.cacheWrite1hTokens ?? 0 },
     output_tokens: a.outputTokens,
   };
 }
@@ -63,6 +64,7 @@ export const anthropicFormat: WireFormat = {
       json: /respond with a single json object/i.test(system),
       images: messages.flatMap((m) => blocks(m.content)).filter((x) => x.type === 'image').length,
       cacheWrite: JSON.stringify(body).includes('"cache_control"'),
+      cacheWrite1h: JSON.stringify(body).includes('"ttl":"1h"'),
     };
   },
   body: (a: SimAnswer, r: SimRequest, id: string) => ({

@@ -110,6 +110,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       callTool: pickTool(request.tools, request.toolChoice, request.lastUserText, request.afterToolResult),
       json: request.json,
       cacheWrite: request.cacheWrite,
+      cacheWrite1h: request.cacheWrite1h === true,
       random,
     });
     const id = `sim${(nextId++).toString(36)}`;

@@ -17,6 +17,8 @@ export interface SimRequest {
   images: number;
   /** The request marks a prompt-cache breakpoint (Anthropic `cache_control`). */
   cacheWrite: boolean;
+  /** The breakpoints ask for a 1-hour TTL (Anthropic `ttl: "1h"`), billed above 5-minute writes. */
+  cacheWrite1h?: boolean;
 }
 
 export interface SseFrame {
