@@ -92,7 +92,7 @@ export class ChatService {
 
   private async dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
     const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
-    const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
+    const parity = this.beginParity(request, ctx);
     const answer = await this.dispatcher.run(request, ctx, async (deployment, control) => {
       const result = await deployment.adapter.complete({ ...control.request, stream: false }, deployment.target, control.signal);
       const choice = result.completion.choices[0];
@@ -120,6 +120,12 @@ export class ChatService {
     return answer;
   }
 
+  /** Parity for one request; its shadow copy sends what the attempts sent (a budget's default max_tokens included). */
+  private beginParity(request: ChatRequest, ctx: RequestContext) {
+    const sent = this.dispatcher.dispatchedRequest(request, ctx);
+    return this.parity.begin(sent, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
+  }
+
   /** Streams through the dispatcher (see streamAttempt for when a stream commits). */
   async stream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<void> {
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
@@ -137,7 +143,7 @@ export class ChatService {
   private async dispatchStream(request: ChatRequest, ctx: RequestContext, sink: ChunkSink): Promise<ChatCompletion | null> {
     let answer: ChatCompletion | null = null;
     const filterFailover = this.dispatcher.routeConfig(request.model)?.content_filter_failover === true;
-    const parity = this.parity.begin(request, ctx, this.dispatcher.routeConfig(request.model), (r, d) => this.dispatcher.deployment(r, d));
+    const parity = this.beginParity(request, ctx);
     await this.dispatcher.run(request, ctx, async (deployment, control) => {
       const held = parity.streamSink(sink);
       const outcome = { ...(await streamAttempt(deployment, control, held, this.clock, filterFailover)) };

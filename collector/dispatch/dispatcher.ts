@@ -107,6 +107,11 @@ export class Dispatcher {
     return this.routes.get(route)?.deployments.find((d) => d.config.name === name);
   }
 
+  /** The request as its attempts send it (see boundedRequest): what a shadow copy of it sends too. */
+  dispatchedRequest(request: ChatRequest, ctx: RequestContext): ChatRequest {
+    return boundedRequest(request, this.budgetsFor(ctx));
+  }
+
   routeNames(): string[] {
     return [...this.routes.keys()];
   }
@@ -145,8 +150,12 @@ export class Dispatcher {
     let promptTokens: number | null = null;
     const prompt = () => (promptTokens ??= countPromptTokens(request));
     const { order, tier } = orderDeployments(route, request, ctx, prompt, { weights: this.options.weights, ...this.services });
-    const budgets = this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
+    const budgets = this.budgetsFor(ctx);
     const deadlineMs = this.services.clock.now() + retry.request_timeout_ms;
     return { route, request: boundedRequest(request, budgets), ctx, execute, requestSpan, retry, tier, order, prompt, budgets, deadlineMs };
+  }
+
+  private budgetsFor(ctx: RequestContext): Budgets | null {
+    return this.budgets?.gate.applies(ctx.tags) ? this.budgets : null;
   }
 }

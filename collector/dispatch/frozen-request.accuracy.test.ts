@@ -127,6 +127,10 @@ test('a deep-frozen request goes through a budget downgrade, a hedge and a failo
     [100, 100, 100],
     'every attempt carried the budget’s default max_tokens, on a copy',
   );
+  // What parity's shadow copy sends: the same bounded request; a team without a budget sends the caller's own.
+  assert.equal(dispatcher.dispatchedRequest(request, ctx).max_tokens, 100);
+  const unbudgeted = { ...ctx, tags: { ...ctx.tags, team: 'other' } };
+  assert.equal(dispatcher.dispatchedRequest(request, unbudgeted), request);
 });
 
 test("a key's limits leave a frozen request unchanged: its cap goes on a copy", () => {
