@@ -178,14 +178,23 @@ async function steady(client: ClickHouseClient) {
   const dropped = publisher.dropped;
   await committedAll(subscriber);
   await subscriber.stop();
+  // The first 5 s apart as well: producer connect and the consumer's first fetches (cold start) beside steady state.
   const delays = await (
-    await client.query({ query: `SELECT quantilesExact(0.5, 0.99)(dateDiff('millisecond', ended_at, ingested_at)) AS q FROM attempts`, format: 'JSONEachRow' })
-  ).json<{ q: number[] }>();
+    await client.query({
+      query: `
+        WITH dateDiff('millisecond', ended_at, ingested_at) AS delay, ended_at < (SELECT min(ended_at) FROM attempts) + INTERVAL 5 SECOND AS cold
+        SELECT quantilesExact(0.5, 0.99)(delay) AS q, quantilesExactIf(0.5, 0.99)(delay, cold) AS first_5s, quantilesExactIf(0.5, 0.99)(delay, NOT cold) AS after_5s
+        FROM attempts`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ q: number[]; first_5s: number[]; after_5s: number[] }>();
   const distinct = await count(client, 'SELECT uniqExact(attempt_id) FROM attempts');
   return {
     achieved,
     dropped,
     delays: delays[0]?.q ?? [],
+    delaysFirst5s: delays[0]?.first_5s ?? [],
+    delaysAfter5s: delays[0]?.after_5s ?? [],
     lost: total - distinct,
     avgBatchRows: Math.round(total / Math.max(1, writer.stats.batches)),
     duplicates: (await count(client, 'SELECT count() FROM attempts')) - distinct,
@@ -257,6 +266,8 @@ async function main(): Promise<void> {
       ...(values['fetch-min-bytes'] || values['fetch-max-wait-ms'] ? { fetch_options: fetchOptions } : {}),
       delay_p50_ms: s.delays[0] ?? null,
       delay_p99_ms: s.delays[1] ?? null,
+      delay_p50_p99_ms_first_5s: s.delaysFirst5s,
+      delay_p50_p99_ms_after_5s: s.delaysAfter5s,
       rss_max_mb: Math.round(rssMax / 1048576),
       lost: on.lost + s.lost,
       duplicates: on.rawDuplicates + s.duplicates,
