@@ -60,6 +60,7 @@ const messagesRequestSchema = countTokensSchema.extend({
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().positive().optional(),
+  service_tier: z.enum(['auto'], { message: 'only the default tier (auto) is served through Switchyard; send the request without it' }).optional(),
   stop_sequences: z.array(z.string()).optional(),
   metadata: z.looseObject({ user_id: z.string().optional() }).optional(),
   /** Extended thinking: `enabled` with a token budget, or `disabled`. */
@@ -68,6 +69,15 @@ const messagesRequestSchema = countTokensSchema.extend({
     .optional(),
 });
 type MessagesBody = z.infer<typeof messagesRequestSchema>;
+
+/** Top-level fields of a Messages request: translated, or refused by name below. */
+const messagesParameters: ReadonlySet<string> = new Set([
+  ...Object.keys(messagesRequestSchema.shape),
+  'top_k',
+  'mcp_servers',
+  'container',
+  'context_management',
+]);
 
 const breakpoint = (c: z.infer<typeof cacheControl>): { cache_control?: CacheControl } =>
   c ? { cache_control: { type: 'ephemeral', ...(c.ttl ? { ttl: c.ttl } : {}) } } : {};
@@ -138,6 +148,9 @@ export type MessagesParse = { ok: true; request: ChatRequest } | { ok: false; me
  * routes without a deployment that reasons refuse it there, naming the deployments.)
  */
 function refusedParameter(b: MessagesBody): string | null {
+  // Anthropic itself refuses fields it does not know; so do we, instead of dropping them.
+  const unknown = Object.keys(b).find((k) => !messagesParameters.has(k));
+  if (unknown) return `${unknown}: not a Messages API parameter Switchyard can honour; send the request without \`${unknown}\``;
   if (b.top_k !== undefined) return 'top_k: not supported through Switchyard (OpenAI and Gemini routes cannot honour it); send the request without `top_k`';
   for (const name of ['mcp_servers', 'container', 'context_management'] as const) {
     if (b[name] !== undefined) return `${name}: not supported through Switchyard; send the request without \`${name}\``;

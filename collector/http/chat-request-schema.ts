@@ -67,8 +67,9 @@ const unsupportedParameters = ['logit_bias', 'audio', 'modalities', 'prediction'
 /**
  * The OpenAI Chat Completions body. Parameters with a canonical meaning are translated for each
  * provider (or the deployments that cannot honour them are skipped, see routing/capabilities.ts);
- * the ones in `unsupportedParameters` are refused; bookkeeping fields (`store`, `metadata`,
- * `service_tier`) are accepted and ignored.
+ * the ones in `unsupportedParameters` are refused; bookkeeping fields (`store`, `metadata`) are
+ * accepted and ignored. `service_tier` changes what OpenAI serves and bills (flex, priority),
+ * which a deployment's price cannot follow: only the default (`auto`, `default`) is taken.
  */
 export const chatRequestSchema = z
   .looseObject({
@@ -93,6 +94,9 @@ export const chatRequestSchema = z
     frequency_penalty: z.number().min(-2).max(2).nullish(),
     parallel_tool_calls: z.boolean().nullish(),
     reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
+    service_tier: z
+      .enum(['auto', 'default'], { message: 'only the default tier (auto, default) is served through Switchyard; send the request without it' })
+      .nullish(),
   })
   .superRefine((body, ctx) => {
     for (const name of unsupportedParameters) {

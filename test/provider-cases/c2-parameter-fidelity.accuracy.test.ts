@@ -187,3 +187,30 @@ test('Anthropic face: disable_parallel_tool_use is translated (OpenAI parallel_t
     assert.match(String(at(r.body, 'error.message')), new RegExp(name));
   }
 });
+
+test('nothing is dropped without a word: an unknown Messages field and a non-default service tier are refused by name, on both faces', async () => {
+  anthropic.requests.length = 0;
+  for (const [extra, name] of [
+    [{ output_format: { type: 'json_schema' } }, 'output_format'],
+    [{ service_tier: 'standard_only' }, 'service_tier'],
+  ] as const) {
+    const r = await post(`${c.origin}/v1/messages`, { model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'x' }], ...extra });
+    assert.equal(r.status, 400, name);
+    assert.equal(at(r.body, 'error.type'), 'invalid_request_error');
+    assert.match(String(at(r.body, 'error.message')), new RegExp(name));
+  }
+  assert.equal(anthropic.requests.length, 0);
+  const flex = await post(`${c.origin}/v1/chat/completions`, { model: 'c2-reasoner', service_tier: 'flex', messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(flex.status, 400);
+  assert.equal(at(flex.body, 'error.param'), 'service_tier');
+  const auto = await post(`${c.origin}/v1/chat/completions`, { model: 'c2-reasoner', service_tier: 'auto', messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(auto.status, 200, 'the default tier is fine');
+  const plain = await post(`${c.origin}/v1/messages`, {
+    model: 'claude',
+    max_tokens: 64,
+    service_tier: 'auto',
+    metadata: { user_id: 'u1' },
+    messages: [{ role: 'user', content: 'x' }],
+  });
+  assert.equal(plain.status, 200);
+});
