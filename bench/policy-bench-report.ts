@@ -16,7 +16,7 @@ interface Sample {
  */
 export class SeedReport {
   private readonly samples: Sample[] = [];
-  private last = new Map<string, RoutingDecision>();
+  private last: ReadonlyMap<string, RoutingDecision> = new Map();
 
   constructor(
     readonly seed: number,
@@ -33,7 +33,7 @@ export class SeedReport {
       flapper: share(flap.route, flap.flapper),
       lowA: share(lowTraffic.route, lowTraffic.deployments[0]!),
     });
-    this.last = new Map([...byKey].filter(([k]) => k.startsWith(this.prefix)));
+    this.last = byKey; // every route's decisions of this evaluation; read only at the end
   }
 
   result() {

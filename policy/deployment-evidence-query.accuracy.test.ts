@@ -62,7 +62,7 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
   assert.deepEqual([win.ok, win.serverErrors, win.rateLimited, win.clientErrors, win.contentFiltered], [20, 5, 3, 2, 1]);
   assert.equal(win.windowS, 30, 'now − 30 s is 12:00:00, a minute boundary');
   assert.ok(win.latencyMs!.p95 >= 260 && win.latencyMs!.p95 <= 290, `p95 ≈ 280 ms, got ${win.latencyMs!.p95}`);
-  assert.equal(win.ttftMs, null);
+  assert.equal(evidence[0]!.hour.latencyMs, null, 'the hour merges no latency: nothing reads it');
   assert.equal(recent.ok, 30);
   assert.equal(recent.windowS, 330);
   assert.equal(recent.tokens - win.tokens, 10_000);

@@ -35,6 +35,8 @@ type Row = Record<string, string | number | number[] | null> & { route: string; 
  */
 export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: number, w: EvidenceWindows): Promise<DeploymentEvidence[]> {
   const starts = { window: startOfMinute(nowMs - w.windowMs), recent: startOfMinute(nowMs - w.recentMs), hour: startOfMinute(nowMs - w.availabilityMs) };
+  // Only live health reads latency, from the policy and 5-minute windows: the hour merges no TDigest (the costly part).
+  const latency = (p: string) => `quantilesTDigestMergeIf(0.5, 0.95, 0.99)(ok_latency_ms_q, minute >= ${p}) AS ${p}_latency`;
   const sums = (p: string) => `
         sumIf(ok, minute >= ${p}) AS ${p}_ok,
         sumIf(error + timeout - client_errors - content_filtered, minute >= ${p}) AS ${p}_server_errors,
@@ -42,16 +44,13 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
         sumIf(client_errors, minute >= ${p}) AS ${p}_client_errors,
         sumIf(content_filtered, minute >= ${p}) AS ${p}_content_filtered,
         toFloat64(sumIf(cost_usd, minute >= ${p})) AS ${p}_cost_usd,
-        sumIf(tokens, minute >= ${p}) AS ${p}_tokens,
-        quantilesTDigestMergeIf(0.5, 0.95, 0.99)(ok_latency_ms_q, minute >= ${p}) AS ${p}_latency,
-        quantilesTDigestMergeIf(0.5, 0.95, 0.99)(ttft_ms_q, minute >= ${p}) AS ${p}_ttft,
-        quantilesTDigestMergeIf(0.5, 0.95, 0.99)(tpot_ms_q, minute >= ${p}) AS ${p}_tpot`;
+        sumIf(tokens, minute >= ${p}) AS ${p}_tokens`;
   const counted = 'ok + error + timeout + rate_limited - client_errors - content_filtered';
   const rows = await (
     await client.query({
       query: `
       WITH toDateTime({window_start:Int64}, 'UTC') AS win, toDateTime({recent_start:Int64}, 'UTC') AS rec, toDateTime({hour_start:Int64}, 'UTC') AS hr
-      SELECT route, deployment, ${sums('win')}, ${sums('rec')}, ${sums('hr')},
+      SELECT route, deployment, ${sums('win')}, ${sums('rec')}, ${sums('hr')}, ${latency('win')}, ${latency('rec')},
         countIf(${counted} > 0) AS observed_minutes,
         countIf(${counted} > 0 AND ${wilsonUpper('ok', 'error + timeout - client_errors - content_filtered + {rl_weight:Float64} * rate_limited')} >= {down_rate:Float64}) AS healthy_minutes
       FROM (
@@ -61,9 +60,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
           sum(errors_by_class[{content_filter:String}]) AS content_filtered,
           sum(cost_usd) AS cost_usd,
           sum(input_tokens + cached_input_tokens + cache_write_tokens + output_tokens + reasoning_tokens) AS tokens,
-          quantilesTDigestMergeState(0.5, 0.95, 0.99)(ok_latency_ms_q) AS ok_latency_ms_q,
-          quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft_ms_q) AS ttft_ms_q,
-          quantilesTDigestMergeState(0.5, 0.95, 0.99)(tpot_ms_q) AS tpot_ms_q
+          quantilesTDigestMergeState(0.5, 0.95, 0.99)(ok_latency_ms_q) AS ok_latency_ms_q
         FROM attempts_per_minute_by_deployment_v2
         WHERE minute >= toDateTime({hour_start:Int64}, 'UTC') AND minute <= toDateTime({now_s:Int64}, 'UTC')
         GROUP BY route, deployment, minute
@@ -119,9 +116,7 @@ function windowStats(r: Row, p: string, windowS: number): WindowStats {
     rateLimited: Number(r[`${p}_rate_limited`]),
     clientErrors: Number(r[`${p}_client_errors`]),
     contentFiltered: Number(r[`${p}_content_filtered`]),
-    latencyMs: ok > 0 ? quantiles(r[`${p}_latency`]) : null,
-    ttftMs: quantiles(r[`${p}_ttft`]),
-    tpotMs: quantiles(r[`${p}_tpot`]),
+    latencyMs: ok > 0 && p !== 'hr' ? quantiles(r[`${p}_latency`]) : null,
     costUsd: Number(r[`${p}_cost_usd`]),
     tokens: Number(r[`${p}_tokens`]),
   };

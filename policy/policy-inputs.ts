@@ -19,12 +19,8 @@ export interface WindowStats {
   clientErrors: number;
   /** Refusals by the provider's content filter (a Trust signal). */
   contentFiltered: number;
-  /** Attempt latency of ok attempts, ms. */
+  /** Attempt latency of ok attempts, ms (live windows only: CRAFT does not read the hour's latency, so it is not merged). */
   latencyMs: Quantiles | null;
-  /** Time to first token of ok streams, ms. */
-  ttftMs: Quantiles | null;
-  /** Time per output token of ok streams, ms. */
-  tpotMs: Quantiles | null;
   /** Billed USD of every attempt in the window (failed ones included). Float: a score input, never a bill. */
   costUsd: number;
   /** Tokens (every bucket) billed in the window. */
@@ -86,8 +82,6 @@ export function emptyWindow(windowS: number): WindowStats {
     clientErrors: 0,
     contentFiltered: 0,
     latencyMs: null,
-    ttftMs: null,
-    tpotMs: null,
     costUsd: 0,
     tokens: 0,
   };
