@@ -60,7 +60,9 @@ function usageOf(c: ChatCompletion): Usage {
 export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unknown {
   const c = answer.completion;
   const choice = c.choices[0];
-  const text = choice?.message.content ?? '';
+  // An OpenAI refusal is Anthropic's `refusal` stop, with its words as the text.
+  const refusal = choice?.message.refusal;
+  const text = choice?.message.content ?? refusal ?? '';
   const toolUses = (choice?.message.tool_calls ?? []).map((t) => ({
     type: 'tool_use',
     id: anthropicFaceToolId(t.id),
@@ -75,7 +77,7 @@ export function toAnthropicMessage(answer: ChatAnswer, requestId: string): unkno
     role: 'assistant',
     model: c.model,
     content: [...thinking, ...(text || !toolUses.length ? [{ type: 'text', text }] : []), ...toolUses],
-    stop_reason: stopReason(choice?.finish_reason ?? 'stop'),
+    stop_reason: refusal ? 'refusal' : stopReason(choice?.finish_reason ?? 'stop'),
     stop_sequence: null,
     usage: anthropicUsageBody(answer.usage ?? usageOf(c)),
   };
@@ -95,6 +97,7 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
   let finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null;
   let blockIndex = -1;
   let openBlock: OpenBlock = null;
+  let refused = false;
   const delta = (d: unknown) => write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: d }));
   const thinking = (choice: ChatCompletionChunk['choices'][number] | undefined) => {
     if (choice?.delta.reasoning_content) {
@@ -151,9 +154,11 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
     chunk(chunk) {
       const choice = chunk.choices[0];
       thinking(choice);
-      if (choice?.delta.content) {
+      if (choice?.delta.refusal) refused = true;
+      const text = choice?.delta.content ?? choice?.delta.refusal;
+      if (text) {
         if (openBlock !== 'text') startBlock('text', { type: 'text', text: '' });
-        write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text: choice.delta.content } }));
+        write(frame('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta: { type: 'text_delta', text } }));
       }
       for (const call of choice?.delta.tool_calls ?? []) tools.piece(call);
       finish = choice?.finish_reason ?? finish;
@@ -170,7 +175,7 @@ export function anthropicSink(write: (s: string) => void, end: (s: string) => vo
       write(
         frame('message_delta', {
           type: 'message_delta',
-          delta: { stop_reason: stopReason(finish), stop_sequence: null },
+          delta: { stop_reason: refused ? 'refusal' : stopReason(finish), stop_sequence: null },
           usage: anthropicUsageBody(usage.usage),
         }),
       );

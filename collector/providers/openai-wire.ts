@@ -71,5 +71,7 @@ export const openaiFrameSchema = z.looseObject({
     )
     .nullish(),
   error: z.looseObject({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() }).nullish(),
+  /** Groq reports a stream's usage here, on its last frame (console.groq.com/docs/api-reference). */
+  x_groq: z.looseObject({ usage: openaiUsageSchema.nullish() }).nullish(),
 });
 export type OpenAIFrame = z.infer<typeof openaiFrameSchema>;

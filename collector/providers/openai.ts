@@ -100,6 +100,7 @@ export const openaiAdapter: ProviderAdapter = {
           message: {
             role: 'assistant',
             content: c.message.content ?? null,
+            ...(c.message.refusal ? { refusal: c.message.refusal } : {}),
             ...(c.message.tool_calls?.length
               ? {
                   tool_calls: c.message.tool_calls.map((t) => ({
@@ -172,6 +173,7 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
       const delta = {
         ...(c.delta.role === 'assistant' ? { role: 'assistant' as const } : {}),
         ...(c.delta.content ? { content: c.delta.content } : {}),
+        ...(c.delta.refusal ? { refusal: c.delta.refusal } : {}),
         ...(tools.length ? { tool_calls: tools } : {}),
       };
       // A call that streamed no arguments gets "{}" before its choice finishes.
@@ -183,7 +185,8 @@ async function* readStream(response: UpstreamResponse, target: ProviderTarget, s
         yield { type: 'chunk', chunk: withLogprobs(chunk(frame.id, model, frame.created, delta, finish, c.index), c.logprobs) };
       }
     }
-    if (frame.usage) yield { type: 'usage', usage: openaiUsage(frame.usage) };
+    const reported = frame.usage ?? frame.x_groq?.usage;
+    if (reported) yield { type: 'usage', usage: openaiUsage(reported) };
   }
   throw streamEndedEarly();
 }

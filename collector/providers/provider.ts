@@ -122,6 +122,8 @@ export interface ChatCompletion {
       role: 'assistant';
       content: string | null;
       tool_calls?: ToolCall[];
+      /** OpenAI: the model declined (a safety refusal), in its words; `content` is then null. */
+      refusal?: string;
       /** The model's reasoning as text, where the provider returns it (the convention of DeepSeek and LiteLLM on the OpenAI format). */
       reasoning_content?: string;
       /** The same reasoning as Anthropic's blocks, with their signatures. */
@@ -167,6 +169,8 @@ export interface ChatCompletionChunk {
     delta: {
       role?: 'assistant';
       content?: string;
+      /** OpenAI streams a refusal in pieces, like content. */
+      refusal?: string;
       tool_calls?: ToolCallDelta[];
       reasoning_content?: string;
       thinking_blocks?: ThinkingBlock[];

@@ -297,3 +297,69 @@ for (const provider of Object.keys(models) as Provider[]) {
     );
   });
 }
+
+test('usage fidelity, Groq: a stream that reports usage in x_groq.usage is billed from it, not estimated', async () => {
+  const frame = (extra: object) => ({ data: { id: 'g', object: 'chat.completion.chunk', created: 1, model: 'llama', ...extra } });
+  await withRoute(
+    'openai-compatible',
+    (_req, res) =>
+      sse(res, [
+        frame({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello' }, finish_reason: null }] }),
+        frame({
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          x_groq: { id: 'req_1', usage: { prompt_tokens: 24, completion_tokens: 7, total_tokens: 31 } },
+        }),
+        { data: '[DONE]' },
+      ]),
+    async (c) => {
+      const r = await send(c, '/v1/chat/completions', true, { stream_options: { include_usage: true } });
+      assert.equal(at(assembleOpenAI(r.body as string).usage, 'prompt_tokens'), 24);
+      const e = c.events[0]!;
+      assert.deepEqual([e.input_tokens, e.output_tokens, e.usage_estimated], [24, 7, undefined]);
+    },
+  );
+});
+
+test('content filter, OpenAI refusal: kept as message.refusal on the OpenAI face, a refusal stop with its words on the Anthropic face, streamed or not', async () => {
+  const words = "I'm sorry, I can't help with that.";
+  await withRoute(
+    'openai',
+    (req, res) => {
+      const body = req.body as { model: string; stream?: boolean };
+      if (!body.stream)
+        return json(res, 200, {
+          id: 'r',
+          object: 'chat.completion',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: words }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 9, completion_tokens: 10, total_tokens: 19 },
+        });
+      const base = { id: 'r', object: 'chat.completion.chunk', created: 1, model: body.model };
+      sse(res, [
+        { data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: null, refusal: "I'm sorry, " }, finish_reason: null }] } },
+        { data: { ...base, choices: [{ index: 0, delta: { refusal: "I can't help with that." }, finish_reason: null }] } },
+        { data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] } },
+        { data: { ...base, choices: [], usage: { prompt_tokens: 9, completion_tokens: 10, total_tokens: 19 } } },
+        { data: '[DONE]' },
+      ]);
+    },
+    async (c) => {
+      const plain = await send(c, '/v1/chat/completions', false);
+      assert.deepEqual([at(plain.body, 'choices.0.message.refusal'), at(plain.body, 'choices.0.message.content')], [words, null]);
+      const streamed = sseData((await send(c, '/v1/chat/completions', true)).body as string);
+      assert.equal(streamed.map((f) => at(f, 'choices.0.delta.refusal') ?? '').join(''), words);
+      const message = await send(c, '/v1/messages', false);
+      assert.deepEqual([at(message.body, 'stop_reason'), at(message.body, 'content.0.text')], ['refusal', words]);
+      const frames = sseData((await send(c, '/v1/messages', true)).body as string);
+      assert.equal(
+        at(
+          frames.find((f) => at(f, 'type') === 'message_delta'),
+          'delta.stop_reason',
+        ),
+        'refusal',
+      );
+      assert.equal(frames.map((f) => at(f, 'delta.text') ?? '').join(''), words);
+    },
+  );
+});
