@@ -20,6 +20,14 @@ const without = (key: string) => {
 const valid: unknown[] = [
   sampleAttemptEvent(),
   priced(),
+  // A 1-hour cache write is a breakdown of cache_write, not a sixth bucket: the five still sum to cost_usd.
+  sampleAttemptEvent({
+    pricing: { ...rates, cache_write_1h_per_mtok: '0.3' },
+    list_pricing: rates,
+    cost_usd: '0.000045000000',
+    cost_by_bucket: { ...buckets, input: '0.000010000000', cache_write: '0.000005000000', cache_write_1h: '0.000003000000' },
+    list_cost_usd: '0.000045000000',
+  }),
   benchEvent(7, Date.now()),
   sampleAttemptEvent({ content: { prompt: 'hi', completion: 'there' }, parity: 'ok', usage_estimated: true }),
   sampleAttemptEvent({ shadow: { of: 'openai-primary', match: false, differences: ['finish_reason'] }, status: 'a_newer_status' }),
@@ -71,6 +79,7 @@ const poison: string[] = [
   JSON.stringify({ ...base(), shadow: { of: 'x', match: true, differences: Array(9).fill('tool_names') } }),
   JSON.stringify({ ...priced(), cost_usd: '0.000045000001' }),
   JSON.stringify({ ...priced(), pricing: { ...rates, output_per_mtok: '1e3' } }),
+  JSON.stringify({ ...priced(), cost_by_bucket: { ...buckets, cache_write_1h: '-0.1' } }),
   JSON.stringify(without('tags')),
   JSON.stringify(without('attempt_id')),
   JSON.stringify(without('ttft_ms')),

@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
-import { attemptEventSchema, parseAttemptEvent, type AttemptEvent, type AttemptParseResult } from '../core/events/attempt-event.ts';
+import { attemptEventSchema, parseAttemptEvent, summedBuckets, type AttemptEvent, type AttemptParseResult } from '../core/events/attempt-event.ts';
 import { sumUsd } from '../core/money/decimal-usd.ts';
 
 /** How a batch's events were judged: most by the compiled validator, the rest by zod. */
@@ -13,12 +13,6 @@ export interface FastParserStats {
 
 /** Parses one wire message, as `parseAttemptEvent` does, with the same verdicts and defect messages. */
 export type AttemptParser = ((raw: string) => AttemptParseResult) & { readonly stats: FastParserStats };
-
-/**
- * The buckets that add up to `cost_usd`, as the zod schema's refinement sums them (a breakdown
- * such as a 1-hour cache write is part of `cache_write`, not a sixth bucket).
- */
-const SUMMED_BUCKETS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
 
 /**
  * A parser that gives the verdicts of the event contract (core/events/attempt-event.ts) at a
@@ -70,5 +64,5 @@ function compiledContract(): ValidateFunction {
 function bucketsAddUp(event: AttemptEvent): boolean {
   const buckets = event.cost_by_bucket;
   if (!buckets) return true;
-  return sumUsd(SUMMED_BUCKETS.map((b) => buckets[b])) === sumUsd([event.cost_usd]);
+  return sumUsd(summedBuckets(buckets)) === sumUsd([event.cost_usd]);
 }
