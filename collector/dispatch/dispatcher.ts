@@ -1,49 +1,33 @@
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
-import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { Budgets } from '../budget/budget-gate.ts';
 import { countPromptTokens } from '../budget/prompt-tokens.ts';
-import type { BudgetsConfig, CircuitBreakerConfig, RetryBudgetConfig, RetryConfig } from '../config/routes-config.ts';
+import type { BudgetsConfig, RetryConfig } from '../config/routes-config.ts';
 import type { ChatRequest } from '../providers/provider.ts';
-import { DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
-import { RetryBudget } from '../resilience/retry-budget.ts';
+import type { BreakerState } from '../resilience/deployment-breakers.ts';
 import type { RoutingWeights } from '../routing/routing-weights.ts';
 import { boundedRequest } from './admission.ts';
 import type { AttemptExecutor } from './attempt-executor.ts';
+import { createDispatchServices, type DispatchServicesOptions } from './dispatch-services.ts';
 import { runAttempts } from './attempt-loop.ts';
-import { AttemptRecorder } from './attempt-recorder.ts';
-import { DeploymentAvailability } from './deployment-availability.ts';
 import { orderDeployments } from './deployment-order.ts';
 import { DispatchError } from './dispatch-error.ts';
-import { RateLimitCooldowns } from './rate-limit-cooldowns.ts';
 import type { RequestContext } from './request-context.ts';
 import type { DispatchServices, RequestRun } from './request-run.ts';
-import { RouteMemory } from './route-memory.ts';
 import type { Deployment, Route } from './route-table.ts';
 
 export type { AttemptControl, AttemptExecutor, AttemptResult } from './attempt-executor.ts';
 
-export interface DispatcherOptions {
+export interface DispatcherOptions extends DispatchServicesOptions {
   routes: Map<string, Route>;
   weights: RoutingWeights;
   retry: RetryConfig;
-  retryBudget?: RetryBudgetConfig;
-  circuitBreaker?: CircuitBreakerConfig;
-  /** Told when a deployment's circuit opens, probes or closes. */
-  onCircuitChange?: (deployment: string, state: BreakerState) => void;
-  /** Told about every attempt event, after it was published (metrics). */
-  onAttempt?: (event: AttemptEvent) => void;
-  publisher: AttemptPublisher;
   /** Spend limits checked before every attempt; absent means no budgets. */
   budgets?: Budgets;
   clock?: Clock;
   random?: () => number;
   tracer?: Tracer;
 }
-
-const DEFAULT_RETRY_BUDGET: RetryBudgetConfig = { ratio: 0.2, min_per_window: 100, window_ms: 10_000 };
-const DEFAULT_BREAKER: CircuitBreakerConfig = { failure_threshold: 0.5, window_ms: 10_000, minimum_rps: 1, half_open_after_ms: 5000 };
 
 /**
  * Runs one request through its route: deployments ordered (deployment-order.ts), then rounds of
@@ -59,27 +43,11 @@ export class Dispatcher {
   private readonly budgets: Budgets | undefined;
 
   constructor(private readonly options: DispatcherOptions) {
-    const clock = options.clock ?? systemClock;
     this.tracer = options.tracer ?? trace.getTracer('switchyard-collector');
     this.routes = options.routes;
     this.retry = options.retry;
     this.budgets = options.budgets;
-    const budget = options.retryBudget ?? DEFAULT_RETRY_BUDGET;
-    const cb = options.circuitBreaker ?? DEFAULT_BREAKER;
-    const breakers = new DeploymentBreakers(
-      { failureThreshold: cb.failure_threshold, windowMs: cb.window_ms, minimumRps: cb.minimum_rps, halfOpenAfterMs: cb.half_open_after_ms },
-      options.onCircuitChange,
-      clock,
-    );
-    this.services = {
-      clock,
-      random: options.random ?? Math.random,
-      recorder: new AttemptRecorder(this.tracer, options.publisher, options.onAttempt),
-      breakers,
-      availability: new DeploymentAvailability(breakers, new RateLimitCooldowns(clock)),
-      memory: new RouteMemory(clock),
-      retryBudget: new RetryBudget({ ratio: budget.ratio, minPerWindow: budget.min_per_window, windowMs: budget.window_ms }),
-    };
+    this.services = createDispatchServices({ ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random, tracer: this.tracer });
   }
 
   /** Swaps routes, retry and budget settings for requests that start from now on (config hot reload). */
