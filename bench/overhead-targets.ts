@@ -129,6 +129,8 @@ export interface SwitchyardOptions {
 export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { ready: Promise<unknown> }> {
   const port = await freePort();
   const opsPort = await freePort();
+  // A fixed API port, as users have (4000): the collector of `switchyard all` then serves while its storage process starts.
+  const apiPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
   dataDirs.push(dataDir);
   const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), join(root, 'bin', 'switchyard.js'), o.command];
@@ -136,7 +138,7 @@ export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { 
     SWITCHYARD_CONFIG: o.routes,
     SWITCHYARD_DATA: dataDir,
     SWITCHYARD_PORT: String(port),
-    SWITCHYARD_API_PORT: '0',
+    SWITCHYARD_API_PORT: String(apiPort),
     SWITCHYARD_OPS_PORT: String(opsPort),
     BENCH_UPSTREAM_KEY: 'k',
     OTEL_TRACES_EXPORTER: 'none',

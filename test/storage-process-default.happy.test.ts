@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../cli/default-routes.ts';
@@ -75,6 +75,7 @@ test(
       assert.match(metrics, /switchyard_collector_overhead[a-z_]*_count(\{[^}]*\})? 3\b/);
       assert.equal((metrics.match(/^# TYPE target_info /gm) ?? []).length, 1, 'one target_info family');
       assert.notEqual(health.checks.storage_process?.pid, app.child.pid, 'ingest runs in the child');
+      assert.equal(getPriority(health.checks.storage_process!.pid), 5, 'storage work yields the CPU to requests');
 
       const calendar = [{ id: 'reloaded-month', scope: 'team', match: 'search', period: 'month', limit_usd: '5' }];
       write({ routes: base.routes, budgets: { calendar } }, 2);

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RoutesAuditEntry } from '../../collector/audit/routes-audit.ts';
 import type { RoutesConfig } from '../../collector/config/routes-config.ts';
@@ -20,6 +21,8 @@ export interface StorageSupervisorOptions {
   routes?: RoutesConfig;
   /** How long `health` waits for the child's answer, ms (default 5000). */
   healthTimeoutMs?: number;
+  /** Scheduling niceness of the child (0–19, default 5): on a busy machine the collector's requests get the CPU first, storage work what is left. */
+  niceness?: number;
   /** The child's entry module; tests may pass their own. */
   entry?: string;
 }
@@ -169,6 +172,12 @@ export class StorageSupervisor {
     };
     const child = fork(this.o.entry ?? defaultEntry, [], { env, execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
+    // Storage work waits well (events queue, then spool); a request does not. Best effort: some systems refuse it.
+    try {
+      if (child.pid) setPriority(child.pid, this.o.niceness ?? 5);
+    } catch (err) {
+      this.o.log(`storage process: cannot lower its priority (${(err as Error).message}); it competes with requests for the CPU`);
+    }
     return new Promise<void>((resolve, reject) => {
       child.on('message', (m: StorageToParent) => {
         if (m.t === 'ready') {
