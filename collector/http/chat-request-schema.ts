@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import type { ChatRequest, ThinkingBlock } from '../providers/provider.ts';
 
+/** An Anthropic cache breakpoint on the OpenAI format (LiteLLM's convention), with its TTL. */
+const cacheControl = z.looseObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).optional();
+
 const contentPart = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: z.looseObject({ type: z.literal('ephemeral') }).optional() }),
+  z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl }),
   z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }) }),
 ]);
 
@@ -37,6 +40,7 @@ const tool = z.looseObject({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
   }),
+  cache_control: cacheControl,
 });
 
 const toolChoice = z.union([
@@ -94,6 +98,9 @@ export const chatRequestSchema = z
     frequency_penalty: z.number().min(-2).max(2).nullish(),
     parallel_tool_calls: z.boolean().nullish(),
     reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
+    /** OpenAI's prompt-cache routing key and retention (platform.openai.com/docs/guides/prompt-caching): for OpenAI deployments. */
+    prompt_cache_key: z.string().max(1024).nullish(),
+    prompt_cache_retention: z.enum(['in_memory', '24h']).nullish(),
     service_tier: z
       .enum(['auto', 'default'], { message: 'only the default tier (auto, default) is served through Switchyard; send the request without it' })
       .nullish(),
@@ -175,6 +182,7 @@ export function parseChatBody(body: unknown): ChatBodyResult {
               ...(t.function.parameters ? { parameters: t.function.parameters } : {}),
               ...(t.function.strict != null ? { strict: t.function.strict } : {}),
             },
+            ...(t.cache_control ? { cache_control: { type: 'ephemeral' as const, ...(t.cache_control.ttl ? { ttl: t.cache_control.ttl } : {}) } } : {}),
           })),
         }
       : {}),
@@ -190,6 +198,8 @@ export function parseChatBody(body: unknown): ChatBodyResult {
     ...(b.frequency_penalty != null ? { frequency_penalty: b.frequency_penalty } : {}),
     ...(b.parallel_tool_calls != null ? { parallel_tool_calls: b.parallel_tool_calls } : {}),
     ...(b.reasoning_effort != null ? { reasoning_effort: b.reasoning_effort } : {}),
+    ...(b.prompt_cache_key != null ? { prompt_cache_key: b.prompt_cache_key } : {}),
+    ...(b.prompt_cache_retention != null ? { prompt_cache_retention: b.prompt_cache_retention } : {}),
   };
   return { ok: true, value: { request, includeUsage: b.stream_options?.include_usage === true } };
 }

@@ -56,6 +56,9 @@ function requestBody(request: ChatRequest, target: ProviderTarget, stream: boole
     ...(request.top_logprobs !== undefined ? { top_logprobs: request.top_logprobs } : {}),
     ...(reasoningEffort(request) !== undefined ? { reasoning_effort: reasoningEffort(request) } : {}),
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    // OpenAI's own prompt-cache hints; compatible hosts may refuse fields they do not know.
+    ...(!target.compatible && request.prompt_cache_key !== undefined ? { prompt_cache_key: request.prompt_cache_key } : {}),
+    ...(!target.compatible && request.prompt_cache_retention !== undefined ? { prompt_cache_retention: request.prompt_cache_retention } : {}),
     ...(request.presence_penalty !== undefined ? { presence_penalty: request.presence_penalty } : {}),
     ...(request.frequency_penalty !== undefined ? { frequency_penalty: request.frequency_penalty } : {}),
     ...(request.tools?.length && request.parallel_tool_calls !== undefined ? { parallel_tool_calls: request.parallel_tool_calls } : {}),

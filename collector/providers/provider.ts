@@ -85,6 +85,13 @@ export interface ChatRequest {
   seed?: number;
   presence_penalty?: number;
   frequency_penalty?: number;
+  /**
+   * OpenAI prompt-cache hints: a key that keeps requests sharing a prefix on the same cache, and
+   * how long to retain it. Sent to OpenAI; other providers cache by breakpoints or on their own,
+   * and the hints change no answer, so they stay home there.
+   */
+  prompt_cache_key?: string;
+  prompt_cache_retention?: 'in_memory' | '24h';
   /** false: at most one tool call per answer. */
   parallel_tool_calls?: boolean;
   /** What is asked: a chat answer (default) or embeddings of the user messages' texts. */

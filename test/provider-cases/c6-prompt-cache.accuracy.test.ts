@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anthropicMessage, json, startMockUpstream, type MockUpstream } from './support/mock-upstream.ts';
+import { anthropicMessage, json, openaiCompletion, startMockUpstream, type MockUpstream } from './support/mock-upstream.ts';
 import { at, post, startCaseCollector, type CaseCollector } from './support/case-collector.ts';
 
 // Case 6 (shared/provider-cases/6-anthropic-system-cache-control) and its kind: cache breakpoints
@@ -180,6 +180,56 @@ test('breakpoints on an assistant turn and a tool result reach Anthropic; none r
     });
     assert.equal(JSON.stringify(openai.requests[0]!.body).includes('cache_control'), false);
     assert.deepEqual(at(openai.requests[0]!.body, 'messages.0.content'), [{ type: 'text', text: 'sys' }]);
+  } finally {
+    await cc.close();
+    await openai.close();
+  }
+});
+
+test('OpenAI face: a breakpoint on a tool, with its 1-hour TTL, reaches Anthropic (LiteLLM convention) instead of being dropped', async () => {
+  upstream.requests.length = 0;
+  const r = await post(`${c.origin}/v1/chat/completions`, {
+    model: 'c6-claude',
+    tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } }, cache_control: { type: 'ephemeral', ttl: '1h' } }],
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'long document', cache_control: { type: 'ephemeral', ttl: '1h' } }] }],
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const body = upstream.requests[0]!.body;
+  assert.deepEqual(at(body, 'tools.0.cache_control'), { type: 'ephemeral', ttl: '1h' });
+  assert.deepEqual(at(body, 'messages.0.content.0.cache_control'), { type: 'ephemeral', ttl: '1h' });
+});
+
+test("OpenAI's own cache hints (prompt_cache_key, prompt_cache_retention) reach OpenAI; a compatible host and Anthropic are not sent fields they would refuse", async () => {
+  const openai = await startMockUpstream((req, res) => json(res, 200, openaiCompletion((req.body as { model: string }).model, 'ok')));
+  const cc = await startCaseCollector([
+    { name: 'o', deployments: [{ name: 'o', provider: 'openai', base_url: openai.origin, api_key_env: 'MOCK_KEY', model: 'gpt-4o-mini' }] },
+    {
+      name: 'compat',
+      deployments: [
+        {
+          name: 'compat',
+          provider: 'openai-compatible',
+          base_url: openai.origin,
+          api_key_env: 'MOCK_KEY',
+          model: 'llama',
+          price: { input_per_mtok: '1', output_per_mtok: '1' },
+        },
+      ],
+    },
+    {
+      name: 'claude',
+      deployments: [{ name: 'claude', provider: 'anthropic', base_url: upstream.origin, api_key_env: 'MOCK_KEY', model: 'claude-3-5-haiku-latest' }],
+    },
+  ]);
+  try {
+    const hints = { prompt_cache_key: 'tenant-42', prompt_cache_retention: '24h' };
+    for (const model of ['o', 'compat', 'claude']) {
+      const r = await post(`${cc.origin}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'x' }], ...hints });
+      assert.equal(r.status, 200, model);
+    }
+    assert.deepEqual([at(openai.requests[0]!.body, 'prompt_cache_key'), at(openai.requests[0]!.body, 'prompt_cache_retention')], ['tenant-42', '24h']);
+    assert.equal(at(openai.requests[1]!.body, 'prompt_cache_key'), undefined, 'compatible host');
+    assert.equal(JSON.stringify(upstream.requests[upstream.requests.length - 1]!.body).includes('tenant-42'), false, 'Anthropic');
   } finally {
     await cc.close();
     await openai.close();
