@@ -55,10 +55,6 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
         minBytes: o.fetchMinBytes ?? 1 << 20,
         maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1000,
         maxBytesPerPartition: o.fetchMaxBytesPerPartition ?? 8 << 20,
-        // kafkajs caps a whole fetch at 10 MB by default, which split a backlog into ~3,900-row
-        // inserts over three partitions; the engine stores 10,000-row inserts with ~25 % less CPU
-        // per row (bench/profiles/ingest-cpu.md), so a fetch may carry every partition's full batch.
-        maxBytes: TOPIC_PARTITIONS * (o.fetchMaxBytesPerPartition ?? 8 << 20),
       });
       consumer = c;
       const joined = new Promise<void>((resolve, reject) => {
