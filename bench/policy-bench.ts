@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,9 +160,13 @@ function runWorker(group: number[]): Promise<WorkerOutput> {
     values['craft-scenarios'],
   ];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`worker for seeds ${group.join(',')} failed: ${stderr.slice(-2000)}`));
-      process.stderr.write(stderr);
+    // stderr (progress, traces) passes straight through; stdout is the worker's one JSON object.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`worker for seeds ${group.join(',')} exited with ${code}`));
       resolve(JSON.parse(stdout) as WorkerOutput);
     });
   });

@@ -32,11 +32,14 @@ test('Cost: the observed price outweighs the list price once there are enough to
 });
 
 test('Reliability: client errors are excluded, 429s count half, no evidence is neutral', () => {
-  const by = score(route('r', [profile('a'), profile('b'), profile('c'), profile('d')]), [
-    steady('r', 'a', window(30, 100, { clientErrors: 400 }), 1),
-    steady('r', 'b', window(30, 80, { rateLimited: 20 }), 1),
-    steady('r', 'c', window(30, 80, { serverErrors: 20 }), 1),
-  ]);
+  // One deployment with evidence per route: nothing to pool with, so the Beta prior alone.
+  const one = (d: string, w: ReturnType<typeof window>) => score(route(d, [profile(d), profile('d')]), [steady(d, d, w, 1)]);
+  const by = {
+    a: one('a', window(30, 100, { clientErrors: 400 })).a,
+    b: one('b', window(30, 80, { rateLimited: 20 })).b,
+    c: one('c', window(30, 80, { serverErrors: 20 })).c,
+    d: one('a', window(30, 100)).d,
+  };
   assert.equal(by.a!.factors.reliability.score, 1);
   assert.equal(by.d!.factors.reliability.score, 1, 'prior: 0.99 success with no evidence');
   // b: (80 + 4.95) / (80 + 10 + 5) = 0.894 → (0.894 − 0.5) / 0.45 = 0.876; c: 84.95 / 105 = 0.809 → 0.687.
@@ -98,4 +101,25 @@ test('Composite uses the route factor weights: a batch route prefers the cheap o
   const gap = (b: Record<string, CraftScore>) => b.cheap!.composite - b.dear!.composite;
   assert.ok(gap(batch) > gap(interactive) && gap(interactive) > 0);
   assert.equal(batch.cheap!.composite, 1);
+});
+
+test('Reliability pools a route: rates that differ by no more than sampling noise score alike, real differences stay (found case: policy bench craft misses)', () => {
+  // Same true success (70 %), sampled 1200 times each: 858 vs 822 ok is a 2σ draw. Unpooled,
+  // Reliability 0.49 vs 0.41 (and Cost's retries the same way) outweighed the +0.025 composite the
+  // truly better one (no-training terms) has, and CRAFT ranked the wrong one first.
+  const noTraining = { dataUsage: 'no_training' as const, compliance: [], residencyGuaranteed: false };
+  const unknown = { ...noTraining, dataUsage: 'unknown' as const };
+  const r = route('r', [profile('p', { trust: unknown }), profile('q', { trust: noTraining })]);
+  const sample = (p: number, q: number) =>
+    score(r, [steady('r', 'p', window(3600, p, { serverErrors: 1200 - p }), 1), steady('r', 'q', window(3600, q, { serverErrors: 1200 - q }), 1)]);
+  const twoSigma = sample(858, 822);
+  assert.ok(item(twoSigma.p!, 'reliability', 'own_deviation_kept')! < 0.65);
+  assert.ok(twoSigma.q!.composite > twoSigma.p!.composite, `${twoSigma.q!.composite} > ${twoSigma.p!.composite}`);
+  // A 1σ draw is almost all noise: nearly the same Reliability.
+  const oneSigma = sample(852, 828);
+  assert.ok(Math.abs(oneSigma.p!.factors.reliability.score - oneSigma.q!.factors.reliability.score) < 0.01);
+  // 70 % against 80 % over 1200 attempts each is 5σ: kept almost whole.
+  const real = sample(840, 960);
+  assert.ok(item(real.q!, 'reliability', 'own_deviation_kept')! > 0.9);
+  assert.ok(real.q!.factors.reliability.score - real.p!.factors.reliability.score > 0.2);
 });

@@ -9,7 +9,8 @@ import {
   type RouteProfile,
   type WindowStats,
 } from './policy-inputs.ts';
-import { clamp01, confidence, countedAttempts, round4, smoothedSuccessRate, successScore } from './evidence-smoothing.ts';
+import { clamp01, confidence, countedAttempts, round4, successScore } from './evidence-smoothing.ts';
+import { pooledSuccessRates, type PooledRate } from './route-pooling.ts';
 
 /** One number behind a score, with its unit. */
 export interface EvidenceItem {
@@ -41,14 +42,15 @@ const ev = (name: string, value: number | null, unit: string): EvidenceItem => (
 export function scoreRoute(route: RouteProfile, evidence: ReadonlyMap<string, DeploymentEvidence>, s: PolicySettings): CraftScore[] {
   // CRAFT is a quality score: it reads the hour, where a few minutes of noise average out; live health reads now.
   const recentOf = (d: DeploymentProfile): WindowStats => evidence.get(d.deployment)?.hour ?? emptyWindow(s.availabilityWindowMs / 1000);
-  const prices = route.deployments.map((d) => effectivePrice(d, recentOf(d), s));
+  const pooled = pooledSuccessRates(new Map(route.deployments.map((d) => [d.deployment, recentOf(d)])), s);
+  const prices = route.deployments.map((d) => effectivePrice(d, recentOf(d), pooled.get(d.deployment)!, s));
   const cheapest = Math.min(...prices.map((p) => p.effective));
   const widestContext = Math.max(0, ...route.deployments.map((d) => d.capabilities.contextWindow ?? 0));
   return route.deployments.map((d, i) => {
     const recent = recentOf(d);
     const factors: Record<FactorName, FactorScore> = {
       cost: costScore(prices[i]!, cheapest, recent.windowS),
-      reliability: reliabilityScore(recent, s),
+      reliability: reliabilityScore(recent, pooled.get(d.deployment)!, s),
       availability: availabilityScore(evidence.get(d.deployment)?.minutes ?? { windowS: s.availabilityWindowMs / 1000, observed: 0, healthy: 0 }, s),
       flexibility: flexibilityScore(d, widestContext),
       trust: trustScore(d, recent, s),
@@ -75,14 +77,17 @@ interface Price {
 /**
  * Effective USD per 1M tokens: the observed billed price (blended with the list price by token
  * count, so thin evidence falls back to the list), times attempts per success — what retries and
- * failed attempts add to every token that was actually delivered.
+ * failed attempts add to every token that was actually delivered. Successes are counted at the
+ * route-pooled rate, the same one Reliability reads.
  */
-function effectivePrice(d: DeploymentProfile, recent: WindowStats, s: PolicySettings): Price {
+function effectivePrice(d: DeploymentProfile, recent: WindowStats, pooled: PooledRate, s: PolicySettings): Price {
   const observed = recent.tokens > 0 ? (recent.costUsd / recent.tokens) * 1e6 : null;
   const w = recent.tokens / (recent.tokens + s.priorTokens);
   const base = observed === null ? d.listUsdPerMtok : w * observed + (1 - w) * d.listUsdPerMtok;
   // The prior adds n₀ successes: no evidence means no retry overhead (neutral), not a guess at one.
-  const attemptsPerSuccess = (countedAttempts(recent) + s.priorAttempts) / (recent.ok + s.priorAttempts);
+  const n = recent.ok + recent.serverErrors + s.rateLimitedFailureWeight * recent.rateLimited;
+  const ok = pooled.routeRate === null || n === 0 ? recent.ok : pooled.rate * n;
+  const attemptsPerSuccess = (countedAttempts(recent) + s.priorAttempts) / (ok + s.priorAttempts);
   return { effective: base * attemptsPerSuccess, observed, list: d.listUsdPerMtok, attemptsPerSuccess, tokens: recent.tokens };
 }
 
@@ -104,8 +109,8 @@ function costScore(p: Price, cheapest: number, windowS: number): FactorScore {
   };
 }
 
-function reliabilityScore(recent: WindowStats, s: PolicySettings): FactorScore {
-  const rate = smoothedSuccessRate(recent, s);
+function reliabilityScore(recent: WindowStats, pooled: PooledRate, s: PolicySettings): FactorScore {
+  const rate = pooled.rate;
   return {
     score: round4(successScore(rate, s)),
     windowS: recent.windowS,
@@ -115,6 +120,8 @@ function reliabilityScore(recent: WindowStats, s: PolicySettings): FactorScore {
       ev('rate_limited', recent.rateLimited, 'attempts'),
       ev('client_errors_excluded', recent.clientErrors, 'attempts'),
       ev('smoothed_success_rate', rate, 'ratio'),
+      ev('route_pooled_success_rate', pooled.routeRate, 'ratio'),
+      ev('own_deviation_kept', pooled.kept, 'ratio'),
       ev('confidence', confidence(countedAttempts(recent), s), 'ratio'),
     ],
   };
