@@ -1,9 +1,7 @@
-import type { ChatCompletion, ChatRequest, FinishReason, Usage } from '../providers/provider.ts';
+import type { ChatCompletion, ChatRequest, Usage } from '../providers/provider.ts';
 import { ProviderError } from '../providers/provider.ts';
-import { openaiUsageBody } from '../providers/canonical-content.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { DispatchError } from './dispatch-error.ts';
-import { DegradationCache } from '../resilience/degradation-cache.ts';
+import { completionOf, DegradedAnswers, replay } from './degraded-answers.ts';
 import type { RequestContext } from './request-context.ts';
 import { streamAttempt, type ChunkSink } from './stream-attempt.ts';
 import { estimateUsage } from './usage-estimate.ts';
@@ -25,15 +23,12 @@ export interface ChatAnswer {
   embeddings?: number[][];
 }
 
-/** The failures a degradation cache may answer for: every deployment failed, none was a client error. */
-const DEGRADABLE = new Set(['all_attempts_failed', 'retry_budget_exhausted', 'circuit_open']);
-
 /**
  * Chat completions over the dispatcher, non-streaming and streaming. Routes with `degradation`
  * remember good answers and replay one for an identical request when every provider fails.
  */
 export class ChatService {
-  private readonly cache: DegradationCache;
+  private readonly degraded: DegradedAnswers;
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -41,7 +36,7 @@ export class ChatService {
     /** Contract checks and shadow traffic (collector/parity); checks only by default. */
     private readonly parity: ParityHooks = new ParityHooks(),
   ) {
-    this.cache = new DegradationCache(clock);
+    this.degraded = new DegradedAnswers(clock);
   }
 
   async complete(request: ChatRequest, ctx: RequestContext): Promise<ChatCompletion> {
@@ -54,10 +49,10 @@ export class ChatService {
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
     try {
       const answer = await this.dispatch(request, ctx);
-      if (degradation) this.cache.put(DegradationCache.key(request, ctx.tags), answer.completion, degradation.cache_ttl_ms);
+      if (degradation) this.degraded.remember(request, ctx, answer.completion, degradation.cache_ttl_ms);
       return answer;
     } catch (err) {
-      const cached = degradation ? this.fallback(err, request, ctx) : null;
+      const cached = degradation ? this.degraded.instead(err, request, ctx) : null;
       if (!cached) throw err;
       return { completion: cached, usage: null, estimated: false };
     }
@@ -80,14 +75,6 @@ export class ChatService {
       choices: [],
     };
     return { completion, usage, estimated, embeddings: result.vectors };
-  }
-
-  /** A cached answer when the request failed in a way degradation covers; marks the request degraded. */
-  private fallback(err: unknown, request: ChatRequest, ctx: RequestContext): ChatCompletion | null {
-    if (!(err instanceof DispatchError) || !DEGRADABLE.has(err.code ?? '')) return null;
-    const cached = this.cache.get(DegradationCache.key(request, ctx.tags));
-    if (cached) ctx.degraded = true;
-    return cached;
   }
 
   private async dispatch(request: ChatRequest, ctx: RequestContext): Promise<ChatAnswer> {
@@ -131,9 +118,9 @@ export class ChatService {
     const degradation = this.dispatcher.routeConfig(request.model)?.degradation;
     try {
       const answer = await this.dispatchStream(request, ctx, sink);
-      if (degradation && answer) this.cache.put(DegradationCache.key(request, ctx.tags), answer, degradation.cache_ttl_ms);
+      if (degradation && answer) this.degraded.remember(request, ctx, answer, degradation.cache_ttl_ms);
     } catch (err) {
-      const cached = degradation ? this.fallback(err, request, ctx) : null;
+      const cached = degradation ? this.degraded.instead(err, request, ctx) : null;
       if (!cached) throw err;
       replay(cached, sink);
     }
@@ -156,26 +143,4 @@ export class ChatService {
     parity.answered();
     return answer;
   }
-}
-
-function completionOf(text: string, finish: FinishReason, model: string, usage: Usage): ChatCompletion {
-  return {
-    id: `chatcmpl-cached-${Date.now().toString(36)}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish ?? 'stop' }],
-    usage: openaiUsageBody(usage),
-  };
-}
-
-/** A cached answer as a stream: one content chunk, then the finish. */
-function replay(cached: ChatCompletion, sink: ChunkSink): void {
-  const choice = cached.choices[0]!;
-  const base = { id: cached.id, object: 'chat.completion.chunk' as const, created: cached.created, model: cached.model };
-  sink.open({ model: cached.model, usage: null });
-  sink.chunk({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: choice.message.content ?? '' }, finish_reason: null }] });
-  sink.chunk({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] });
-  // Nothing was billed for a replay: no usage to report.
-  sink.done({ usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 }, estimated: true });
 }
