@@ -29,6 +29,8 @@ export class LeaseClient {
   private queued: Promise<boolean> | null = null;
   private lastRenewMs: number;
   private failing = false;
+  /** Smoothed round trip of a renewal, ms (a timed-out one counts as its timeout). */
+  private roundTripMs = 0;
   readonly renewMs: number;
 
   constructor(private readonly o: LeaseClientOptions) {
@@ -91,16 +93,25 @@ export class LeaseClient {
 
   private async renewOnce(): Promise<boolean> {
     const now = this.o.clock.now();
-    const reports = this.o.ledger.reports(now, this.renewMs, Math.max(1, now - this.lastRenewMs));
+    // A lease must last until the next one arrives: a renewal interval plus the grantor's answer
+    // time. On a loaded grantor the answer takes seconds, and a lease sized on the interval alone
+    // ran dry while it was out, so budgeted requests waited and (fail closed) were refused.
+    const termMs = this.renewMs + this.roundTripMs;
+    const reports = this.o.ledger.reports(now, termMs, Math.max(1, now - this.lastRenewMs));
     this.lastRenewMs = now;
+    const timeoutMs = this.o.timeoutMs ?? 3000;
+    const sent = performance.now();
+    const took = () => (this.roundTripMs = Math.min(timeoutMs, 0.7 * this.roundTripMs + 0.3 * (performance.now() - sent)));
     try {
-      const answer = await this.o.source.renew(this.o.collectorId, reports, AbortSignal.timeout(this.o.timeoutMs ?? 3000));
+      const answer = await this.o.source.renew(this.o.collectorId, reports, AbortSignal.timeout(timeoutMs));
+      took();
       this.o.ledger.setBudgets(answer.budgets);
       this.o.ledger.applyGrants(answer.leases, this.o.clock.now());
       if (this.failing) this.o.log('collector: budget grantor reachable again');
       this.failing = false;
       return true;
     } catch (err) {
+      took();
       if (err instanceof LeaseRenewalUndelivered) this.o.ledger.renewalNotDelivered();
       if (!this.failing) this.o.log(`collector: budget grantor unreachable (${(err as Error).message}); hard budgets spend only their current leases`);
       this.failing = true;
