@@ -1,5 +1,5 @@
 import { contentParts, imageSource, jsonInstruction, messageText, stopList, toolArguments } from './canonical-content.ts';
-import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ProviderTarget, ToolChoice } from './provider.ts';
+import { ProviderError, type CacheControl, type ChatMessage, type ChatRequest, type ContentPart, type ProviderTarget, type ToolChoice } from './provider.ts';
 import { effortBudgets, thinkingBudget } from './reasoning.ts';
 
 /** Anthropic requires max_tokens; this is what a request without one gets. */
@@ -90,14 +90,23 @@ function anthropicToolChoice(choice: ToolChoice): Block {
 /**
  * Extended thinking and the output limit that goes with it (`max_tokens` counts thinking too and
  * must exceed the budget). A budget the client chose (Anthropic face) is sent as it is; one
- * translated from an effort is fitted under the client's limit, never below Anthropic's 1,024
- * minimum. Without a limit the answer keeps the default room on top of the budget.
+ * translated from an effort is fitted under the client's limit; a limit at or below Anthropic's
+ * 1,024-token minimum cannot hold any thinking, which is refused by name rather than dropped.
+ * Without a limit the answer keeps the default room on top of the budget.
  */
 function thinkingAndLimit(request: ChatRequest): { max_tokens: number; thinking?: { type: 'enabled'; budget_tokens: number } } {
   const asked = thinkingBudget(request);
   if (!asked) return { max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS };
   if (request.max_tokens === undefined) return { max_tokens: asked + DEFAULT_MAX_TOKENS, thinking: { type: 'enabled', budget_tokens: asked } };
-  const budget = request.thinking_budget !== undefined ? asked : Math.max(effortBudgets.low, Math.min(asked, request.max_tokens - 1));
+  if (request.thinking_budget === undefined && request.max_tokens <= effortBudgets.low) {
+    // Not a malformed request: this deployment cannot think in so few tokens, another may.
+    throw new ProviderError(
+      'unsupported_parameter',
+      `reasoning_effort: Anthropic thinks in at least ${effortBudgets.low} tokens, and the output limit is ${request.max_tokens}; raise max_completion_tokens or send no reasoning_effort`,
+      400,
+    );
+  }
+  const budget = request.thinking_budget !== undefined ? asked : Math.min(asked, request.max_tokens - 1);
   return { max_tokens: request.max_tokens, thinking: { type: 'enabled', budget_tokens: budget } };
 }
 

@@ -304,3 +304,11 @@ test('OpenAI face, a tool-use turn with thinking sent back (thinking_blocks, Lit
   assert.equal(at(lastBody(openai), 'messages.1.thinking_blocks'), undefined, 'OpenAI refuses fields it does not know');
   assert.equal(at(lastBody(openai), 'messages.1.tool_calls.0.id'), 'toolu_01');
 });
+
+test('OpenAI face reasoning_effort with an output limit too small for any Anthropic thinking: a 400 naming reasoning_effort, never a silent answer without thinking', async () => {
+  const before = anthropic.requests.length;
+  const r = await post(`${c.origin}/v1/chat/completions`, { model: 'claude', reasoning_effort: 'low', max_completion_tokens: 800, messages: question });
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.match(String(at(r.body, 'error.message')), /reasoning_effort: Anthropic thinks in at least 1024 tokens, and the output limit is 800/);
+  assert.equal(anthropic.requests.length, before, 'nothing sent');
+});
