@@ -13,13 +13,16 @@ import { cancelledError, type DispatchServices, type RequestRun, type Round } fr
  * One round of a request: the next deployment picked (after its Retry-After), admitted by the
  * budgets, its attempt started — on hedged routes maybe a twin — and all of them settled. A
  * deployment whose half-open probe another request holds is passed by without counting an
- * attempt. When no deployment may be called, the request ends here (refusal recorded, thrown).
+ * attempt. When no deployment may be called — none left, or every one's probe held by another
+ * request — the request ends here (refusal recorded, thrown: 503 or 429, never a 500 of ours).
  */
 export async function playRound<T>(s: DispatchServices, run: RequestRun<T>, plan: AttemptPlan): Promise<Round<T>> {
   let round = await startRound(s, run, plan);
-  while (heldProbe(round) && plan.passHeldProbe()) {
-    // No call was made: not an attempt. The next round tries the next deployment.
+  while (heldProbe(round)) {
+    // No call was made: not an attempt. The next round tries the next deployment; once every
+    // deployment was passed by, the request is refused like one whose circuits are all open.
     discardAttempt(round.attempts[0]!);
+    if (!plan.passHeldProbe()) throw refuse(s, run, plan);
     round = await startRound(s, run, plan);
   }
   return round;

@@ -257,6 +257,31 @@ test('a failing deployment trips its circuit: it is skipped without a call until
   assert.deepEqual(circuitChanges, ['chat/a:open', 'chat/a:half_open', 'chat/a:closed']);
 });
 
+test('a deployment whose half-open probe another request holds refuses with a 503, not a 500 of ours', async () => {
+  let now = Date.now();
+  const fail = new ProviderError('server', 'x', 500);
+  const { chat, events, adapters, dispatcher } = setup({ a: [fail, 'hang'] }, { max_attempts: 1 }, undefined, breakerConfig, {
+    now: () => now,
+  });
+  while (dispatcher.circuitState('chat', 'a') !== 'open') await assert.rejects(chat.complete(request, ctx()));
+  assert.equal(adapters.a!.calls, 1, 'one failure opens the circuit');
+  now += 200;
+  // The first request after the cool-down takes the one probe and hangs on it.
+  const prober = new AbortController();
+  const probing = chat.complete(request, { ...ctx(), signal: prober.signal });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(adapters.a!.calls, 2, 'the probe reached the provider');
+  events.length = 0;
+  await assert.rejects(chat.complete(request, ctx()), (err: DispatchError) => err.httpStatus === 503 && err.code === 'circuit_open');
+  assert.equal(adapters.a!.calls, 2, 'no second call while the probe is out');
+  assert.deepEqual(
+    events.map((e) => [e.status, e.error_class, e.is_final]),
+    [['rejected', 'circuit_open', true]],
+  );
+  prober.abort();
+  await assert.rejects(probing);
+});
+
 test('429s do not trip the circuit: a rate-limited deployment is still healthy', async () => {
   const { chat, dispatcher } = setup({ a: [new ProviderError('rate_limited', 'slow', 429)], b: ['ok'] }, {}, undefined, breakerConfig);
   for (let i = 0; i < 6; i++) await chat.complete(request, ctx());
