@@ -24,6 +24,8 @@ export class AttemptPlan {
   private untriedOnly = false;
   /** Index into the order just after the last deployment taken (wraps). */
   private cursor = 0;
+  /** The deployment the round's first attempt went to (after a budget downgrade, if any). */
+  private launched: Deployment | null = null;
   /** Chosen by the failover step after a failure (its wait already slept); null: choose afresh. */
   private planned: NextDeployment | null = null;
   private heldProbesSkipped = 0;
@@ -59,12 +61,15 @@ export class AttemptPlan {
 
   markTried(deployment: Deployment): void {
     this.tried.add(deployment);
+    this.launched = deployment;
   }
 
-  /** Where a hedge twin would go: the next deployment callable at once, if it is not the one just taken. */
+  /** Where a hedge twin would go: the next deployment callable at once, if it is neither the one picked nor the one the round's attempt went to. */
   hedgeCandidate(): { index: number; deployment: Deployment } | null {
     const index = this.s.availability.next(this.run.route, this.run.order, this.cursor, 0)?.index;
-    if (index === undefined || this.at(index) === this.at(this.cursor - 1)) return null;
+    // Neither the deployment picked nor the one a budget moved the attempt to: a twin on the
+    // deployment already serving the request would race it against itself.
+    if (index === undefined || this.at(index) === this.at(this.cursor - 1) || this.at(index) === this.launched) return null;
     return { index, deployment: this.at(index) };
   }
 

@@ -80,7 +80,7 @@ test('a deep-frozen request goes through a budget downgrade, a hedge and a failo
     // Pricey's worst case (~$0.1) never fits $0.001; the cheap ones' (~1e-6) do.
     budgets: { default_max_tokens: 100, limits: [{ scope: 'team', id: 't', limit_usd: 0.001, per: 'day', on_exhausted: 'downgrade' }] },
   });
-  // cheap is slow and fails (both the downgraded attempt and its hedge twin); spare answers.
+  // cheap is slow and fails; spare answers.
   const adapters = { pricey: scripted(['ok']), cheap: scripted([{ failAfterMs: 60 }]), spare: scripted(['ok']) };
   const route: Route = {
     config: config.routes[0]!,
@@ -114,8 +114,10 @@ test('a deep-frozen request goes through a budget downgrade, a hedge and a failo
     events.map((e) => [e.deployment, e.attempt_no, e.fallback_reason, e.status]),
     [
       ['cheap', 1, 'budget_downgrade', 'error'],
-      ['cheap', 2, 'hedge', 'error'],
-      ['spare', 3, 'server_error', 'ok'],
+      // The retry is moved to cheap again; its hedge twin goes elsewhere (never a twin on the
+      // deployment already serving the request), wins, and the slow attempt is cancelled.
+      ['cheap', 2, 'server_error', 'cancelled'],
+      ['spare', 3, 'hedge', 'ok'],
     ],
   );
   assert.deepEqual(request, before, 'the caller’s request is as it was');
