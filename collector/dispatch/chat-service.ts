@@ -89,7 +89,7 @@ export class ChatService {
       }
       const text = [choice?.message.content ?? '', ...calls.map((c) => `[tool call ${c.function.name}(${c.function.arguments})]`)].filter(Boolean).join(' ');
       const usage = result.usageMissing
-        ? estimateUsage(request, [choice?.message.content ?? '', ...calls.map((c) => c.function.arguments)].join(''))
+        ? estimateUsage(request, [choice?.message.content ?? '', ...calls.map((c) => c.function.arguments)].join(''), choice?.message.reasoning_content)
         : result.usage;
       return {
         value: { completion: result.completion, usage, estimated: result.usageMissing === true },

@@ -31,8 +31,8 @@ export interface StreamOutcome extends AttemptResult<void> {
 }
 
 /**
- * One streamed attempt. Frames are held back until the first content (text, a tool call or a
- * finish), so a provider that fails before saying anything is still replaced transparently;
+ * One streamed attempt. Frames are held back until the first content (text, thinking, a tool
+ * call or a finish), so a provider that fails before saying anything is still replaced transparently;
  * after that the stream is committed to its provider. A content-filter finish before any
  * content fails over instead when the route allows it.
  */
@@ -54,6 +54,7 @@ export async function streamAttempt(
   let finishReason: FinishReason = null;
   let providerFields: ProviderFields = {};
   let text = '';
+  let reasoning = '';
   let toolArguments = '';
   const commit = () => {
     committed = true;
@@ -76,14 +77,19 @@ export async function streamAttempt(
       responseModel = event.chunk.model || responseModel;
       const pieceText = event.chunk.choices.map((c) => c.delta.content ?? '').join('');
       const hasToolCall = event.chunk.choices.some((c) => c.delta.tool_calls?.length);
+      const pieceReasoning = event.chunk.choices.map((c) => c.delta.reasoning_content ?? '').join('');
+      // Thinking is content the client streams live: held back, it would arrive in one burst
+      // when the answer starts, after an unbounded buffer.
+      const hasThinking = pieceReasoning !== '' || event.chunk.choices.some((c) => c.delta.thinking_blocks?.length);
       text += pieceText;
+      reasoning += pieceReasoning;
       toolArguments += event.chunk.choices.map((c) => (c.delta.tool_calls ?? []).map((t) => t.function.arguments ?? '').join('')).join('');
       finishReason = event.chunk.choices.find((c) => c.finish_reason)?.finish_reason ?? finishReason;
-      if (!committed && pieceText === '' && !hasToolCall && event.chunk.choices.every((c) => c.finish_reason === null)) {
+      if (!committed && pieceText === '' && !hasToolCall && !hasThinking && event.chunk.choices.every((c) => c.finish_reason === null)) {
         held.push(event.chunk);
         continue;
       }
-      if (!committed && contentFilterFailover && finishReason === 'content_filter' && text === '' && !hasToolCall) {
+      if (!committed && contentFilterFailover && finishReason === 'content_filter' && text === '' && !hasToolCall && !hasThinking) {
         throw new ProviderError('content_filter', 'the provider filtered this request before answering');
       }
       if (!committed) commit();
@@ -98,7 +104,7 @@ export async function streamAttempt(
     }
     sink.fail(`upstream stream failed: ${err.kind}`);
     // The provider never reported usage for a cut stream: count what was sent.
-    const partial = usage ?? estimateUsage(request, text + toolArguments);
+    const partial = usage ?? estimateUsage(request, text + toolArguments, reasoning);
     return {
       value: undefined,
       usage: partial,
@@ -113,7 +119,7 @@ export async function streamAttempt(
     };
   }
   if (!committed) commit();
-  const final = usage ?? estimateUsage(request, text + toolArguments);
+  const final = usage ?? estimateUsage(request, text + toolArguments, reasoning);
   sink.done({ usage: final, estimated: usage === null });
   return {
     value: undefined,
