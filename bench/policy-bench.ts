@@ -101,7 +101,7 @@ try {
     }
     const byKey = new Map<string, RoutingDecision>(decisions.map((d) => [`${d.route}/${d.deployment}`, d]));
     for (const s of perSeed) s.report.add(now, byKey);
-    if ((step + 1) % 60 === 0)
+    if ((step + 1) % 12 === 0)
       console.error(
         `policy-bench [${values.seed ?? values.seeds}]: ${(step + 1) / 12} of ${values.minutes} simulated minutes, ${round((performance.now() - wallStart) / 1000)} s`,
       );
