@@ -1,17 +1,13 @@
 import { AlertService } from '../policy/alerts/alert-service.ts';
 import type { AlertInstance } from '../policy/alerts/detect/evaluate-rule.ts';
 import type { Evidence } from '../policy/alerts/detect/evidence.ts';
-import { AlertNotifier } from '../policy/alerts/notify/alert-notifier.ts';
-import type { Deliverer } from '../policy/alerts/notify/http-deliverer.ts';
 import type { Notification } from '../policy/alerts/notify/notice.ts';
-import { Secret } from '../policy/alerts/notify/receiver-secrets.ts';
+import { recordingNotifier } from '../policy/alerts/notify/recording-notifier.ts';
 import { alertMetrics } from '../policy/alerts/rules/alert-metrics.ts';
 import { parseAlertsConfig } from '../policy/alerts/rules/alerts-config.ts';
 import { defaultRules } from '../policy/alerts/rules/default-rules.ts';
 import { MemoryWindowSource } from '../policy/alerts/source/memory-window-source.ts';
 import { MemoryAlertEventStore } from '../policy/alerts/store/alert-event-store.ts';
-import { MemoryNotificationStore } from '../policy/alerts/store/memory-notification-store.ts';
-import { MemoryMuteStore } from '../policy/alerts/store/mute-store.ts';
 import { DAY_MS, simulateMonth, type InjectedAnomaly } from './alerts-bench-traffic.ts';
 
 /** Evaluation starts once the longest baseline (7 days + the 1-day window) is available. */
@@ -35,21 +31,8 @@ interface Episode {
 export async function runSeed(seed: number, days: number, startMs: number) {
   const { buckets, anomalies } = simulateMonth(startMs, days, seed);
   const config = parseAlertsConfig({});
-  const sent: Notification[] = [];
-  const deliverer: Deliverer = {
-    deliver: async (n) => (sent.push(n), { delivered: true, tries: 1, last: { kind: 'delivered', status: 200, latencyMs: 0 }, gaveUp: null }),
-  };
-  const receiver = { name: 'bench', type: 'slack' as const, url: new Secret('http://bench.invalid/'), signingSecret: null, sendResolved: true, urlId: 'bench' };
+  const { notifier, sent } = recordingNotifier(config.route);
   let now = startMs;
-  const notifier = new AlertNotifier({
-    route: { ...config.route, receivers: ['bench'] },
-    receivers: [receiver],
-    ruleReceivers: () => undefined,
-    store: new MemoryNotificationStore(),
-    mutes: new MemoryMuteStore(),
-    deliverer,
-    log: () => {},
-  });
   const rules = defaultRules().filter((r) => alertMetrics[r.metric].source === 'rollup');
   const service = new AlertService({
     rules: async () => rules,

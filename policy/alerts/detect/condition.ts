@@ -28,10 +28,8 @@ export function evaluateCondition(rule: AlertRule, group: GroupWindows & { curre
     return { value, volume, threshold, baseline: null, spread: null, peerFence: null, ratio, sufficient: true, series: [], detail };
   }
   const known = group.baseline.filter((v): v is number => v !== null);
-  const raw = summarizeBaseline(known, c.statistic);
-  // Today's level (level_span) scales centre and spread alike: a Monday at 130 % is held to 130 % of the usual line.
-  const level = group.level ?? 1;
-  const summary = raw && { ...raw, centre: raw.centre * level, spread: raw.spread * level };
+  // With level_span the baseline windows arrive already rescaled to today's level (seasonal-level.ts).
+  const summary = summarizeBaseline(known, c.statistic);
   if (!summary || summary.samples < MIN_BASELINE_WINDOWS) {
     return {
       value,

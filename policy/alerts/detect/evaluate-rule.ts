@@ -55,7 +55,7 @@ function peerValues(rule: AlertRule, groups: readonly GroupWindows[]): (g: Group
   const growth = new Map<GroupWindows, number>();
   for (const g of groups) {
     const known = g.baseline.filter((v): v is number => v !== null);
-    const centre = (summarizeBaseline(known, c.statistic)?.centre ?? 0) * (g.level ?? 1);
+    const centre = summarizeBaseline(known, c.statistic)?.centre ?? 0;
     if (g.current && centre > 0) growth.set(g, g.current.value / centre);
   }
   return (g) => groups.filter((o) => o !== g && o.labels[by] === g.labels[by] && growth.has(o)).map((o) => growth.get(o)!);

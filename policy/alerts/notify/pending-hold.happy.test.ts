@@ -2,12 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertInstance } from '../detect/evaluate-rule.ts';
 import { parseAlertsConfig } from '../rules/alerts-config.ts';
-import { MemoryNotificationStore } from '../store/memory-notification-store.ts';
-import { MemoryMuteStore } from '../store/mute-store.ts';
-import { AlertNotifier } from './alert-notifier.ts';
-import type { Deliverer } from './http-deliverer.ts';
-import type { Notification } from './notice.ts';
-import { Secret } from './receiver-secrets.ts';
+import { recordingNotifier } from './recording-notifier.ts';
 
 // Cause of extra notices in the benchmark: a key draining its budget is seen by spend_spike (team)
 // a minute before denial_of_wallet (team × key) fires; both go to the team's group, so the group
@@ -17,20 +12,7 @@ const S = 1000;
 const T = Date.UTC(2026, 10, 30, 3);
 
 function notifier(pendingHold: string) {
-  const sent: Notification[] = [];
-  const deliverer: Deliverer = {
-    deliver: async (n) => (sent.push(n), { delivered: true, tries: 1, last: { kind: 'delivered', status: 200, latencyMs: 0 }, gaveUp: null }),
-  };
-  const config = parseAlertsConfig({});
-  const n = new AlertNotifier({
-    route: { ...config.route, receivers: ['ops'], pending_hold: parseAlertsConfig({ route: { pending_hold: pendingHold } }).route.pending_hold },
-    receivers: [{ name: 'ops', type: 'slack', url: new Secret('http://ops.invalid/'), signingSecret: null, sendResolved: true, urlId: 'ops' }],
-    ruleReceivers: () => undefined,
-    store: new MemoryNotificationStore(),
-    mutes: new MemoryMuteStore(),
-    deliverer,
-    log: () => {},
-  });
+  const { notifier: n, sent } = recordingNotifier(parseAlertsConfig({ route: { pending_hold: pendingHold } }).route);
   return { n, sent };
 }
 

@@ -41,9 +41,9 @@ const anomalyCondition = z.strictObject({
    */
   direction: z.enum(['up', 'down']).default('up'),
   /**
-   * Seasonal level: scale the baseline by today's level — the value over this span before the
-   * window against the same span before each baseline window (their median), clamped to
-   * [0.5, 1.5] — so a Monday peak or a holiday dip moves the line with it. Unset: no scaling.
+   * Seasonal level: rescale each baseline window by today's level against its day's — the value
+   * over this span before today's window ÷ the same span before that baseline window, clamped to
+   * [⅓, 3] — so a Monday peak, weekends and a holiday dip move the line with them. Unset: none.
    */
   level_span: durationMs.optional(),
 });

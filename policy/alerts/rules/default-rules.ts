@@ -6,24 +6,25 @@ export const DEMOTION_REASONS = ['degraded', 'failing', 'rate_limited', 'drained
 /** The detectors on by default; docs/alerts.md states each baseline and why. */
 const detectors = {
   /**
-   * Last 2 minutes of a team's spend against the same 2 minutes of each of the last 7 days, scaled
-   * by today's level; two evaluations in a row (pending 1m), so a 3× spike fires 2 minutes in and
-   * a one-minute blip does not.
+   * A team's spend in the last minute against the same minute of each of the last 7 days, scaled
+   * by today's level, breaching in two consecutive evaluations (pending 1m). The windows do not
+   * overlap, so the second evaluation is new evidence: with the earlier 2-minute window, one noisy
+   * minute sat in both windows and could fire alone. A 3× spike fires 2 minutes in.
    */
   spend_spike: {
     metric: 'spend_usd',
-    window: '2m',
+    window: '1m',
     group_by: ['team'],
-    min_volume: 40,
+    min_volume: 20,
     pending: '1m',
     keep_firing_for: '5m',
     severity: 'warning',
-    // level_span: a Monday runs ~130 % of the median day all day long, a holiday ~30 %: the line
-    // moves with today's level. (It replaces `weekly`, which held a holiday to last week's normal
-    // day, so a 3× spike on a holiday went unseen.)
+    // level_span: a Monday runs ~130 % of the usual day all day long, weekends 45 %, a holiday 30 %:
+    // each baseline day is rescaled to today's level. (It replaces `weekly`, which held a holiday to
+    // last week's normal day, so a 3× spike on a holiday went unseen.)
     condition: { type: 'anomaly', baseline: { every: '1d', count: 7 }, statistic: 'median', sensitivity: 3, min_ratio: 1.5, level_span: '3h' },
     description:
-      "Team spend in the last 2 minutes against the same minutes of the trailing 7 days scaled by today's level (the 3 hours before against the same hours of those days, 0.5–1.5×): median + 3 × scaled MAD, at least 150 %, for 2 evaluations.",
+      "Team spend in the last minute against the same minute of the trailing 7 days each rescaled to today's level (the 3 hours before against the same hours of that day, ⅓–3×): median + 3 × scaled MAD, at least 150 %, in 2 consecutive minutes.",
   },
   /** A team's last 24 hours against the mean of the 7 days before. */
   daily_spend: {
@@ -62,6 +63,8 @@ const detectors = {
     window: '5m',
     group_by: ['route', 'provider'],
     min_volume: 20,
+    // pending: detectors of one incident (429s here, failovers there) fire together, so the route's group sends one notice.
+    pending: '1m',
     keep_firing_for: '5m',
     severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
@@ -72,6 +75,7 @@ const detectors = {
     window: '5m',
     group_by: ['route', 'provider'],
     min_volume: 20,
+    pending: '1m',
     keep_firing_for: '5m',
     severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
@@ -82,6 +86,7 @@ const detectors = {
     window: '5m',
     group_by: ['route', 'provider'],
     min_volume: 20,
+    pending: '1m',
     keep_firing_for: '5m',
     severity: 'warning',
     condition: { type: 'anomaly', baseline: { every: '1h', count: 24 }, statistic: 'mean', sensitivity: 4, min_ratio: 2, min_delta: 0.05 },
