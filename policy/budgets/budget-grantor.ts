@@ -6,12 +6,15 @@ import { usdToNano } from '../../collector/budget/cost-bucket.ts';
 import type { LeaseAnswer, LeaseGrant, LeaseReport } from '../../collector/budget/lease-protocol.ts';
 import type { RowReader } from '../row-reader.ts';
 import { readBudgets } from './budget-store.ts';
-import { readBook, writeBook, type BookEntry } from './lease-book-store.ts';
+import { BookWriter } from './book-writer.ts';
+import { readBook, type BookEntry } from './lease-book-store.ts';
 import { ACTIVE_HOLDER_MS, grantLease, leaseTotals, type LeaseHolder } from './lease-grant.ts';
 import { spendBySubject } from './budget-spend-query.ts';
 
 /** Budgets and spend of record are re-read at most this often, ms. */
 const REFRESH_MS = 5_000;
+/** Oldest spend of record a renewal answers with while a fresher one is being read, ms. */
+const STALE_MS = 3 * REFRESH_MS;
 /** The longest period (a month) plus slack: how far back a restarted grantor reloads its book. */
 const BOOK_LOOKBACK_MS = 32 * 86_400_000;
 
@@ -19,30 +22,29 @@ const bookKey = (budgetId: string, subject: string, periodStartMs: number) => `$
 
 /**
  * The lease grantor (one per policy/API store): answers collectors' renewals with allowances from
- * `grantLease`, persisting the book before answering. Renewals run one at a time, so two
- * collectors can never both be given the same remaining amount.
+ * `grantLease`, persisting the book before answering. Grants are computed in memory, one renewal
+ * at a time; renewals in flight together share one ClickHouse write of the book.
  */
 export class BudgetGrantor {
   private budgets: { list: CalendarBudget[]; atMs: number } | null = null;
+  private budgetsLoading: Promise<CalendarBudget[]> | null = null;
   private readonly spend = new Map<string, { atMs: number; bySubject: Map<string, number> }>();
-  private books: Map<string, Map<string, BookEntry>> | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Spend queries running, by the same key as `spend`: concurrent renewals share one. */
+  private readonly spendLoading = new Map<string, Promise<Map<string, number>>>();
+  private books: Promise<Map<string, Map<string, BookEntry>>> | null = null;
+  private readonly writer: BookWriter;
   /** When each collector last renewed, ms: the live ones share a subject even before they ask for it. */
   private readonly lastSeen = new Map<string, number>();
 
   constructor(
-    private readonly client: ClickHouseClient,
+    client: ClickHouseClient,
     private readonly rows: RowReader,
     private readonly clock: Clock,
-  ) {}
-
-  /** One collector's renewal: its reports in, every budget and all of its current leases out. */
-  renew(collector: string, reports: LeaseReport[]): Promise<LeaseAnswer> {
-    const run = this.queue.then(() => this.renewNow(collector, reports));
-    this.queue = run.catch(() => undefined);
-    return run;
+  ) {
+    this.writer = new BookWriter(client);
   }
 
+  /** One collector's renewal: its reports in, every budget and all of its current leases out. */
   /** Spent (of record), leased, reserved and remaining per subject of a budget's current period, nanodollars. */
   async totals(budget: CalendarBudget): Promise<Map<string, { spentNano: number; leasedNano: number; reservedNano: number; remainingNano: number }>> {
     const now = this.clock.now();
@@ -64,23 +66,64 @@ export class BudgetGrantor {
 
   async currentBudgets(): Promise<CalendarBudget[]> {
     const now = this.clock.now();
-    if (!this.budgets || now - this.budgets.atMs > REFRESH_MS) this.budgets = { list: (await readBudgets(this.rows)).map((s) => s.budget), atMs: now };
-    return this.budgets.list;
+    if (this.budgets && now - this.budgets.atMs <= REFRESH_MS) return this.budgets.list;
+    // Renewals arriving while the list is read share the one query.
+    if (!this.budgetsLoading) {
+      const loading = readBudgets(this.rows)
+        .then((stored) => {
+          const list = stored.map((s) => s.budget);
+          // A list read before an invalidate() is answered with but not kept.
+          if (this.budgetsLoading === loading) this.budgets = { list, atMs: now };
+          return list;
+        })
+        .finally(() => {
+          if (this.budgetsLoading === loading) this.budgetsLoading = null;
+        });
+      this.budgetsLoading = loading;
+    }
+    return this.budgetsLoading;
   }
 
   /** Forget cached budgets (after a create, change or delete through the API). */
   invalidate(): void {
     this.budgets = null;
+    this.budgetsLoading = null;
   }
 
-  private async renewNow(collector: string, reports: LeaseReport[]): Promise<LeaseAnswer> {
-    const now = this.clock.now();
-    this.lastSeen.set(collector, now);
-    const live = [...this.lastSeen].filter(([id, at]) => id !== collector && now - at <= ACTIVE_HOLDER_MS).map(([id]) => id);
+  /**
+   * One collector's renewal: its reports in, every budget and all of its current leases out.
+   * Everything a renewal reads from ClickHouse is loaded first, outside any lock; the grants are
+   * then computed in one synchronous step (Node runs it to the end before any other renewal's
+   * step, which makes it the per-budget lock: two renewals can never both be given the same
+   * remaining amount); then the book is written, batched with concurrent renewals, before answering.
+   */
+  async renew(collector: string, reports: LeaseReport[]): Promise<LeaseAnswer> {
     const budgets = await this.currentBudgets();
     const books = await this.allBooks();
+    const spend = new Map<string, Map<string, number>>();
+    await Promise.all(
+      budgets.map(async (b) => {
+        const period = periodBounds(b.period, b.time_zone, this.clock.now());
+        spend.set(b.id, await this.recordedSpend(b, period.startMs, period.endMs, this.clock.now()));
+      }),
+    );
+    const { changed, grants } = this.grantAll(collector, reports, budgets, books, spend, this.clock.now());
+    await this.writer.write(changed);
+    return { budgets, leases: grants };
+  }
+
+  /** The synchronous critical section: new book entries for `reports`, and every current lease of `collector`. */
+  private grantAll(
+    collector: string,
+    reports: LeaseReport[],
+    budgets: CalendarBudget[],
+    books: Map<string, Map<string, BookEntry>>,
+    spend: Map<string, Map<string, number>>,
+    now: number,
+  ): { changed: BookEntry[]; grants: LeaseGrant[] } {
+    this.lastSeen.set(collector, now);
+    const live = [...this.lastSeen].filter(([id, at]) => id !== collector && now - at <= ACTIVE_HOLDER_MS).map(([id]) => id);
     const changed: BookEntry[] = [];
-    const grants: LeaseGrant[] = [];
     for (const r of reports) {
       const budget = budgets.find((b) => b.id === r.budgetId);
       if (!budget) continue;
@@ -90,30 +133,23 @@ export class BudgetGrantor {
       const key = bookKey(budget.id, r.subject, period.startMs);
       const book = books.get(key) ?? new Map<string, BookEntry>();
       books.set(key, book);
-      const limitNano = usdToNano(budget.limit_usd);
-      const recorded = (await this.recordedSpend(budget, period.startMs, period.endMs, now)).get(r.subject) ?? 0;
+      const recorded = spend.get(budget.id)?.get(r.subject) ?? 0;
       const silentPeers = live.filter((id) => !book.has(id)).length;
-      const { holder } = grantLease(
-        limitNano,
-        recorded,
-        book,
-        { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano },
-        now,
-        silentPeers,
-      );
+      const request = { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano };
+      const { holder } = grantLease(usdToNano(budget.limit_usd), recorded, book, request, now, silentPeers);
       const entry: BookEntry = { ...holder, budgetId: budget.id, subject: r.subject, periodStartMs: period.startMs, collector, reservedNano: r.reservedNano };
       book.set(collector, entry);
       changed.push(entry);
     }
-    await writeBook(this.client, changed);
     // Every current lease of this collector, reported or not: a restarted collector learns them here.
+    const grants: LeaseGrant[] = [];
     for (const budget of budgets) {
       const period = periodBounds(budget.period, budget.time_zone, now);
       for (const [key, book] of books) {
         if (!key.startsWith(`${budget.id}|`) || !key.endsWith(`|${period.startMs}`)) continue;
         const entry = book.get(collector);
         if (!entry) continue;
-        const recorded = (await this.recordedSpend(budget, period.startMs, period.endMs, now)).get(entry.subject) ?? 0;
+        const recorded = spend.get(budget.id)?.get(entry.subject) ?? 0;
         const unleasedNano = leaseTotals(usdToNano(budget.limit_usd), recorded, book).remainingNano;
         grants.push({
           budgetId: budget.id,
@@ -125,30 +161,55 @@ export class BudgetGrantor {
         });
       }
     }
-    return { budgets, leases: grants };
+    return { changed, grants };
   }
 
-  private async allBooks(): Promise<Map<string, Map<string, BookEntry>>> {
-    if (!this.books) {
-      const books = new Map<string, Map<string, BookEntry>>();
-      for (const e of await readBook(this.rows, this.clock.now() - BOOK_LOOKBACK_MS)) {
-        const key = bookKey(e.budgetId, e.subject, e.periodStartMs);
-        const book = books.get(key) ?? new Map<string, BookEntry>();
-        book.set(e.collector, e);
-        books.set(key, book);
-      }
-      this.books ??= books;
-    }
+  /** The book, read back from ClickHouse once (a restarted grantor recovers every answered grant), then kept in memory. */
+  private allBooks(): Promise<Map<string, Map<string, BookEntry>>> {
+    this.books ??= readBook(this.rows, this.clock.now() - BOOK_LOOKBACK_MS).then(
+      (entries) => {
+        const books = new Map<string, Map<string, BookEntry>>();
+        for (const e of entries) {
+          const key = bookKey(e.budgetId, e.subject, e.periodStartMs);
+          const book = books.get(key) ?? new Map<string, BookEntry>();
+          book.set(e.collector, e);
+          books.set(key, book);
+        }
+        return books;
+      },
+      (err: unknown) => {
+        this.books = null;
+        throw err;
+      },
+    );
     return this.books;
   }
 
+  /**
+   * Spend of record per subject, re-read every REFRESH_MS. A stale figure is used while its
+   * refresh runs (up to STALE_MS old): renewals do not wait for a query on a loaded store, and the
+   * grant takes the larger of it and what the collectors reported, so staleness only delays
+   * counting spend made without a lease.
+   */
   private async recordedSpend(budget: CalendarBudget, startMs: number, endMs: number, now: number): Promise<Map<string, number>> {
     const key = `${budget.id}|${startMs}|${budget.scope}|${budget.match}`;
     const cached = this.spend.get(key);
     if (cached && now - cached.atMs <= REFRESH_MS) return cached.bySubject;
-    const bySubject = await spendBySubject(this.rows, budget, { startMs, endMs });
-    this.spend.set(key, { atMs: now, bySubject });
-    return bySubject;
+    let loading = this.spendLoading.get(key);
+    if (!loading) {
+      loading = spendBySubject(this.rows, budget, { startMs, endMs })
+        .then((bySubject) => {
+          this.spend.set(key, { atMs: now, bySubject });
+          return bySubject;
+        })
+        .finally(() => this.spendLoading.delete(key));
+      this.spendLoading.set(key, loading);
+    }
+    if (cached && now - cached.atMs <= STALE_MS) {
+      loading.catch(() => undefined);
+      return cached.bySubject;
+    }
+    return loading;
   }
 }
 
