@@ -77,7 +77,7 @@ export class BudgetGate {
     const reserve = (c: BudgetCandidate<D>) => {
       const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
       // Top the lease up in the background before it runs dry; the request does not wait for it.
-      if (r.ok && r.low) void this.leaseClient?.renewNow();
+      if (r.ok && r.low) void this.leaseClient?.renewSoon();
       return r;
     };
     const tried = reserve(first);
@@ -131,13 +131,14 @@ export class BudgetGate {
     const { action, max_delay_ms: maxDelayMs } = limiting.state.budget;
     const waitedFrom = this.clock.now();
     const waitUntil = Math.min(latestStartMs, waitedFrom + (action === 'delay' ? maxDelayMs : 0));
-    // The lease ran short, not necessarily the budget: ask the grantor at once — again, up to
-    // three times, while it still has more than this request beyond every lease — and then every
-    // renewal interval while a delay budget allows waiting.
+    // The lease ran short, not necessarily the budget: take the answer of the renewal already out
+    // (started ahead of need, it usually brings enough), else ask the grantor at once — again, up
+    // to three times, while it still has more than this request beyond every lease — and then
+    // every renewal interval while a delay budget allows waiting.
     if (this.leaseClient && !neverFits) {
       do {
         for (let asked = 0; asked < MAX_IMMEDIATE_RENEWALS; asked++) {
-          if (!(await this.leaseClient.renewNow())) break;
+          if (!(await (asked === 0 ? this.leaseClient.renewSoon() : this.leaseClient.renewNow()))) break;
           const after = tryAll();
           if (after) return { ...after, budget: { ...after.budget, delay_ms: this.clock.now() - waitedFrom } };
           if ((limiting.state.unleasedNano ?? 0) < first.worstCaseNano) break;

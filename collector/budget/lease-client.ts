@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.ts';
 import { PeriodicTask } from '../../core/periodic-task.ts';
 import type { LeaseLedger } from './lease-ledger.ts';
 import { LeaseRenewalUndelivered, type LeaseSource } from './lease-protocol.ts';
+import { observeRoundTrip, renewalBoundMs, type RoundTrip } from './renew-ahead.ts';
 
 export interface LeaseClientOptions {
   /** Stable across restarts (SWITCHYARD_COLLECTOR_ID), so a restarted collector gets its spend back. */
@@ -19,9 +20,10 @@ export interface LeaseClientOptions {
 }
 
 /**
- * Keeps this collector's leases fresh: every `renewMs`, and at once when a request found its
- * lease short (coalesced: one renewal in flight at a time). A failed renewal keeps the current
- * leases — hard budgets then spend only what is already leased (fail closed).
+ * Keeps this collector's leases fresh: every `renewMs`, ahead of need when a lease falls to its
+ * low-water mark (`renewSoon`, in the background), and when a request found its lease short
+ * (one renewal in flight at a time). A failed renewal keeps the current leases — hard budgets
+ * then spend only what is already leased (fail closed).
  */
 export class LeaseClient {
   private readonly loop: PeriodicTask;
@@ -29,14 +31,14 @@ export class LeaseClient {
   private queued: Promise<boolean> | null = null;
   private lastRenewMs: number;
   private failing = false;
-  /** Smoothed round trip of a renewal, ms (a timed-out one counts as its timeout). */
-  private roundTripMs = 0;
+  /** Measured round trips of renewals (a timed-out one counts as its timeout). */
+  private roundTrip: RoundTrip | null = null;
   readonly renewMs: number;
 
   constructor(private readonly o: LeaseClientOptions) {
     this.renewMs = o.renewMs ?? 2000;
     this.lastRenewMs = o.clock.now();
-    this.loop = new PeriodicTask(() => this.renewNow(), this.renewMs);
+    this.loop = new PeriodicTask(() => this.renewSoon(), this.renewMs);
     // Totals per budget id only: subjects come from request headers and never become labels.
     o.meter
       ?.createObservableGauge('switchyard.collector.budget.remaining', { unit: 'USD', description: 'Lease left to spend on this collector, summed per budget' })
@@ -75,6 +77,14 @@ export class LeaseClient {
   }
 
   /**
+   * A renewal ahead of need, in the background: starts one unless one is already out (whose
+   * answer brings a fresh lease anyway). True when the grantor answered.
+   */
+  renewSoon(): Promise<boolean> {
+    return this.inFlight ?? this.renewNow();
+  }
+
+  /**
    * A renewal that starts from now: the one in flight may predate the caller's demand, so a
    * caller arriving during it gets the next one (at most one queued, shared by all who wait).
    * True when the grantor answered.
@@ -93,15 +103,13 @@ export class LeaseClient {
 
   private async renewOnce(): Promise<boolean> {
     const now = this.o.clock.now();
-    // A lease must last until the next one arrives: a renewal interval plus the grantor's answer
-    // time. On a loaded grantor the answer takes seconds, and a lease sized on the interval alone
-    // ran dry while it was out, so budgeted requests waited and (fail closed) were refused.
-    const termMs = this.renewMs + this.roundTripMs;
-    const reports = this.o.ledger.reports(now, termMs, Math.max(1, now - this.lastRenewMs));
+    // Leases and low-water marks are sized on how long renewals take: on a loaded grantor the
+    // answer takes seconds, and a lease sized on the interval alone ran dry while it was out.
+    const reports = this.o.ledger.reports(now, this.renewMs, Math.max(1, now - this.lastRenewMs), renewalBoundMs(this.roundTrip));
     this.lastRenewMs = now;
     const timeoutMs = this.o.timeoutMs ?? 3000;
     const sent = performance.now();
-    const took = () => (this.roundTripMs = Math.min(timeoutMs, 0.7 * this.roundTripMs + 0.3 * (performance.now() - sent)));
+    const took = () => (this.roundTrip = observeRoundTrip(this.roundTrip, Math.min(timeoutMs, performance.now() - sent)));
     try {
       const answer = await this.o.source.renew(this.o.collectorId, reports, AbortSignal.timeout(timeoutMs));
       took();

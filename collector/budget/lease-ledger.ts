@@ -4,6 +4,7 @@ import { periodBounds, type PeriodBounds } from './budget-period.ts';
 import { usdToNano } from './cost-bucket.ts';
 import type { Headroom } from './headroom.ts';
 import type { LeaseGrant, LeaseReport } from './lease-protocol.ts';
+import { leaseTermMs, MIN_ROUND_TRIP_MS, nextRate, renewAheadNano } from './renew-ahead.ts';
 
 /** One budget subject as this collector sees it: its lease and what it holds against it. */
 export interface LeaseState {
@@ -20,7 +21,9 @@ export interface LeaseState {
   demandNano: number;
   /** Largest single worst case seen: a lease smaller than two of these starves the collector. */
   maxRequestNano: number;
-  /** Low-water mark, nanodollars: half a lease term of recent demand, at least four of the largest requests. */
+  /** Recent demand, nanodollars per ms (smoothed over renewals: `nextRate`). */
+  rateNanoPerMs: number;
+  /** Low-water mark, nanodollars: what the recent rate spends within two renewal round trips (`renewAheadNano`). */
   lowWaterNano: number;
   /** Left in the budget beyond every lease, at the last grant; null before one. */
   unleasedNano: number | null;
@@ -123,23 +126,29 @@ export class LeaseLedger {
     return s.unleasedNano !== null && s.unleasedNano > 0 ? renewMs : Math.max(1000, s.period.endMs - nowMs);
   }
 
-  /** What to tell the grantor: spend, holds and demand per subject of the current periods. */
-  reports(nowMs: number, termMs: number, sinceLastMs: number): LeaseReport[] {
+  /**
+   * What to tell the grantor: spend, holds and demand per subject of the current periods.
+   * `renewMs`: the renewal interval; `sinceLastMs`: time since the last report; `boundMs`: how
+   * long a renewal may take (`renewalBoundMs`).
+   */
+  reports(nowMs: number, renewMs: number, sinceLastMs: number, boundMs = MIN_ROUND_TRIP_MS): LeaseReport[] {
+    const termMs = leaseTermMs(renewMs, boundMs);
     const out: LeaseReport[] = [];
     for (const [key, s] of this.states) {
       if (nowMs >= s.period.endMs) {
         this.states.delete(key);
         continue;
       }
-      // Demand over the last interval, projected over one lease term with headroom, and never
-      // less than two of the largest requests (a smaller lease admits one at a time).
-      const rate = sinceLastMs > 0 ? s.demandNano / sinceLastMs : 0;
+      // Demand projected over one lease term with headroom, and never less than two of the
+      // largest requests (a smaller lease admits one at a time).
+      s.rateNanoPerMs = nextRate(s.rateNanoPerMs, s.demandNano, sinceLastMs, renewMs);
+      const rate = s.rateNanoPerMs;
       // At least everything asked for since the last renewal: a burst of waiting requests is demand now.
       const wantNano = Math.max(2 * s.maxRequestNano, Math.ceil(rate * termMs * 2), s.demandNano) + s.reservedNano;
-      s.lowWaterNano = Math.ceil((rate * termMs) / 2);
-      // Keep serving while the renewal is out: a margin of the current lease stays usable and is
-      // reported as held, so the grant cannot take it back.
-      const margin = Math.max(0, Math.min(usable(s) - s.spentNano - s.reservedNano, Math.max(s.lowWaterNano, 4 * s.maxRequestNano)));
+      s.lowWaterNano = renewAheadNano(rate, boundMs, s.maxRequestNano);
+      // Keep serving while the renewal is out: what the rate spends in two round trips stays
+      // usable and is reported as held, so the grant cannot take it back.
+      const margin = Math.max(0, Math.min(usable(s) - s.spentNano - s.reservedNano, s.lowWaterNano));
       s.renewCapNano = s.spentNano + s.reservedNano + margin;
       out.push({
         budgetId: s.budget.id,
@@ -235,6 +244,7 @@ export class LeaseLedger {
         reservedNano: 0,
         demandNano: 0,
         maxRequestNano: 0,
+        rateNanoPerMs: 0,
         lowWaterNano: 0,
         unleasedNano: null,
         renewCapNano: null,
