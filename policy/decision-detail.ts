@@ -36,7 +36,11 @@ export function describeDecision(d: DetailInput): string {
   if (d.step.kind === 'hard_drop') parts.push(`health ≤ ${s.failingHealth}: dropped at once`);
   if (d.step.kind === 'increase') parts.push(`raised at most +${s.increaseStep} per step`);
   if (d.step.kind === 'held')
-    parts.push(`recovery held ${Math.round(d.step.holdMs / 1000)} s after the last decrease (flap penalty ${d.step.state.penalty.toFixed(2)})`);
+    parts.push(
+      d.step.holdMs === 0
+        ? 'held until an attempt shows it healthy (increases are earned by fresh evidence)'
+        : `recovery held ${Math.round(d.step.holdMs / 1000)} s after the last decrease (flap penalty ${d.step.state.penalty.toFixed(2)})`,
+    );
   if (d.reason !== 'failing' && d.step.state.weight < s.explorationFloor) parts.push(`exploration floor ${s.explorationFloor}`);
   if (d.verdict.over)
     parts.push(

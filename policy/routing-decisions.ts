@@ -62,7 +62,7 @@ export function evaluatePolicy(input: PolicyStepInput): PolicyStepOutput {
       const shrunk = shrunkRelative(relative, countedAttempts(evidence.get(d.deployment)?.hour ?? emptyWindow(0)), s);
       const target = round4(shrunk * h.health);
       const prev = input.state.get(stateKey(route.route, d.deployment));
-      const step = stepWeight(prev, target, h.health <= s.failingHealth, nowMs, s, h.health < s.degradedHealth);
+      const step = stepWeight(prev, target, h.health <= s.failingHealth, nowMs, s, h.health < s.degradedHealth, h.attempts > 0);
       const verdict = rateLimitVerdict(evidence.get(d.deployment)?.recent ?? emptyWindow(s.rateLimitWindowMs / 1000), s);
       steps.set(d.deployment, { step, target, verdict, shrunk: Math.abs(shrunk - relative) >= 0.0001 ? round4(shrunk) : null });
     }

@@ -77,3 +77,17 @@ test('flap damping: each failure episode adds penalty (halving every 5 minutes);
   assert.ok(Math.abs(later.penalty - state.penalty / 2) < 1e-9);
   assert.equal(recoveryHold(100, s), s.maxRecoveryHoldMs);
 });
+
+test('found case (bench seed 18): an increase is earned by fresh evidence — with no attempt in the live window the weight is held', () => {
+  // Explored at the floor after its recovery hold, a flapping deployment got no probe in a down
+  // phase; read as "no evidence, healthy", it was raised 0.05 → 0.3 in three steps, blind.
+  const floor = at(0.05, { lastDecreaseAtMs: T0 - 120_000 });
+  const blind = stepWeight(floor, 0.9, false, T0, s, false, false);
+  assert.equal(blind.kind, 'held');
+  assert.equal(blind.state.weight, 0.05);
+  const seen = stepWeight(floor, 0.9, false, T0, s, false, true);
+  assert.equal(seen.kind, 'increase');
+  assert.equal(seen.state.weight, 0.15);
+  // Without evidence nothing is lowered either: thin evidence stays neutral.
+  assert.equal(stepWeight(at(1), 1, false, T0, s, false, false).state.weight, 1);
+});

@@ -37,6 +37,10 @@ export interface StepResult {
  *   and at `suppressPenalty` the deployment is suppressed (no increase) until the penalty decays
  *   below `reusePenalty` — so a deployment that keeps failing and recovering stays low instead
  *   of oscillating, even when its failures are only seen now and then;
+ * - increases are clocked by evidence: with no attempt in the live window (`observed` false) the
+ *   weight is held, as TCP's additive increase is clocked by acknowledgements — a deployment
+ *   explored at the floor gets a probe now and then, and without one it is not raised blind
+ *   (found case: a flapping deployment raised to 0.3 in a down phase no probe had seen);
  * The exploration floor is applied on publication (routing-decisions.ts), not here.
  * AIMD after Chiu & Jain (1989). Pure: the state and the clock come in, the next state goes out.
  */
@@ -47,6 +51,7 @@ export function stepWeight(
   nowMs: number,
   s: PolicySettings,
   unhealthy = hardFailure,
+  observed = true,
 ): StepResult {
   if (!prev) {
     // First seen already below full weight: that is a failure episode like any other.
@@ -82,6 +87,7 @@ export function stepWeight(
   const holding = base.suppressed || (prev.lastDecreaseAtMs !== null && nowMs - prev.lastDecreaseAtMs < holdMs);
   if (target > prev.weight + s.deadband) {
     if (holding) return { state: base, kind: 'held', holdMs: base.suppressed ? suppressionLeft(penalty, s) : holdMs };
+    if (!observed) return { state: base, kind: 'held', holdMs: 0 };
     const raised = Math.min(target, prev.weight + s.increaseStep);
     // Landing within the dead band of the target lands on it; otherwise the band would strand it just below.
     const state = { ...base, weight: round4(target - raised <= s.deadband + 1e-9 ? target : raised), inEpisode: false };
