@@ -8,6 +8,7 @@ import { idempotencyKey, needsUpdate, type NotifiedEntry } from './needs-update.
 import { alertLabels, toNotice, type Notification } from './notice.ts';
 import type { ResolvedReceiver } from './receiver-secrets.ts';
 import { isSilenced } from './silences.ts';
+import { foldedIntoIncident } from './incident-settle.ts';
 
 /** What became of a due group at one flush; counted on /metrics. */
 export type FlushOutcome = 'delivered' | 'dead_letter' | 'silenced' | 'unchanged' | 'already_delivered';
@@ -139,12 +140,17 @@ export class AlertNotifier {
     const entry = logged && { ...logged, firing: logged.firing.filter((f) => !quiet.has(f)) };
     const reason = needsUpdate(entry, firingSet, resolvedSet, {
       sendResolved: receiver.sendResolved,
+      partialResolved: this.o.route.partial_resolved,
       repeatMs: this.o.route.repeat_interval,
       now,
       acknowledged,
+      folded: foldedIntoIncident(entry, audible, this.o.route.incident_settle),
     });
     if (reason === null) {
-      this.groups.flushed(group, resolvedAll, now);
+      // Alerts the receiver knew firing stay in the group once resolved, so the all-clear names them.
+      const known = new Set(entry?.firing ?? []);
+      const told = firing.length > 0 ? new Set([...resolvedAll].filter((f) => !known.has(f))) : resolvedAll;
+      this.groups.flushed(group, told, now);
       return 'unchanged';
     }
     const key = idempotencyKey(receiver.name, group.key, [...firingSet], [...resolvedSet], entry?.notifiedAt ?? null);

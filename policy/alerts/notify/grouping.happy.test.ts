@@ -16,6 +16,8 @@ const alert = (fp: string, team: string, status: NoticeAlert['status'] = 'firing
 });
 const opts = (over: Partial<Parameters<typeof needsUpdate>[3]> = {}) => ({
   sendResolved: true,
+  partialResolved: true,
+  folded: new Set<string>(),
   repeatMs: 3600 * S,
   now: 10_000 * S,
   acknowledged: new Set<string>(),
@@ -72,6 +74,12 @@ test('needsUpdate follows Alertmanager: new, changed, all resolved, resolved new
   assert.equal(needsUpdate(entry(['a']), new Set(['a']), new Set(), opts()), null);
   assert.equal(needsUpdate(entry(['a', 'b']), new Set(['a']), new Set(['b']), opts()), 'resolved');
   assert.equal(needsUpdate(entry(['a', 'b']), new Set(['a']), new Set(['b']), opts({ sendResolved: false })), null);
+  assert.equal(
+    needsUpdate(entry(['a', 'b']), new Set(['a']), new Set(['b']), opts({ partialResolved: false })),
+    null,
+    'partial resolve waits for the all clear',
+  );
+  assert.equal(needsUpdate(entry(['a']), new Set(['a', 'b']), new Set(), opts({ folded: new Set(['b']) })), null, 'folded into the incident told');
   assert.equal(needsUpdate(entry(['a']), new Set(), new Set(['a']), opts({ sendResolved: false })), 'resolved', 'all clear is always told');
   assert.equal(needsUpdate(entry([]), new Set(), new Set(['z']), opts()), null, 'fired and cleared between notices is not news');
   assert.equal(needsUpdate(entry(['a'], [], 6_400 * S), new Set(['a']), new Set(), opts()), 'repeat');

@@ -8,27 +8,43 @@ export interface NotifiedEntry {
   idempotencyKey: string;
 }
 
+/** What the dedup decision needs besides the alert sets. Times are epoch ms. */
+export interface UpdateOptions {
+  /** The receiver wants resolved notices (send_resolved). */
+  sendResolved: boolean;
+  /** With sendResolved: also a notice when part of a firing group resolves (Alertmanager's default). */
+  partialResolved: boolean;
+  repeatMs: number;
+  now: number;
+  acknowledged: ReadonlySet<string>;
+  /** Firing alerts that joined an already-notified incident (route.incident_settle): not news on their own. */
+  folded: ReadonlySet<string>;
+}
+
 /**
  * Alertmanager's dedup decision, learnt from its DedupStage: notify a new group with firing
- * alerts; notify when an alert fires that the last notice did not carry; when everything the
- * receiver knew as firing has resolved; when something resolved that it has not heard (if it
- * wants resolved notices); and otherwise only after `repeatMs`, unless every firing alert is
- * acknowledged. Returns the reason, or null for no notification.
+ * alerts, or one whose last notice was its all clear (a new incident); notify when an alert
+ * fires that the last notice did not carry (unless it was folded into the incident already
+ * notified); when everything the receiver knew as firing has resolved;
+ * when part of the group resolved that it has not heard (only with partialResolved: one incident
+ * ends in one resolved notice by default); and otherwise only after `repeatMs`, unless every
+ * firing alert is acknowledged. Returns the reason, or null for no notification.
  */
 export function needsUpdate(
   entry: NotifiedEntry | null,
   firing: ReadonlySet<string>,
   resolved: ReadonlySet<string>,
-  opts: { sendResolved: boolean; repeatMs: number; now: number; acknowledged: ReadonlySet<string> },
+  opts: UpdateOptions,
 ): 'new' | 'changed' | 'resolved' | 'repeat' | null {
-  if (entry === null) return firing.size > 0 ? 'new' : null;
+  // After an all clear the group starts a new incident: that is news as 'new', not a change.
+  if (entry === null || entry.firing.length === 0) return firing.size > 0 ? 'new' : null;
   const knownFiring = new Set(entry.firing);
-  if ([...firing].some((f) => !knownFiring.has(f))) return 'changed';
+  if ([...firing].some((f) => !knownFiring.has(f) && !opts.folded.has(f))) return 'changed';
   // Everything the receiver knew about has cleared: tell it, whatever send_resolved says, so its
   // picture does not stay red. Alerts that fired and cleared between two notices are not news.
   if (firing.size === 0) return entry.firing.length > 0 ? 'resolved' : null;
   const knownResolved = new Set(entry.resolved);
-  if (opts.sendResolved && [...resolved].some((r) => !knownResolved.has(r))) return 'resolved';
+  if (opts.sendResolved && opts.partialResolved && [...resolved].some((r) => !knownResolved.has(r))) return 'resolved';
   if ([...firing].every((f) => opts.acknowledged.has(f))) return null;
   return entry.notifiedAt <= opts.now - opts.repeatMs ? 'repeat' : null;
 }

@@ -11,8 +11,9 @@ import { recordingNotifier } from './recording-notifier.ts';
 const S = 1000;
 const T = Date.UTC(2026, 10, 30, 3);
 
+// incident_settle 0: these tests watch the hold alone (with it, the late alert would be folded).
 function notifier(pendingHold: string) {
-  const { notifier: n, sent } = recordingNotifier(parseAlertsConfig({ route: { pending_hold: pendingHold } }).route);
+  const { notifier: n, sent } = recordingNotifier(parseAlertsConfig({ route: { pending_hold: pendingHold, incident_settle: '0s' } }).route);
   return { n, sent };
 }
 

@@ -39,6 +39,19 @@ const routeSchema = z.strictObject({
    * that see one incident a minute apart make one notice, not a notice and a "changed" one.
    */
   pending_hold: durationMs.default(120_000),
+  /**
+   * An alert that starts firing within this long after its group's last notice, while that
+   * notice's alerts still fire, belongs to the incident already told (a 429 storm's failovers a
+   * minute later): it rides with the group's next notice (all clear, repeat or a later change)
+   * instead of a "changed" message of its own — unless it is more severe than every alert the
+   * receiver knows firing. 0: Alertmanager's behaviour (every new alert is a change).
+   */
+  incident_settle: durationMs.default(600_000),
+  /**
+   * With a receiver's send_resolved: also notify when part of a group resolves while the rest
+   * still fires (Alertmanager's behaviour). Off: one resolved notice, when the whole group has.
+   */
+  partial_resolved: z.boolean().default(false),
 });
 
 export const alertsConfigSchema = z
