@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUsableTimeZone } from '../detect/level-day.ts';
 import { durationMs } from './duration.ts';
 import { aggregations, alertDimensions, alertMetricNames, alertMetrics } from './alert-metrics.ts';
 
@@ -46,6 +47,11 @@ const anomalyCondition = z.strictObject({
    * [⅓, 3] — so a Monday peak, weekends and a holiday dip move the line with them. Unset: none.
    */
   level_span: durationMs.optional(),
+  /**
+   * The team's IANA time zone: the level span never reaches back past midnight in it, so just
+   * after midnight on Monday today's level is Monday's, not Sunday evening's (see window-plan.ts).
+   */
+  time_zone: z.string().default('UTC').refine(isUsableTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { levelSpanMs } from '../detect/level-day.ts';
 import type { AlertRule } from '../rules/alert-rule-schema.ts';
 
 /** A half-open time range [startMs, endMs). */
@@ -22,11 +23,15 @@ export function planWindows(rule: AlertRule, nowMs: number): TimeWindow[] {
       const e = end - n * c.baseline.every;
       windows.push({ startMs: e - rule.window, endMs: e });
     }
-    // Seasonal level: the span before today's window, then before each baseline window.
-    if (c.level_span) {
+    // Seasonal level: the span before today's window, then the same hours before each baseline
+    // window. It starts no earlier than today's midnight in the team's zone: the hours before it
+    // belong to yesterday, whose level (a Sunday evening before a Monday) is not today's. Too
+    // little of today yet: no spans, and the baseline stays unscaled.
+    const span = c.level_span ? levelSpanMs(c.level_span, c.time_zone, end - rule.window) : 0;
+    if (span > 0) {
       for (let n = 0; n <= c.baseline.count; n++) {
         const e = end - rule.window - n * c.baseline.every;
-        windows.push({ startMs: e - c.level_span, endMs: e });
+        windows.push({ startMs: e - span, endMs: e });
       }
     }
   }
