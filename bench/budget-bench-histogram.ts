@@ -36,3 +36,13 @@ export function bucketQuantile(buckets: Buckets, q: number): number {
   }
   return lower;
 }
+
+/** Budget checks that waited for the grantor (`switchyard_collector_budget_check_waited`), summed over collectors. */
+export async function checkWaits(metricsUrls: string[]): Promise<number> {
+  let sum = 0;
+  for (const url of metricsUrls) {
+    const text = await (await fetch(url)).text();
+    for (const m of text.matchAll(/^switchyard_collector_budget_check_waited\w*(?:\{[^}]*\})? (\d+)/gm)) sum += Number(m[1]);
+  }
+  return sum;
+}

@@ -11,7 +11,7 @@ import { startSimulator } from '../collector/simulator/index.ts';
 import { countPromptTokens } from '../collector/budget/prompt-tokens.ts';
 import { worstCaseNano } from '../collector/budget/worst-case-cost.ts';
 import { attackClient, overheadClient, STEADY_MAX_TOKENS, steadyMessages, type AttackTally } from './budget-bench-clients.ts';
-import { bucketQuantile, bucketsSince, checkBuckets } from './budget-bench-histogram.ts';
+import { bucketQuantile, bucketsSince, checkBuckets, checkWaits } from './budget-bench-histogram.ts';
 import { freePort, startSwitchyard, type BenchProcess } from './budget-bench-processes.ts';
 
 // The three-replica attack over real processes: three `switchyard collector` processes and one
@@ -106,6 +106,7 @@ try {
   // start waits for the grantor); the timed phase starts after it.
   await Promise.all(Array.from({ length: CLIENTS }, (_, n) => overheadClient(url(n), n % 2 === 0 ? 'steady' : 'free', 3, [], { count: 0 })));
   const checksBefore = await checkBuckets(collectorMetrics);
+  const waitsBefore = await checkWaits(collectorMetrics);
   const steadyRefusals = { count: 0 };
   const budgeted: number[] = [];
   const unbudgeted: number[] = [];
@@ -117,6 +118,7 @@ try {
   );
 
   const steadyChecks = bucketsSince(await checkBuckets(collectorMetrics), checksBefore);
+  const steadyWaits = (await checkWaits(collectorMetrics)) - waitsBefore;
   const gateP99 = bucketQuantile(steadyChecks, 0.99);
   // Work a budgeted request does before the gate (prompt tokens, each candidate's worst case),
   // timed here on the same code and request shapes: the collectors' histogram starts at the gate.
@@ -156,6 +158,8 @@ try {
     budget_gate_p90_us: Math.round(bucketQuantile(steadyChecks, 0.9)),
     // Checks answered locally, from the lease, within the 200 µs goal; the rest waited for the grantor.
     budget_gate_share_within_200us: Math.round((1000 * (steadyChecks.get(200) ?? 0)) / Math.max(1, steadyChecks.get(Number.POSITIVE_INFINITY) ?? 0)) / 1000,
+    // Checks that waited for the grantor (their lease was short) rather than answering from it.
+    budget_gate_share_waited: Math.round((1000 * steadyWaits) / Math.max(1, steadyChecks.get(Number.POSITIVE_INFINITY) ?? 0)) / 1000,
     budget_pricing_p99_us: Math.round(p99(pricingUs)),
     budget_checks_timed: steadyChecks.get(Number.POSITIVE_INFINITY) ?? 0,
     // Timed-phase requests under the roomy budget refused (their collector's lease ran out while the grantor was slow).

@@ -34,6 +34,11 @@ export class BudgetRejected extends Error {
   }
 }
 
+/** Set when a check waited (for the grantor or a refill) rather than answering from what it holds. */
+interface Waited {
+  waited: boolean;
+}
+
 /** Renewals a short lease may trigger for one request before it waits (delay) or is refused. */
 const MAX_IMMEDIATE_RENEWALS = 3;
 
@@ -53,7 +58,7 @@ export class BudgetGate {
     private readonly clock: Clock,
     private readonly leases: LeaseLedger | null = null,
     private readonly leaseClient: LeaseClient | null = null,
-    private readonly checkTimer: ((us: number) => void) | null = null,
+    private readonly checkTimer: ((us: number, waited: boolean) => void) | null = null,
   ) {}
 
   applies(tags: AttemptTags): boolean {
@@ -62,17 +67,24 @@ export class BudgetGate {
 
   /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
   async admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
-    if (!this.checkTimer) return this.decide(tags, candidates, signal, latestStartMs);
+    const wait: Waited = { waited: false };
+    if (!this.checkTimer) return this.decide(tags, candidates, signal, latestStartMs, wait);
     // Wall time on the request path, refusals and waits for the grantor included.
     const started = performance.now();
     try {
-      return await this.decide(tags, candidates, signal, latestStartMs);
+      return await this.decide(tags, candidates, signal, latestStartMs, wait);
     } finally {
-      this.checkTimer((performance.now() - started) * 1000);
+      this.checkTimer((performance.now() - started) * 1000, wait.waited);
     }
   }
 
-  private async decide<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
+  private async decide<D>(
+    tags: AttemptTags,
+    candidates: Array<BudgetCandidate<D>>,
+    signal: AbortSignal,
+    latestStartMs: number,
+    wait: Waited,
+  ): Promise<Admission<D>> {
     const first = candidates[0]!;
     const reserve = (c: BudgetCandidate<D>) => {
       const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
@@ -83,7 +95,7 @@ export class BudgetGate {
     const tried = reserve(first);
     if (tried.ok) return admitted(first, tried.reserved, 'allow', 0, '');
     const cheaper = candidates.filter((c) => c.worstCaseNano < first.worstCaseNano).sort((a, b) => a.worstCaseNano - b.worstCaseNano);
-    if (tried.kind === 'calendar') return this.admitCalendar(tried.limiting, first, cheaper, reserve, signal, latestStartMs);
+    if (tried.kind === 'calendar') return this.admitCalendar(tried.limiting, first, cheaper, reserve, signal, latestStartMs, wait);
 
     const { limitedBy, limit, waitMs } = tried;
     if (limit.config.on_exhausted === 'downgrade') {
@@ -94,6 +106,7 @@ export class BudgetGate {
     }
     if (limit.config.on_exhausted === 'delay' && waitMs <= limit.config.max_delay_ms && this.clock.now() + waitMs < latestStartMs) {
       const waitedFrom = this.clock.now();
+      wait.waited = true;
       await sleepUnlessAborted(waitMs, signal);
       if (signal.aborted) throw new DOMException('client closed the request', 'AbortError');
       const again = reserve(first);
@@ -110,6 +123,7 @@ export class BudgetGate {
     reserve: (c: BudgetCandidate<D>) => ReturnType<typeof reserveEverywhere>,
     signal: AbortSignal,
     latestStartMs: number,
+    wait: Waited,
   ): Promise<Admission<D>> {
     const label = calendarLabel(limiting.state);
     // The preferred deployment, then the cheaper ones nearest in price first.
@@ -136,12 +150,16 @@ export class BudgetGate {
     // to three times, while it still has more than this request beyond every lease — and then
     // every renewal interval while a delay budget allows waiting.
     if (this.leaseClient && !neverFits) {
+      wait.waited = true;
       do {
         for (let asked = 0; asked < MAX_IMMEDIATE_RENEWALS; asked++) {
-          if (!(await (asked === 0 ? this.leaseClient.renewSoon() : this.leaseClient.renewNow()))) break;
+          // A renewal already out was sent before this request's demand: its answer may be enough,
+          // but when it is not, it says nothing of what a fresh ask would bring.
+          const joined = asked === 0 && this.leaseClient.renewing;
+          if (!(await (joined ? this.leaseClient.renewSoon() : this.leaseClient.renewNow()))) break;
           const after = tryAll();
           if (after) return { ...after, budget: { ...after.budget, delay_ms: this.clock.now() - waitedFrom } };
-          if ((limiting.state.unleasedNano ?? 0) < first.worstCaseNano) break;
+          if (!joined && (limiting.state.unleasedNano ?? 0) < first.worstCaseNano) break;
         }
         const pause = Math.min(this.leaseClient.renewMs, waitUntil - this.clock.now());
         if (pause <= 0) break;
@@ -183,7 +201,7 @@ export interface Budgets {
 export function createBudgets(
   config: BudgetsConfig,
   clock: Clock,
-  leases?: { ledger: LeaseLedger; client: LeaseClient | null; checkTimer?: (us: number) => void },
+  leases?: { ledger: LeaseLedger; client: LeaseClient | null; checkTimer?: (us: number, waited: boolean) => void },
 ): Budgets {
   const ledger = new BudgetLedger(config.limits);
   return {

@@ -8,8 +8,11 @@ import type { LeaseSource } from './lease-protocol.ts';
 export interface BudgetLeases {
   ledger: LeaseLedger;
   client: LeaseClient;
-  /** Told how long each budget check on the request path took, µs (a histogram on /metrics when a meter is given). */
-  checkTimer?: (us: number) => void;
+  /**
+   * Told how long each budget check on the request path took, µs, and whether it waited (for the
+   * grantor or a refill): a histogram and a counter on /metrics when a meter is given.
+   */
+  checkTimer?: (us: number, waited: boolean) => void;
 }
 
 /**
@@ -40,5 +43,13 @@ export function startBudgetLeases(o: {
     description: 'Time a request spent in the budget gate (reserve, and any wait for the grantor), microseconds',
     advice: { explicitBucketBoundaries: CHECK_US_BOUNDS },
   });
-  return { ledger, client, ...(histogram ? { checkTimer: (us: number) => histogram.record(us) } : {}) };
+  const waits = o.meter?.createCounter('switchyard.collector.budget.check.waited', {
+    description: 'Budget checks on the request path that waited for the grantor (or a rolling bucket refill) instead of answering from the lease',
+  });
+  if (!histogram) return { ledger, client };
+  const checkTimer = (us: number, waited: boolean) => {
+    histogram.record(us);
+    if (waited) waits?.add(1);
+  };
+  return { ledger, client, checkTimer };
 }

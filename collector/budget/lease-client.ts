@@ -84,6 +84,11 @@ export class LeaseClient {
     return this.inFlight ?? this.renewNow();
   }
 
+  /** A renewal is out. */
+  get renewing(): boolean {
+    return this.inFlight !== null;
+  }
+
   /**
    * A renewal that starts from now: the one in flight may predate the caller's demand, so a
    * caller arriving during it gets the next one (at most one queued, shared by all who wait).
