@@ -52,11 +52,14 @@ const detectors = {
       statistic: 'median',
       sensitivity: 5,
       min_ratio: 4,
+      // A wallet drained is money: at least $3 an hour more than the key's usual. A quiet key at
+      // night (a cent a minute) otherwise crossed 4× on a few expensive requests.
+      min_delta: 0.05,
       weekly: true,
       peers: { by: 'team', fence: 3, min_peers: 2 },
     },
     description:
-      "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 5σ, at least 4×, and 4× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
+      "A key's spend per minute (mean over 5 minutes) above its own history at the same time of day (median + 5σ, at least 4× and $0.05 a minute more, and 4× a week ago), having grown more than its team's other keys (Tukey far-out fence on their growth), for 2 evaluations.",
   },
   fallback_rate_spike: {
     metric: 'fallback_rate',
