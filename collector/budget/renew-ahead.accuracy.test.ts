@@ -4,7 +4,7 @@ import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import { grantLease, type LeaseHolder } from '../../policy/budgets/lease-grant.ts';
 import { calendarBudgetSchema } from './budget-definition.ts';
 import { LeaseLedger } from './lease-ledger.ts';
-import { observeRoundTrip, renewAheadNano, renewalBoundMs, type RoundTrip } from './renew-ahead.ts';
+import { nextRate, observeRoundTrip, renewAheadNano, renewalBoundMs, type RoundTrip } from './renew-ahead.ts';
 
 // The proactive-renewal rule on a fake clock: a collector spending at a steady rate renews ahead
 // of need, so no request finds its lease short while the grantor is merely slow — the request path
@@ -16,7 +16,11 @@ const START = Date.parse('2026-11-30T10:00:00Z');
 const RENEW_MS = 2000;
 
 /** Runs `seconds` of one request every `everyMs` (worst case 1,000 nano, each settled 40 ms later); counts the requests that found the lease short. */
-function simulate(o: { seconds: number; everyMs: number; roundTripsMs: number[] }): { short: number; served: number; renewals: number } {
+function simulate(o: { seconds: number; everyMs: number; roundTripsMs: number[]; fasterAfterS?: number; factor?: number }): {
+  short: number;
+  served: number;
+  renewals: number;
+} {
   const ledger = new LeaseLedger([budget]);
   const book = new Map<string, LeaseHolder>();
   let rt: RoundTrip | null = null;
@@ -58,7 +62,8 @@ function simulate(o: { seconds: number; everyMs: number; roundTripsMs: number[] 
       renew(now);
       nextPeriodicMs = now + RENEW_MS;
     }
-    if ((now - START) % o.everyMs !== 0) continue;
+    const everyMs = o.fasterAfterS !== undefined && now - START >= o.fasterAfterS * 1000 ? o.everyMs / (o.factor ?? 2) : o.everyMs;
+    if ((now - START) % everyMs !== 0) continue;
     const r = ledger.tryReserve(tags, 1000, now);
     // The first lease is asked for by the first request; from then on none may find its lease short.
     if (!r.ok) {
@@ -84,6 +89,17 @@ test('nor when the grantor answers anywhere between 0.1 and 2.5 s (a loaded stor
   assert.equal(run.short, 0);
   // Renewals are periodic plus early ones: not one per request.
   assert.ok(run.renewals < 200, `${run.renewals} renewals`);
+});
+
+test("a rate that doubles is absorbed by the lease term's headroom: no request finds its lease short", () => {
+  const run = simulate({ seconds: 60, everyMs: 10, roundTripsMs: [600], fasterAfterS: 30, factor: 2 });
+  assert.equal(run.short, 0);
+});
+
+test('the rate follows a rise at once and a fall gradually', () => {
+  assert.equal(nextRate(1, 6000, 2000, 2000), 3);
+  assert.equal(nextRate(3, 1000, 500, 2000), 2.75, 'a quarter interval at 2/ms moves a quarter of the way');
+  assert.equal(nextRate(0, 100, 1000, 2000), 0.1);
 });
 
 test('the low-water mark is what the rate spends in two bounded round trips, at least four of the largest requests', () => {

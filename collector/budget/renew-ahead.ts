@@ -29,14 +29,17 @@ export function renewalBoundMs(rt: RoundTrip | null): number {
 }
 
 /**
- * The spend rate after a renewal interval of `sinceLastMs` in which `demandNano` was asked for:
- * the new reading weighted by how much of a renewal interval it covers, so a renewal that comes
- * soon after the last one (started early by a low lease) does not swing the rate on a few requests.
+ * The spend rate after a renewal interval of `sinceLastMs` in which `demandNano` was asked for. A
+ * rise is taken at once (a lease sized on yesterday's quieter rate runs dry and requests wait); a
+ * fall is followed gradually, the new reading weighted by how much of a renewal interval it covers,
+ * so a renewal soon after the last one (started early by a low lease) does not drop the rate on a
+ * few requests.
  */
 export function nextRate(previousNanoPerMs: number, demandNano: number, sinceLastMs: number, renewMs: number): number {
   const measured = sinceLastMs > 0 ? demandNano / sinceLastMs : 0;
+  if (measured >= previousNanoPerMs) return measured;
   const weight = Math.min(1, Math.max(0, sinceLastMs / renewMs));
-  return previousNanoPerMs === 0 ? measured : (1 - weight) * previousNanoPerMs + weight * measured;
+  return (1 - weight) * previousNanoPerMs + weight * measured;
 }
 
 /**
