@@ -98,7 +98,8 @@ test("a rate that doubles is absorbed by the lease term's headroom: no request f
 
 test('the rate follows a rise at once and a fall gradually', () => {
   assert.equal(nextRate(1, 6000, 2000, 2000), 3);
-  assert.equal(nextRate(3, 1000, 500, 2000), 2.75, 'a quarter interval at 2/ms moves a quarter of the way');
+  assert.ok(Math.abs(nextRate(3, 2000, 1000, 2000) - 2.9) < 1e-12, 'half an interval at 2/ms moves a tenth of the way');
+  assert.equal(nextRate(3, 0, 20_000, 2000), 0, 'five idle intervals and more: no rate');
   assert.equal(nextRate(0, 100, 1000, 2000), 0.1);
 });
 

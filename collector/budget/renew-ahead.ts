@@ -8,6 +8,9 @@
 /** Round trips shorter than this are not trusted to stay short (a GC pause, a busy store), ms. */
 export const MIN_ROUND_TRIP_MS = 50;
 
+/** Renewal intervals over which a falling spend rate is followed. */
+export const FALL_INTERVALS = 5;
+
 /** A renewal's round trip as measured: smoothed and its spread, after TCP's RTO estimator (RFC 6298). */
 export interface RoundTrip {
   smoothedMs: number;
@@ -31,14 +34,14 @@ export function renewalBoundMs(rt: RoundTrip | null): number {
 /**
  * The spend rate after a renewal interval of `sinceLastMs` in which `demandNano` was asked for. A
  * rise is taken at once (a lease sized on yesterday's quieter rate runs dry and requests wait); a
- * fall is followed gradually, the new reading weighted by how much of a renewal interval it covers,
- * so a renewal soon after the last one (started early by a low lease) does not drop the rate on a
- * few requests.
+ * fall is followed gradually, over FALL_INTERVALS renewal intervals (the new reading weighted by
+ * the share of them it covers), so a pause between bursts, or a renewal soon after the last one
+ * (started early by a low lease), does not shrink the next lease to a few requests.
  */
 export function nextRate(previousNanoPerMs: number, demandNano: number, sinceLastMs: number, renewMs: number): number {
   const measured = sinceLastMs > 0 ? demandNano / sinceLastMs : 0;
   if (measured >= previousNanoPerMs) return measured;
-  const weight = Math.min(1, Math.max(0, sinceLastMs / renewMs));
+  const weight = Math.min(1, Math.max(0, sinceLastMs / (FALL_INTERVALS * renewMs)));
   return (1 - weight) * previousNanoPerMs + weight * measured;
 }
 
