@@ -21,6 +21,8 @@ export interface AggregationGroup {
   nextFlushAt: number;
   /** An alert that would join this group is pending (about to fire) as of the last evaluation. */
   pending?: boolean;
+  /** Alerts folded into the incident this group told (route.incident_settle); in memory only. */
+  folded: Set<string>;
 }
 
 /**
@@ -40,8 +42,8 @@ export class AggregationGroups {
     let group = this.groups.get(key);
     if (!group) {
       // A resolved alert alone never opens a group: there is nothing the receiver needs to hear.
-      if (alert.status === 'resolved') return { key, receiver, labels, alerts: new Map(), nextFlushAt: Infinity };
-      group = { key, receiver, labels, alerts: new Map(), nextFlushAt: now + this.options.groupWaitMs };
+      if (alert.status === 'resolved') return { key, receiver, labels, alerts: new Map(), nextFlushAt: Infinity, folded: new Set() };
+      group = { key, receiver, labels, alerts: new Map(), nextFlushAt: now + this.options.groupWaitMs, folded: new Set() };
       this.groups.set(key, group);
     }
     group.alerts.set(alert.fingerprint, alert);
@@ -51,7 +53,7 @@ export class AggregationGroups {
   /** Restores a group known from the notification log after a restart, due at `nextFlushAt`. */
   restore(key: string, receiver: string, labels: Record<string, string>, alerts: readonly NoticeAlert[], nextFlushAt: number): void {
     if (this.groups.has(key)) return;
-    this.groups.set(key, { key, receiver, labels, alerts: new Map(alerts.map((a) => [a.fingerprint, a])), nextFlushAt });
+    this.groups.set(key, { key, receiver, labels, alerts: new Map(alerts.map((a) => [a.fingerprint, a])), nextFlushAt, folded: new Set() });
   }
 
   /** The group an alert with these labels belongs to, for one receiver. */

@@ -138,17 +138,20 @@ export class AlertNotifier {
     );
     const logged = await this.o.store.lastEntry(receiver.name, group.key);
     const entry = logged && { ...logged, firing: logged.firing.filter((f) => !quiet.has(f)) };
+    const folded = foldedIntoIncident(entry, audible, this.o.route.incident_settle, group.folded);
+    for (const f of folded) group.folded.add(f);
     const reason = needsUpdate(entry, firingSet, resolvedSet, {
       sendResolved: receiver.sendResolved,
       partialResolved: this.o.route.partial_resolved,
       repeatMs: this.o.route.repeat_interval,
       now,
       acknowledged,
-      folded: foldedIntoIncident(entry, audible, this.o.route.incident_settle),
+      folded,
     });
     if (reason === null) {
-      // Alerts the receiver knew firing stay in the group once resolved, so the all-clear names them.
-      const known = new Set(entry?.firing ?? []);
+      // Alerts the receiver knew firing, or folded into its incident, stay in the group once
+      // resolved, so the all clear names them.
+      const known = new Set([...(entry?.firing ?? []), ...group.folded]);
       const told = firing.length > 0 ? new Set([...resolvedAll].filter((f) => !known.has(f))) : resolvedAll;
       this.groups.flushed(group, told, now);
       return 'unchanged';

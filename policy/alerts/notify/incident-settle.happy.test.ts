@@ -79,6 +79,12 @@ test('(a) a folded alert that outlives the incident it joined is still in the al
   assert.deepEqual(await play({}, [storm, long]), ['new:rate_limit_spike/', 'resolved:/rate_limit_spike+fallback_rate_spike']);
 });
 
+test('(a) a folded alert that clears and fires again after the settle window is still that incident', async () => {
+  const long: Script = { rule: 'rate_limit_spike', from: { 0: 'pending', 1: 'firing', 40: 'resolved' } };
+  const flapping: Script = { rule: 'fallback_rate_spike', from: { 3: 'pending', 4: 'firing', 10: 'resolved', 16: 'pending', 17: 'firing', 25: 'resolved' } };
+  assert.deepEqual(await play({}, [long, flapping]), ['new:rate_limit_spike/', 'resolved:/rate_limit_spike+fallback_rate_spike']);
+});
+
 test('(b) a partial resolve is no message of its own: one resolved message when the whole group is', async () => {
   const both: Script = { rule: 'fallback_rate_spike', from: { 0: 'pending', 1: 'firing', 25: 'resolved' } };
   assert.deepEqual(await play({}, [storm, both]), ['new:rate_limit_spike+fallback_rate_spike/', 'resolved:/rate_limit_spike+fallback_rate_spike']);
