@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createClickHouse, describeTarget, type ClickHouseClient, type ClickHouseTarget } from '../core/clickhouse/client.ts';
+import type { ClickHouseClient, ClickHouseTarget } from '../core/clickhouse/client.ts';
 import type { SwitchyardEnv } from '../core/config/env.ts';
 import { ConfigError } from '../core/errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
@@ -19,6 +19,8 @@ export async function withStore<T>(env: SwitchyardEnv, work: (client: ClickHouse
   const target = clickhouseTarget(env);
   const lock = lockIfEmbedded(env, target);
   try {
+    // Loaded here, not at the top: run-services imports this module, and a collector process never opens a store.
+    const { createClickHouse } = await import('../core/clickhouse/client.ts');
     const client = createClickHouse(target);
     try {
       return await work(client, target);
@@ -34,8 +36,10 @@ export async function withStore<T>(env: SwitchyardEnv, work: (client: ClickHouse
 export async function requireSchema(client: ClickHouseClient, target: ClickHouseTarget): Promise<void> {
   const result = await client.query({ query: 'EXISTS TABLE attempts', format: 'JSONEachRow' });
   const row = (await result.json<{ result: number | string }>())[0];
-  if (Number(row?.result ?? 0) !== 1)
+  if (Number(row?.result ?? 0) !== 1) {
+    const { describeTarget } = await import('../core/clickhouse/client.ts');
     throw new ConfigError(
       `no Switchyard tables in ${describeTarget(target)}: run \`switchyard migrate\` (or start the service once), or point SWITCHYARD_DATA / CLICKHOUSE_URL at the store you mean`,
     );
+  }
 }

@@ -52,7 +52,13 @@ export async function startWithStorageProcess(
       kafka: undefined,
       transport: { source, publisher: () => bus.publisher, subscriber: () => bus.subscriber },
       apiUrl: o.apiUrl ?? knownApiUrl ?? supervisor.apiUrl ?? undefined,
-      storage: { auditSink: supervisor.audit, applyRoutes: supervisor.applyRoutes, health: supervisor.health, metricsText: supervisor.metricsText },
+      storage: {
+        auditSink: supervisor.audit,
+        applyRoutes: supervisor.applyRoutes,
+        health: supervisor.health,
+        ready: supervisor.hasStarted,
+        metricsText: supervisor.metricsText,
+      },
     });
   } catch (err) {
     await stopStorage();

@@ -156,6 +156,13 @@ export class StorageSupervisor {
     clearTimeout(timeout);
   }
 
+  /**
+   * Readiness of `switchyard all`: a child reached ready once (migrated, API listening). A later
+   * crash does not take it back: the collector keeps serving while the child restarts (events
+   * wait in its queue), and /healthz reports the outage.
+   */
+  readonly hasStarted = (): boolean => this.everReady;
+
   /** The child's pid (tests kill it to prove nothing is lost). */
   get pid(): number | null {
     return this.child?.pid ?? null;

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_BODY_BYTES, isJsonContentType, serviceIndex } from './servi
 import type { VirtualKeyConfig } from '../config/routes-config.ts';
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import { uuidV7 } from '../../core/ids/uuid-v7.ts';
+import { NOT_READY } from '../../core/ops/ops-server.ts';
 
 const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
@@ -29,6 +30,11 @@ export interface CollectorServerOptions {
   emissionRefusal?: () => { code: string; message: string } | null;
   /** x-switchyard-budget-* headers for a request to a route with these tags (collector/budget/budget-headers.ts). */
   budgetHeaders?: (route: string, tags: AttemptTags) => Record<string, string>;
+  /**
+   * Readiness beyond this server listening (`switchyard all`: its storage process migrated and its
+   * API listening): /readyz answers 503 until it holds. Unset: ready once listening.
+   */
+  ready?: () => boolean;
   /** Other faces of this deployment listed by `GET /` (e.g. graphql), when known. */
   links?: Record<string, string>;
   log?: (message: string) => void;
@@ -47,7 +53,11 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
 
 async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-  if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return sendJson(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && path === '/readyz') {
+    if (options.ready?.() ?? true) return sendJson(res, 200, { status: 'ok' });
+    return sendJson(res, 503, NOT_READY);
+  }
   if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
   const endpoint =
     path === '/v1/chat/completions'

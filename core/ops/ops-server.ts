@@ -6,12 +6,24 @@ export interface HealthReport {
   checks: Record<string, unknown>;
 }
 
-/** `/metrics` (Prometheus), `/healthz` (liveness: 503 when a check fails) and `/readyz`. */
-export function createOpsServer(options: { metrics: Metrics; health: () => Promise<HealthReport> }): Server {
+/** What /readyz answers while a process is not ready yet (the storage process of `switchyard all` still starting). */
+export const NOT_READY = {
+  status: 'starting',
+  waiting_for: 'the storage process (migrations, GraphQL API); requests are already served',
+} as const;
+
+/**
+ * `/metrics` (Prometheus), `/healthz` (liveness: 503 when a check fails) and `/readyz`
+ * (readiness: 503 until `ready()` holds, then 200; always 200 without `ready`).
+ */
+export function createOpsServer(options: { metrics: Metrics; health: () => Promise<HealthReport>; ready?: () => boolean }): Server {
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://ops').pathname;
     if (path === '/metrics') return options.metrics.handle(req, res);
-    if (path === '/readyz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
+    if (path === '/readyz') {
+      const ready = options.ready?.() ?? true;
+      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(ready ? '{"status":"ready"}' : JSON.stringify(NOT_READY));
+    }
     if (path === '/healthz') {
       options.health().then(
         (report) => res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)),

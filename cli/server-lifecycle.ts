@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../core/errors.ts';
+
+/** Listens on `host:port` (0: any free port) and resolves with the port; a taken port is a ConfigError naming the variables to change. */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError(`port ${port} on ${host} is already in use; choose another with SWITCHYARD_PORT / SWITCHYARD_API_PORT`)
+          : err,
+      ),
+    );
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Stops intake and waits for requests in flight. Keep-alive clients under steady load would keep
+ * their connections busy forever, so every response from now on closes its connection, and
+ * after `graceMs` whatever is left is cut.
+ */
+export function closeServer(server: Server, graceMs = 15_000): Promise<void> {
+  return new Promise((resolve) => {
+    server.prependListener('request', (_req, res) => {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+    });
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
