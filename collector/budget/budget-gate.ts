@@ -72,7 +72,7 @@ export class BudgetGate {
     const reserve = (c: BudgetCandidate<D>) => {
       const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
       // Top the lease up in the background before it runs dry; the request does not wait for it.
-      if (r.ok && r.low) void this.leaseClient?.renewSoon();
+      if (r.ok && r.low) this.leaseClient?.renewInBackground();
       return r;
     };
     let tried: ReserveEverywhere;

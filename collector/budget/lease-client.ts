@@ -31,6 +31,7 @@ export class LeaseClient {
   private queued: Promise<boolean> | null = null;
   private lastRenewMs: number;
   private failing = false;
+  private backgroundScheduled = false;
   /** Measured round trips of renewals (a timed-out one counts as its timeout). */
   private roundTrip: RoundTrip | null = null;
   readonly renewMs: number;
@@ -82,6 +83,20 @@ export class LeaseClient {
    */
   renewSoon(): Promise<boolean> {
     return this.inFlight ?? this.renewNow();
+  }
+
+  /**
+   * `renewSoon` from the request path: the renewal starts on the next turn of the event loop, so
+   * building and sending it (reports, JSON, the HTTP request) is not part of the request's budget
+   * check. Several calls before then start one renewal.
+   */
+  renewInBackground(): void {
+    if (this.inFlight || this.backgroundScheduled) return;
+    this.backgroundScheduled = true;
+    setImmediate(() => {
+      this.backgroundScheduled = false;
+      void this.renewSoon();
+    });
   }
 
   /** A renewal is out. */
