@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import { firstSuccessMs, run, sustained, type RunResult } from './overhead-load.ts';
 import { startPortkey, startServers, startSwitchyard, stopAll, writeRoutes, type Target } from './overhead-targets.ts';
 
@@ -85,37 +85,6 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
     errors,
     p99_us_per_window: p99s,
   };
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** RSS of the process's children (the storage process of `switchyard all`), MB. */
-function childRssMb(pid: number): number {
-  try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return kids.reduce((sum, k) => sum + rssMb(Number(k)), 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** The serving process's V8 heap in use (its /metrics gauge v8js.memory.heap.used), MB; null without an ops server. */
-async function heapMb(opsUrl: string | undefined): Promise<number | null> {
-  if (!opsUrl) return null;
-  try {
-    const text = await (await fetch(`${opsUrl}/metrics`)).text();
-    const m = /^v8js_memory_heap_used\S*\s+([\d.e+]+)/m.exec(text);
-    return m ? Math.round((Number(m[1]) / 1048576) * 10) / 10 : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The cold start: spawn to first 200, then the first `COLD_SECONDS` at `COLD_RATE` with no warm-up. */
