@@ -98,16 +98,18 @@ export class BudgetGrantor {
    * remaining amount); then the book is written, batched with concurrent renewals, before answering.
    */
   async renew(collector: string, reports: LeaseReport[]): Promise<LeaseAnswer> {
+    // One instant for the whole renewal: the spend read is of the same periods the grants are for.
+    const now = this.clock.now();
     const budgets = await this.currentBudgets();
     const books = await this.allBooks();
     const spend = new Map<string, Map<string, number>>();
     await Promise.all(
       budgets.map(async (b) => {
-        const period = periodBounds(b.period, b.time_zone, this.clock.now());
-        spend.set(b.id, await this.recordedSpend(b, period.startMs, period.endMs, this.clock.now()));
+        const period = periodBounds(b.period, b.time_zone, now);
+        spend.set(b.id, await this.recordedSpend(b, period.startMs, period.endMs, now));
       }),
     );
-    const { changed, grants } = this.grantAll(collector, reports, budgets, books, spend, this.clock.now());
+    const { changed, grants } = this.grantAll(collector, reports, budgets, books, spend, now);
     await this.writer.write(changed);
     return { budgets, leases: grants };
   }
@@ -134,6 +136,9 @@ export class BudgetGrantor {
       const book = books.get(key) ?? new Map<string, BookEntry>();
       books.set(key, book);
       const recorded = spend.get(budget.id)?.get(r.subject) ?? 0;
+      // A renewal that reached the grantor before one already applied (its collector timed it out
+      // and asked again) must not roll the book back to its older report.
+      if ((book.get(collector)?.updatedAtMs ?? -Infinity) > now) continue;
       const silentPeers = live.filter((id) => !book.has(id)).length;
       const request = { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano };
       const { holder } = grantLease(usdToNano(budget.limit_usd), recorded, book, request, now, silentPeers);
