@@ -16,6 +16,7 @@ export const WARMUP_DAYS = 8;
 const GRACE_MS = 30 * 60_000;
 
 interface Episode {
+  fingerprint: string;
   rule: string;
   group: Record<string, string>;
   firedAt: number;
@@ -48,7 +49,8 @@ export async function runSeed(seed: number, days: number, startMs: number) {
   for (now = startMs + WARMUP_DAYS * DAY_MS; now < startMs + days * DAY_MS; now += 60_000) {
     const states: AlertInstance[] = await service.evaluate(now);
     for (const a of states) {
-      if (a.state.state === 'firing' && !firing.has(a.fingerprint)) episodes.push({ rule: a.rule, group: a.group, firedAt: now, evidence: a.state.evidence });
+      if (a.state.state === 'firing' && !firing.has(a.fingerprint))
+        episodes.push({ fingerprint: a.fingerprint, rule: a.rule, group: a.group, firedAt: now, evidence: a.state.evidence });
       if (a.state.state === 'firing') firing.add(a.fingerprint);
       else firing.delete(a.fingerprint);
     }
@@ -59,6 +61,23 @@ export async function runSeed(seed: number, days: number, startMs: number) {
 
 function score(anomalies: readonly InjectedAnomaly[], episodes: readonly Episode[], sent: readonly Notification[], days: number) {
   const causedBy = (at: number) => anomalies.find((a) => at >= a.startMs && at <= a.endMs + GRACE_MS);
+  // A message belongs to the incident its alerts' episodes were caused by — what a human reading
+  // it would say it is about — whenever it is sent (an all clear may come after the grace).
+  const incidentOf = (n: Notification) => {
+    for (const alert of [...n.firing, ...n.resolved]) {
+      const episode = episodes.filter((e) => e.fingerprint === alert.fingerprint && e.firedAt <= n.createdAt).at(-1);
+      const incident = episode && causedBy(episode.firedAt);
+      if (incident) return incident;
+    }
+    return undefined;
+  };
+  const messages = new Map(anomalies.map((a) => [a, [] as Notification[]]));
+  let falseAlertMessages = 0;
+  for (const n of sent) {
+    const incident = incidentOf(n);
+    if (incident) messages.get(incident)!.push(n);
+    else falseAlertMessages++;
+  }
   const report = anomalies.map((a) => {
     const hit = episodes.find((e) => e.rule === a.detector && causedBy(e.firedAt) === a);
     return {
@@ -67,13 +86,13 @@ function score(anomalies: readonly InjectedAnomaly[], episodes: readonly Episode
       detected: hit !== undefined,
       detection_delay_s: hit ? (hit.firedAt - a.startMs) / 1000 : null,
       alerts: episodes.filter((e) => causedBy(e.firedAt) === a).map((e) => `${e.rule}{${Object.values(e.group).join(',')}}`),
-      // Every notice sent while it lasted (and its grace): the goal is one firing notice per incident.
-      notifications: sent.filter((n) => causedBy(n.createdAt - 30_000) === a).map((n) => n.reason),
+      // Every message about it: the goal is one that raises it (and one all clear).
+      messages: messages.get(a)!.map((n) => `${n.reason}:${n.firing.length} firing/${n.resolved.length} resolved`),
     };
   });
   const falseAlerts = episodes.filter((e) => !causedBy(e.firedAt));
   const weeks = (days - WARMUP_DAYS) / 7;
-  const firingNotices = sent.filter((n) => n.firing.length > 0);
+  const alerting = anomalies.map((a) => messages.get(a)!.filter((n) => n.firing.length > 0).length);
   return {
     anomalies: report,
     false_alerts_per_week: round(falseAlerts.length / weeks),
@@ -82,9 +101,12 @@ function score(anomalies: readonly InjectedAnomaly[], episodes: readonly Episode
     recall: round(report.filter((r) => r.detected).length / report.length),
     incidents: anomalies.length,
     notifications_sent: sent.length,
-    firing_notifications: firingNotices.length,
-    resolved_notifications: sent.length - firingNotices.length,
-    notifications_per_incident: round(firingNotices.filter((n) => causedBy(n.createdAt - 30_000)).length / anomalies.length),
+    // Messages saying something fires (new, changed, repeat, a partial resolve) per incident: goal 1.
+    alerting_messages_per_incident: round(alerting.reduce((x, y) => x + y, 0) / anomalies.length),
+    max_alerting_messages_one_incident: Math.max(...alerting),
+    // Every message a human gets per incident, the all clear included: goal 2.
+    messages_per_incident: round([...messages.values()].reduce((x, m) => x + m.length, 0) / anomalies.length),
+    false_alert_messages: falseAlertMessages,
   };
 }
 

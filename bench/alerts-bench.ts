@@ -33,7 +33,9 @@ const result = {
     precision: Math.min(...perSeed.map((s) => s.precision)),
     recall: Math.min(...perSeed.map((s) => s.recall)),
     spend_spike_3x_delay_s: Math.max(...delays('spend_spike_3x')),
-    firing_notifications_per_incident: Math.max(...perSeed.map((s) => s.notifications_per_incident)),
+    alerting_messages_per_incident: Math.max(...perSeed.map((s) => s.alerting_messages_per_incident)),
+    max_alerting_messages_one_incident: Math.max(...perSeed.map((s) => s.max_alerting_messages_one_incident)),
+    messages_per_incident: Math.max(...perSeed.map((s) => s.messages_per_incident)),
     notifications_sent: Math.max(...perSeed.map((s) => s.notifications_sent)),
   },
   mean: {
