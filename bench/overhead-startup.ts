@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import { freeStartPorts, readmeStartEnv } from '../test/support/readme-start.ts';
@@ -23,7 +24,10 @@ const { values } = parseArgs({
   },
 });
 const root = resolve(values.root);
-const STORAGE_SIDE = ['chdb', '@clickhouse/client', 'graphql-yoga', 'graphql', 'kafkajs', '/api/', '/ingest/', '/policy/policy-service.ts'];
+const rootUrl = `${pathToFileURL(root).href}/`;
+/** Packages (under node_modules) and source folders of the measured tree that belong to the storage process. */
+const STORAGE_SIDE = ['chdb', '@clickhouse/client', 'graphql-yoga', 'graphql', 'kafkajs', 'api/', 'ingest/', 'policy/policy-service.ts'];
+const isStorageSide = (url: string, s: string) => (s.endsWith('/') || s.endsWith('.ts') ? url.startsWith(rootUrl + s) : url.includes(`/node_modules/${s}/`));
 
 interface StartupRun {
   first_ok_ms: number | null;
@@ -109,7 +113,7 @@ async function once(): Promise<StartupRun> {
       const urls = [...new Set(readFileSync(importLog, 'utf8').split('\n').filter(Boolean))];
       run.modules = {
         count: urls.length,
-        storage_side: STORAGE_SIDE.filter((s) => urls.some((u) => u.includes(s.startsWith('/') ? s : `/node_modules/${s}/`))),
+        storage_side: STORAGE_SIDE.filter((s) => urls.some((u) => isStorageSide(u, s))),
       };
     }
     return run;

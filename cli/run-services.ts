@@ -17,6 +17,8 @@ import { clickhouseTarget, lockIfEmbedded } from './store.ts';
 export async function runServices(env: SwitchyardEnv, services: ReadonlySet<ServiceName>, log: (m: string) => void): Promise<number> {
   const clickhouse = services.has('ingest') || services.has('policy') || services.has('api') ? clickhouseTarget(env) : undefined;
   const lock = lockIfEmbedded(env, clickhouse);
+  // Listening from the start: Ctrl-C while the storage process starts still stops in order (once started) instead of killing us mid-start.
+  const signalled = untilSignal(log);
   const telemetry = startTelemetry('switchyard');
   const providerEnv: Record<string, string | undefined> = { ...process.env };
   let routes: RoutesConfig | undefined;
@@ -61,7 +63,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
     if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
 
-    await untilSignal(log);
+    await signalled;
     await pipeline.stop();
     const stored = pipeline.ingest?.stats.stored ?? ('stored' in pipeline ? pipeline.stored : null);
     log(`stopped cleanly${stored === null ? '' : ` (${stored} attempts stored this run)`}`);

@@ -123,3 +123,43 @@ test(
     }
   },
 );
+
+test(
+  'SIGTERM while the storage process starts: `switchyard all` finishes starting, then stops cleanly and stores what it served',
+  { timeout: 240_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-startup-stop-'));
+    const ports = await freeStartPorts();
+    const child = spawn(process.execPath, [BIN, 'all'], { env: readmeStartEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const base = `http://127.0.0.1:${ports.port}`;
+    try {
+      let served = false;
+      const deadline = Date.now() + 120_000;
+      while (!served) {
+        assert.ok(Date.now() < deadline && child.exitCode === null, `no request served:\n${out}`);
+        const r = await fetch(`${base}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'before ready' }] }),
+        }).catch(() => null);
+        served = r?.status === 200;
+        await r?.arrayBuffer();
+        if (!served) await new Promise((r) => setTimeout(r, 20));
+      }
+      // Still starting: the signal must not kill it mid-start (an orphaned storage process, an event lost).
+      assert.equal(await get(`${base}/readyz`), 503, 'the storage process was still starting');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+      assert.match(out, /stopped cleanly \(1 attempts stored this run\)/);
+    } finally {
+      child.kill('SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
