@@ -4,6 +4,7 @@
 // Used by test/storage-process-startup.happy.test.ts and bench/overhead-startup.ts to see which
 // modules the collector process of `switchyard all` loads.
 import { register } from 'node:module';
+import process from 'node:process';
 
 const file = process.env.SWITCHYARD_IMPORT_LOG;
 if (file) register('./import-recorder-hooks.mjs', import.meta.url, { data: { file, pid: process.pid } });
