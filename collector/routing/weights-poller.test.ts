@@ -154,3 +154,25 @@ test('a restart that finds hours-old weights applies them and calls them stale o
   now += 1;
   assert.equal(poller.isStale(), true);
 });
+
+test('an API still starting is not a warning: quiet until the staleness limit, then one line', async () => {
+  let now = T0;
+  const logs: string[] = [];
+  const poller = new WeightsPoller({
+    apiUrl: 'http://127.0.0.1:1/graphql',
+    routes: () => ['chat'],
+    weights: new RoutingWeights(),
+    intervalMs: 1000,
+    staleAfterMs: 5000,
+    log: (m) => logs.push(m),
+    clock: { now: () => now },
+  });
+  await poller.pollOnce();
+  now = T0 + 4000;
+  await poller.pollOnce();
+  assert.deepEqual(logs, [], 'nothing logged while the API may still be starting');
+  now = T0 + 6000;
+  await poller.pollOnce();
+  await poller.pollOnce();
+  assert.equal(logs.filter((l) => /cannot read routing weights/.test(l)).length, 1);
+});

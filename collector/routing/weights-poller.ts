@@ -59,6 +59,8 @@ export class WeightsPoller {
   private readonly createdAtMs: number;
   private readonly circuits: CircuitJournal;
   private reportFailing = false;
+  /** Whether the API has answered since this process started. */
+  private answered = false;
 
   constructor(private readonly options: WeightsPollerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -128,10 +130,16 @@ export class WeightsPoller {
       if (newest !== null) this.newestMs = newest;
       if (this.failing) this.options.log?.('collector: routing weights API reachable again');
       this.failing = false;
+      this.answered = true;
       replaced = true;
     } catch (err) {
-      if (!this.failing) this.options.log?.(`collector: cannot read routing weights (${(err as Error).message}); keeping the last known weights`);
-      this.failing = true;
+      // Right after start the API is often still starting (in the storage process): not worth a
+      // warning until the staleness limit has passed without a first answer.
+      const starting = !this.answered && this.clock.now() - this.createdAtMs <= this.staleAfterMs;
+      if (!this.failing && !starting) {
+        this.options.log?.(`collector: cannot read routing weights (${(err as Error).message}); keeping the last known weights`);
+        this.failing = true;
+      }
     }
     this.reportStaleness();
     return replaced;
