@@ -38,6 +38,8 @@ test('a deployment whose key variable is unset names the variable, not a value',
   const run = await runCli(['all'], { SWITCHYARD_CONFIG: config, SWITCHYARD_DATA: join(dir, 'data2'), SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0' });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /deployment "a": environment variable SWITCHYARD_TEST_UNSET_KEY is not set/);
+  // Found before any storage process is started for nothing (its lines would precede the error).
+  assert.doesNotMatch(run.stderr + run.stdout, /\[storage\]/);
 });
 
 test('a bad environment value is named', async () => {

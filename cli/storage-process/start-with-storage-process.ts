@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { InProcessAttemptBus } from '../../core/transport/in-process-bus.ts';
+import { buildRouteTable } from '../../collector/dispatch/route-table.ts';
+import { createUpstreamPool } from '../../collector/providers/upstream-pool.ts';
 import { startPipeline, type Pipeline, type PipelineOptions } from '../pipeline.ts';
 import { StorageSupervisor } from './storage-supervisor.ts';
 
@@ -23,6 +25,16 @@ export async function startWithStorageProcess(
   o: Omit<PipelineOptions, 'services' | 'transport' | 'clickhouse' | 'kafka'>,
   childEnv: Record<string, string | undefined> = {},
 ): Promise<SplitPipeline> {
+  // A routes file the collector cannot serve (a key's variable unset, an unpriced model) fails
+  // here, before a storage process is started for nothing.
+  if (o.routes) {
+    const probe = createUpstreamPool();
+    try {
+      buildRouteTable(o.routes, o.providerEnv, probe);
+    } finally {
+      await probe.close();
+    }
+  }
   // Offsets of the embedded bus restart with each collector process: the source is unique per process, shared by its children.
   const source = `in-process:${randomUUID()}`;
   const supervisor = new StorageSupervisor({ source, env: childEnv, routes: o.routes, log: o.log });
