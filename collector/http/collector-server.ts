@@ -55,7 +55,7 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '/readyz') {
-    if (options.ready?.() ?? true) return sendJson(res, 200, { status: 'ok' });
+    if (options.ready?.() ?? true) return sendJson(res, 200, { status: 'ready' });
     return sendJson(res, 503, NOT_READY);
   }
   if (req.method === 'GET' && path === '') return sendJson(res, 200, serviceIndex(options.links ?? {}));
