@@ -59,7 +59,7 @@ test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-querya
   assert.match(text, /switchyard_collector_overhead[a-z_]*_count(\{[^}]*\})? 5\b/);
   assert.match(text, /switchyard_collector_circuit_state\{[^}]*switchyard_deployment="openai-primary"[^}]*\} 0/);
   // One readiness answer, whichever port is asked.
-  const base = pipeline.collectorUrl.replace(/\/v1$/, '');
+  const base = pipeline.collectorUrl!.replace(/\/v1$/, '');
   for (const url of [`${pipeline.opsUrl}/readyz`, `${base}/readyz`]) {
     const ready = await fetch(url);
     assert.deepEqual([ready.status, await ready.json()], [200, { status: 'ready' }], url);
