@@ -100,8 +100,9 @@ test('staleness: past the limit the weights stay applied, one log line, and the 
   await provider.shutdown();
 });
 
-test('no weights at all since start also turns stale after the limit', async () => {
-  let now = T0;
+/** A poller whose API never answers (nothing listens on port 1), staleness limit 5 s, on a settable clock. */
+function unreachableApiPoller() {
+  const clock = { ms: T0, now: () => clock.ms };
   const logs: string[] = [];
   const poller = new WeightsPoller({
     apiUrl: 'http://127.0.0.1:1/graphql',
@@ -110,11 +111,16 @@ test('no weights at all since start also turns stale after the limit', async () 
     intervalMs: 1000,
     staleAfterMs: 5000,
     log: (m) => logs.push(m),
-    clock: { now: () => now },
+    clock,
   });
+  return { poller, logs, clock };
+}
+
+test('no weights at all since start also turns stale after the limit', async () => {
+  const { poller, logs, clock } = unreachableApiPoller();
   await poller.pollOnce();
   assert.equal(poller.isStale(), false);
-  now = T0 + 6000;
+  clock.ms = T0 + 6000;
   await poller.pollOnce();
   assert.equal(poller.isStale(), true);
   assert.match(logs.at(-1)!, /none received since start/);
@@ -156,22 +162,12 @@ test('a restart that finds hours-old weights applies them and calls them stale o
 });
 
 test('an API still starting is not a warning: quiet until the staleness limit, then one line', async () => {
-  let now = T0;
-  const logs: string[] = [];
-  const poller = new WeightsPoller({
-    apiUrl: 'http://127.0.0.1:1/graphql',
-    routes: () => ['chat'],
-    weights: new RoutingWeights(),
-    intervalMs: 1000,
-    staleAfterMs: 5000,
-    log: (m) => logs.push(m),
-    clock: { now: () => now },
-  });
+  const { poller, logs, clock } = unreachableApiPoller();
   await poller.pollOnce();
-  now = T0 + 4000;
+  clock.ms = T0 + 4000;
   await poller.pollOnce();
   assert.deepEqual(logs, [], 'nothing logged while the API may still be starting');
-  now = T0 + 6000;
+  clock.ms = T0 + 6000;
   await poller.pollOnce();
   await poller.pollOnce();
   assert.equal(logs.filter((l) => /cannot read routing weights/.test(l)).length, 1);
