@@ -7,4 +7,5 @@ roots=("$@")
 [ ${#roots[@]} -gt 0 ] || roots=(core collector ingest policy api cli dashboards test)
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files under ${roots[*]}" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# Each file is bounded (15 min) and exits once its tests end, so one hung file fails itself instead of the whole run.
+exec node --import tsx --test --test-concurrency=1 --test-timeout="${SWITCHYARD_TEST_FILE_TIMEOUT_MS:-900000}" --test-force-exit --test-reporter=spec "${files[@]}"

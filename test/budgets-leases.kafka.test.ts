@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatedRoutes, simulatedUpstreams } from '../cli/default-routes.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { startCli } from './support/cli-process.ts';
 import { graphql } from './support/spine-scenario.ts';
+import { restartablePort } from './support/ports.ts';
 import { until } from './support/wait.ts';
 
 // Three collector processes share one hard calendar budget through leases from the grantor in the
@@ -17,14 +17,6 @@ import { until } from './support/wait.ts';
 
 const brokers = process.env.KAFKA_BROKERS;
 const LIMIT_USD = 0.03;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** A collector's /metrics address, from the Ops line it prints at start. */
 const metricsUrl = (output: string): string => {
@@ -64,14 +56,15 @@ test(
       SWITCHYARD_CONFIG: routesFile,
       SWITCHYARD_SIMULATOR_KEY: 'sim',
     };
-    const apiPort = await freePort();
+    // Both the API and collector 1 are restarted on their ports.
+    const apiPort = await restartablePort();
     const startBackend = () =>
       startCli(['ingest', 'policy', 'api'], { ...env, SWITCHYARD_DATA: join(data, 'store'), SWITCHYARD_API_PORT: String(apiPort) }, /GraphQL:\s+http/, 180_000);
     let backend = await startBackend();
     // Every process's output, kept for the failure message (a restart adds a new entry).
     const logs: Array<{ name: string; output: () => string }> = [{ name: 'backend', output: backend.output }];
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = [await restartablePort(), await restartablePort(), await restartablePort()];
     const startCollector = (i: number) =>
       startCli(
         ['collector'],
@@ -98,8 +91,9 @@ test(
         } else await new Promise((res) => setTimeout(res, 200));
       }
     };
+    let clients: Array<Promise<void>> = [];
     try {
-      const clients = Array.from({ length: 100 }, (_, n) => client(n));
+      clients = Array.from({ length: 100 }, (_, n) => client(n));
       // Mid-period: collector 1 is stopped and restarted on its port (same collector id).
       await new Promise((r) => setTimeout(r, 8_000));
       collectors[1]!.child.kill('SIGTERM');
@@ -165,10 +159,14 @@ test(
       );
       assert.equal(statuses.get(200) ?? 0, served);
     } finally {
+      // Everything this test started goes, whatever failed: a process left behind keeps the file alive.
       stopClients = true;
       for (const c of collectors) c.child.kill('SIGKILL');
       backend.child.kill('SIGTERM');
+      const grace = setTimeout(() => backend.child.kill('SIGKILL'), 30_000);
       await backend.exited;
+      clearTimeout(grace);
+      await Promise.all(clients);
       await sim.close();
       rmSync(data, { recursive: true, force: true });
     }
