@@ -116,6 +116,18 @@ test('providerScores: the latest CRAFT factors with evidence, and history per bu
   );
 });
 
+test('a route with no routing decisions is BAD_USER_INPUT naming the argument and the routes there are (found: an empty list, read as "no deployments")', async () => {
+  for (const [q, who] of [
+    ['{ routingWeights(route: "chta") { deployment } }', 'svc'],
+    ['{ providerScores(route: "chta") { current { deployment } } }', 'view'],
+  ] as const) {
+    const answer = await api.gql(q, {}, who);
+    assert.equal(answer.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', q);
+    assert.equal(answer.errors![0]!.extensions!.argument, 'route');
+    assert.match(answer.errors![0]!.message, /no route "chta" has routing decisions from the last 24 h \(routes with decisions: batch, chat\)/);
+  }
+});
+
 test('latencyReport: percentiles from the rollup by deployment, team-scoped', async () => {
   const q = `{ latencyReport(window: LAST_5M, groupBy: [deployment]) { rows { group { dimension value } attempts ok latencyMs { p50 p95 } ttftMs { p95 } timePerOutputTokenMs { p50 } } } }`;
   const answer = await api.gql<{

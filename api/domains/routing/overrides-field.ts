@@ -5,6 +5,7 @@ import { readTimeRange } from '../../schema/time-range.ts';
 import { latestDecisions } from '../../../policy/decision-store.ts';
 import { activeOverrides, type OperatorOverride, type OverrideAction } from '../../../policy/operator-overrides.ts';
 import { createOverride, readOverrides, revokeOverride } from '../../../policy/override-store.ts';
+import { unknownRouteError } from './route-argument.ts';
 import { WEIGHTS_LOOKBACK_MS } from './routing-weights-field.ts';
 
 /** The longest an override may last: a forgotten pin must not outlive a week. */
@@ -86,7 +87,8 @@ export const setRoutingOverride: RootField<SetArgs> = {
       throw badInput('share', 'a canary needs a share strictly between 0 and 1 (0.05 = 5 % of the route)');
     if (args.action !== 'canary' && share !== null) throw badInput('share', `only a canary takes a share, not ${args.action}`);
     const known = await latestDecisions(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, [args.route]);
-    if (known.length === 0) throw badInput('route', `no route "${args.route}" has routing decisions from the last day`);
+    if (known.length === 0)
+      throw (await unknownRouteError(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, args.route)) ?? badInput('route', 'the policy engine has decided no route yet');
     if (!known.some((k) => k.decision.deployment === args.deployment)) {
       throw badInput(
         'deployment',

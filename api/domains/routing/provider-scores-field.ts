@@ -4,6 +4,7 @@ import { readTimeRange } from '../../schema/time-range.ts';
 import { latestDecisions } from '../../../policy/decision-store.ts';
 import { queryScoreHistory } from '../../../policy/score-history-query.ts';
 import { factorNames } from '../../../policy/policy-inputs.ts';
+import { unknownRouteError } from './route-argument.ts';
 import { WEIGHTS_LOOKBACK_MS } from './routing-weights-field.ts';
 
 /** History is kept 30 days (routing_decisions_v1 TTL). */
@@ -88,6 +89,11 @@ export const providerScores: RootField<Args> = {
       latestDecisions(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, [args.route]),
       queryScoreHistory(ctx.store.rows, args.route, args.deployment ?? null, range.fromMs, range.toMs, bucketSeconds),
     ]);
+    // A route with neither current decisions nor scores in the range is a wrong argument, not an empty answer.
+    if (latest.length === 0 && history.length === 0) {
+      const unknown = await unknownRouteError(ctx.store.rows, now, WEIGHTS_LOOKBACK_MS, args.route);
+      if (unknown) throw unknown;
+    }
     const current = latest
       .filter((s) => !args.deployment || s.decision.deployment === args.deployment)
       .map(({ decision: d, craftEvidence }) => ({

@@ -2,6 +2,7 @@ import type { RootField } from '../../schema/domain-module.ts';
 import { latestDecisions } from '../../../policy/decision-store.ts';
 import { decisionReasons } from '../../../policy/routing-decision-contract.ts';
 import { overrideActions } from '../../../policy/operator-overrides.ts';
+import { unknownRouteError } from './route-argument.ts';
 
 /** Weights older than this are not published: a collector then falls back to its configured weights. */
 export const WEIGHTS_LOOKBACK_MS = 24 * 3_600_000;
@@ -87,6 +88,10 @@ export const routingWeights: RootField<{ route?: string | null }> = {
   access: { roles: ['service', 'viewer', 'finance', 'operator'] },
   resolve: async (args, ctx) => {
     const stored = await latestDecisions(ctx.store.rows, ctx.clock.now(), WEIGHTS_LOOKBACK_MS, args.route ? [args.route] : undefined);
+    if (args.route && stored.length === 0) {
+      const unknown = await unknownRouteError(ctx.store.rows, ctx.clock.now(), WEIGHTS_LOOKBACK_MS, args.route);
+      if (unknown) throw unknown;
+    }
     return stored.map(({ decision: d }) => ({ ...d, successRate: d.evidence.successRate, p95LatencyMs: d.evidence.p95Ms, attempts: d.evidence.attempts }));
   },
 };
