@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../cli/default-routes.ts';
 import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-config.ts';
 import { RoutesReloader } from '../collector/config/routes-reloader.ts';
-import { ChatService } from '../collector/dispatch/chat-service.ts';
-import { Dispatcher } from '../collector/dispatch/dispatcher.ts';
+import { composeDispatch } from '../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable } from '../collector/dispatch/route-table.ts';
 import { createCollectorServer } from '../collector/http/collector-server.ts';
-import { RoutingWeights } from '../collector/routing/routing-weights.ts';
 import { startSimulator, type Simulator } from '../collector/simulator/index.ts';
 import type { AttemptEvent } from '../core/events/attempt-event.ts';
+import { collectingPublisher } from './support/collecting-publisher.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-reload-'));
 const file = join(dir, 'routes.json');
@@ -46,14 +45,9 @@ before(async () => {
   base = simulatedRoutes((u, k) => sim.baseUrl(u, k));
   writeRoutes(priorityFirst('openai-primary'));
   const config = loadRoutesConfig(file);
-  const dispatcher = new Dispatcher({
-    routes: buildRouteTable(config, env),
-    weights: new RoutingWeights(),
-    retry: config.retry,
-    publisher: { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 },
-  });
+  const { dispatcher, chat } = composeDispatch({ config, routes: buildRouteTable(config, env), publisher: collectingPublisher(events) });
   reloader = new RoutesReloader(file, (c) => dispatcher.reconfigure(buildRouteTable(c, env), c.retry));
-  server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames() });
+  server = createCollectorServer({ chat, routeNames: () => dispatcher.routeNames() });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

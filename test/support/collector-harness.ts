@@ -1,16 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../../cli/default-routes.ts';
 import type { RoutesConfig } from '../../collector/config/routes-config.ts';
-import { ChatService } from '../../collector/dispatch/chat-service.ts';
-import { Dispatcher } from '../../collector/dispatch/dispatcher.ts';
+import { composeDispatch } from '../../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable } from '../../collector/dispatch/route-table.ts';
 import { createCollectorServer } from '../../collector/http/collector-server.ts';
 import { KeyRing } from '../../collector/http/key-ring.ts';
 import { RoutingWeights } from '../../collector/routing/routing-weights.ts';
 import { startSimulator, type Simulator } from '../../collector/simulator/index.ts';
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
-import { systemClock } from '../../core/clock.ts';
-import { createBudgets } from '../../collector/budget/budget-gate.ts';
+import { collectingPublisher } from './collecting-publisher.ts';
 
 export interface CollectorHarness {
   sim: Simulator;
@@ -37,14 +35,14 @@ export async function startCollectorHarness(
     weights.replace(new Map([['chat', new Map(names.map((n) => [n, n === options.firstChoice ? 1 : 0]))]]), 0);
   }
   const events: AttemptEvent[] = [];
-  const dispatcher = new Dispatcher({
+  // The collector's own composition: retry, retry budget, circuit breakers and budgets from the routes file.
+  const { dispatcher, chat } = composeDispatch({
+    config,
     routes: buildRouteTable(config, { [SIMULATOR_KEY_ENV]: 'k' }),
     weights,
-    retry: config.retry,
-    publisher: { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 },
-    budgets: createBudgets(config.budgets, systemClock),
+    publisher: collectingPublisher(events),
   });
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), keys: new KeyRing(config.keys) });
+  const server = createCollectorServer({ chat, routeNames: () => dispatcher.routeNames(), keys: new KeyRing(config.keys) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     sim,

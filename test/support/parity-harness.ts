@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseRoutesConfig, type RoutesConfig } from '../../collector/config/routes-config.ts';
-import { ChatService, type ChunkSink } from '../../collector/dispatch/chat-service.ts';
-import { Dispatcher } from '../../collector/dispatch/dispatcher.ts';
+import type { ChatService, ChunkSink } from '../../collector/dispatch/chat-service.ts';
+import { composeDispatch } from '../../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable } from '../../collector/dispatch/route-table.ts';
 import { ParityHooks } from '../../collector/parity/parity-hooks.ts';
 import type { ChatCompletionChunk, ChatRequest } from '../../collector/providers/provider.ts';
-import { RoutingWeights } from '../../collector/routing/routing-weights.ts';
 import { attemptTagsSchema, type AttemptEvent } from '../../core/events/attempt-event.ts';
+import { collectingPublisher } from './collecting-publisher.ts';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.ts';
 
 export const PROVIDERS = [
@@ -45,10 +45,9 @@ export async function startParityHarness(
     routes: [...PROVIDERS.map((p) => ({ name: p.kind, deployments: [deployment(p.kind)] })), ...extra(deployment)],
   });
   const events: AttemptEvent[] = [];
-  const publisher = { publish: (e: AttemptEvent) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 };
-  const dispatcher = new Dispatcher({ routes: buildRouteTable(config, { SCRIPTED_KEY: 'k' }), weights: new RoutingWeights(), retry: config.retry, publisher });
+  const publisher = collectingPublisher(events);
   const parity = ParityHooks.withShadow(publisher);
-  const chat = new ChatService(dispatcher, undefined, parity);
+  const { chat } = composeDispatch({ config, routes: buildRouteTable(config, { SCRIPTED_KEY: 'k' }), publisher, parity });
   const ctx = () => ({ requestId: randomUUID(), tags: attemptTagsSchema.parse({ team: 'search' }), signal: new AbortController().signal });
   return {
     up,

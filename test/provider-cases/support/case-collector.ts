@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { parseRoutesConfig } from '../../../collector/config/routes-config.ts';
-import { ChatService } from '../../../collector/dispatch/chat-service.ts';
-import { Dispatcher } from '../../../collector/dispatch/dispatcher.ts';
+import { composeDispatch } from '../../../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable, type Route } from '../../../collector/dispatch/route-table.ts';
 import { createCollectorServer } from '../../../collector/http/collector-server.ts';
-import { RoutingWeights } from '../../../collector/routing/routing-weights.ts';
 import type { AttemptEvent } from '../../../core/events/attempt-event.ts';
+import { collectingPublisher } from '../../support/collecting-publisher.ts';
 
 /** The collector over a case's routes, recording its attempt events and log lines. */
 export interface CaseCollector {
@@ -25,13 +24,9 @@ export async function startCaseCollector(routes: unknown[], extra: Record<string
   const table = buildRouteTable(config, { MOCK_KEY: 'mock-key' });
   const events: AttemptEvent[] = [];
   const logs: string[] = [];
-  const dispatcher = new Dispatcher({
-    routes: table,
-    weights: new RoutingWeights(),
-    retry: config.retry,
-    publisher: { publish: (e) => void events.push(e), flush: async () => {}, close: async () => {}, dropped: 0 },
-  });
-  const server = createCollectorServer({ chat: new ChatService(dispatcher), routeNames: () => dispatcher.routeNames(), log: (m) => void logs.push(m) });
+  // The collector's own composition: retry, retry budget, circuit breakers and budgets from the routes file.
+  const { dispatcher, chat } = composeDispatch({ config, routes: table, publisher: collectingPublisher(events) });
+  const server = createCollectorServer({ chat, routeNames: () => dispatcher.routeNames(), log: (m) => void logs.push(m) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
