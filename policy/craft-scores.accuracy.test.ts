@@ -76,6 +76,21 @@ test('Trust: configured terms times an anomaly factor for content-filter refusal
   assert.equal(by.c!.factors.trust.score, 0.0476);
 });
 
+test('Trust: answers served although the provider cut them for content count like refusals (found: a served content filter was invisible to Trust)', () => {
+  const by = score(route('r', [profile('refused'), profile('served'), profile('clean')]), [
+    steady('r', 'refused', window(30, 90, { contentFiltered: 10 }), 1),
+    // The same 10 filtered answers, served: they are among the 100 ok attempts.
+    steady('r', 'served', window(30, 100, { servedContentFiltered: 10 }), 1),
+    steady('r', 'clean', window(30, 100), 1),
+  ]);
+  assert.equal(by.clean!.factors.trust.score, 1);
+  // 10 / (100 + 5) → 1 − 5 × 0.0952 = 0.5238, whether the filtered answers failed over or were served.
+  assert.equal(by.refused!.factors.trust.score, 0.5238);
+  assert.equal(by.served!.factors.trust.score, 0.5238);
+  const evidence = Object.fromEntries(by.served!.factors.trust.evidence.map((e) => [e.name, e.value]));
+  assert.equal(evidence.content_filtered_served, 10);
+});
+
 test('Trust: answers that break their contract (parity) lower it, Beta-smoothed so a few checks barely move it', () => {
   const by = score(route('r', [profile('clean'), profile('broken'), profile('thin')]), [
     steady('r', 'clean', window(30, 100, { parity: { checked: 100, ok: 100 } }), 1),

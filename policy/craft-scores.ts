@@ -168,8 +168,9 @@ const dataUsageScore = { no_training: 1, unknown: 0.5, may_train: 0 } as const;
 
 function trustScore(d: DeploymentProfile, recent: WindowStats, s: PolicySettings): FactorScore {
   const terms = (dataUsageScore[d.trust.dataUsage] + Math.min(1, d.trust.compliance.length / 2) + Number(d.trust.residencyGuaranteed)) / 3;
+  // Served answers cut for content are already in `ok` (so in the answered count); failed refusals are not.
   const answered = countedAttempts(recent) + recent.clientErrors + recent.contentFiltered;
-  const filteredShare = recent.contentFiltered / (answered + s.priorAttempts);
+  const filteredShare = (recent.contentFiltered + recent.servedContentFiltered) / (answered + s.priorAttempts);
   const anomaly = clamp01(1 - s.contentFilterPenalty * filteredShare);
   // Answers that break their contract (invalid JSON, schema or tool arguments) break callers' code: a Trust anomaly too.
   const parity = parityTrustFactor(recent.parity);
@@ -181,6 +182,7 @@ function trustScore(d: DeploymentProfile, recent: WindowStats, s: PolicySettings
       ev('compliance_attestations', d.trust.compliance.length, 'count'),
       ev('residency_guaranteed', Number(d.trust.residencyGuaranteed), 'bool'),
       ev('content_filtered', recent.contentFiltered, 'attempts'),
+      ev('content_filtered_served', recent.servedContentFiltered, 'attempts'),
       ev('anomaly_factor', anomaly, 'ratio'),
       ev('parity_checked', recent.parity?.checked ?? 0, 'answers'),
       ev('parity_factor', parity, 'ratio'),

@@ -32,6 +32,8 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
     ...Array.from({ length: 3 }, () => at(5_000, { deployment: 'a', status: 'rate_limited', error_class: 'rate_limited', http_status: 429 })),
     ...Array.from({ length: 2 }, () => at(5_000, { deployment: 'a', status: 'error', error_class: 'invalid_request', http_status: 400 })),
     at(5_000, { deployment: 'a', status: 'error', error_class: 'content_filter', http_status: 400 }),
+    // 2 answers served although the provider cut them for content (found: stored ok, seen by no factor).
+    ...Array.from({ length: 2 }, () => at(5_000, { deployment: 'a', finish_reason: 'content_filter', latency_ms: 150 })),
     // No verdict: a lost hedge, an open circuit, a budget refusal.
     at(5_000, { deployment: 'a', status: 'cancelled', error_class: 'hedge_lost' }),
     at(5_000, { deployment: 'a', status: 'rejected', error_class: 'circuit_open' }),
@@ -59,15 +61,17 @@ test('evidence comes from the per-minute rollup: outcomes split by fault, TDiges
     ['a'],
   );
   const { window: win, recent, minutes } = evidence[0]!;
-  assert.deepEqual([win.ok, win.serverErrors, win.rateLimited, win.clientErrors, win.contentFiltered], [20, 5, 3, 2, 1]);
+  assert.deepEqual([win.ok, win.serverErrors, win.rateLimited, win.clientErrors, win.contentFiltered, win.servedContentFiltered], [22, 5, 3, 2, 1, 2]);
   assert.equal(win.windowS, 30, 'now − 30 s is 12:00:00, a minute boundary');
   assert.ok(win.latencyMs!.p95 >= 260 && win.latencyMs!.p95 <= 290, `p95 ≈ 280 ms, got ${win.latencyMs!.p95}`);
   assert.equal(evidence[0]!.hour.latencyMs, null, 'the hour merges no latency: nothing reads it');
-  assert.equal(recent.ok, 30);
+  assert.equal(recent.ok, 32);
+  assert.equal(recent.servedContentFiltered, 2);
   assert.equal(recent.windowS, 330);
   assert.equal(recent.tokens - win.tokens, 10_000);
   assert.ok(Math.abs(recent.costUsd - win.costUsd - 0.01) < 1e-9);
   assert.deepEqual(minutes, { windowS: 3630, observed: 3, healthy: 2 });
-  assert.equal(evidence[0]!.hour.ok, 31);
+  assert.equal(evidence[0]!.hour.ok, 33);
+  assert.equal(evidence[0]!.hour.servedContentFiltered, 2);
   assert.equal(evidence[0]!.hour.windowS, 3630);
 });

@@ -43,6 +43,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
         sumIf(rate_limited, minute >= ${p}) AS ${p}_rate_limited,
         sumIf(client_errors, minute >= ${p}) AS ${p}_client_errors,
         sumIf(content_filtered, minute >= ${p}) AS ${p}_content_filtered,
+        sumIf(served_content_filtered, minute >= ${p}) AS ${p}_served_content_filtered,
         toFloat64(sumIf(cost_usd, minute >= ${p})) AS ${p}_cost_usd,
         sumIf(tokens, minute >= ${p}) AS ${p}_tokens`;
   const counted = 'ok + error + timeout + rate_limited - client_errors - content_filtered';
@@ -58,6 +59,7 @@ export async function queryDeploymentEvidence(client: ClickHouseClient, nowMs: n
           sum(ok) AS ok, sum(error) AS error, sum(timeout) AS timeout, sum(rate_limited) AS rate_limited,
           sum(arraySum(mapValues(mapFilter((k, v) -> has({client_classes:Array(String)}, k), errors_by_class)))) AS client_errors,
           sum(errors_by_class[{content_filter:String}]) AS content_filtered,
+          sum(served_content_filtered) AS served_content_filtered,
           sum(cost_usd) AS cost_usd,
           sum(input_tokens + cached_input_tokens + cache_write_tokens + output_tokens + reasoning_tokens) AS tokens,
           quantilesTDigestMergeState(0.5, 0.95, 0.99)(ok_latency_ms_q) AS ok_latency_ms_q
@@ -116,6 +118,7 @@ function windowStats(r: Row, p: string, windowS: number): WindowStats {
     rateLimited: Number(r[`${p}_rate_limited`]),
     clientErrors: Number(r[`${p}_client_errors`]),
     contentFiltered: Number(r[`${p}_content_filtered`]),
+    servedContentFiltered: Number(r[`${p}_served_content_filtered`]),
     latencyMs: ok > 0 && p !== 'hr' ? quantiles(r[`${p}_latency`]) : null,
     costUsd: Number(r[`${p}_cost_usd`]),
     tokens: Number(r[`${p}_tokens`]),

@@ -44,6 +44,7 @@ export function steady(
     rateLimited: scale(perWindow.rateLimited),
     clientErrors: scale(perWindow.clientErrors),
     contentFiltered: scale(perWindow.contentFiltered),
+    servedContentFiltered: scale(perWindow.servedContentFiltered),
     costUsd: perWindow.costUsd * recentScale,
     tokens: scale(perWindow.tokens),
   };

@@ -17,8 +17,10 @@ export interface WindowStats {
   rateLimited: number;
   /** Invalid requests and context overflows: the caller's fault, excluded from Reliability. */
   clientErrors: number;
-  /** Refusals by the provider's content filter (a Trust signal). */
+  /** Refusals by the provider's content filter that failed the attempt (a Trust signal). */
   contentFiltered: number;
+  /** Answers served although the provider cut them for content (finish_reason content_filter; counted in `ok`): a Trust signal too. */
+  servedContentFiltered: number;
   /** Attempt latency of ok attempts, ms (live windows only: CRAFT does not read the hour's latency, so it is not merged). */
   latencyMs: Quantiles | null;
   /** Billed USD of every attempt in the window (failed ones included). Float: a score input, never a bill. */
@@ -81,6 +83,7 @@ export function emptyWindow(windowS: number): WindowStats {
     rateLimited: 0,
     clientErrors: 0,
     contentFiltered: 0,
+    servedContentFiltered: 0,
     latencyMs: null,
     costUsd: 0,
     tokens: 0,
