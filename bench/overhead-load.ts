@@ -13,6 +13,22 @@ export interface RunResult {
   completed: number;
   errors: number;
   achieved_rps: number;
+  /** Per window of `windowMs` by intended send time, when asked for: where in the run the tail came from. */
+  windows?: WindowResult[];
+}
+
+/** Latency of the requests intended within one window of a run (microseconds; `t_ms` from the run's start). */
+export interface WindowResult {
+  t_ms: number;
+  n: number;
+  p50_us: number;
+  p99_us: number;
+  max_us: number;
+}
+
+/** Nearest-rank percentile of ascending latencies, rounded to the microsecond (0 when empty). */
+function percentile(sorted: number[], p: number): number {
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
 }
 
 /** A target's URL and the headers it needs (Portkey reads its provider and upstream from headers). */
@@ -21,17 +37,22 @@ export interface Endpoint {
   headers?: Record<string, string>;
 }
 
-/** Sends `rate` requests per second for `seconds`, each at its intended instant, whatever came back. */
-export async function run(target: Endpoint, rate: number, seconds: number): Promise<RunResult> {
+/**
+ * Sends `rate` requests per second for `seconds`, each at its intended instant, whatever came back;
+ * with `windowMs`, also reports each window of that length apart.
+ */
+export async function run(target: Endpoint, rate: number, seconds: number, windowMs?: number): Promise<RunResult> {
   const agent = new Agent({ connections: 512, keepAliveTimeout: 60_000, pipelining: 1 });
   const headers = { 'content-type': 'application/json', authorization: 'Bearer bench', ...target.headers };
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const windows: number[][] = windowMs ? Array.from({ length: Math.ceil((seconds * 1000) / windowMs) }, () => []) : [];
   let errors = 0;
   const t0 = performance.now() + 50;
   const inflight: Array<Promise<void>> = [];
   for (let i = 0; i < total; i++) {
     const intended = t0 + (i * 1000) / rate;
+    const window = windowMs ? windows[Math.floor((i * 1000) / rate / windowMs)] : undefined;
     const wait = intended - performance.now();
     if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
     // Never send early: the last stretch yields until the intended instant.
@@ -41,7 +62,9 @@ export async function run(target: Endpoint, rate: number, seconds: number): Prom
         .then(async (r) => {
           await r.body.arrayBuffer();
           if (r.statusCode !== 200) errors++;
-          latencies.push((performance.now() - intended) * 1000);
+          const us = (performance.now() - intended) * 1000;
+          latencies.push(us);
+          window?.push(us);
         })
         .catch(() => void errors++),
     );
@@ -50,15 +73,21 @@ export async function run(target: Endpoint, rate: number, seconds: number): Prom
   const elapsed = (performance.now() - t0) / 1000;
   await agent.close();
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0);
   return {
-    p50_us: q(0.5),
-    p99_us: q(0.99),
+    p50_us: percentile(latencies, 0.5),
+    p99_us: percentile(latencies, 0.99),
     max_us: Math.round(latencies[latencies.length - 1] ?? 0),
     completed: latencies.length,
     errors,
     achieved_rps: Math.round(latencies.length / elapsed),
+    ...(windowMs ? { windows: windows.map((w, k) => summariseWindow(w, k * windowMs)) } : {}),
   };
+}
+
+function summariseWindow(latencies: number[], t_ms: number): WindowResult {
+  latencies.sort((a, b) => a - b);
+  const max_us = Math.round(latencies[latencies.length - 1] ?? 0);
+  return { t_ms, n: latencies.length, p50_us: percentile(latencies, 0.5), p99_us: percentile(latencies, 0.99), max_us };
 }
 
 /**

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { firstSuccessMs, run } from './overhead-load.ts';
-import { freePort, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
+import { freePort, startOtlpSink, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
 
 // Profiles the collector alone (`switchyard collector`, attempt events to Kafka, OTel traces
 // exported over OTLP to a local sink, a per-key budget) at a fixed open-loop rate: a V8 CPU
@@ -72,13 +70,8 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
-  // An OTLP/HTTP sink that accepts every export: traces cost what they cost, none fail.
-  const sink = createHttpServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-  });
-  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
-  const otlp = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const sink = await startOtlpSink();
+  const otlp = sink.url;
   const { upstream, proxy } = await startServers();
   const routes = writeRoutes(upstream);
   const port = await freePort();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,16 @@ export async function startServers(): Promise<{ upstream: string; proxy: string 
   return { upstream, proxy };
 }
 
+/** An OTLP/HTTP sink that accepts every export, so traces cost the collector what they cost and none fail; resolves with its origin. */
+export async function startOtlpSink(): Promise<{ url: string; close: () => void }> {
+  const sink = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`, close: () => void sink.close() };
+}
+
 /** A routes file for the mock upstream, with a per-key budget far above the traffic (every request is counted, reserved and settled). */
 export function writeRoutes(upstream: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-routes-'));
@@ -123,6 +134,8 @@ export interface SwitchyardOptions {
   env: Record<string, string | undefined>;
   /** V8 CPU profile directory, if one is wanted. */
   profileDir?: string;
+  /** More Node options for the process (e.g. `--trace-gc`, `--import` of a probe). */
+  nodeArgs?: string[];
 }
 
 /** `switchyard <command>` on a fresh data directory; resolves at spawn, not at ready, so the cold start is measured. */
@@ -133,7 +146,8 @@ export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { 
   const apiPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
   dataDirs.push(dataDir);
-  const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), join(root, 'bin', 'switchyard.js'), o.command];
+  const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
+  const args = [...profile, ...(o.nodeArgs ?? []), join(root, 'bin', 'switchyard.js'), o.command];
   const env = {
     SWITCHYARD_CONFIG: o.routes,
     SWITCHYARD_DATA: dataDir,
