@@ -13,7 +13,12 @@ export interface KafkaSubscriberOptions extends KafkaCommon {
   fetchMaxWaitMs?: number;
   /** The batch byte bound per partition. */
   fetchMaxBytesPerPartition?: number;
+  /** How long the broker keeps a silent member, ms (default 30,000; the broker allows 6,000 and up). */
+  sessionTimeoutMs?: number;
 }
+
+/** Between heartbeats, ms; kafkajs sends one only when this much time has passed since the last. */
+const HEARTBEAT_INTERVAL_MS = 3000;
 
 /**
  * Consumer-group subscriber that commits a partition's offsets only after the handler resolved
@@ -50,11 +55,16 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
       const c = kafka.consumer({
         groupId: o.groupId,
         allowAutoTopicCreation: true,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3000,
+        sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
         minBytes: o.fetchMinBytes ?? 1 << 20,
         maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1000,
         maxBytesPerPartition: o.fetchMaxBytesPerPartition ?? 8 << 20,
+        // kafkajs caps a whole fetch at 10 MB by default, which cut a backlog into ~4,000-row
+        // batches over three partitions; the engine stores 10,000-row inserts with ~25 % less CPU
+        // per row (bench/profiles/ingest-cpu.md), so a fetch may carry every partition's full batch.
+        // Longer batches are why the handler runs under keepAlive below.
+        maxBytes: TOPIC_PARTITIONS * (o.fetchMaxBytesPerPartition ?? 8 << 20),
       });
       consumer = c;
       const joined = new Promise<void>((resolve, reject) => {
@@ -82,15 +92,17 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
           const last = messages[messages.length - 1]!.offset;
           // Until the handler takes the batch; losing the partition (or stopping) gives up without a commit.
           const lost = () => !isRunning() || isStale();
-          const handled = await retrying(() => handler(messages), {
-            policy: KAFKA_RETRY_BACKOFF,
-            stopWhen: lost,
-            onFailure: (err, attempt) => {
-              if (attempt === 1)
-                o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
-            },
-            beforeRetry: heartbeat,
-          }).then(
+          const handled = await keepAlive(heartbeat, () =>
+            retrying(() => handler(messages), {
+              policy: KAFKA_RETRY_BACKOFF,
+              stopWhen: lost,
+              onFailure: (err, attempt) => {
+                if (attempt === 1)
+                  o.logger?.(`kafka subscriber: batch ${batch.partition}/${messages[0]!.offset}-${last} failed (${(err as Error).message}); retrying`);
+              },
+              beforeRetry: heartbeat,
+            }),
+          ).then(
             () => true,
             (err: unknown) => {
               if (lost()) return false;
@@ -110,4 +122,21 @@ export function createKafkaAttemptSubscriber(o: KafkaSubscriberOptions): Attempt
       consumer = null;
     },
   };
+}
+
+/**
+ * Runs `work` while heartbeating every HEARTBEAT_INTERVAL_MS. kafkajs heartbeats only between
+ * batches, so a batch that outlasts the session (a full fetch cut into small inserts, a loaded
+ * machine) cost the member its partitions mid-batch: a rebalance, the commit refused, the batch
+ * handled again by the next owner, and again if that one was as slow. A failed heartbeat (a
+ * rebalance under way) is left to the batch's end: its commit fails and kafkajs rejoins.
+ */
+async function keepAlive<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  // Checked thrice per interval: kafkajs skips a call made before the interval has fully passed.
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS / 3);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
