@@ -4,6 +4,7 @@ import type { AttemptPublisher, EmissionStats } from './event-bus.ts';
 import { retrying } from '../retry/retrying.ts';
 import { KAFKA_RETRY_BACKOFF, kafkaClient, sleep, withTimeout, type KafkaCommon } from './kafka-common.ts';
 import { ProducerSession } from './kafka-producer-session.ts';
+import { ProducerThread, type BatchProducer } from './kafka-producer-thread.ts';
 import { describeErrorSafely } from './safe-error.ts';
 import { SpillingQueue } from './spilling-queue.ts';
 
@@ -19,6 +20,12 @@ export interface KafkaPublisherOptions extends KafkaCommon {
   spoolLimits?: SpoolLimits;
   /** How long close() keeps trying the broker before it writes the rest to the spool, ms (default 10,000). */
   closeTimeoutMs?: number;
+  /**
+   * Where the kafkajs producer runs: `thread` (default) on a worker thread of its own, off the
+   * event loop that serves requests; `main` on this one. A `connect` socket factory (tests' fault
+   * injection) is a function, which cannot cross to a thread, so it implies `main`.
+   */
+  producerOn?: 'thread' | 'main';
 }
 
 export type KafkaAttemptPublisher = AttemptPublisher & {
@@ -30,7 +37,7 @@ export type KafkaAttemptPublisher = AttemptPublisher & {
 };
 
 /**
- * Idempotent, acks=all producer behind a `SpillingQueue`. `publish` only enqueues; a background
+ * Idempotent, acks=all producer (on its own thread by default: `producerOn`) behind a `SpillingQueue`. `publish` only enqueues; a background
  * loop sends the oldest batch — spool segments first — and re-sends exactly that batch on the
  * same producer until the broker acknowledges it, so a lost acknowledgement never becomes a
  * copy (see `ProducerSession`). Past `maxBuffered` events in memory (a slow or unreachable
@@ -45,7 +52,10 @@ export function createKafkaAttemptPublisher(o: KafkaPublisherOptions): KafkaAtte
   const lingerMs = o.lingerMs ?? 20;
   const spool = o.spoolDir ? new DiskSpool(o.spoolDir, o.spoolLimits) : null;
   const queue = new SpillingQueue({ memoryBound: o.maxBuffered ?? 100_000, batchSize, spool, label: 'kafka publisher', log });
-  const session = new ProducerSession(kafkaClient(o), topic, log);
+  const onThread = (o.producerOn ?? 'thread') === 'thread' && !o.connect;
+  const session: BatchProducer = onThread
+    ? new ProducerThread({ brokers: o.brokers, clientId: o.clientId, topic }, log)
+    : new ProducerSession(kafkaClient(o), topic, log);
   let closing = false;
 
   async function loop(): Promise<void> {
