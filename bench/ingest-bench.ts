@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'fetch-min-bytes': { type: 'string' },
     /** …or this long, ms. */
     'fetch-max-wait-ms': { type: 'string' },
+    /** The batch byte bound per partition (a fetch carries up to three such batches). */
+    'fetch-max-bytes-per-partition': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -48,6 +50,7 @@ if (!brokers) {
 const fetchOptions = {
   ...(values['fetch-min-bytes'] ? { fetchMinBytes: Number(values['fetch-min-bytes']) } : {}),
   ...(values['fetch-max-wait-ms'] ? { fetchMaxWaitMs: Number(values['fetch-max-wait-ms']) } : {}),
+  ...(values['fetch-max-bytes-per-partition'] ? { fetchMaxBytesPerPartition: Number(values['fetch-max-bytes-per-partition']) } : {}),
 };
 const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
 const run = crypto.randomUUID().slice(0, 8);
@@ -263,7 +266,7 @@ async function main(): Promise<void> {
       steady_seconds: STEADY_S,
       steady_dropped_by_publisher: s.dropped,
       steady_avg_batch_rows: s.avgBatchRows,
-      ...(values['fetch-min-bytes'] || values['fetch-max-wait-ms'] ? { fetch_options: fetchOptions } : {}),
+      ...(Object.keys(fetchOptions).length > 0 ? { fetch_options: fetchOptions } : {}),
       delay_p50_ms: s.delays[0] ?? null,
       delay_p99_ms: s.delays[1] ?? null,
       delay_p50_p99_ms_first_5s: s.delaysFirst5s,
