@@ -152,7 +152,7 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
     reloader.start();
     stops.push(async () => reloader.stop());
   }
-  const port = await listen(server, o.host, o.collectorPort);
+  const port = await listen(server, o.host, o.collectorPort, 'SWITCHYARD_PORT');
   stops.push(() => closeServer(server));
   p.collectorUrl = `http://${o.host}:${port}/v1`;
 }

@@ -131,7 +131,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     if (o.opsPort !== undefined) {
       const health = async (): Promise<HealthReport> => (p.ingest ? p.ingest.health() : (o.storage?.health() ?? { ok: true, checks: {} }));
       const ops = createOpsServer({ metrics: o.storage ? withStorageMetrics(metrics, o.storage.metricsText) : metrics, health, ready: o.storage?.ready });
-      const port = await listen(ops, o.host, o.opsPort);
+      const port = await listen(ops, o.host, o.opsPort, 'SWITCHYARD_OPS_PORT');
       // Closed first on shutdown, registered last.
       stops.push(() => closeServer(ops));
       p.opsUrl = `http://${o.host}:${port}`;

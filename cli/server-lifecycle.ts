@@ -2,15 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../core/errors.ts';
 
-/** Listens on `host:port` (0: any free port) and resolves with the port; a taken port is a ConfigError naming the variables to change. */
-export function listen(server: Server, host: string, port: number): Promise<number> {
+/**
+ * Listens on `host:port` (0: any free port) and resolves with the port; a taken port is a
+ * ConfigError naming `variable`, the setting that chooses this port.
+ */
+export function listen(
+  server: Server,
+  host: string,
+  port: number,
+  variable: 'SWITCHYARD_PORT' | 'SWITCHYARD_API_PORT' | 'SWITCHYARD_OPS_PORT',
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new ConfigError(`port ${port} on ${host} is already in use; choose another with SWITCHYARD_PORT / SWITCHYARD_API_PORT`)
-          : err,
-      ),
+      reject(err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with ${variable}`) : err),
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

@@ -51,7 +51,7 @@ export async function startStorageServices(
     });
     stops.push(() => api.stop());
     const server = api.server;
-    const port = await listen(server, o.host, o.apiPort);
+    const port = await listen(server, o.host, o.apiPort, 'SWITCHYARD_API_PORT');
     stops.push(() => closeServer(server));
     p.apiUrl = `http://${o.host}:${port}/graphql`;
   }

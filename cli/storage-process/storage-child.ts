@@ -1,6 +1,7 @@
 import { clickHouseRoutesAuditSink } from '../../collector/audit/routes-audit.ts';
 import { loadRoutesConfig, parseRoutesConfig, type RoutesConfig } from '../../collector/config/routes-config.ts';
 import { parseEnv } from '../../core/config/env.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { systemClock } from '../../core/clock.ts';
 import { startTelemetry } from '../../core/telemetry/otel.ts';
 import { ipcAttemptSubscriber } from '../../core/transport/ipc-link.ts';
@@ -114,6 +115,10 @@ try {
   if (routes) pipeline.policy?.setRoutes(routes);
   send({ t: 'ready', apiUrl: pipeline.apiUrl });
 } catch (err) {
-  log(`cannot start: ${(err as Error).message}`);
-  process.exit(1);
+  // The collector process reports it (one line, exit 2 for a setting the user must change) and exits.
+  const config = err instanceof ConfigError;
+  if (!config) log(`cannot start: ${describeErrorSafely(err)}`);
+  // A ConfigError's message is ours and names the setting; anything else is described without secrets.
+  const failed: StorageToParent = { t: 'failed', error: config ? err.message : describeErrorSafely(err), config };
+  process.send!(failed, () => process.exit(config ? 2 : 1));
 }

@@ -18,7 +18,12 @@ export type ParentToStorage =
   /** The child's metrics (ingest, policy, API) for the collector's /metrics. */
   | { t: 'metrics'; id: number };
 
-export type StorageToParent = ChildToParent | { t: 'health'; id: number; report: HealthReport } | { t: 'metrics'; id: number; text: string };
+export type StorageToParent =
+  | ChildToParent
+  | { t: 'health'; id: number; report: HealthReport }
+  | { t: 'metrics'; id: number; text: string }
+  /** Sent once before the child exits because it could not start; `config`: a ConfigError (the user's to fix, exit 2). */
+  | { t: 'failed'; error: string; config: boolean };
 
 /** The environment variable carrying the collector's running routes config (JSON) to a starting child. */
 export const STORAGE_ROUTES_ENV = 'SWITCHYARD_STORAGE_ROUTES';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { RoutesAuditEntry } from '../../collector/audit/routes-audit.ts';
 import type { RoutesConfig } from '../../collector/config/routes-config.ts';
 import type { HealthReport } from '../../core/ops/ops-server.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { RawAttemptMessage } from '../../core/transport/event-bus.ts';
 import { STORAGE_ROUTES_ENV, type ParentToStorage, type StorageToParent } from './storage-messages.ts';
 
@@ -186,6 +187,7 @@ export class StorageSupervisor {
       this.o.log(`storage process: cannot lower its priority (${(err as Error).message}); it competes with requests for the CPU`);
     }
     return new Promise<void>((resolve, reject) => {
+      let startFailure: Extract<StorageToParent, { t: 'failed' }> | null = null;
       child.on('message', (m: StorageToParent) => {
         if (m.t === 'ready') {
           this.ready = true;
@@ -201,12 +203,20 @@ export class StorageSupervisor {
         else if (m.t === 'metrics') this.settle(m.id, null, m.text);
         else if (m.t === 'nack') this.settle(m.id, new StorageUnavailableError(`storage process did not store the batch: ${m.error}`));
         else if (m.t === 'stopped') this.stored += m.stored;
+        else if (m.t === 'failed') startFailure = m;
       });
       child.once('exit', (code, signal) => {
         const wasReady = this.ready;
         this.ready = false;
         for (const id of [...this.pending.keys()]) this.settle(id, new StorageUnavailableError('the storage process exited with the batch in flight'));
-        if (!wasReady) reject(new Error(`the storage process exited before it was ready (${signal ?? `code ${code}`}); see its log above`));
+        if (!wasReady)
+          reject(
+            startFailure?.config
+              ? new ConfigError(startFailure.error)
+              : new StorageUnavailableError(
+                  `the storage process exited before it was ready (${signal ?? `code ${code}`})${startFailure ? `: ${startFailure.error}` : '; see its log above'}`,
+                ),
+          );
         if (!this.everReady) for (const w of this.readyWaiters.splice(0)) w.reject(new StorageUnavailableError('the storage process could not start'));
         if (this.stopping || child !== this.child || !this.everReady) return;
         this.o.log(
