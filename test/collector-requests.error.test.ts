@@ -75,6 +75,21 @@ test('a text/plain body is a 415 saying to send JSON; no content-type at all is 
   assert.equal(bare.status, 200);
 });
 
+test('a model no route serves is a 404 naming the model and listing the ones there are (found: it named none), on both faces', async () => {
+  const openai = await post({}, JSON.stringify({ ...hello, model: 'gpt-4o' }));
+  assert.equal(openai.status, 404);
+  const body = (await openai.json()) as { error: { message: string; code: string; param: string } };
+  assert.deepEqual([body.error.code, body.error.param], ['model_not_found', 'model']);
+  assert.equal(body.error.message, 'The model `gpt-4o` does not exist; the models here are `chat`');
+  const count = await fetch(`${h.origin}/v1/messages/count_tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'claude-x', messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  assert.equal(count.status, 404);
+  assert.match(JSON.stringify(await count.json()), /The model `claude-x` does not exist; the models here are `chat`/);
+});
+
 test('GET / names the endpoints and the limits instead of "unknown path"', async () => {
   const r = await fetch(`${h.origin}/`);
   assert.equal(r.status, 200);

@@ -20,6 +20,15 @@ export class DispatchError extends Error {
     super(message);
   }
 
+  /**
+   * 404 for a model no route serves, listing the ones that exist (a key limited to some routes is
+   * refused before this, by key-policy.ts, so it never sees the others named here).
+   */
+  static unknownModel(model: string, routeNames: readonly string[]): DispatchError {
+    const known = routeNames.length > 0 ? `; the models here are ${routeNames.map((n) => `\`${n}\``).join(', ')}` : '';
+    return new DispatchError(404, 'invalid_request_error', `The model \`${model}\` does not exist${known}`, 'model_not_found', 'model');
+  }
+
   /** A non-retryable provider error. Its auth failure is about our deployment's key, not the caller's: a gateway fault. */
   static fromClientError(error: ProviderError): DispatchError {
     if (error.kind === 'auth') return new DispatchError(502, 'api_error', 'the provider rejected the deployment credentials', 'upstream_auth_error');

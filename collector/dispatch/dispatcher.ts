@@ -90,7 +90,7 @@ export class Dispatcher {
    */
   async run<T>(request: ChatRequest, ctx: RequestContext, execute: AttemptExecutor<T>): Promise<T> {
     const route = this.routes.get(request.model);
-    if (!route) throw new DispatchError(404, 'invalid_request_error', `The model \`${request.model}\` does not exist`, 'model_not_found', 'model');
+    if (!route) throw DispatchError.unknownModel(request.model, this.routeNames());
     const span = this.tracer.startSpan(`chat ${request.model}`, {
       kind: SpanKind.SERVER,
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': request.model, 'switchyard.request_id': ctx.requestId },

@@ -10,7 +10,6 @@ import { canonicalPrompt, countTokensSchema, firstIssue } from './anthropic-mess
 export function countTokens(body: unknown, routeNames: () => string[]): { input_tokens: number } | DispatchError {
   const parsed = countTokensSchema.safeParse(body);
   if (!parsed.success) return new DispatchError(400, 'invalid_request_error', firstIssue(parsed.error));
-  if (!routeNames().includes(parsed.data.model))
-    return new DispatchError(404, 'invalid_request_error', `The model \`${parsed.data.model}\` does not exist`, 'model_not_found', 'model');
+  if (!routeNames().includes(parsed.data.model)) return DispatchError.unknownModel(parsed.data.model, routeNames());
   return { input_tokens: countPromptTokens({ model: parsed.data.model, stream: false, ...canonicalPrompt(parsed.data) }) };
 }
