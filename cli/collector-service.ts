@@ -23,6 +23,7 @@ import { createEmissionMetrics } from '../core/telemetry/emission-metrics.ts';
 import { countingPublisher } from '../core/transport/counting-publisher.ts';
 import type { Pipeline, PipelineOptions } from './pipeline.ts';
 import { closeServer, listen } from './server-lifecycle.ts';
+import { credentialAlarm } from '../collector/telemetry/credential-alarm.ts';
 import type { Transport } from './transport.ts';
 
 // The collector of the pipeline: everything the request path needs and nothing of storage, API or
@@ -90,10 +91,14 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
   const budgetHeaders = new BudgetHeaders({ rolling: budgets.ledger, calendar: leases?.ledger ?? null }, systemClock, o.routes);
   const parity = ParityHooks.withShadow(publisher);
   stops.push(() => parity.drain());
+  const credentialsRefused = credentialAlarm(o.log, systemClock);
   const { dispatcher, chat } = composeDispatch({
     config: o.routes,
     routes: routeTable,
-    onAttempt: (event) => metrics.attemptEnded(event),
+    onAttempt: (event) => {
+      metrics.attemptEnded(event);
+      credentialsRefused(event);
+    },
     weights: p.weights,
     onCircuitChange: (deployment, state) => {
       circuits.set(deployment, state);
