@@ -3,15 +3,15 @@ import { header, sse, type SimRequest, type SseFrame, type WireFormat } from './
 
 const created = () => Math.floor(Date.now() / 1000);
 
-function usage(a: SimAnswer) {
-  // OpenAI: prompt_tokens includes cached ones, completion_tokens includes reasoning.
-  const completion = a.outputTokens + a.reasoningTokens;
+function usage(a: SimAnswer, choices: number) {
+  // OpenAI: prompt_tokens includes cached ones, completion_tokens includes reasoning (and every choice's).
+  const completion = (a.outputTokens + a.reasoningTokens) * choices;
   return {
     prompt_tokens: a.promptTokens,
     completion_tokens: completion,
     total_tokens: a.promptTokens + completion,
     prompt_tokens_details: { cached_tokens: a.cachedTokens },
-    completion_tokens_details: { reasoning_tokens: a.reasoningTokens },
+    completion_tokens_details: { reasoning_tokens: a.reasoningTokens * choices },
   };
 }
 
@@ -29,6 +29,7 @@ export const openaiFormat: WireFormat = {
       stream?: unknown;
       max_tokens?: unknown;
       max_completion_tokens?: unknown;
+      n?: unknown;
       stream_options?: { include_usage?: unknown };
       tools?: Array<{ function?: { name?: string; parameters?: unknown } }>;
       tool_choice?: string | { function?: { name?: string } };
@@ -45,6 +46,7 @@ export const openaiFormat: WireFormat = {
       maxTokens: typeof max === 'number' ? max : undefined,
       stream: b.stream === true,
       includeUsage: b.stream_options?.include_usage === true,
+      choices: typeof b.n === 'number' && Number.isInteger(b.n) && b.n > 1 ? b.n : 1,
       tools: (b.tools ?? []).map((t) => ({ name: t.function?.name ?? '', parameters: t.function?.parameters })),
       toolChoice: typeof choice === 'object' ? { name: choice.function?.name ?? '' } : choice === 'none' || choice === 'required' ? choice : 'auto',
       lastUserText: contentText([...messages].reverse().find((m) => m.role === 'user')?.content),
@@ -60,42 +62,45 @@ export const openaiFormat: WireFormat = {
     created: created(),
     model: r.model,
     system_fingerprint: 'fp_simulated',
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: a.toolCalls.length ? null : a.pieces.join(''),
-          ...(a.toolCalls.length ? { tool_calls: a.toolCalls.map(toolCall) } : {}),
-        },
-        logprobs: null,
-        finish_reason: a.finishReason,
+    choices: Array.from({ length: r.choices ?? 1 }, (_, index) => ({
+      index,
+      message: {
+        role: 'assistant',
+        content: a.toolCalls.length ? null : a.pieces.join(''),
+        ...(a.toolCalls.length ? { tool_calls: a.toolCalls.map(toolCall) } : {}),
       },
-    ],
-    usage: usage(a),
+      logprobs: null,
+      finish_reason: a.finishReason,
+    })),
+    usage: usage(a, r.choices ?? 1),
   }),
   frames(a: SimAnswer, r: SimRequest, id: string): SseFrame[] {
     const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: created(), model: r.model, system_fingerprint: 'fp_simulated' };
-    const frames: SseFrame[] = [
-      {
-        text: sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: a.toolCalls.length ? null : '' }, finish_reason: null }] }),
+    const frames: SseFrame[] = [];
+    // With n > 1 each choice streams in turn, every chunk naming its choice index (as OpenAI's do).
+    for (let choice = 0; choice < (r.choices ?? 1); choice++) {
+      frames.push({
+        text: sse({ ...base, choices: [{ index: choice, delta: { role: 'assistant', content: a.toolCalls.length ? null : '' }, finish_reason: null }] }),
         content: false,
-      },
-    ];
-    a.toolCalls.forEach((call, index) => {
-      const args = JSON.stringify(call.arguments);
-      const half = Math.ceil(args.length / 2);
-      const delta = (d: unknown) => ({ text: sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [d] }, finish_reason: null }] }), content: true });
-      frames.push(
-        delta({ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }),
-        delta({ index, function: { arguments: args.slice(0, half) } }),
-        delta({ index, function: { arguments: args.slice(half) } }),
-      );
-    });
-    for (const piece of a.pieces)
-      frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }), content: true });
-    frames.push({ text: sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: a.finishReason }] }), content: false });
-    if (r.includeUsage) frames.push({ text: sse({ ...base, choices: [], usage: usage(a) }), content: false });
+      });
+      a.toolCalls.forEach((call, index) => {
+        const args = JSON.stringify(call.arguments);
+        const half = Math.ceil(args.length / 2);
+        const delta = (d: unknown) => ({
+          text: sse({ ...base, choices: [{ index: choice, delta: { tool_calls: [d] }, finish_reason: null }] }),
+          content: true,
+        });
+        frames.push(
+          delta({ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }),
+          delta({ index, function: { arguments: args.slice(0, half) } }),
+          delta({ index, function: { arguments: args.slice(half) } }),
+        );
+      });
+      for (const piece of a.pieces)
+        frames.push({ text: sse({ ...base, choices: [{ index: choice, delta: { content: piece }, finish_reason: null }] }), content: true });
+      frames.push({ text: sse({ ...base, choices: [{ index: choice, delta: {}, finish_reason: a.finishReason }] }), content: false });
+    }
+    if (r.includeUsage) frames.push({ text: sse({ ...base, choices: [], usage: usage(a, r.choices ?? 1) }), content: false });
     frames.push({ text: sse('[DONE]'), content: false });
     return frames;
   },

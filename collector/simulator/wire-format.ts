@@ -8,6 +8,8 @@ export interface SimRequest {
   maxTokens: number | undefined;
   stream: boolean;
   includeUsage: boolean;
+  /** Choices asked for (OpenAI `n`); the same answer is given as each, and billed that many times. Default 1. */
+  choices?: number;
   tools: Array<{ name: string; parameters: unknown }>;
   toolChoice: 'auto' | 'none' | 'required' | { name: string };
   /** Text of the last user turn, and whether the conversation ends with a tool result. */
