@@ -62,7 +62,8 @@ function cpuByThread(pid: number): Record<string, number> {
 /** ClickHouse names its threads by pool; merges and inserts are what a stall would line up with. */
 function threadKind(comm: string): string {
   if (/Merge|Mutat|BgSch|BgMove|BgFetch|BgCommon/i.test(comm)) return 'chdb_background';
-  if (/QueryPipeline|QueryPull|ThreadPool|TCPHandler|HTTPHandler|chdb/i.test(comm)) return 'chdb_query';
+  // chDB runs a query on the libuv thread that called it, which ClickHouse renames `Unknown`; parsing an insert fans out to RuntimeData/ChunkParser.
+  if (/^Unknown$|RuntimeData|ChunkParser|QueryPipeline|QueryPull|ThreadPool|chdb/i.test(comm)) return 'chdb_query';
   if (/libuv|worker|V8|node/i.test(comm)) return 'node_workers';
   return 'other';
 }

@@ -7,6 +7,7 @@ import type { HealthReport } from '../../core/ops/ops-server.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { RawAttemptMessage } from '../../core/transport/event-bus.ts';
 import { STORAGE_ROUTES_ENV, type ParentToStorage, type StorageToParent } from './storage-messages.ts';
+import { storageLaunch, usableChrt } from './storage-scheduling.ts';
 
 export interface StorageSupervisorOptions {
   /** The transport's source name (stored with each event's offset: ingest's dedup key); the same for every child this parent starts. */
@@ -22,7 +23,13 @@ export interface StorageSupervisorOptions {
   routes?: RoutesConfig;
   /** How long `health` waits for the child's answer, ms (default 5000). */
   healthTimeoutMs?: number;
-  /** Scheduling niceness of the child (0–19, default 5): on a busy machine the collector's requests get the CPU first, storage work what is left. */
+  /**
+   * How the child is scheduled (storage-scheduling.ts): `idle` (Linux SCHED_IDLE through chrt, the
+   * default where chrt works) or `nice` (niceness only). Either way the collector's requests get
+   * the CPU first and storage work what is left; events wait meanwhile (memory, then disk spool).
+   */
+  scheduling?: 'idle' | 'nice';
+  /** Niceness of the child when it is not under SCHED_IDLE (0–19, default 19). */
   niceness?: number;
   /** The child's entry module; tests may pass their own. */
   entry?: string;
@@ -63,9 +70,15 @@ export class StorageSupervisor {
   apiUrl: string | null = null;
   stored = 0;
 
+  /** Whether children run under SCHED_IDLE (chrt found and allowed) or only at a lower niceness; decided once. */
+  readonly scheduling: 'idle' | 'nice';
+  private readonly chrt: string | null;
+
   constructor(private readonly o: StorageSupervisorOptions) {
     this.restartDelayMs = o.restartDelayMs ?? 500;
     this.routes = o.routes;
+    this.chrt = o.scheduling === 'nice' ? null : usableChrt();
+    this.scheduling = this.chrt ? 'idle' : 'nice';
   }
 
   /** Starts the first child; resolves when its storage is migrated and its API listens, rejects if it exits first. */
@@ -92,7 +105,7 @@ export class StorageSupervisor {
 
   /** The storage process's part of /healthz: ingest's own checks, or why there is no answer (not running, no answer in time). */
   readonly health = async (): Promise<HealthReport> => {
-    const state = { pid: this.pid, ready: this.ready, restarts: this.restarts };
+    const state = { pid: this.pid, ready: this.ready, restarts: this.restarts, scheduling: this.scheduling };
     if (!this.ready) return { ok: false, checks: { storage_process: { ...state, error: 'the storage process is not running' } } };
     const timeoutMs = this.o.healthTimeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
@@ -178,11 +191,17 @@ export class StorageSupervisor {
       ...(this.routes ? { [STORAGE_ROUTES_ENV]: JSON.stringify(this.routes) } : {}),
       ...(this.apiPort ? { SWITCHYARD_API_PORT: this.apiPort } : {}),
     };
-    const child = fork(this.o.entry ?? defaultEntry, [], { env, execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const launch = storageLaunch(process.execPath, ['--import', tsxLoader], this.chrt);
+    const child = fork(this.o.entry ?? defaultEntry, [], {
+      env,
+      execPath: launch.execPath,
+      execArgv: launch.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child = child;
     // Storage work waits well (events queue, then spool); a request does not. Best effort: some systems refuse it.
     try {
-      if (child.pid) setPriority(child.pid, this.o.niceness ?? 5);
+      if (child.pid && launch.scheduling === 'nice') setPriority(child.pid, this.o.niceness ?? 19);
     } catch (err) {
       this.o.log(`storage process: cannot lower its priority (${(err as Error).message}); it competes with requests for the CPU`);
     }
