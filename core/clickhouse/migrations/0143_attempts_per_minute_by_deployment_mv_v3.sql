@@ -1,6 +1,8 @@
--- The operations rollup's view, now also counting served answers cut for content
--- (served_content_filtered, migration 0140); otherwise the query of 0017 unchanged.
-ALTER TABLE attempts_per_minute_by_deployment_mv_v2 MODIFY QUERY
+-- The operations rollup's view (0017's query) plus served_content_filtered: ok attempts whose
+-- answer the provider cut for content (finish_reason content_filter), a Trust signal.
+CREATE MATERIALIZED VIEW IF NOT EXISTS attempts_per_minute_by_deployment_mv_v3
+TO attempts_per_minute_by_deployment_v2
+AS
 SELECT
     toStartOfMinute(started_at) AS minute,
     route,
