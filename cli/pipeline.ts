@@ -38,7 +38,7 @@ export interface PipelineOptions {
   /** Events in memory before they spill to the spool, and the spool's bounds (SWITCHYARD_EVENTS_MEMORY_MAX, SWITCHYARD_SPOOL_MAX_*). */
   emission?: EmissionLimits;
   /** Brokers; absent means the embedded in-process transport (collector and ingest in this process). */
-  kafka?: { brokers: string[]; groupId: string; topic?: string };
+  kafka?: { brokers: string[]; groupId: string; topic?: string; producerOn?: 'thread' | 'main' };
   /** A transport built by the caller (the storage process of `switchyard all`: events over IPC); wins over `kafka`. */
   transport?: Transport;
   /** GraphQL endpoint for weights; defaults to this process's API when it runs here. */

@@ -45,7 +45,9 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       routesFile: env.SWITCHYARD_CONFIG || undefined,
       providerEnv,
       clickhouse,
-      kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC } : undefined,
+      kafka: env.KAFKA_BROKERS
+        ? { brokers: env.KAFKA_BROKERS, groupId: env.KAFKA_GROUP_ID, topic: env.KAFKA_TOPIC, producerOn: env.SWITCHYARD_KAFKA_PRODUCER }
+        : undefined,
       apiUrl: env.SWITCHYARD_API_URL,
       apiToken: env.SWITCHYARD_API_TOKEN || undefined,
       collectorId: env.SWITCHYARD_COLLECTOR_ID,

@@ -17,7 +17,7 @@ export interface Transport {
 /** Kafka when brokers are set (kafkajs loads only then), else the embedded in-process bus. */
 export async function chooseTransport(o: PipelineOptions): Promise<Transport> {
   if (o.kafka) {
-    const { brokers, groupId } = o.kafka;
+    const { brokers, groupId, producerOn } = o.kafka;
     const { createKafkaAttemptPublisher, createKafkaAttemptSubscriber, createKafkaDeadLetterSink } = await import('../core/transport/kafka-bus.ts');
     const topic = o.kafka.topic ?? ATTEMPT_TOPIC;
     return {
@@ -27,6 +27,7 @@ export async function chooseTransport(o: PipelineOptions): Promise<Transport> {
           brokers,
           topic,
           clientId: 'switchyard-collector',
+          producerOn,
           spoolDir: o.spoolDir,
           maxBuffered: o.emission?.memoryEvents,
           spoolLimits: o.emission?.spool,

@@ -66,6 +66,8 @@ export const envSchema = z.object({
         .optional(),
     ),
   KAFKA_GROUP_ID: z.string().default('switchyard-ingest'),
+  /** Where the collector's kafkajs producer runs: its own worker thread (default: off the request event loop) or the main thread. */
+  SWITCHYARD_KAFKA_PRODUCER: z.enum(['thread', 'main']).default('thread'),
   KAFKA_TOPIC: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash, underscore')

@@ -1,0 +1,13 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../errors.ts';
+import { parseEnv } from './env.ts';
+
+test('SWITCHYARD_KAFKA_PRODUCER: thread by default, main on request, anything else refused naming the variable and the choices', () => {
+  assert.equal(parseEnv({}).SWITCHYARD_KAFKA_PRODUCER, 'thread');
+  assert.equal(parseEnv({ SWITCHYARD_KAFKA_PRODUCER: 'main' }).SWITCHYARD_KAFKA_PRODUCER, 'main');
+  assert.throws(
+    () => parseEnv({ SWITCHYARD_KAFKA_PRODUCER: 'worker' }),
+    (err: Error) => err instanceof ConfigError && /SWITCHYARD_KAFKA_PRODUCER: .*"thread"\|"main"/.test(err.message),
+  );
+});
