@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
-import { firstSuccessMs, run, sustained, type RunResult } from './overhead-load.ts';
+import { firstSuccessMs, run, sustained, type Pacing, type RunResult } from './overhead-load.ts';
 import { startPortkey, startServers, startSwitchyard, stopAll, writeRoutes, type Target } from './overhead-targets.ts';
 
 // Open-loop latency at fixed rates, side by side in one run: direct to a fast mock upstream, a bare
@@ -25,9 +25,13 @@ const { values } = parseArgs({
     'soak-rate': { type: 'string', default: '500' },
     /** Write a V8 CPU profile of the embedded default into this directory (for finding what costs latency). */
     'profile-dir': { type: 'string' },
+    /** thread (default): a pacer thread wakes the generator at each instant; spin: the generator spins a core (figures before 2026-11-30 evening). */
+    pacing: { type: 'string', default: 'thread' },
     json: { type: 'boolean', default: false },
   },
 });
+if (values.pacing !== 'thread' && values.pacing !== 'spin') throw new Error(`--pacing must be thread or spin, not ${values.pacing}`);
+const PACING: Pacing = values.pacing;
 const RATES = values.rates!.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const COLD_RATE = Number(values['cold-rate']);
@@ -60,7 +64,7 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
   const p99s: number[] = [];
   let errors = 0;
   for (let elapsed = 0; elapsed < seconds; elapsed += 10) {
-    const r = await run(target.endpoint, rate, Math.min(10, seconds - elapsed));
+    const r = await run(target.endpoint, rate, Math.min(10, seconds - elapsed), { pacing: PACING });
     errors += r.errors;
     p99s.push(r.p99_us);
     samples.push(await sample(Math.min(seconds, elapsed + 10)));
@@ -92,7 +96,10 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
 /** The cold start: spawn to first 200, then the first `COLD_SECONDS` at `COLD_RATE` with no warm-up. */
 async function coldStart(target: Target): Promise<{ first_ok_ms: number | null; first_10s: RunResult | null }> {
   const first = await firstSuccessMs(target.endpoint, target.spawnedAt);
-  return { first_ok_ms: first, first_10s: first === null ? null : await run(target.endpoint, COLD_RATE, COLD_SECONDS, WINDOW_MS) };
+  return {
+    first_ok_ms: first,
+    first_10s: first === null ? null : await run(target.endpoint, COLD_RATE, COLD_SECONDS, { windowMs: WINDOW_MS, pacing: PACING }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -129,8 +136,8 @@ async function main(): Promise<void> {
   for (const rate of RATES) {
     // Side by side at each rate, so machine noise hits every target alike.
     for (const [name, t] of Object.entries(targets)) {
-      await run(t.endpoint, Math.min(rate, 100), 1); // warm-up
-      results[name]!.push({ rate, ...(await run(t.endpoint, rate, SECONDS, WINDOW_MS)) });
+      await run(t.endpoint, Math.min(rate, 100), 1, { pacing: PACING }); // warm-up
+      results[name]!.push({ rate, ...(await run(t.endpoint, rate, SECONDS, { windowMs: WINDOW_MS, pacing: PACING })) });
     }
   }
   const rssEnd = targets.embedded ? rssMb(targets.embedded.pid) : null;
@@ -151,6 +158,7 @@ async function main(): Promise<void> {
   const report = {
     rates: RATES,
     seconds_per_rate: SECONDS,
+    pacing: PACING,
     targets: Object.fromEntries(
       Object.entries(results).map(([name, rs]) => [name, { sustained_rps: sustained(rs), by_rate: rs, ...(cold[name] ? { cold: cold[name] } : {}) }]),
     ),

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 
 // Open-loop load for bench:overhead: latency is measured from each request's intended start, so a
@@ -13,6 +14,11 @@ export interface RunResult {
   completed: number;
   errors: number;
   achieved_rps: number;
+  /** How late the generator sent, from each request's intended instant (µs): its own share of the latency. */
+  send_lag_p50_us: number;
+  send_lag_p99_us: number;
+  /** CPU the generator's process used over the run, in cores (1 = one core busy the whole run). */
+  generator_cpu_share: number;
   /** Per window of `windowMs` by intended send time, when asked for: where in the run the tail came from. */
   windows?: WindowResult[];
 }
@@ -38,25 +44,45 @@ export interface Endpoint {
 }
 
 /**
- * Sends `rate` requests per second for `seconds`, each at its intended instant, whatever came back;
- * with `windowMs`, also reports each window of that length apart.
+ * How the generator keeps time. `thread` (default): a pacer thread sleeps to each intended instant
+ * (Atomics.wait, sub-millisecond) and wakes this thread, which sends what is due — the generator
+ * uses CPU only to send and read. `spin`: this thread yields with setImmediate until each instant
+ * (precise too, but it keeps a whole core busy at ≥ 500 req/s: on a 2-core machine the targets
+ * then share the other one; kept to reproduce figures taken with it).
  */
-export async function run(target: Endpoint, rate: number, seconds: number, windowMs?: number): Promise<RunResult> {
+export type Pacing = 'thread' | 'spin';
+
+/** How to drive one run. */
+export interface RunOptions {
+  /** Also report each window of this length apart (ms). */
+  windowMs?: number;
+  pacing?: Pacing;
+}
+
+/**
+ * Sends `rate` requests per second for `seconds`, each at its intended instant, whatever came back;
+ * with `windowMs`, also reports each window of that length apart. Latency runs from the intended
+ * instant, so any delay of the generator itself counts against the target (`send_lag_*` says how much).
+ */
+export async function run(target: Endpoint, rate: number, seconds: number, windowMsOrOptions?: number | RunOptions): Promise<RunResult> {
+  const o: RunOptions = typeof windowMsOrOptions === 'number' ? { windowMs: windowMsOrOptions } : (windowMsOrOptions ?? {});
+  const { windowMs } = o;
+  const pacing = o.pacing ?? defaultPacing;
   const agent = new Agent({ connections: 512, keepAliveTimeout: 60_000, pipelining: 1 });
   const headers = { 'content-type': 'application/json', authorization: 'Bearer bench', ...target.headers };
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const lags: number[] = [];
   const windows: number[][] = windowMs ? Array.from({ length: Math.ceil((seconds * 1000) / windowMs) }, () => []) : [];
   let errors = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now() + 50;
+  const intendedAt = (i: number) => t0 + (i * 1000) / rate;
   const inflight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const intended = t0 + (i * 1000) / rate;
+  const send = (i: number) => {
+    const intended = intendedAt(i);
     const window = windowMs ? windows[Math.floor((i * 1000) / rate / windowMs)] : undefined;
-    const wait = intended - performance.now();
-    if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
-    // Never send early: the last stretch yields until the intended instant.
-    while (performance.now() < intended) await new Promise((r) => setImmediate(r));
+    lags.push((performance.now() - intended) * 1000);
     inflight.push(
       request(target.url, { method: 'POST', body: BODY, headers, dispatcher: agent })
         .then(async (r) => {
@@ -68,11 +94,26 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
         })
         .catch(() => void errors++),
     );
+  };
+  if (pacing === 'spin') {
+    for (let i = 0; i < total; i++) {
+      const wait = intendedAt(i) - performance.now();
+      if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
+      // Never send early: the last stretch yields until the intended instant.
+      while (performance.now() < intendedAt(i)) await new Promise((r) => setImmediate(r));
+      send(i);
+    }
+  } else {
+    await paced(performance.timeOrigin + t0, 1000 / rate, total, (upTo) => {
+      for (let i = lags.length; i <= upTo; i++) send(i);
+    });
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await agent.close();
   latencies.sort((a, b) => a - b);
+  lags.sort((a, b) => a - b);
   return {
     p50_us: percentile(latencies, 0.5),
     p99_us: percentile(latencies, 0.99),
@@ -80,8 +121,44 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
     completed: latencies.length,
     errors,
     achieved_rps: Math.round(latencies.length / elapsed),
+    send_lag_p50_us: percentile(lags, 0.5),
+    send_lag_p99_us: percentile(lags, 0.99),
+    generator_cpu_share: Math.round((cpu.user + cpu.system) / 1e4 / elapsed) / 100,
     ...(windowMs ? { windows: windows.map((w, k) => summariseWindow(w, k * windowMs)) } : {}),
   };
+}
+
+/** `SWITCHYARD_BENCH_PACING=spin` switches every bench driving this module back to the spinning generator. */
+const defaultPacing: Pacing = process.env.SWITCHYARD_BENCH_PACING === 'spin' ? 'spin' : 'thread';
+
+// The pacer thread: plain JS (eval'd, no loader), absolute epoch milliseconds so both threads agree.
+const PACER = `
+const { parentPort, workerData: { startMs, intervalMs, total } } = require('node:worker_threads');
+const cell = new Int32Array(new SharedArrayBuffer(4));
+const now = () => performance.timeOrigin + performance.now();
+for (let next = 0; next < total; ) {
+  const wait = startMs + next * intervalMs - now();
+  if (wait > 0) { Atomics.wait(cell, 0, 0, wait); continue; }
+  const due = Math.min(total - 1, Math.floor((now() - startMs) / intervalMs));
+  parentPort.postMessage(due);
+  next = due + 1;
+}
+`;
+
+/**
+ * Calls `onDue(i)` (i: the last request index now due, ascending) from a thread that sleeps to each
+ * instant `startMs + k·intervalMs` (epoch ms); resolves once all `total` were due.
+ */
+function paced(startMs: number, intervalMs: number, total: number, onDue: (upTo: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (total <= 0) return resolve();
+    const pacer = new Worker(PACER, { eval: true, workerData: { startMs, intervalMs, total } });
+    pacer.on('message', (upTo: number) => {
+      onDue(upTo);
+      if (upTo >= total - 1) void pacer.terminate().then(() => resolve());
+    });
+    pacer.once('error', reject);
+  });
 }
 
 function summariseWindow(latencies: number[], t_ms: number): WindowResult {
