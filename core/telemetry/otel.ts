@@ -1,4 +1,5 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { SyncContextManager } from './sync-context-manager.ts';
 
 /** Spans per OTLP export unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise. */
 export const SPAN_EXPORT_BATCH = 128;
@@ -21,7 +22,8 @@ export function startTelemetry(serviceName: string, env: Record<string, string |
   // held it 3–6 ms at 1,000 req/s (bench/profiles/collector-hot-path.md), 128 about a quarter of
   // that, four times as often. OTEL_BSP_MAX_EXPORT_BATCH_SIZE still wins when set.
   process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= String(SPAN_EXPORT_BATCH);
-  const sdk = new NodeSDK({ serviceName, instrumentations: [] });
+  // No async-hook context propagation: it taxes every promise of the process and nothing here needs it (sync-context-manager.ts).
+  const sdk = new NodeSDK({ serviceName, instrumentations: [], contextManager: new SyncContextManager() });
   sdk.start();
   return {
     shutdown: () => sdk.shutdown().catch(() => undefined),
