@@ -52,7 +52,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
 }
 
 async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+  const path = pathOf(req.url ?? '/').replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '/readyz') {
     if (options.ready?.() ?? true) return sendJson(res, 200, { status: 'ready' });
@@ -230,6 +230,15 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null
 }
 
 const OPEN = new KeyRing([]);
+
+// A path of only letters, digits, `_`, `-` and single slashes is its own pathname: nothing for
+// URL to decode, resolve or normalise. Anything else (query, dots, escapes, `//`) goes through URL.
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/?$/;
+
+/** The pathname of a request target, as `new URL(target, base).pathname`; skips the URL parse (~9 µs) for plain paths. */
+function pathOf(target: string): string {
+  return target !== '' && PLAIN_PATH.test(target) ? target : new URL(target, 'http://localhost').pathname;
+}
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
