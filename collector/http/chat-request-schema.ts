@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatRequest, ThinkingBlock } from '../providers/provider.ts';
+import { isPlainChatBody } from './plain-chat-body.ts';
 
 /** An Anthropic cache breakpoint on the OpenAI format (LiteLLM's convention), with its TTL. */
 const cacheControl = z.looseObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).optional();
@@ -129,18 +130,31 @@ export const chatRequestSchema = z
     }
   });
 
+/** A chat body as the schema outputs it. */
+export type ChatBody = z.output<typeof chatRequestSchema>;
+
 export type ParsedChatBody = { request: ChatRequest; includeUsage: boolean };
 
 export type ChatBodyResult = { ok: true; value: ParsedChatBody } | { ok: false; message: string; param: string | null };
 
+/** The client's chat body as a canonical request, or the first problem with it, naming the field. */
 export function parseChatBody(body: unknown): ChatBodyResult {
+  // The common plain body needs no schema run to be known valid (plain-chat-body.ts).
+  return isPlainChatBody(body) ? { ok: true, value: toParsed(body) } : parseChatBodyBySchema(body);
+}
+
+/** The same through the schema alone: what parseChatBody answers for every body (chat-request-fast-path.accuracy). */
+export function parseChatBodyBySchema(body: unknown): ChatBodyResult {
   const result = chatRequestSchema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const param = issue.path.map(String).join('.') || null;
     return { ok: false, message: `Invalid request: ${param ?? 'body'}: ${issue.message}`, param };
   }
-  const b = result.data;
+  return { ok: true, value: toParsed(result.data) };
+}
+
+function toParsed(b: ChatBody): ParsedChatBody {
   const request: ChatRequest = {
     model: b.model,
     messages: b.messages.map((m) => ({
@@ -201,5 +215,5 @@ export function parseChatBody(body: unknown): ChatBodyResult {
     ...(b.prompt_cache_key != null ? { prompt_cache_key: b.prompt_cache_key } : {}),
     ...(b.prompt_cache_retention != null ? { prompt_cache_retention: b.prompt_cache_retention } : {}),
   };
-  return { ok: true, value: { request, includeUsage: b.stream_options?.include_usage === true } };
+  return { request, includeUsage: b.stream_options?.include_usage === true };
 }
