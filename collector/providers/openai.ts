@@ -14,6 +14,7 @@ import {
   type Usage,
 } from './provider.ts';
 import { openaiEmbed } from './embeddings.ts';
+import { isPlainOpenAIAnswer } from './plain-openai-answer.ts';
 import { reasoningEffort } from './reasoning.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
@@ -90,7 +91,9 @@ export const openaiAdapter: ProviderAdapter = {
   embed: openaiEmbed,
   async complete(request, target, signal) {
     const response = await postJson(`${target.baseUrl}/chat/completions`, auth(target), requestBody(request, target, false), target, signal);
-    const body = parseProviderJson(openaiResponseSchema, await response.json(), 'chat completion');
+    const json = await response.json();
+    // The common well-formed answer needs no schema run to be known valid (plain-openai-answer.ts).
+    const body = isPlainOpenAIAnswer(json) ? json : parseProviderJson(openaiResponseSchema, json, 'chat completion');
     const usage = openaiUsage(body.usage);
     return {
       completion: {
