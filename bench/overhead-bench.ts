@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import { firstSuccessMs, run, sustained, type Pacing, type RunResult } from './overhead-load.ts';
+import { startMemorySampler } from './overhead-soak-sampler.ts';
+import { leastSquaresSlope, memoryVerdict, soakSeries, type MemoryVerdict } from './overhead-soak-stats.ts';
 import { startPortkey, startServers, startSwitchyard, stopAll, writeRoutes, type Target } from './overhead-targets.ts';
 
 // Open-loop latency at fixed rates, side by side in one run: direct to a fast mock upstream, a bare
@@ -50,6 +52,8 @@ interface SoakReport {
   child_rss_slope_mb_per_min: number;
   heap_slope_mb_per_min: number | null;
   rss_growth_mb_after_first_minute: number;
+  /** The leak verdict from memory sampled every 2 s: slope of the per-minute floors, `memory_flat` (rule in overhead-soak-stats.ts). */
+  memory: MemoryVerdict;
   errors: number;
   p99_us_per_window: number[];
 }
@@ -60,6 +64,7 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
   const rate = Number(values['soak-rate']);
   if (!(seconds > 0)) return null;
   const sample = async (t_s: number) => ({ t_s, rss_mb: rssMb(target.pid), child_rss_mb: childRssMb(target.pid), heap_mb: await heapMb(target.opsUrl) });
+  const memory = startMemorySampler(target, performance.now());
   const samples = [await sample(0)];
   const p99s: number[] = [];
   let errors = 0;
@@ -69,15 +74,11 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
     p99s.push(r.p99_us);
     samples.push(await sample(Math.min(seconds, elapsed + 10)));
   }
+  const memorySamples = await memory.stop();
   const warm = samples.filter((s) => s.t_s >= 60);
   const slope = (pick: (s: SoakReport['samples'][number]) => number | null) => {
-    const pts = warm.map((s) => [s.t_s / 60, pick(s)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
-    if (pts.length < 2) return null;
-    const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
-    const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
-    const num = pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0);
-    const den = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
-    return den === 0 ? 0 : Math.round((num / den) * 100) / 100;
+    const fit = leastSquaresSlope(warm.map((s) => [s.t_s / 60, pick(s)] as const).filter((p): p is readonly [number, number] => p[1] !== null));
+    return fit === null ? null : Math.round(fit * 100) / 100;
   };
   const first = warm[0] ?? samples[0]!;
   return {
@@ -88,6 +89,7 @@ async function runSoak(target: Target): Promise<SoakReport | null> {
     child_rss_slope_mb_per_min: slope((s) => s.child_rss_mb) ?? 0,
     heap_slope_mb_per_min: slope((s) => s.heap_mb),
     rss_growth_mb_after_first_minute: samples[samples.length - 1]!.rss_mb - first.rss_mb,
+    memory: memoryVerdict(soakSeries(memorySamples)),
     errors,
     p99_us_per_window: p99s,
   };

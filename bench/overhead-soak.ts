@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
+import { backlogOf, emissionOf, type EmissionSample } from './overhead-embedded-emission.ts';
 import { run } from './overhead-load.ts';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
+import { startMemorySampler } from './overhead-soak-sampler.ts';
+import { flatRuleFromOptions, leastSquaresSlope, memoryVerdict, soakSeries } from './overhead-soak-stats.ts';
 import { startServers, startSwitchyard, stopAll, writeRoutes } from './overhead-targets.ts';
 
 // Whether the embedded default (`switchyard all`) holds a steady rate for long: memory of both
 // processes, and whether its storage process keeps up — events the collector published against
 // those ingest stored (the embedded bus's `delivered`), and the backlog waiting in memory and in
-// the disk spool, every 10 s; after the load, how long the backlog takes to drain. Prints one JSON object.
-//   node --import tsx bench/overhead-soak.ts --rate 500 --seconds 150
+// the disk spool, every 10 s; after the load, how long the backlog takes to drain. Memory is also
+// sampled every 2 s and judged by the slope of its per-minute floors (`memory.memory_flat`, rule in
+// overhead-soak-stats.ts), since a line through every sample follows the GC sawtooth. Prints one JSON object.
+//   node --import tsx bench/overhead-soak.ts --rate 500 --seconds 600 --drain-seconds 60
 
 const { values } = parseArgs({
   options: {
@@ -15,36 +20,25 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '600' },
     /** How long to wait after the load for the backlog to drain, s. */
     'drain-seconds': { type: 'string', default: '60' },
+    /** How often memory is sampled for the floor verdict, s. */
+    'sample-seconds': { type: 'string', default: '2' },
+    /** The verdict's rule (overhead-soak-stats.ts): warm-up left out, floor window, threshold. */
+    'warmup-seconds': { type: 'string' },
+    'floor-window-seconds': { type: 'string' },
+    'flat-mb-per-min': { type: 'string' },
   },
 });
+const RULE = flatRuleFromOptions({ warmup: values['warmup-seconds'], window: values['floor-window-seconds'], threshold: values['flat-mb-per-min'] });
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 
-/** The first sample of a Prometheus family (any labels), or null. */
-function metric(text: string, name: string): number | null {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([\\d.e+]+)`, 'm').exec(text);
-  return m ? Number(m[1]) : null;
-}
+type Sample = { t_s: number; rss_mb: number; child_rss_mb: number; heap_mb: number | null } & EmissionSample;
 
-interface Sample {
-  t_s: number;
-  rss_mb: number;
-  child_rss_mb: number;
-  heap_mb: number | null;
-  published: number | null;
-  stored: number | null;
-  in_memory: number | null;
-  spooled_waiting: number | null;
-}
-
-/** Least-squares slope per minute of the samples after the first minute (JIT, pools, caches warm); null with fewer than two. */
+/** Least-squares slope per minute of the 10-s samples after the warm-up: the bench's old figures, kept beside the verdict. */
 function slopePerMin(samples: Sample[], pick: (s: Sample) => number | null): number | null {
-  const pts = samples.filter((s) => s.t_s >= 60).flatMap((s) => (pick(s) === null ? [] : [[s.t_s / 60, pick(s)!] as const]));
-  if (pts.length < 2) return null;
-  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
-  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
-  const den = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
-  return den === 0 ? 0 : Math.round((pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / den) * 100) / 100;
+  const pts = samples.filter((s) => s.t_s >= RULE.warmupS).flatMap((s) => (pick(s) === null ? [] : [[s.t_s / 60, pick(s)!] as const]));
+  const slope = leastSquaresSlope(pts);
+  return slope === null ? null : Math.round(slope * 100) / 100;
 }
 
 async function main(): Promise<void> {
@@ -67,12 +61,10 @@ async function main(): Promise<void> {
       rss_mb: rssMb(target.pid),
       child_rss_mb: childRssMb(target.pid),
       heap_mb: await heapMb(target.opsUrl),
-      published: metric(text, 'switchyard_emission_published_total'),
-      stored: metric(text, 'switchyard_emission_delivered_total'),
-      in_memory: metric(text, 'switchyard_emission_in_memory'),
-      spooled_waiting: metric(text, 'switchyard_emission_spool_events'),
+      ...emissionOf(text),
     };
   };
+  const memory = startMemorySampler(target, t0, Number(values['sample-seconds']) * 1000);
   const samples = [await sample()];
   const p99s: number[] = [];
   let errors = 0;
@@ -82,6 +74,7 @@ async function main(): Promise<void> {
     p99s.push(r.p99_us);
     samples.push(await sample());
   }
+  const memorySamples = await memory.stop();
   const end = samples[samples.length - 1]!;
   // The load is over: how long until ingest stored what was published.
   const drainStart = performance.now();
@@ -91,13 +84,18 @@ async function main(): Promise<void> {
     if (drained.published !== null && drained.stored === drained.published) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const backlog = (s: Sample) => (s.published ?? 0) - (s.stored ?? 0);
+  const backlog = (s: Sample) => backlogOf(s) ?? 0;
   console.log(
     JSON.stringify({
       rate: RATE,
       seconds: SECONDS,
       errors,
       samples,
+      memory: memoryVerdict(soakSeries(memorySamples), RULE),
+      memory_sample_seconds: Number(values['sample-seconds']),
+      /** Every memory sample as [t_s, collector RSS MB, storage RSS MB, collector heap MB]. */
+      memory_samples: memorySamples.map((m) => [m.t_s, m.rss_mb, m.child_rss_mb, m.heap_mb]),
+      // Least squares through the 10-s samples after the warm-up: they follow the GC sawtooth (see memory.rule).
       rss_slope_mb_per_min: slopePerMin(samples, (s) => s.rss_mb),
       child_rss_slope_mb_per_min: slopePerMin(samples, (s) => s.child_rss_mb),
       heap_slope_mb_per_min: slopePerMin(samples, (s) => s.heap_mb),
