@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { backlogOf, fetchEmission } from './overhead-embedded-emission.ts';
 import { firstSuccessMs, run, type RunResult } from './overhead-load.ts';
 import { freePort, start, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
 
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     before: { type: 'string' },
     /** Extra environment for the switchyard processes, as a JSON object. */
     env: { type: 'string', default: '{}' },
+    /** Node options for the collector process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"), space-separated; the storage process does not inherit them. */
+    'node-args': { type: 'string', default: '' },
     human: { type: 'boolean', default: false },
   },
 });
@@ -109,6 +112,7 @@ async function withCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result
 interface Embedded {
   name: string;
   url: string;
+  opsUrl: string;
   pid: number;
   first_ok_ms: number | null;
 }
@@ -128,21 +132,22 @@ async function startAll(name: string, root: string, routes: string, dataDir: str
     ...(JSON.parse(values.env!) as Record<string, string>),
   };
   const spawnedAt = performance.now();
-  const started = start(process.execPath, [join(root, 'bin', 'switchyard.js'), 'all'], env, /OpenAI base URL: (\S+)/);
+  const nodeArgs = values['node-args']!.split(' ').filter(Boolean);
+  const started = start(process.execPath, [...nodeArgs, join(root, 'bin', 'switchyard.js'), 'all'], env, /OpenAI base URL: (\S+)/);
   started.catch(() => {});
   await new Promise((r) => setImmediate(r));
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   const first_ok_ms = await firstSuccessMs({ url }, spawnedAt);
   const { child } = await started;
   // Readiness: the storage process migrated and listens (events before it wait in the collector).
-  const ops = `http://127.0.0.1:${env.SWITCHYARD_OPS_PORT}/readyz`;
+  const opsUrl = `http://127.0.0.1:${env.SWITCHYARD_OPS_PORT}`;
   while (
-    (await fetch(ops)
+    (await fetch(`${opsUrl}/readyz`)
       .then((r) => r.status)
       .catch(() => 0)) !== 200
   )
     await new Promise((r) => setTimeout(r, 200));
-  return { name, url, pid: child.pid!, first_ok_ms };
+  return { name, url, opsUrl, pid: child.pid!, first_ok_ms };
 }
 
 const dataDirs: string[] = [];
@@ -152,11 +157,26 @@ function dataDir(): string {
   return d;
 }
 
-type Timed = RunResult & { cpu: CpuWindow[] };
+type Timed = RunResult & {
+  cpu: CpuWindow[];
+  /** CPU per answered request over the run, µs: the collector process, and the storage process (all its threads). */
+  collector_cpu_us_per_req: number;
+  storage_cpu_us_per_req: number;
+  /** Events published but not yet stored by the storage process right after the run (it keeps up when this stays small run after run). */
+  backlog_after: number | null;
+};
 
 async function drive(t: Embedded): Promise<Timed> {
   const { result, cpu } = await withCpu(t.pid, () => run({ url: t.url }, RATE, SECONDS, WINDOW_MS));
-  return { ...result, cpu };
+  const per = (ms: number) => Math.round((ms * 1000) / Math.max(1, result.completed));
+  const storageMs = cpu.reduce((a, c) => a + Object.values(c.storage_cpu_ms).reduce((x, y) => x + y, 0), 0);
+  return {
+    ...result,
+    cpu,
+    collector_cpu_us_per_req: per(cpu.reduce((a, c) => a + c.collector_cpu_ms, 0)),
+    storage_cpu_us_per_req: per(storageMs),
+    backlog_after: backlogOf(await fetchEmission(t.opsUrl)),
+  };
 }
 
 function steadyP99(r: RunResult): number {
@@ -166,8 +186,15 @@ function steadyP99(r: RunResult): number {
 function printHuman(name: string, r: Timed): void {
   const sum = (f: (c: CpuWindow) => number) => r.cpu.reduce((a, c) => a + f(c), 0);
   const storage = sum((c) => Object.values(c.storage_cpu_ms).reduce((a, b) => a + b, 0));
+  const kinds: Record<string, number> = {};
+  for (const c of r.cpu) for (const [k, v] of Object.entries(c.storage_cpu_ms)) kinds[k] = (kinds[k] ?? 0) + v;
   console.log(
-    `${name}: p50 ${r.p50_us / 1000} ms  p99 ${r.p99_us / 1000} ms  max ${r.max_us / 1000} ms  (${r.achieved_rps} req/s)  cpu: collector ${sum((c) => c.collector_cpu_ms)} ms, storage ${storage} ms`,
+    `${name}: p50 ${r.p50_us / 1000} ms  p99 ${r.p99_us / 1000} ms  max ${r.max_us / 1000} ms  (${r.achieved_rps} req/s)  cpu: collector ${sum((c) => c.collector_cpu_ms)} ms, storage ${storage} ms  backlog after: ${r.backlog_after}`,
+  );
+  console.log(
+    `  per request: collector ${r.collector_cpu_us_per_req} µs, storage ${r.storage_cpu_us_per_req} µs (${Object.entries(kinds)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')})`,
   );
   (r.windows ?? []).forEach((w, i) => {
     const c = r.cpu[i];
