@@ -65,16 +65,21 @@ export class BudgetGate {
     return this.ledger.applies(tags) || (this.leases?.applies(tags) ?? false);
   }
 
-  /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
-  admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
-    const started = performance.now();
-    const first = candidates[0]!;
-    const reserve = (c: BudgetCandidate<D>) => {
+  /** Reserves a candidate's worst case for `tags` everywhere. Returned, not a named local: tsx renames named closures as they are created (~1 µs each, per request). */
+  private reserver<D>(tags: AttemptTags): (c: BudgetCandidate<D>) => ReserveEverywhere {
+    return (c) => {
       const r = reserveEverywhere(this.ledger, this.leases, tags, c.worstCaseNano, this.clock.now());
       // Top the lease up in the background before it runs dry; the request does not wait for it.
       if (r.ok && r.low) this.leaseClient?.renewInBackground();
       return r;
     };
+  }
+
+  /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
+  admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
+    const started = performance.now();
+    const first = candidates[0]!;
+    const reserve = this.reserver<D>(tags);
     let tried: ReserveEverywhere;
     try {
       tried = reserve(first);

@@ -34,9 +34,7 @@ export function launchAttempt<T>(
     tier: run.tier ? deployment.config.tier : '',
     ...(admission ? { budget: admission.budget } : {}),
   };
-  const settle = (usage: Usage) => {
-    if (admission) run.budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
-  };
+  const settle = settler(run, admission, deployment);
   const span = s.recorder.startSpan(run.requestSpan, deployment, run.request, attemptNo);
   const timeoutMs = Math.min(run.retry.attempt_timeout_ms, run.deadlineMs - startedAtMs);
   const { raceId } = entry;
@@ -53,6 +51,21 @@ export function launchAttempt<T>(
 }
 
 /**
+ * Settles the attempt's budget reservation at what it really cost. Returned rather than declared
+ * as a named local: tsx (esbuild keepNames) renames every named closure each time one is created.
+ */
+function settler<T>(run: RequestRun<T>, admission: Admission<Deployment> | null, deployment: Deployment): (usage: Usage) => void {
+  return (usage) => {
+    if (admission) run.budgets!.gate.settle(admission.reservation, actualNano(usage, deployment.price));
+  };
+}
+
+/** Aborts `controller` with the reason `signal` was aborted for. */
+function abortWith(controller: AbortController, signal: AbortSignal): () => void {
+  return () => controller.abort(signal.reason);
+}
+
+/**
  * Aborts the attempt on client disconnect, or on timeout until the response is committed. In a
  * hedge race, committing claims the win (a loser's commit throws) and aborts the twin.
  */
@@ -65,16 +78,20 @@ async function withAttemptSignal<T, R>(
   const clientSignal = run.ctx.signal;
   const controller = new AbortController();
   race?.join(raceId, controller);
-  const onClientAbort = () => controller.abort(clientSignal.reason);
+  const onClientAbort = abortWith(controller, clientSignal);
   clientSignal.addEventListener('abort', onClientAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new DOMException('attempt timed out', 'TimeoutError')), Math.max(1, timeoutMs));
-  const commit = () => {
-    clearTimeout(timer);
-    if (race && !race.claim(raceId)) throw new HedgeLostError();
+  const control: AttemptControl = {
+    signal: controller.signal,
+    request: run.request,
+    commit() {
+      clearTimeout(timer);
+      if (race && !race.claim(raceId)) throw new HedgeLostError();
+    },
   };
   try {
-    const value = await fn({ signal: controller.signal, request: run.request, commit });
-    commit();
+    const value = await fn(control);
+    control.commit();
     return value;
   } finally {
     clearTimeout(timer);

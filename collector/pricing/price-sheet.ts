@@ -181,6 +181,9 @@ function rateFor(rate: Rate, promptTokens: number): number | string {
 
 /** Input plus output USD per million tokens at base tier: how `cost` routing compares deployments. */
 export function blendedPrice(sheet: PriceSheet): number {
-  const base = (rate: Rate) => Number(typeof rate === 'object' ? rate.base : rate);
-  return base(sheet.input) + base(sheet.output);
+  return baseRate(sheet.input) + baseRate(sheet.output);
+}
+
+function baseRate(rate: Rate): number {
+  return Number(typeof rate === 'object' ? rate.base : rate);
 }

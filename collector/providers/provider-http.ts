@@ -39,13 +39,18 @@ export async function postJson(
   }
   const status = response.statusCode;
   if (status >= 200 && status < 300) {
-    const json = () =>
-      response.body.json().catch((err: unknown) => {
-        throw err instanceof SyntaxError
-          ? new ProviderError('invalid_response', 'provider answered with a body that is not JSON', status)
-          : transportError(err, signal, target);
-      });
-    return { status, json, body: response.body };
+    return {
+      status,
+      // A method, not a named closure: tsx (esbuild keepNames) renames each named closure as it is created.
+      json() {
+        return response.body.json().catch((err: unknown) => {
+          throw err instanceof SyntaxError
+            ? new ProviderError('invalid_response', 'provider answered with a body that is not JSON', status)
+            : transportError(err, signal, target);
+        });
+      },
+      body: response.body,
+    };
   }
   const text = await response.body.text().catch(() => '');
   throw errorFromBody(
