@@ -62,7 +62,7 @@ export function createCollectorMetrics(
 
   // Attribute sets are few (provider × model × deployment × error class) but were rebuilt, spread
   // and hashed anew for each of the ~6 records per attempt; built once per combination instead.
-  const attrSets = new Map<string, { base: Attributes; input: Attributes; output: Attributes }>();
+  const attrSets = new Map<string, { base: Attributes; input: Attributes; output: Attributes; cost: Attributes }>();
   const attrsOf = (e: AttemptEvent) => {
     const key = `${e.provider}\u0000${e.requested_model}\u0000${e.model}\u0000${e.deployment}\u0000${e.error_class ?? ''}`;
     let sets = attrSets.get(key);
@@ -75,7 +75,13 @@ export function createCollectorMetrics(
         'switchyard.deployment': e.deployment,
         ...(e.error_class ? { 'error.type': e.error_class } : {}),
       };
-      sets = { base, input: { ...base, 'gen_ai.token.type': 'input' }, output: { ...base, 'gen_ai.token.type': 'output' } };
+      sets = {
+        base,
+        input: { ...base, 'gen_ai.token.type': 'input' },
+        output: { ...base, 'gen_ai.token.type': 'output' },
+        // No team: it comes from a request header, and /metrics drops it anyway (core/telemetry/untrusted-attributes.ts).
+        cost: { 'gen_ai.provider.name': e.provider, 'gen_ai.response.model': e.model },
+      };
       // Response models come from providers: bounded so an odd provider cannot grow it without end.
       if (attrSets.size >= 1024) attrSets.clear();
       attrSets.set(key, sets);
@@ -86,7 +92,7 @@ export function createCollectorMetrics(
   return {
     overhead: (ms) => overhead.record(ms),
     attemptEnded(e) {
-      const { base: attrs, input, output } = attrsOf(e);
+      const { base: attrs, input, output, cost: costAttrs } = attrsOf(e);
       duration.record(e.latency_ms / 1000, attrs);
       if (e.status === 'ok' || e.input_tokens + e.output_tokens > 0) {
         tokens.record(e.input_tokens + e.cached_input_tokens + e.cache_write_tokens, input);
@@ -95,7 +101,7 @@ export function createCollectorMetrics(
       if (e.ttft_ms !== null) firstChunk.record(e.ttft_ms / 1000, attrs);
       const perOutputToken = timePerOutputTokenMs(e);
       if (perOutputToken !== null) perToken.record(perOutputToken / 1000, attrs);
-      cost.add(Number(e.cost_usd), { 'gen_ai.provider.name': e.provider, 'gen_ai.response.model': e.model, 'switchyard.team': e.tags.team });
+      cost.add(Number(e.cost_usd), costAttrs);
       if (e.fallback_reason !== 'none') retries.add(1, { 'switchyard.fallback_reason': e.fallback_reason });
     },
   };

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { createMetrics } from './metrics.ts';
+import { dropUntrustedAttributes } from './untrusted-attributes.ts';
 
 test('/metrics carries no label a request header could set, and keeps the trusted ones', async () => {
   const metrics = createMetrics();
@@ -18,4 +20,13 @@ test('/metrics carries no label a request header could set, and keeps the truste
     server.close();
     await metrics.shutdown();
   }
+});
+
+test('the view drops untrusted names from a set and passes a set without any of them on unchanged', () => {
+  const processor = dropUntrustedAttributes.attributesProcessors![0]!;
+  const trusted = { 'gen_ai.provider.name': 'openai', 'switchyard.deployment': 'd' };
+  assert.equal(processor.process(trusted, ROOT_CONTEXT), trusted);
+  const mixed = { 'gen_ai.provider.name': 'openai', 'switchyard.team': 't', 'switchyard.tags': 'x', 'switchyard.deployment': 'd' };
+  assert.deepEqual(processor.process(mixed, ROOT_CONTEXT), trusted);
+  assert.deepEqual(mixed, { 'gen_ai.provider.name': 'openai', 'switchyard.team': 't', 'switchyard.tags': 'x', 'switchyard.deployment': 'd' });
 });
