@@ -231,15 +231,17 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
+    let over = false;
+    // Inline, not a named closure: tsx (esbuild keepNames) renames each named closure as it is created (~5 µs here).
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
-      req.off('data', onData);
+      over = true;
       resolve(null);
       // The 413 is written first (the caller's next microtask); a body still arriving after it is cut.
       setImmediate(() => req.complete || req.destroy());
-    };
-    req.on('data', onData);
+    });
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
   });
