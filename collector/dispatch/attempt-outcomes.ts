@@ -32,8 +32,15 @@ export function recordAnswer<T>(s: DispatchServices, run: RequestRun<T>, winner:
   const latencyMs = result.ttftMs ?? s.clock.now() - winner.facts.startedAtMs;
   s.memory.recordSuccess(run.route, winner.facts.deployment, latencyMs, run.ctx.conversationId);
   const store = run.route.config.store_content;
-  const keys = run.route.deployments.map((d) => d.target.apiKey);
-  const content = store ? storedContent(run.request, result.completionText ?? '', store, keys) : null;
+  // The keys to redact are gathered only for routes that store content.
+  const content = store
+    ? storedContent(
+        run.request,
+        result.completionText ?? '',
+        store,
+        run.route.deployments.map((d) => d.target.apiKey),
+      )
+    : null;
   s.recorder.emit(
     {
       ...winner.facts,
