@@ -162,12 +162,18 @@ type Timed = RunResult & {
   /** CPU per answered request over the run, µs: the collector process, and the storage process (all its threads). */
   collector_cpu_us_per_req: number;
   storage_cpu_us_per_req: number;
+  /** Events the storage process stored during the run, and its CPU per stored event, µs (what it costs to keep up). */
+  stored: number | null;
+  storage_cpu_us_per_stored: number | null;
   /** Events published but not yet stored by the storage process right after the run (it keeps up when this stays small run after run). */
   backlog_after: number | null;
 };
 
 async function drive(t: Embedded): Promise<Timed> {
+  const before = await fetchEmission(t.opsUrl);
   const { result, cpu } = await withCpu(t.pid, () => run({ url: t.url }, RATE, SECONDS, WINDOW_MS));
+  const after = await fetchEmission(t.opsUrl);
+  const stored = after.stored !== null && before.stored !== null ? after.stored - before.stored : null;
   const per = (ms: number) => Math.round((ms * 1000) / Math.max(1, result.completed));
   const storageMs = cpu.reduce((a, c) => a + Object.values(c.storage_cpu_ms).reduce((x, y) => x + y, 0), 0);
   return {
@@ -175,7 +181,9 @@ async function drive(t: Embedded): Promise<Timed> {
     cpu,
     collector_cpu_us_per_req: per(cpu.reduce((a, c) => a + c.collector_cpu_ms, 0)),
     storage_cpu_us_per_req: per(storageMs),
-    backlog_after: backlogOf(await fetchEmission(t.opsUrl)),
+    stored,
+    storage_cpu_us_per_stored: stored ? Math.round((storageMs * 1000) / stored) : null,
+    backlog_after: backlogOf(after),
   };
 }
 
@@ -192,7 +200,9 @@ function printHuman(name: string, r: Timed): void {
     `${name}: p50 ${r.p50_us / 1000} ms  p99 ${r.p99_us / 1000} ms  max ${r.max_us / 1000} ms  (${r.achieved_rps} req/s)  cpu: collector ${sum((c) => c.collector_cpu_ms)} ms, storage ${storage} ms  backlog after: ${r.backlog_after}`,
   );
   console.log(
-    `  per request: collector ${r.collector_cpu_us_per_req} µs, storage ${r.storage_cpu_us_per_req} µs (${Object.entries(kinds)
+    `  per request: collector ${r.collector_cpu_us_per_req} µs, storage ${r.storage_cpu_us_per_req} µs; stored ${r.stored}, storage ${r.storage_cpu_us_per_stored} µs per stored event (${Object.entries(
+      kinds,
+    )
       .map(([k, v]) => `${k} ${v} ms`)
       .join(', ')})`,
   );

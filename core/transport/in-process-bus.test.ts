@@ -59,3 +59,44 @@ test('close gives up after its timeout when ingest cannot store, and says how ma
   assert.match(logs.find((l) => l.includes('did not take')) ?? '(no such line)', /did not take 3 queued events within 100 ms/);
   await bus.subscriber.stop();
 });
+
+test('with a batch interval, events arriving after a batch was handed over wait to join the next one, up to the interval', async () => {
+  const bus = new InProcessAttemptBus({ batchSize: 100, lingerMs: 1, batchIntervalMs: 300 });
+  const batches: number[] = [];
+  let release!: () => void;
+  const firstHeld = new Promise<void>((r) => (release = r));
+  await bus.subscriber.start(async (batch) => {
+    batches.push(batch.length);
+    if (batches.length === 1) await firstHeld;
+  });
+  bus.publisher.publish(sampleAttemptEvent());
+  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
+  release();
+  // Without the interval these would go in a batch of their own right after the first.
+  await new Promise((r) => setTimeout(r, 30));
+  for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
+  await bus.publisher.flush();
+  assert.deepEqual(batches, [1, 10]);
+  await bus.subscriber.stop();
+});
+
+test('with a batch interval, a full batch and a flush go at once', { timeout: 5000 }, async () => {
+  const bus = new InProcessAttemptBus({ batchSize: 5, lingerMs: 1, batchIntervalMs: 60_000 });
+  const batches: number[] = [];
+  let secondFull!: () => void;
+  const second = new Promise<void>((r) => (secondFull = r));
+  await bus.subscriber.start(async (batch) => {
+    batches.push(batch.length);
+    if (batches.length === 2) secondFull();
+  });
+  bus.publisher.publish(sampleAttemptEvent());
+  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 5; i++) bus.publisher.publish(sampleAttemptEvent());
+  await second;
+  bus.publisher.publish(sampleAttemptEvent());
+  await bus.publisher.flush();
+  assert.deepEqual(batches, [1, 5, 1]);
+  assert.equal(bus.pending, 0);
+  await bus.subscriber.stop();
+});
