@@ -53,29 +53,37 @@ export const openaiChatEndpoint: Endpoint = {
     return parsed.ok ? parsed.value : new DispatchError(400, 'invalid_request_error', parsed.message, null, parsed.param);
   },
   render: (answer) => openaiCompletion(answer.completion),
-  sink: (res, request, requestId, includeUsage) => ({
-    open: () => res.writeHead(200, SSE_HEAD),
-    chunk: (chunk) => res.write(`data: ${JSON.stringify(openaiChunk(chunk))}\n\n`),
-    fail: (message) => {
-      // An error frame and no [DONE]: clients must not mistake a cut answer for a complete one.
-      res.end(`data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted' } })}\n\n`);
-    },
-    done: ({ usage, estimated }) => {
-      // Only usage the provider reported: the shim's own estimate is recorded, never shown as the provider's.
-      if (includeUsage && !estimated) {
-        const frame = {
-          id: requestId,
-          object: 'chat.completion.chunk',
-          created: Math.floor(Date.now() / 1000),
-          model: request.model,
-          choices: [],
-          usage: openaiUsageBody(usage),
-        };
-        res.write(`data: ${JSON.stringify(frame)}\n\n`);
-      }
-      res.end('data: [DONE]\n\n');
-    },
-  }),
+  sink: (res, request, requestId, includeUsage) => {
+    // The usage frame carries the stream's own id, model and created, as OpenAI's last chunk does:
+    // clients group chunks by id (and the first chunk's model is what the answer came from).
+    let head: Pick<ChatCompletionChunk, 'id' | 'model' | 'created'> | undefined;
+    return {
+      open: () => res.writeHead(200, SSE_HEAD),
+      chunk: (chunk) => {
+        head ??= { id: chunk.id, model: chunk.model, created: chunk.created };
+        res.write(`data: ${JSON.stringify(openaiChunk(chunk))}\n\n`);
+      },
+      fail: (message) => {
+        // An error frame and no [DONE]: clients must not mistake a cut answer for a complete one.
+        res.end(`data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: 'stream_interrupted' } })}\n\n`);
+      },
+      done: ({ usage, estimated }) => {
+        // Only usage the provider reported: the shim's own estimate is recorded, never shown as the provider's.
+        if (includeUsage && !estimated) {
+          const frame = {
+            id: head?.id ?? requestId,
+            object: 'chat.completion.chunk',
+            created: head?.created ?? Math.floor(Date.now() / 1000),
+            model: head?.model ?? request.model,
+            choices: [],
+            usage: openaiUsageBody(usage),
+          };
+          res.write(`data: ${JSON.stringify(frame)}\n\n`);
+        }
+        res.end('data: [DONE]\n\n');
+      },
+    };
+  },
   errorBody: openaiErrorBody,
 };
 
