@@ -35,3 +35,9 @@ test('malformed bodies name the offending field', () => {
     assert.match(r.message, new RegExp(`^Invalid request: ${param.replace('.', '\\.')}: `));
   }
 });
+
+test('content of the wrong type names what is accepted (found by a fresh-user trial: "Invalid input" alone)', () => {
+  const r = parseChatBody({ model: 'chat', messages: [{ role: 'user', content: 42 }] });
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.message, /messages\.0\.content: expected a string or an array of content parts, received number/);
+});

@@ -24,7 +24,16 @@ const thinkingBlock = z.discriminatedUnion('type', [
 
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+  content: z
+    .union([z.string(), z.array(contentPart), z.null()], {
+      // zod's union says only "Invalid input"; name what is accepted when the type itself is wrong
+      // (a bad part inside an array keeps zod's own message).
+      error: (iss) =>
+        Array.isArray(iss.input)
+          ? undefined
+          : `expected a string or an array of content parts, received ${iss.input === undefined ? 'undefined' : typeof iss.input}`,
+    })
+    .optional(),
   name: z.string().optional(),
   tool_calls: z.array(toolCall).optional(),
   tool_call_id: z.string().optional(),
