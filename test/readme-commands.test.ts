@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { buildSchema, parse, validate } from 'graphql';
 import { buildProgram } from '../cli/main.ts';
 import { envSchema } from '../core/config/env.ts';
 import { runCli } from './support/cli-process.ts';
@@ -66,6 +67,24 @@ function checkAssignments(assignments: string[], line: string): void {
   assert.ok(parsed.success, `README: \`${line}\`: ${parsed.success ? '' : parsed.error.message}`);
 }
 
+/**
+ * A curl to the API: the default API port and `/graphql`, and the query it posts, with shell
+ * substitutions replaced by a date, valid against the committed schema.
+ */
+function checkCurl(args: string[], line: string): void {
+  const url = args.find((a) => /^(https?:\/\/)?(localhost|127\.0\.0\.1):\d+\//.test(a));
+  assert.ok(url?.endsWith(':4000/graphql'), `README: \`${line}\`: curl only to the API's /graphql on its default port 4000`);
+  const data = line.match(/-d '(.*)'$/)?.[1];
+  assert.ok(data, `README: \`${line}\`: no -d '…' body`);
+  const body = JSON.parse(data.replace(/'\$\(date [^)]*\)'/g, '2026-11-01')) as { query: string };
+  const errors = validate(buildSchema(readFileSync(new URL('api/schema/schema.graphql', ROOT), 'utf8')), parse(body.query));
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    [],
+    `README: \`${line}\`: the query does not validate`,
+  );
+}
+
 async function checkCommand(command: string, line: string): Promise<boolean> {
   let w = words(command);
   if (w[0] === 'export') return (checkAssignments(w.slice(1), line), false);
@@ -110,6 +129,8 @@ async function checkCommand(command: string, line: string): Promise<boolean> {
       return false;
     case 'printf':
       return false;
+    case 'curl':
+      return (checkCurl(rest, line), false);
     default:
       return assert.fail(`README: \`${line}\`: no checker for "${head}" — add one to test/readme-commands.test.ts`);
   }
