@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sse, startMockUpstream, type MockUpstream } from './support/mock-upstream.ts';
-import { startCaseCollector, type CaseCollector } from './support/case-collector.ts';
+import { sseData, startCaseCollector, type CaseCollector } from './support/case-collector.ts';
 
 // Found by a fresh-user trial: with `include_usage`, every chunk carried the provider's id and
 // model but the usage chunk the shim writes carried the request id and the route name. OpenAI's
@@ -50,14 +50,12 @@ test('a streamed answer with include_usage: every chunk, the usage chunk too, ha
     body: JSON.stringify({ model: 'identity', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } }),
   });
   assert.equal(r.status, 200);
-  const frames = (await r.text())
-    .split('\n\n')
-    .map((f) => f.replace(/^data: /, '').trim())
-    .filter((f) => f && f !== '[DONE]')
-    .map((f) => JSON.parse(f) as { id: string; model: string; created: number; usage?: { prompt_tokens: number; completion_tokens: number } });
+  type Frame = { id: string; model: string; created: number; usage?: { prompt_tokens: number; completion_tokens: number } };
+  const frames = sseData(await r.text()).filter((d): d is Frame => d !== '[DONE]');
   const usageFrames = frames.filter((f) => f.usage);
   assert.equal(usageFrames.length, 1, 'one usage chunk');
-  assert.deepEqual(usageFrames[0]!.usage && { p: usageFrames[0]!.usage.prompt_tokens, c: usageFrames[0]!.usage.completion_tokens }, { p: 9, c: 2 });
+  assert.equal(usageFrames[0]!.usage!.prompt_tokens, 9);
+  assert.equal(usageFrames[0]!.usage!.completion_tokens, 2);
   assert.ok(frames.length >= 3);
   for (const f of frames)
     assert.deepEqual({ id: f.id, model: f.model, created: f.created }, { id: 'chatcmpl-identity', model: 'gpt-4o-mini-2024-07-18', created: 1700000123 });
