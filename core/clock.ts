@@ -1,3 +1,5 @@
+import type { CancelSignal } from './cancel.ts';
+
 /** Time source injected wherever logic depends on "now", so tests can drive it. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -6,15 +8,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Waits `ms`, or less if the signal aborts first; never rejects. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
+/** Waits `ms`, or less if any of the signals aborts first; never rejects. */
+export function sleepUnlessAborted(ms: number, ...signals: CancelSignal[]): Promise<void> {
+  if (ms <= 0 || signals.some((s) => s.aborted)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    for (const s of signals) s.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      for (const s of signals) s.removeEventListener('abort', done);
       resolve();
     }
   });

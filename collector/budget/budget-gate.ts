@@ -6,6 +6,7 @@ import { nanoToUsd } from './cost-bucket.ts';
 import { LeaseLedger, type LeaseState } from './lease-ledger.ts';
 import type { LeaseClient } from './lease-client.ts';
 import { reserveEverywhere, type Reserved, type ReserveEverywhere } from './reserve-everywhere.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 export interface BudgetCandidate<D> {
   deployment: D;
@@ -76,7 +77,7 @@ export class BudgetGate {
   }
 
   /** Candidates in routing order: the first is preferred. Rejects with BudgetRejected, or an AbortError when the client leaves while waiting. */
-  admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: AbortSignal, latestStartMs: number): Promise<Admission<D>> {
+  admit<D>(tags: AttemptTags, candidates: Array<BudgetCandidate<D>>, signal: CancelSignal, latestStartMs: number): Promise<Admission<D>> {
     const started = performance.now();
     const first = candidates[0]!;
     const reserve = this.reserver<D>(tags);
@@ -104,7 +105,7 @@ export class BudgetGate {
     first: BudgetCandidate<D>,
     candidates: Array<BudgetCandidate<D>>,
     reserve: (c: BudgetCandidate<D>) => ReserveEverywhere,
-    signal: AbortSignal,
+    signal: CancelSignal,
     latestStartMs: number,
     wait: Waited,
   ): Promise<Admission<D>> {
@@ -135,7 +136,7 @@ export class BudgetGate {
     first: BudgetCandidate<D>,
     cheaper: Array<BudgetCandidate<D>>,
     reserve: (c: BudgetCandidate<D>) => ReserveEverywhere,
-    signal: AbortSignal,
+    signal: CancelSignal,
     latestStartMs: number,
     wait: Waited,
   ): Promise<Admission<D>> {

@@ -1,10 +1,11 @@
+import type { CancelSignal } from '../../core/cancel.ts';
 import type { ParityOutcome } from '../parity/parity-outcome.ts';
 import type { ChatRequest, FinishReason, ProviderError, ProviderFields, Usage } from '../providers/provider.ts';
 import type { Deployment } from './route-table.ts';
 
 /** Per-attempt handle given to the wire-level work. */
 export interface AttemptControl {
-  signal: AbortSignal;
+  signal: CancelSignal;
   /**
    * The request to send: the caller's, except that under a budget one without `max_tokens` carries
    * the budget's default (a copy: the caller's object is never changed).

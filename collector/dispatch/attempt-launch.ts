@@ -7,6 +7,7 @@ import { breakerKey } from './deployment-availability.ts';
 import { HedgeLostError, type HedgeRace } from './hedge-race.ts';
 import { attemptStart, type AttemptStart, type DispatchServices, type LaunchedAttempt, type RequestRun } from './request-run.ts';
 import type { Deployment } from './route-table.ts';
+import { CancelController, type CancelSignal } from '../../core/cancel.ts';
 
 /** Where an attempt stands in a hedge race: the race and its place in it (0 first, 1 twin); no race when the route does not hedge. */
 export interface RaceEntry {
@@ -61,7 +62,7 @@ function settler<T>(run: RequestRun<T>, admission: Admission<Deployment> | null,
 }
 
 /** Aborts `controller` with the reason `signal` was aborted for. */
-function abortWith(controller: AbortController, signal: AbortSignal): () => void {
+function abortWith(controller: CancelController, signal: CancelSignal): () => void {
   return () => controller.abort(signal.reason);
 }
 
@@ -76,7 +77,7 @@ async function withAttemptSignal<T, R>(
   fn: (control: AttemptControl) => Promise<R>,
 ): Promise<R> {
   const clientSignal = run.ctx.signal;
-  const controller = new AbortController();
+  const controller = new CancelController();
   race?.join(raceId, controller);
   const onClientAbort = abortWith(controller, clientSignal);
   clientSignal.addEventListener('abort', onClientAbort, { once: true });

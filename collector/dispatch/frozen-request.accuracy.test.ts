@@ -37,7 +37,7 @@ function scripted(script: Step[]): ProviderAdapter & { sent: ChatRequest[] } {
       sent.push(request);
       if (step !== 'ok') {
         await new Promise((resolve) => setTimeout(resolve, step.failAfterMs));
-        signal.throwIfAborted();
+        if (signal.aborted) throw signal.reason;
         throw new ProviderError('server', 'boom', 500);
       }
       return {

@@ -1,3 +1,6 @@
+/** What a racer is stopped with: its attempt's AbortController or CancelController. */
+type Canceller = { abort(reason?: unknown): void };
+
 /** The attempt lost a hedge race: its twin committed an answer first. */
 export class HedgeLostError extends Error {
   override readonly name = 'HedgeLostError';
@@ -12,9 +15,9 @@ export class HedgeLostError extends Error {
  */
 export class HedgeRace {
   private winner: number | null = null;
-  private readonly controllers = new Map<number, AbortController>();
+  private readonly controllers = new Map<number, Canceller>();
 
-  join(id: number, controller: AbortController): void {
+  join(id: number, controller: Canceller): void {
     this.controllers.set(id, controller);
     if (this.winner !== null && this.winner !== id) controller.abort(new HedgeLostError());
   }

@@ -1,3 +1,4 @@
+import { CancelController } from '../../core/cancel.ts';
 import { sleepUnlessAborted } from '../../core/clock.ts';
 import { admitHedge, releaseAdmission } from './admission.ts';
 import { launchAttempt } from './attempt-launch.ts';
@@ -19,8 +20,8 @@ export async function hedgeAfterDelay<T>(
   race: HedgeRace,
   first: Promise<LaunchedAttempt<T>>,
 ): Promise<{ twin: Promise<LaunchedAttempt<T>> } | null> {
-  const stopTimer = new AbortController();
-  const timer = sleepUnlessAborted(s.memory.hedgeDelayMs(run.route), AbortSignal.any([run.ctx.signal, stopTimer.signal])).then(() => 'timer' as const);
+  const stopTimer = new CancelController();
+  const timer = sleepUnlessAborted(s.memory.hedgeDelayMs(run.route), run.ctx.signal, stopTimer.signal).then(() => 'timer' as const);
   const winner = await Promise.race([first.then(() => 'first' as const), timer]);
   stopTimer.abort();
   if (winner === 'first' || race.decided || run.ctx.signal.aborted) return null;

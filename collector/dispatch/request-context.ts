@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../core/cancel.ts';
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import type { RequestTiming } from './request-timing.ts';
 
@@ -6,7 +7,7 @@ export interface RequestContext {
   requestId: string;
   tags: AttemptTags;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Turns of one conversation stick to the deployment that served it (x-switchyard-conversation-id). */
   conversationId?: string;
   /** The key's data-residency allow-list: only deployments in these regions may serve. */

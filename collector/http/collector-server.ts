@@ -16,6 +16,7 @@ import type { VirtualKeyConfig } from '../config/routes-config.ts';
 import type { AttemptTags } from '../../core/events/attempt-event.ts';
 import { uuidV7 } from '../../core/ids/uuid-v7.ts';
 import { NOT_READY } from '../../core/ops/ops-server.ts';
+import { CancelController } from '../../core/cancel.ts';
 
 const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 
@@ -132,7 +133,7 @@ async function handleCompletion(
 
   const requestId = uuidV7();
   res.setHeader('x-request-id', requestId);
-  const clientGone = new AbortController();
+  const clientGone = new CancelController();
   res.on('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });

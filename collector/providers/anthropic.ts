@@ -16,6 +16,7 @@ import {
 } from './provider.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 export { DEFAULT_MAX_TOKENS } from './anthropic-request.ts';
 
@@ -145,7 +146,7 @@ export const anthropicAdapter: ProviderAdapter = {
  * brings the output count. Content blocks are numbered across text and tool use; tool calls
  * get their own dense index, in the order they start.
  */
-async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: CancelSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let id = '';
   let model = target.model;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseProviderJson, postJson } from './provider-http.ts';
 import type { ProviderTarget, Usage } from './provider.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 /** The canonical embeddings request: texts in, one vector each. */
 export interface EmbeddingRequest {
@@ -19,7 +20,7 @@ export interface EmbeddingResult {
   usageMissing?: boolean;
 }
 
-export type Embedder = (request: EmbeddingRequest, target: ProviderTarget, signal: AbortSignal) => Promise<EmbeddingResult>;
+export type Embedder = (request: EmbeddingRequest, target: ProviderTarget, signal: CancelSignal) => Promise<EmbeddingResult>;
 
 const inputOnly = (tokens: number): Usage => ({ inputTokens: tokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 });
 

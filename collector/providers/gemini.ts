@@ -16,6 +16,7 @@ import {
 import { geminiEmbed } from './embeddings.ts';
 import { thinkingBudget } from './reasoning.ts';
 import { parseSse } from './sse.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 /** Gemini counts cached tokens inside promptTokenCount and thoughts outside candidatesTokenCount. */
 export function geminiUsage(u: GeminiUsage | undefined | null): Usage {
@@ -202,7 +203,7 @@ export const geminiAdapter: ProviderAdapter = {
   },
 };
 
-async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: CancelSignal): AsyncGenerator<StreamEvent> {
   const created = Math.floor(Date.now() / 1000);
   let finished = false;
   let usage: GeminiUsage | null | undefined;

@@ -18,6 +18,7 @@ import { isPlainOpenAIAnswer } from './plain-openai-answer.ts';
 import { reasoningEffort } from './reasoning.ts';
 import { parseSse } from './sse.ts';
 import { argumentsJson, ToolCallStream } from './tool-call-stream.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 /** OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens: split them out. */
 export function openaiUsage(u: OpenAIUsage | undefined | null): Usage {
@@ -155,7 +156,7 @@ function toolDeltas(frame: OpenAIFrame['choices'], choice: number, calls: ToolCa
   ]);
 }
 
-async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readStream(response: UpstreamResponse, target: ProviderTarget, signal: CancelSignal): AsyncGenerator<StreamEvent> {
   let fields: Record<string, unknown> = {};
   const calls = new ToolCallStream();
   for await (const message of guardStream(parseSse(response.body), signal, target)) {

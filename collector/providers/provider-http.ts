@@ -1,6 +1,7 @@
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ProviderError, type ChatCompletionChunk, type ProviderErrorKind, type ProviderTarget } from './provider.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 const MAX_ERROR_CHARS = 500;
 
@@ -23,7 +24,7 @@ export async function postJson(
   headers: Record<string, string>,
   body: unknown,
   target: ProviderTarget,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<UpstreamResponse> {
   let response: Dispatcher.ResponseData;
   try {
@@ -31,7 +32,8 @@ export async function postJson(
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
-      signal,
+      // undici takes any EventTarget with addEventListener as a signal (core/cancel.ts); its types name only AbortSignal and EventEmitter.
+      signal: signal as AbortSignal,
       dispatcher: target.http ?? getGlobalDispatcher(),
     });
   } catch (err) {
@@ -134,7 +136,7 @@ export function classifyStatus(status: number, message: string, code: string | n
 }
 
 /** Classifies a failure of fetch or of reading a body. */
-export function transportError(err: unknown, signal: AbortSignal, target: ProviderTarget): unknown {
+export function transportError(err: unknown, signal: CancelSignal, target: ProviderTarget): unknown {
   if (err instanceof ProviderError) return err;
   if (signal.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
@@ -147,7 +149,7 @@ export function transportError(err: unknown, signal: AbortSignal, target: Provid
 }
 
 /** Reads an SSE body, turning a mid-stream failure into a classified error. */
-export async function* guardStream<T>(source: AsyncIterable<T>, signal: AbortSignal, target: ProviderTarget): AsyncGenerator<T> {
+export async function* guardStream<T>(source: AsyncIterable<T>, signal: CancelSignal, target: ProviderTarget): AsyncGenerator<T> {
   try {
     yield* source;
   } catch (err) {

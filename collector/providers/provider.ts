@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Embedder } from './embeddings.ts';
+import type { CancelSignal } from '../../core/cancel.ts';
 
 /** The seam between routing and a provider's wire format. */
 
@@ -267,11 +268,11 @@ export interface ProviderAdapter {
   /** Text embeddings, for providers that have them (Anthropic has none). Rejects with ProviderError. */
   readonly embed?: Embedder;
   /** Rejects with ProviderError. */
-  complete(request: ChatRequest, target: ProviderTarget, signal: AbortSignal): Promise<CompletionResult>;
+  complete(request: ChatRequest, target: ProviderTarget, signal: CancelSignal): Promise<CompletionResult>;
   /**
    * Resolves once the upstream accepted the stream (HTTP status known), rejecting with
    * ProviderError otherwise; errors after that surface from the iterator as ProviderError.
    * Emits a final `usage` event when the provider reports usage, and `provider_fields` when it has any.
    */
-  stream(request: ChatRequest, target: ProviderTarget, signal: AbortSignal): Promise<AsyncIterable<StreamEvent>>;
+  stream(request: ChatRequest, target: ProviderTarget, signal: CancelSignal): Promise<AsyncIterable<StreamEvent>>;
 }
