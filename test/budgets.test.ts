@@ -91,6 +91,29 @@ test('a request whose worst case can never fit is a 400 naming max_tokens', asyn
   assert.equal(body.error.param, 'max_tokens');
 });
 
+test('a stream its reader leaves after the first tokens is cancelled and billed for the output it got, not just its input', async () => {
+  h = await startCollectorHarness({ firstChoice: 'openai-primary', config: withBudget({ limit_usd: 1 }) });
+  // Slow tokens: the reader has the first ones long before the answer could end.
+  h.sim.setFaults(simulatedUpstreams.openai, { interTokenMs: 100 });
+  const client = new AbortController();
+  const body = JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'what does this cost?' }] });
+  const r = await ask(h.origin, 'payments', { body, signal: client.signal });
+  const reader = r.body!.getReader();
+  let received = '';
+  while (!received.includes('"content":"')) received += new TextDecoder().decode((await reader.read()).value);
+  client.abort();
+  await reader.cancel().catch(() => {});
+  const event = await until('the cancelled stream attempt', async () => h!.events.find((e) => e.status === 'cancelled'));
+  assert.ok(event.output_tokens >= 1, `output tokens ${event.output_tokens}`);
+  assert.ok(event.input_tokens > 5, `input tokens ${event.input_tokens}`);
+  assert.equal(event.usage_estimated, true, 'the provider reported no usage for the cut stream: the shim counted it');
+  assert.ok(event.ttft_ms !== null, 'the first token reached the client');
+  // Both at gpt-4o-mini's list prices ($0.15 / $0.60 per million tokens), exactly: 150,000 and 600,000 pico-USD per token.
+  const pico = BigInt(event.input_tokens) * 150_000n + BigInt(event.output_tokens) * 600_000n;
+  assert.equal(event.cost_usd, `0.${pico.toString().padStart(12, '0')}`);
+  assert.equal(event.is_final, true);
+});
+
 test('a cancelled request is charged its input cost, in the event and in the bucket', async () => {
   h = await startCollectorHarness({ firstChoice: 'openai-primary', config: withBudget({ limit_usd: 1 }) });
   h.sim.setFaults(simulatedUpstreams.openai, { hangRate: 1 });

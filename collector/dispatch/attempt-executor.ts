@@ -23,6 +23,8 @@ export interface AttemptResult<T> {
   ttftMs: number | null;
   /** The upstream broke after commit: the attempt is final and failed, but the client already has a response. */
   failedAfterCommit?: ProviderError;
+  /** The client went away after commit (a stream cut off by its reader): recorded `cancelled`, billed what it got. */
+  clientLeft?: boolean;
   finishReason?: FinishReason;
   providerFields?: ProviderFields;
   /** The answer's text, kept only when the route stores content. */

@@ -25,7 +25,7 @@ export interface AttemptFailure {
  * commit is `cancelled`, charged its input (counted when the provider said none) and the output it got.
  */
 export function recordAnswer<T>(s: DispatchServices, run: RequestRun<T>, winner: LaunchedAttempt<T>, result: AttemptResult<T>): T {
-  const clientLeft = Boolean(result.failedAfterCommit) && run.ctx.signal.aborted;
+  const clientLeft = (result.clientLeft === true || Boolean(result.failedAfterCommit)) && run.ctx.signal.aborted;
   const billedInput = result.usage.inputTokens + result.usage.cachedInputTokens + result.usage.cacheWriteTokens;
   const usage = clientLeft && billedInput === 0 ? { ...result.usage, inputTokens: run.prompt() } : result.usage;
   winner.settle(usage);

@@ -135,7 +135,7 @@ export class ChatService {
       const held = parity.streamSink(sink);
       const outcome = { ...(await streamAttempt(deployment, control, held, this.clock, filterFailover)) };
       outcome.parity = parity.streamEnded(deployment, held, outcome);
-      if (!outcome.failedAfterCommit && outcome.toolArgumentChars === 0 && outcome.text) {
+      if (!outcome.failedAfterCommit && !outcome.clientLeft && outcome.toolArgumentChars === 0 && outcome.text) {
         answer = completionOf(outcome.text, outcome.finishReason ?? null, outcome.responseModel ?? deployment.config.model, outcome.usage);
       }
       return outcome;

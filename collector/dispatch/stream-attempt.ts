@@ -97,12 +97,19 @@ export async function streamAttempt(
     }
   } catch (err) {
     if (!committed) throw err;
-    // After commit the client already has part of an answer: end it with an explicit error.
-    if (!(err instanceof ProviderError)) {
-      sink.fail('internal error');
-      throw err instanceof InternalError ? err : new InternalError(err);
+    // After commit the attempt is this answer whatever happens. A committed attempt's signal
+    // aborts without a ProviderError only when the client left (a timeout becomes one, and only
+    // an uncommitted twin loses a hedge): the provider generated what the client read, so it is
+    // billed, not just the prompt.
+    const clientLeft = control.signal.aborted && !(err instanceof ProviderError);
+    if (!clientLeft) {
+      // The client is still there with part of an answer: end it with an explicit error.
+      if (!(err instanceof ProviderError)) {
+        sink.fail('internal error');
+        throw err instanceof InternalError ? err : new InternalError(err);
+      }
+      sink.fail(`upstream stream failed: ${err.kind}`);
     }
-    sink.fail(`upstream stream failed: ${err.kind}`);
     // The provider never reported usage for a cut stream: count what was sent.
     const partial = usage ?? estimateUsage(request, text + toolArguments, reasoning);
     return {
@@ -110,7 +117,7 @@ export async function streamAttempt(
       usage: partial,
       responseModel,
       ttftMs,
-      failedAfterCommit: err,
+      ...(clientLeft ? { clientLeft } : { failedAfterCommit: err as ProviderError }),
       providerFields,
       completionText: text,
       text,
