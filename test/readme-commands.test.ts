@@ -100,7 +100,7 @@ async function checkCommand(command: string, line: string): Promise<boolean> {
       const script = rest[0] === 'run' ? rest[1]! : rest[0]!;
       if (['install', 'pack', 'ci'].includes(script)) return false;
       assert.ok(pkg.scripts[script], `README: \`${line}\`: no npm script "${script}"`);
-      if (script === 'start') assert.equal(pkg.scripts.start, 'node bin/switchyard.js all');
+      if (script === 'start') assert.equal(pkg.scripts.start, 'exec node bin/switchyard.js all');
       return false;
     }
     case 'bash': {
