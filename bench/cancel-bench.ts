@@ -1,6 +1,6 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
-import { CancelController } from '../core/cancel.ts';
+import { CancelController, type CancelSignal } from '../core/cancel.ts';
 
 // Why the request path cancels with CancelController (core/cancel.ts) rather than AbortController:
 // how much old-generation space short-lived cancellation handles leave behind. Each kind is created,
@@ -16,9 +16,7 @@ const oldSpaceBytes = () => getHeapSpaceStatistics().find((s) => s.space_name ==
 const listener = () => {};
 
 /** Old-space growth (bytes, decreases from collections not subtracted) while making `COUNT` handles with `make`. */
-function oldGrowth(
-  make: () => { signal: { addEventListener: (t: 'abort', l: () => void) => void; removeEventListener: (t: 'abort', l: () => void) => void } },
-): number {
+function oldGrowth(make: () => { signal: CancelSignal }): number {
   let churn: object[] = [];
   let grown = 0;
   let last = oldSpaceBytes();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { bindable } from './support/ports.ts';
 import { freeStartPorts, readmeStartEnv } from './support/readme-start.ts';
 import { until } from './support/wait.ts';
 
@@ -14,14 +14,6 @@ import { until } from './support/wait.ts';
 // script `exec`s node, so the signal reaches Switchyard, which shuts down in order.
 
 const ROOT = join(import.meta.dirname, '..');
-
-/** True when nothing listens on 127.0.0.1:port. */
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
 
 test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, the log says stopped cleanly, its ports are free', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
@@ -39,7 +31,7 @@ test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, the log says s
     );
     npm.kill('SIGTERM');
     await exited;
-    await until('the collector and API ports to be released', async () => ((await portFree(ports.port)) && (await portFree(ports.apiPort))) || null, 30_000);
+    await until('the collector and API ports to be released', async () => ((await bindable(ports.port)) && (await bindable(ports.apiPort))) || null, 30_000);
     assert.match(log, /SIGTERM: shutting down/, log);
     assert.match(log, /stopped cleanly/);
   } finally {

@@ -12,7 +12,8 @@ function ephemeralRange(): [number, number] {
   return [32768, 60999];
 }
 
-const bindable = (port: number) =>
+/** True when 127.0.0.1:port can be listened on right now (nothing holds it). */
+export const bindable = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = createServer();
     s.once('error', () => resolve(false));
