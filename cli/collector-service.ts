@@ -24,6 +24,7 @@ import { countingPublisher } from '../core/transport/counting-publisher.ts';
 import type { Pipeline, PipelineOptions } from './pipeline.ts';
 import { closeServer, listen } from './server-lifecycle.ts';
 import { credentialAlarm } from '../collector/telemetry/credential-alarm.ts';
+import { AfterAnswer } from '../collector/dispatch/after-answer.ts';
 import type { Transport } from './transport.ts';
 
 // The collector of the pipeline: everything the request path needs and nothing of storage, API or
@@ -43,6 +44,9 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
   // Registered before the server so that, stopping in reverse, the server closes first and the publisher drains after.
   stops.push(() => publisher.close());
   p.publisher = publisher;
+  // Attempt events are built and published once their answer is out; run before the publisher's close, after the server's.
+  const afterAnswer = new AfterAnswer(o.log);
+  stops.push(async () => afterAnswer.flush());
   p.weights = new RoutingWeights();
   // Storage in this process: the grantor and budget store are called directly (loaded only then).
   const local = p.clickhouse ? (await import('./in-process-storage.ts')).inProcessStorage(p.clickhouse) : null;
@@ -106,6 +110,7 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
       o.log(`collector: circuit ${state} for deployment ${deployment}`);
     },
     publisher,
+    afterAnswer,
     budgets,
     parity,
   });

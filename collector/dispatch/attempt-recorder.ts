@@ -2,15 +2,21 @@ import { context as otelContext, SpanKind, SpanStatusCode, trace, type Span, typ
 import type { AttemptEvent } from '../../core/events/attempt-event.ts';
 import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { ChatRequest } from '../providers/provider.ts';
+import type { AfterAnswer } from './after-answer.ts';
 import { buildAttemptEvent, type AttemptFacts } from './attempt-event-builder.ts';
 import type { Deployment } from './route-table.ts';
 
-/** One attempt's span (GenAI semantic conventions) and, when it ends, its event: published and told to metrics. */
+/**
+ * One attempt's span (GenAI semantic conventions) and, when it ends, its event: published and told
+ * to metrics. With `after`, that happens once the answer is out (after-answer.ts); without it (the
+ * library, tests), before `emit` returns.
+ */
 export class AttemptRecorder {
   constructor(
     private readonly tracer: Tracer,
     private readonly publisher: AttemptPublisher,
     private readonly onAttempt?: (event: AttemptEvent) => void,
+    private readonly after?: AfterAnswer,
   ) {}
 
   startSpan(parent: Span, deployment: Deployment, request: ChatRequest, attemptNo: number): Span {
@@ -31,7 +37,15 @@ export class AttemptRecorder {
     );
   }
 
+  /** Records the attempt's end: its event (built from `facts`, which must not change afterwards) and its span. */
   emit(facts: AttemptFacts, span: Span): void {
+    if (!this.after) return this.record(facts, span, undefined);
+    // The span ends now, as the attempt did: a performance.now() reading is what the SDK's end() takes by default.
+    const endedAt = performance.now();
+    this.after.defer(() => this.record(facts, span, endedAt));
+  }
+
+  private record(facts: AttemptFacts, span: Span, endedAt: number | undefined): void {
     const event = buildAttemptEvent(facts);
     span.setAttributes({
       'gen_ai.response.model': event.model,
@@ -44,7 +58,7 @@ export class AttemptRecorder {
       span.setStatus({ code: SpanStatusCode.ERROR });
       span.setAttribute('error.type', event.error_class ?? event.status);
     }
-    span.end();
+    span.end(endedAt);
     this.publisher.publish(event);
     this.onAttempt?.(event);
   }

@@ -7,6 +7,7 @@ import type { RoutesConfig } from '../config/routes-config.ts';
 import type { ParityHooks } from '../parity/parity-hooks.ts';
 import type { BreakerState } from '../resilience/deployment-breakers.ts';
 import { RoutingWeights } from '../routing/routing-weights.ts';
+import type { AfterAnswer } from './after-answer.ts';
 import { ChatService } from './chat-service.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Route } from './route-table.ts';
@@ -24,6 +25,8 @@ export interface DispatchCompositionOptions {
   /** Contract checks and shadow traffic; default: checks only. */
   parity?: ParityHooks;
   onAttempt?: (event: AttemptEvent) => void;
+  /** Attempt events built and published after the answer (the HTTP collector); default: before dispatch returns. */
+  afterAnswer?: AfterAnswer;
   onCircuitChange?: (deployment: string, state: BreakerState) => void;
   clock?: Clock;
   tracer?: Tracer;
@@ -46,6 +49,7 @@ export function composeDispatch(o: DispatchCompositionOptions): { dispatcher: Di
     budgets: o.budgets ?? createBudgets(o.config.budgets, clock),
     clock,
     onAttempt: o.onAttempt,
+    afterAnswer: o.afterAnswer,
     onCircuitChange: o.onCircuitChange,
     tracer: o.tracer,
   });

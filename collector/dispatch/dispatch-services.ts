@@ -5,6 +5,7 @@ import type { AttemptPublisher } from '../../core/transport/event-bus.ts';
 import type { CircuitBreakerConfig, RetryBudgetConfig } from '../config/routes-config.ts';
 import { DeploymentBreakers, type BreakerState } from '../resilience/deployment-breakers.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
+import type { AfterAnswer } from './after-answer.ts';
 import { AttemptRecorder } from './attempt-recorder.ts';
 import { DeploymentAvailability } from './deployment-availability.ts';
 import { RateLimitCooldowns } from './rate-limit-cooldowns.ts';
@@ -23,6 +24,8 @@ export interface DispatchServicesOptions {
   onCircuitChange?: (deployment: string, state: BreakerState) => void;
   /** Told about every attempt event, after it was published (metrics). */
   onAttempt?: (event: AttemptEvent) => void;
+  /** Where attempt events are built and published once the answer is out; unset: before dispatch returns. */
+  afterAnswer?: AfterAnswer;
 }
 
 /**
@@ -42,7 +45,7 @@ export function createDispatchServices(o: DispatchServicesOptions & { clock: Clo
   return {
     clock: o.clock,
     random: o.random,
-    recorder: new AttemptRecorder(o.tracer, o.publisher, o.onAttempt),
+    recorder: new AttemptRecorder(o.tracer, o.publisher, o.onAttempt, o.afterAnswer),
     breakers,
     availability: new DeploymentAvailability(breakers, new RateLimitCooldowns(o.clock)),
     memory: new RouteMemory(o.clock),

@@ -1,6 +1,8 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../../cli/default-routes.ts';
 import type { RoutesConfig } from '../../collector/config/routes-config.ts';
+import type { AfterAnswer } from '../../collector/dispatch/after-answer.ts';
 import { composeDispatch } from '../../collector/dispatch/dispatch-composition.ts';
 import { buildRouteTable } from '../../collector/dispatch/route-table.ts';
 import { createCollectorServer } from '../../collector/http/collector-server.ts';
@@ -16,6 +18,7 @@ export interface CollectorHarness {
   origin: string;
   /** Every attempt event the collector emitted, in order. */
   events: AttemptEvent[];
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,7 @@ export interface CollectorHarness {
  * `firstChoice` pins which deployment of route `chat` is tried first (the others get weight 0).
  */
 export async function startCollectorHarness(
-  options: { seed?: number; firstChoice?: string; config?: (base: RoutesConfig) => RoutesConfig } = {},
+  options: { seed?: number; firstChoice?: string; config?: (base: RoutesConfig) => RoutesConfig; afterAnswer?: AfterAnswer } = {},
 ): Promise<CollectorHarness> {
   const sim = await startSimulator({ seed: options.seed ?? 1 });
   const base = simulatedRoutes((u, k) => sim.baseUrl(u, k), { base_delay_ms: 1, max_delay_ms: 5 });
@@ -41,6 +44,7 @@ export async function startCollectorHarness(
     routes: buildRouteTable(config, { [SIMULATOR_KEY_ENV]: 'k' }),
     weights,
     publisher: collectingPublisher(events),
+    afterAnswer: options.afterAnswer,
   });
   const server = createCollectorServer({ chat, routeNames: () => dispatcher.routeNames(), keys: new KeyRing(config.keys) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -48,6 +52,7 @@ export async function startCollectorHarness(
     sim,
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     events,
+    server,
     close: async () => {
       server.close();
       server.closeAllConnections();
