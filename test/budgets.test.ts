@@ -4,6 +4,7 @@ import { simulatedUpstreams } from '../cli/default-routes.ts';
 import type { BudgetLimitConfig, RoutesConfig } from '../collector/config/routes-config.ts';
 import { startCollectorHarness, type CollectorHarness } from './support/collector-harness.ts';
 import { until } from './support/wait.ts';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 // Budget enforcement through the shim: worst case reserved before each attempt, settled after,
 // and the bucket's policy (reject / downgrade) applied when it runs dry.
@@ -91,19 +92,25 @@ test('a request whose worst case can never fit is a 400 naming max_tokens', asyn
   assert.equal(body.error.param, 'max_tokens');
 });
 
-test('a stream its reader leaves after the first tokens is cancelled and billed for the output it got, not just its input', async () => {
-  h = await startCollectorHarness({ firstChoice: 'openai-primary', config: withBudget({ limit_usd: 1 }) });
+/** Streams a completion with slow tokens, leaves after `chunks` content chunks, and returns what the reader got and the cancelled attempt's event. */
+async function leaveStream(harness: CollectorHarness, upstream: string, chunks: number) {
   // Slow tokens: the reader has the first ones long before the answer could end.
-  h.sim.setFaults(simulatedUpstreams.openai, { interTokenMs: 100 });
+  harness.sim.setFaults(upstream, { interTokenMs: 60 });
   const client = new AbortController();
   const body = JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'what does this cost?' }] });
-  const r = await ask(h.origin, 'payments', { body, signal: client.signal });
+  const r = await ask(harness.origin, 'payments', { body, signal: client.signal });
   const reader = r.body!.getReader();
   let received = '';
-  while (!received.includes('"content":"')) received += new TextDecoder().decode((await reader.read()).value);
+  while ((received.match(/"content":"/g) ?? []).length < chunks) received += new TextDecoder().decode((await reader.read()).value);
   client.abort();
   await reader.cancel().catch(() => {});
-  const event = await until('the cancelled stream attempt', async () => h!.events.find((e) => e.status === 'cancelled'));
+  const event = await until('the cancelled stream attempt', async () => harness.events.find((e) => e.status === 'cancelled'));
+  return { event, received };
+}
+
+test('a stream its reader leaves after the first tokens is cancelled and billed for the output it got, not just its input', async () => {
+  h = await startCollectorHarness({ firstChoice: 'openai-primary', config: withBudget({ limit_usd: 1 }) });
+  const { event } = await leaveStream(h, simulatedUpstreams.openai, 1);
   assert.ok(event.output_tokens >= 1, `output tokens ${event.output_tokens}`);
   assert.ok(event.input_tokens > 5, `input tokens ${event.input_tokens}`);
   assert.equal(event.usage_estimated, true, 'the provider reported no usage for the cut stream: the shim counted it');
@@ -126,4 +133,20 @@ test('a cancelled request is charged its input cost, in the event and in the buc
   assert.ok(event.input_tokens > 5, `input tokens ${event.input_tokens}`);
   assert.ok(Number(event.cost_usd) > 0, 'not free');
   assert.equal(event.output_tokens, 0);
+});
+
+test('a cut Anthropic stream is billed the output it sent, not the interim count of its message_start', async () => {
+  // Anthropic reports output_tokens 1 in message_start and the real count only in message_delta,
+  // which a stream cut early never gets to (found by a fresh-user trial: every cut Claude stream billed 1 output token).
+  h = await startCollectorHarness({ firstChoice: 'anthropic-backup', config: withBudget({ limit_usd: 1 }) });
+  const { event, received } = await leaveStream(h, simulatedUpstreams.anthropic, 10);
+  assert.equal(event.deployment, 'anthropic-backup');
+  const streamed = [...received.matchAll(/"content":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join('');
+  assert.ok(event.output_tokens >= countTokens(streamed), `output tokens ${event.output_tokens} for ${JSON.stringify(streamed)}`);
+  assert.equal(event.usage_estimated, true, 'the output was counted by the shim');
+  // The prompt count is Anthropic's own (message_start), exact: the simulator's count of the same prompt.
+  assert.ok(event.input_tokens > 5, `input tokens ${event.input_tokens}`);
+  // Claude 3.5 Haiku list prices ($0.80 / $4 per million tokens): 800,000 and 4,000,000 pico-USD per token, exactly.
+  const pico = BigInt(event.input_tokens) * 800_000n + BigInt(event.output_tokens) * 4_000_000n;
+  assert.equal(event.cost_usd, `0.${pico.toString().padStart(12, '0')}`);
 });

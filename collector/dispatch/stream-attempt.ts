@@ -3,7 +3,7 @@ import { ProviderError, type ChatCompletionChunk, type FinishReason, type Provid
 import type { AttemptControl, AttemptResult } from './attempt-executor.ts';
 import { InternalError } from './internal-error.ts';
 import type { Deployment } from './route-table.ts';
-import { estimateUsage } from './usage-estimate.ts';
+import { cutStreamUsage, estimateUsage } from './usage-estimate.ts';
 
 /** What a streamed answer carries at commit, for faces that state it up front (Anthropic's message_start). */
 export interface StreamStart {
@@ -110,11 +110,11 @@ export async function streamAttempt(
       }
       sink.fail(`upstream stream failed: ${err.kind}`);
     }
-    // The provider never reported usage for a cut stream: count what was sent.
-    const partial = usage ?? estimateUsage(request, text + toolArguments, reasoning);
+    // Usage reported before the cut may be interim (Anthropic's output_tokens 1): at least what was sent is billed.
+    const partial = cutStreamUsage(request, usage, text + toolArguments, reasoning);
     return {
       value: undefined,
-      usage: partial,
+      usage: partial.usage,
       responseModel,
       ttftMs,
       ...(clientLeft ? { clientLeft } : { failedAfterCommit: err as ProviderError }),
@@ -122,7 +122,7 @@ export async function streamAttempt(
       completionText: text,
       text,
       toolArgumentChars: toolArguments.length,
-      usageEstimated: usage === null,
+      usageEstimated: partial.estimated,
     };
   }
   if (!committed) commit();

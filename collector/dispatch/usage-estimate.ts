@@ -19,3 +19,25 @@ export function estimateUsage(request: ChatRequest, outputText: string, reasonin
     reasoningTokens: reasoningText ? countTokens(reasoningText) : 0,
   };
 }
+
+/**
+ * Usage of a stream cut before its end (the client left, or the provider failed after commit).
+ * What the provider reported so far is exact for the prompt, but its output count may be an
+ * interim one: Anthropic's `message_start` carries `output_tokens: 1` until `message_delta`
+ * gives the real count. So output and reasoning are the larger of the reported count and the
+ * shim's own count of what was streamed; `estimated` says the shim's count was used.
+ */
+export function cutStreamUsage(request: ChatRequest, reported: Usage | null, outputText: string, reasoningText: string): { usage: Usage; estimated: boolean } {
+  const counted = estimateUsage(request, outputText, reasoningText);
+  if (reported === null) return { usage: counted, estimated: true };
+  const estimated = counted.outputTokens > reported.outputTokens || counted.reasoningTokens > reported.reasoningTokens;
+  if (!estimated) return { usage: reported, estimated: false };
+  return {
+    usage: {
+      ...reported,
+      outputTokens: Math.max(reported.outputTokens, counted.outputTokens),
+      reasoningTokens: Math.max(reported.reasoningTokens, counted.reasoningTokens),
+    },
+    estimated: true,
+  };
+}
