@@ -37,16 +37,15 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
   const upstream = createUpstreamPool();
   stops.push(() => upstream.close());
   const routeTable = buildRouteTable(o.routes, o.providerEnv, upstream);
-  const { publisher, counts } = countingPublisher(transport.publisher());
+  // Attempt events are built and published once their answer is out; a flush or close of the publisher publishes what is pending first.
+  const afterAnswer = new AfterAnswer(o.log);
+  const { publisher, counts } = countingPublisher(transport.publisher(), () => afterAnswer.flush());
   // Emission counters on /metrics; the gate answers 503 while not even the disk spool can take events.
   const emissionGate = createEmissionMetrics(meter, () => publisher.emission?.() ?? null);
   p.emitted = counts;
   // Registered before the server so that, stopping in reverse, the server closes first and the publisher drains after.
   stops.push(() => publisher.close());
   p.publisher = publisher;
-  // Attempt events are built and published once their answer is out; run before the publisher's close, after the server's.
-  const afterAnswer = new AfterAnswer(o.log);
-  stops.push(async () => afterAnswer.flush());
   p.weights = new RoutingWeights();
   // Storage in this process: the grantor and budget store are called directly (loaded only then).
   const local = p.clickhouse ? (await import('./in-process-storage.ts')).inProcessStorage(p.clickhouse) : null;

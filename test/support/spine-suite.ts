@@ -20,6 +20,8 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
 
     test('with one of three providers down every request succeeds, and every attempt is stored exactly once', async () => {
       await chat(h.openai, 30);
+      // A flush publishes every attempt already answered (events are built after the answer).
+      await h.pipeline.publisher!.flush();
       const emitted = h.pipeline.emitted!.total;
       assert.ok(emitted > 30, `some requests must have failed over (attempts ${emitted})`);
       assert.ok((h.pipeline.emitted!.byProvider.anthropic ?? 0) > 0, 'the down provider was tried');
@@ -54,6 +56,7 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
       const attemptsBefore = h.pipeline.emitted!.total;
       await chat(h.openai, 20);
+      await h.pipeline.publisher!.flush();
       assert.equal(h.pipeline.emitted!.byProvider.anthropic ?? 0, before, 'no new attempt went to the down deployment');
       assert.equal(h.pipeline.emitted!.total - attemptsBefore, 20, 'one attempt per request now');
     });
@@ -165,7 +168,10 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
       // Bounded in time: the circuit may still be cooling down, and the probe share is small.
       const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (h.pipeline.emitted!.byProvider.anthropic ?? 0) === before) await chat(h.openai, 1, 1);
+      while (Date.now() < deadline && (h.pipeline.emitted!.byProvider.anthropic ?? 0) === before) {
+        await chat(h.openai, 1, 1);
+        await h.pipeline.publisher!.flush();
+      }
       assert.ok((h.pipeline.emitted!.byProvider.anthropic ?? 0) > before, 'traffic reaches the recovered deployment again');
     });
   });
