@@ -14,6 +14,7 @@ import { createCollectorServer } from '../collector/http/collector-server.ts';
 import { startSimulator, type Simulator } from '../collector/simulator/index.ts';
 import type { AttemptEvent } from '../core/events/attempt-event.ts';
 import { collectingPublisher } from './support/collecting-publisher.ts';
+import { until } from './support/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-reload-'));
 const file = join(dir, 'routes.json');
@@ -92,4 +93,18 @@ test('a broken or unbuildable file is refused with the reason, and the running c
   assert.equal(refused.ok, false);
   assert.match((refused as { error: string }).error, /SWITCHYARD_UNSET_KEY is not set/);
   assert.equal(await firstChoice(), 'openai-primary', 'still the last good config');
+});
+
+test('an edit made between start-up and the watcher’s first look is still applied (the watcher compares with the file as loaded)', async () => {
+  // fs.watchFile took its baseline from its own first stat, later: an edit made before it was never reported.
+  const applied: RoutesConfig[] = [];
+  const fresh = new RoutesReloader(file, (c) => void applied.push(c));
+  writeRoutes(priorityFirst('gemini-backup'));
+  fresh.start(50);
+  try {
+    await until('the watcher to apply the edit', async () => applied.length === 1, 5_000);
+    assert.equal(applied[0]!.routes[0]!.deployments[0]!.name, 'gemini-backup');
+  } finally {
+    fresh.stop();
+  }
 });

@@ -1,4 +1,4 @@
-import { statSync, unwatchFile, watchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.ts';
 import { loadRoutesConfig, type RoutesConfig } from './routes-config.ts';
 
@@ -11,6 +11,7 @@ export type ReloadResult = { ok: true; config: RoutesConfig } | { ok: false; err
  */
 export class RoutesReloader {
   private lastMtimeMs: number;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly path: string,
@@ -23,12 +24,18 @@ export class RoutesReloader {
     this.lastMtimeMs = statSync(path).mtimeMs;
   }
 
+  /**
+   * Looks at the file's mtime every `intervalMs`, against the one read at construction. Not
+   * fs.watchFile: its baseline is its own first stat, taken later on libuv's thread pool, so an
+   * edit made before that stat ran was never reported (a CI run under load missed a reload that way).
+   */
   start(intervalMs = 1000): void {
-    watchFile(this.path, { interval: intervalMs }, () => void this.check());
+    this.timer ??= setInterval(() => void this.check(), intervalMs);
   }
 
   stop(): void {
-    unwatchFile(this.path);
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** Reloads if the file changed since the last look. */
