@@ -8,7 +8,7 @@ import type { RowReader } from '../row-reader.ts';
 import { readBudgets } from './budget-store.ts';
 import { BookWriter } from './book-writer.ts';
 import { readBook, type BookEntry } from './lease-book-store.ts';
-import { ACTIVE_HOLDER_MS, grantLease, leaseTotals, type LeaseHolder } from './lease-grant.ts';
+import { ACTIVE_HOLDER_MS, grantLease, leaseTotals, UNLEASED_HOLDER, unleasedSpendNano, type LeaseHolder } from './lease-grant.ts';
 import { spendBySubject } from './budget-spend-query.ts';
 
 /** Budgets and spend of record are re-read at most this often, ms. */
@@ -19,6 +19,23 @@ const STALE_MS = 3 * REFRESH_MS;
 const BOOK_LOOKBACK_MS = 32 * 86_400_000;
 
 const bookKey = (budgetId: string, subject: string, periodStartMs: number) => `${budgetId}|${subject}|${periodStartMs}`;
+
+/**
+ * The book's UNLEASED_HOLDER entry raised to the spend of record no report covers, or null when
+ * it stands. Keyed by the budget's own id: a budget never takes another id's book as its start.
+ */
+function unleasedEntry(
+  book: ReadonlyMap<string, BookEntry>,
+  recordedNano: number,
+  budgetId: string,
+  subject: string,
+  periodStartMs: number,
+  now: number,
+): BookEntry | null {
+  const spentNano = unleasedSpendNano(recordedNano, book);
+  if (spentNano <= (book.get(UNLEASED_HOLDER)?.spentNano ?? 0)) return null;
+  return { budgetId, subject, periodStartMs, collector: UNLEASED_HOLDER, spentNano, allowanceNano: spentNano, reservedNano: 0, wantNano: 0, updatedAtMs: now };
+}
 
 /**
  * The lease grantor (one per policy/API store): answers collectors' renewals with allowances from
@@ -57,7 +74,10 @@ export class BudgetGrantor {
       if (key.startsWith(`${budget.id}|`) && key.endsWith(`|${period.startMs}`))
         subjects.add(key.slice(budget.id.length + 1, key.length - String(period.startMs).length - 1));
     for (const subject of subjects) {
-      const book = books.get(bookKey(budget.id, subject, period.startMs)) ?? new Map<string, BookEntry>();
+      const book = new Map(books.get(bookKey(budget.id, subject, period.startMs)) ?? []);
+      // Shown as the next renewal will count it (kept in memory only: renewals write the book).
+      const unleased = unleasedEntry(book, recorded.get(subject) ?? 0, budget.id, subject, period.startMs, now);
+      if (unleased) book.set(UNLEASED_HOLDER, unleased);
       const t = leaseTotals(usdToNano(budget.limit_usd), recorded.get(subject) ?? 0, book);
       out.set(subject, { ...t, reservedNano: [...book.values()].reduce((a, e) => a + e.reservedNano, 0) });
     }
@@ -123,9 +143,11 @@ export class BudgetGrantor {
     spend: Map<string, Map<string, number>>,
     now: number,
   ): { changed: BookEntry[]; grants: LeaseGrant[] } {
+    const changed: BookEntry[] = [];
+    // The pseudo-holder's entry must never be overwritten by a report.
+    if (collector === UNLEASED_HOLDER) return { changed, grants: [] };
     this.lastSeen.set(collector, now);
     const live = [...this.lastSeen].filter(([id, at]) => id !== collector && now - at <= ACTIVE_HOLDER_MS).map(([id]) => id);
-    const changed: BookEntry[] = [];
     for (const r of reports) {
       const budget = budgets.find((b) => b.id === r.budgetId);
       if (!budget) continue;
@@ -139,6 +161,13 @@ export class BudgetGrantor {
       // A renewal that reached the grantor before one already applied (its collector timed it out
       // and asked again) must not roll the book back to its older report.
       if ((book.get(collector)?.updatedAtMs ?? -Infinity) > now) continue;
+      // Spend the reports cannot hold (made before this budget's first lease — before it was
+      // created, or under a deleted budget — or without a lease) counts beside them, not instead.
+      const unleased = unleasedEntry(book, recorded, budget.id, r.subject, period.startMs, now);
+      if (unleased) {
+        book.set(UNLEASED_HOLDER, unleased);
+        changed.push(unleased);
+      }
       const silentPeers = live.filter((id) => !book.has(id)).length;
       const request = { collector, spentNano: r.spentNano, reservedNano: r.reservedNano, wantNano: r.wantNano };
       const { holder } = grantLease(usdToNano(budget.limit_usd), recorded, book, request, now, silentPeers);

@@ -32,10 +32,38 @@ export const ACTIVE_HOLDER_MS = 30_000;
 const unspent = (h: LeaseHolder): number => Math.max(0, h.allowanceNano - h.spentNano);
 
 /**
+ * The book's pseudo-holder for a subject's spend that no collector reports: made before the
+ * budget's first lease (before it was created, or under a deleted budget), or by a process
+ * without a lease. Its allowance equals its spend, so it adds spend and never an unspent lease.
+ * The grantor ignores reports from a collector with this id (`host:port` never is).
+ */
+export const UNLEASED_HOLDER = '~unleased';
+
+/**
+ * Spend of record that no collector's report can contain, nanodollars: the rollup's figure less
+ * the most the collectors could have spent under their leases (a collector spends at most its
+ * allowance, or what it reported when it overspent), never below the last figure (it only grows).
+ *
+ * Why: reports count only spend made under a lease, the rollup counts all spend but lags. Taking
+ * the larger of the two dropped whichever was smaller, so spend made before a budget existed
+ * vanished as soon as the collectors' reports passed it, and while the rollup lagged, every
+ * renewal granted "limit − rollup" again on top of the reports. Spend of record is now
+ * max(rollup, this + reports). A lower bound: it errs towards free by at most the unspent
+ * leases at the time of the read, and catches up as they are spent.
+ */
+export function unleasedSpendNano(recordedSpentNano: number, holders: ReadonlyMap<string, LeaseHolder>): number {
+  let couldBeLeased = 0;
+  for (const [id, h] of holders) if (id !== UNLEASED_HOLDER) couldBeLeased += Math.max(h.allowanceNano, h.spentNano);
+  return Math.max(holders.get(UNLEASED_HOLDER)?.spentNano ?? 0, recordedSpentNano - couldBeLeased);
+}
+
+/**
  * The new allowance for `request.collector`.
  *
  * - Spent of record is the larger of the rollup's figure and the sum the collectors reported
- *   (the rollup lags; the reports miss spend from processes without leases).
+ *   (the rollup lags; the reports miss spend from processes without leases). That sum includes
+ *   `holders`' UNLEASED_HOLDER entry (`unleasedSpendNano`), which the caller keeps up to date:
+ *   without it spend made before the budget's first lease is lost once reports pass it.
  * - Free = limit − spent − every other holder's unspent allowance: what this collector may be
  *   given at most. Other holders' unspent allowances are never reclaimed by the grantor (a
  *   holder cut off from it keeps spending its lease); only the holder itself gives back.
@@ -75,7 +103,7 @@ export function grantLease(
   return { holder: { spentNano, allowanceNano, wantNano: Math.max(0, request.wantNano), updatedAtMs: nowMs }, allowanceNano };
 }
 
-/** Spent, granted-but-unspent and remaining for one subject, nanodollars. */
+/** Spent, granted-but-unspent and remaining for one subject, nanodollars (UNLEASED_HOLDER's spend included). */
 export function leaseTotals(
   limitNano: number,
   recordedSpentNano: number,
