@@ -69,12 +69,14 @@ export async function startCollector(o: PipelineOptions, p: Pipeline, transport:
       'collector: no policy source (SWITCHYARD_API_URL unset and no API in this process): routing uses the configured weights only, without policy weights',
     );
   }
-  // Calendar budgets (budgets.calendar in the routes file, even empty): leases from the grantor, over the API or in this process.
+  // Calendar budgets: leases whenever a grantor is known (the API of `switchyard all` or SWITCHYARD_API_URL, or storage in
+  // this process), so a budget created through GraphQL is enforced without a routes file; otherwise only when the routes
+  // file has budgets.calendar. A fresh-user trial found GraphQL budgets on the default start limiting nothing.
   const leases =
-    o.routes.budgets.calendar === undefined
+    o.routes.budgets.calendar === undefined && !apiUrl && !local
       ? undefined
       : startBudgetLeases({
-          budgets: o.routes.budgets.calendar,
+          budgets: o.routes.budgets.calendar ?? [],
           source: o.apiUrl || !local ? graphqlLeaseSource(apiUrl ?? '', o.apiToken) : local.leaseSource,
           collectorId: o.collectorId ?? `${hostname()}:${o.collectorPort}`,
           clock: systemClock,

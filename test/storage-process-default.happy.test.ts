@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { simulatedRoutes, SIMULATOR_KEY_ENV } from '../cli/default-routes.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import { createClickHouse } from '../core/clickhouse/client.ts';
-import { startCli } from './support/cli-process.ts';
+import { startAll } from './support/cli-process.ts';
 import { scalar } from './support/embedded-store.ts';
 import { until } from './support/wait.ts';
 
@@ -36,24 +36,10 @@ test(
       utimesSync(file, t, t);
     };
     write({ routes: base.routes }, 0);
-    const app = await startCli(
-      ['all'],
-      {
-        SWITCHYARD_CONFIG: file,
-        SWITCHYARD_DATA: join(dir, 'data'),
-        SWITCHYARD_PORT: '0',
-        SWITCHYARD_API_PORT: '0',
-        KAFKA_BROKERS: '',
-        [SIMULATOR_KEY_ENV]: 'k',
-      },
-      /Ops:\s+http/,
-      120_000,
-    );
+    const app = await startAll(file, join(dir, 'data'), { [SIMULATOR_KEY_ENV]: 'k' });
+    const { baseUrl, apiUrl, opsUrl } = app;
     try {
       assert.match(app.output(), /events: to a storage process/);
-      const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
-      const apiUrl = /GraphQL:\s+(\S+)/.exec(app.output())![1]!;
-      const opsUrl = /Ops:\s+(http:\/\/[^/\s]+)/.exec(app.output())![1]!;
       for (let i = 0; i < 3; i++) {
         const r = await fetch(`${baseUrl}/chat/completions`, {
           method: 'POST',

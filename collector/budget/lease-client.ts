@@ -15,6 +15,12 @@ export interface LeaseClientOptions {
   renewMs?: number;
   /** Per-renewal timeout, ms (default 3000). */
   timeoutMs?: number;
+  /**
+   * Failures before the grantor's first answer are logged only once they outlast this, ms from
+   * construction (default 15000, the fail-open delay): `switchyard all` starts serving before its
+   * API (the grantor) listens, so the first renewals are refused on every healthy start.
+   */
+  startGraceMs?: number;
   meter?: Meter;
   log: (message: string) => void;
 }
@@ -30,7 +36,10 @@ export class LeaseClient {
   private inFlight: Promise<boolean> | null = null;
   private queued: Promise<boolean> | null = null;
   private lastRenewMs: number;
-  private failing = false;
+  /** A failure was logged ("unreachable"); the next answer logs "reachable again". */
+  private reportedDown = false;
+  private answered = false;
+  private readonly startedAt: number;
   private backgroundScheduled = false;
   /** Measured round trips of renewals (a timed-out one counts as its timeout). */
   private roundTrip: RoundTrip | null = null;
@@ -39,6 +48,7 @@ export class LeaseClient {
   constructor(private readonly o: LeaseClientOptions) {
     this.renewMs = o.renewMs ?? 2000;
     this.lastRenewMs = o.clock.now();
+    this.startedAt = this.lastRenewMs;
     this.loop = new PeriodicTask(() => this.renewSoon(), this.renewMs);
     // Totals per budget id only: subjects come from request headers and never become labels.
     o.meter
@@ -135,14 +145,19 @@ export class LeaseClient {
       took();
       this.o.ledger.setBudgets(answer.budgets);
       this.o.ledger.applyGrants(answer.leases, this.o.clock.now());
-      if (this.failing) this.o.log('collector: budget grantor reachable again');
-      this.failing = false;
+      if (this.reportedDown) this.o.log('collector: budget grantor reachable again');
+      this.reportedDown = false;
+      this.answered = true;
       return true;
     } catch (err) {
       took();
       if (err instanceof LeaseRenewalUndelivered) this.o.ledger.renewalNotDelivered();
-      if (!this.failing) this.o.log(`collector: budget grantor unreachable (${(err as Error).message}); hard budgets spend only their current leases`);
-      this.failing = true;
+      const starting = !this.answered && this.o.clock.now() - this.startedAt < (this.o.startGraceMs ?? 15_000);
+      if (!this.reportedDown && !starting) {
+        const since = this.answered ? '' : ' since start';
+        this.o.log(`collector: budget grantor unreachable${since} (${(err as Error).message}); hard budgets spend only their current leases`);
+        this.reportedDown = true;
+      }
       return false;
     }
   }

@@ -58,3 +58,23 @@ export function startCli(
     });
   });
 }
+
+/**
+ * `switchyard all` as users start it (storage process, no broker) on a routes file and data
+ * directory, every port chosen by the system; resolves once it printed its URLs, with them.
+ */
+export async function startAll(routesFile: string, dataDir: string, env: Record<string, string> = {}) {
+  const app = await startCli(
+    ['all'],
+    { SWITCHYARD_CONFIG: routesFile, SWITCHYARD_DATA: dataDir, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', KAFKA_BROKERS: '', ...env },
+    /Ops:\s+http/,
+    120_000,
+  );
+  const printed = (re: RegExp) => re.exec(app.output())![1]!;
+  return {
+    ...app,
+    baseUrl: printed(/OpenAI base URL: (\S+)/),
+    apiUrl: printed(/GraphQL:\s+(\S+)/),
+    opsUrl: printed(/Ops:\s+(http:\/\/[^/\s]+)/),
+  };
+}
