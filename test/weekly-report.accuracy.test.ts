@@ -167,6 +167,19 @@ describe('weekly report of a seeded week, reconciled to raw attempts', () => {
     assert.ok(report.fallbacks.some((f) => f.fallbacks > 0));
   });
 
+  it('a report of the week in progress counts an alert still firing up to now, not to the week’s end', async () => {
+    // Found by a fresh-user trial: an alert fired 13 minutes before the report read "132.4 h" (to Sunday 24:00).
+    const asOf = week.toMs - 30 * 60_000;
+    const current = await buildWeeklyReport(clientRows(store.client), week, { nowMs: asOf });
+    assert.deepEqual(
+      current.alerts.map((a) => [a.rule, a.resolvedAtMs === null, a.durationMs]),
+      [
+        ['error_rate', false, 45 * 60_000],
+        ['spend_spike', true, 30 * 60_000],
+      ],
+    );
+  });
+
   it('parity, alerts with their durations, budgets and changes are in', async () => {
     const [p] = await raw<{ ok: string; bad: string }>(
       store.client,

@@ -29,7 +29,7 @@ export async function buildWeeklyReport(rows: RowReader, week: IsoWeek, o: { slo
     fallbacksByRoute(rows, week.fromMs, week.toMs),
     queryParityRates(rows, week),
     budgetLines(rows, week.fromMs, week.toMs),
-    firedAlerts(rows, week.fromMs, week.toMs),
+    firedAlerts(rows, week.fromMs, week.toMs, o.nowMs),
     queryDeploymentAudit(rows, { ...week, kinds: [], actor: '', subject: '', after: null, limit: MAX_CHANGES, nowMs: Math.min(o.nowMs, week.toMs) }),
   ]);
   const totalUsd = sumUsd(byTeam.map((r) => r.costUsd));

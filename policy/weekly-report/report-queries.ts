@@ -113,9 +113,11 @@ export async function budgetLines(rows: RowReader, fromMs: number, toMs: number)
 
 /**
  * Alerts that fired in the week: per alert (fingerprint), when it first fired in the week, when it
- * next resolved (null: still firing at the week's end), and its firing time within the week.
+ * next resolved (null: still firing at the week's end, or at `asOfMs` for the week in progress),
+ * and its firing time within the week up to `asOfMs` (default the week's end): a report of the
+ * current week must not count the hours still to come.
  */
-export async function firedAlerts(rows: RowReader, fromMs: number, toMs: number): Promise<FiredAlert[]> {
+export async function firedAlerts(rows: RowReader, fromMs: number, toMs: number, asOfMs = toMs): Promise<FiredAlert[]> {
   if (!(await tableExists(rows, 'alert_events_v1'))) return [];
   const data = await rows<{ rule: string; severity: string; labels: Record<string, string>; fired_ms: string; resolved_ms: string }>(
     `SELECT rule, any(severity) AS severity, any(group_labels) AS labels,
@@ -137,7 +139,7 @@ export async function firedAlerts(rows: RowReader, fromMs: number, toMs: number)
       labels: r.labels,
       firedAtMs: Number(r.fired_ms),
       resolvedAtMs: resolved,
-      durationMs: (resolved ?? toMs) - fired,
+      durationMs: Math.max(0, (resolved ?? Math.min(toMs, asOfMs)) - fired),
     };
   });
 }
