@@ -71,6 +71,12 @@ test("max_tokens above the key's cap is refused; without one the cap applies", a
     intern.chat.completions.create({ ...hello, max_tokens: 500 }),
     (err: InstanceType<typeof OpenAI.BadRequestError>) => err.status === 400 && err.param === 'max_tokens' && /limit of 5/.test(err.message),
   );
+  // The error names the field the caller sent (a fresh-user trial got "max_tokens" for max_completion_tokens).
+  await assert.rejects(
+    intern.chat.completions.create({ ...hello, max_completion_tokens: 500 }),
+    (err: InstanceType<typeof OpenAI.BadRequestError>) =>
+      err.status === 400 && err.param === 'max_completion_tokens' && /max_completion_tokens 500 exceeds .*limit of 5/.test(err.message),
+  );
   const capped = await intern.chat.completions.create(hello);
   assert.ok(capped.usage!.completion_tokens <= 5);
   assert.equal(capped.choices[0]!.finish_reason, 'length');

@@ -138,7 +138,9 @@ async function handleCompletion(
       ),
     );
   const { includeUsage } = parsed;
-  const request = key ? applyKeyLimits(key, parsed.request) : parsed.request;
+  // OpenAI's newer name wins when both are sent (chat-request-schema), so a refusal names it then.
+  const tokensParam = (body.value as { max_completion_tokens?: unknown }).max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+  const request = key ? applyKeyLimits(key, parsed.request, tokensParam) : parsed.request;
   if (request instanceof DispatchError) return fail(request);
   const headerTags = tagsFromHeaders(req.headers, request.user);
   if (headerTags instanceof DispatchError) return fail(headerTags);

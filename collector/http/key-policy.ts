@@ -7,8 +7,13 @@ import type { ChatRequest } from '../providers/provider.ts';
  * What a key allows: its routes and its max_tokens cap. A request without max_tokens gets the
  * cap, so its worst case is bounded. Returns the refusal, or the request to serve: the same
  * object when nothing changes, else a copy — the parsed request is never written to.
+ * `tokensParam`: the body field the limit came from, named in the refusal as the caller sent it.
  */
-export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): DispatchError | ChatRequest {
+export function applyKeyLimits(
+  key: VirtualKeyConfig,
+  request: ChatRequest,
+  tokensParam: 'max_tokens' | 'max_completion_tokens' = 'max_tokens',
+): DispatchError | ChatRequest {
   if (key.routes && !key.routes.includes(request.model)) {
     return new DispatchError(403, 'permission_error', `this API key may not use the model \`${request.model}\``, 'model_not_allowed', 'model');
   }
@@ -18,9 +23,9 @@ export function applyKeyLimits(key: VirtualKeyConfig, request: ChatRequest): Dis
     return new DispatchError(
       400,
       'invalid_request_error',
-      `max_tokens ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`,
+      `${tokensParam} ${request.max_tokens} exceeds this API key's limit of ${key.max_tokens}`,
       'max_tokens_over_limit',
-      'max_tokens',
+      tokensParam,
     );
   }
   return request;
