@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 roots=("$@")
-[ ${#roots[@]} -gt 0 ] || roots=(core collector ingest policy api cli dashboards test bench)
+[ ${#roots[@]} -gt 0 ] || roots=(core collector ingest policy api finance cli dashboards test bench)
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files under ${roots[*]}" >&2; exit 1; fi
 # Each file is bounded (15 min) and exits once its tests end, so one hung file fails itself instead of the whole run.

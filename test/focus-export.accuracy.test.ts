@@ -154,6 +154,6 @@ test('monthly showback per team adds up to the month, with savings and shares', 
   assert.equal(pico(total.costUsd), sumPico(rows, 'BilledCost'));
   for (const t of teams) assert.equal(pico(t.savingsUsd), pico(t.measures.listCostUsd) - pico(t.measures.costUsd));
   const shares = teams.reduce((s, t) => s + Number(t.sharePercent), 0);
-  assert.ok(Math.abs(shares - 100) <= 0.01, String(shares));
+  assert.equal(shares.toFixed(2), '100.00', 'shares add to exactly 100 %');
   assert.equal((await api.gql('{ showback(month: "2026-13") { month } }', {}, 'fin')).errors?.[0]?.extensions?.argument, 'month');
 });

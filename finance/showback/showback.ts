@@ -35,7 +35,7 @@ export function monthRange(month: string, argument = 'month'): { fromMs: number;
 
 /**
  * The monthly showback summary per team, from the daily chargeback rollup, costliest team first,
- * within the grant's teams. Every figure exact; shares add to 100 within rounding.
+ * within the grant's teams. Every figure exact; shares add to exactly 100 % (`sharesInHundredths`).
  */
 export async function monthlyShowback(store: ReadStore, month: string, grant: Grant): Promise<Showback> {
   const range = monthRange(month);
@@ -47,22 +47,42 @@ export async function monthlyShowback(store: ReadStore, month: string, grant: Gr
     first: 10_000,
   };
   const [page, total] = await Promise.all([queryCostPage(store, query), queryCostTotal(store, query)]);
-  const totalPico = toScaled(total.costUsd, 12);
+  const costs = page.lines.map((l) => toScaled(l.measures.costUsd, 12));
+  const shares = sharesInHundredths(costs, toScaled(total.costUsd, 12));
   return {
     month,
     total,
-    teams: page.lines.map((l) => {
-      const cost = toScaled(l.measures.costUsd, 12);
-      // basis points × 100 of the share, rounded half-up: (cost × 10^4 × 2 + total) / (2 × total).
-      const hundredths = totalPico === 0n ? 0n : (cost * 20_000n + totalPico) / (2n * totalPico);
+    teams: page.lines.map((l, i) => {
+      const cost = costs[i]!;
       return {
         team: l.values[0]!,
         measures: l.measures,
         savingsUsd: formatSigned(toScaled(l.measures.listCostUsd, 12) - cost),
-        sharePercent: formatScaled(hundredths, 2),
+        sharePercent: formatScaled(shares[i]!, 2),
       };
     }),
   };
+}
+
+/**
+ * Each part's share of `total` in hundredths of a percent (10,000 = 100 %). When the parts add up
+ * to the total they add up to exactly 100.00 %: Hamilton's largest-remainder method (each share
+ * rounded down, the hundredths left over go to the largest remainders, ties to the earlier part).
+ * Otherwise (a page of the parts) each is rounded half-up. Finance reads the column's sum: half-up
+ * alone gave 99.99 for three teams.
+ */
+export function sharesInHundredths(parts: readonly bigint[], total: bigint): bigint[] {
+  if (total <= 0n) return parts.map(() => 0n);
+  if (parts.reduce((a, b) => a + b, 0n) !== total || parts.some((p) => p < 0n)) return parts.map((p) => (p * 20_000n + total) / (2n * total));
+  const shares = parts.map((p) => (p * 10_000n) / total);
+  let left = 10_000n - shares.reduce((a, b) => a + b, 0n);
+  const byRemainder = parts.map((p, i) => ({ i, rest: (p * 10_000n) % total })).sort((a, b) => (a.rest === b.rest ? a.i - b.i : a.rest > b.rest ? -1 : 1));
+  for (const { i } of byRemainder) {
+    if (left <= 0n) break;
+    shares[i]! += 1n;
+    left -= 1n;
+  }
+  return shares;
 }
 
 /** Negotiated rates above list would make savings negative; keep the sign. */
