@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { usd } from './report-format.ts';
+import { groupName, usd } from './report-format.ts';
 
 test('report money: cents, and spend under a cent to two significant digits instead of $0.00', () => {
   // The found case: a week of $0.0036 read "Total $0.00", and a $0.0005 budget "limit $0.00".
@@ -11,4 +11,9 @@ test('report money: cents, and spend under a cent to two significant digits inst
   assert.equal(usd('0.010000'), '$0.01');
   assert.equal(usd('1234.5678'), '$1234.57');
   assert.equal(usd('-0.0025'), '$-0.0025');
+});
+
+test('a team-less group is "unattributed", as the console, showback and FOCUS name it', () => {
+  assert.equal(groupName(''), 'unattributed');
+  assert.equal(groupName('search'), 'search');
 });

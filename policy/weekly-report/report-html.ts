@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { groupName } from './report-format.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import type { WeeklyReport } from './weekly-report.ts';
 
@@ -22,7 +23,7 @@ function chartData(r: WeeklyReport) {
   for (const f of r.fallbacks) for (const [k, v] of Object.entries(f.reasons)) reasons.set(k, (reasons.get(k) ?? 0) + v);
   return {
     costByTeam: {
-      labels: r.cost.byTeam.map((c) => c.key || '(none)'),
+      labels: r.cost.byTeam.map((c) => groupName(c.key)),
       current: r.cost.byTeam.map((c) => Number(c.costUsd)),
       previous: r.cost.byTeam.map((c) => Number(c.previousUsd)),
       weeks: [r.week, r.previousWeek],

@@ -1,4 +1,4 @@
-import { change, duration, labels, pcts, share, usd, when } from './report-format.ts';
+import { change, duration, groupName, labels, pcts, share, usd, when } from './report-format.ts';
 import type { CostRow, WeeklyReport } from './weekly-report.ts';
 
 const table = (head: string[], rows: string[][]) =>
@@ -10,7 +10,7 @@ const costTable = (title: string, rows: CostRow[]) =>
     rows.length
       ? table(
           [title.replace('By ', ''), 'this week', 'week before', 'change'],
-          rows.map((r) => [r.key || '(none)', usd(r.costUsd), usd(r.previousUsd), change(r.change)]),
+          rows.map((r) => [groupName(r.key), usd(r.costUsd), usd(r.previousUsd), change(r.change)]),
         )
       : '_No spend._'
   }`;
