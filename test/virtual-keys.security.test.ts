@@ -59,6 +59,12 @@ test('a key limited to some routes sees only those and is refused the others', a
     ['chat'],
   );
   assert.deepEqual((await client(SEARCH_KEY).models.list()).data.map((m) => m.id).sort(), ['chat', 'premium']);
+  // models.retrieve (GET /v1/models/{id}) answers the same way: a route the key may not use does not exist for it.
+  assert.deepEqual(await client(SEARCH_KEY).models.retrieve('premium'), { id: 'premium', object: 'model', created: 0, owned_by: 'switchyard' });
+  await assert.rejects(
+    intern.models.retrieve('premium'),
+    (err: InstanceType<typeof OpenAI.NotFoundError>) => err.status === 404 && err.code === 'model_not_found',
+  );
   await assert.rejects(
     intern.chat.completions.create({ ...hello, model: 'premium' }),
     (err: InstanceType<typeof OpenAI.PermissionDeniedError>) => err.status === 403 && err.param === 'model',
@@ -86,4 +92,10 @@ test("a body over the key's size cap is a 413", async () => {
   const big = { ...hello, messages: [{ role: 'user', content: 'x'.repeat(4096) }] };
   const r = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${INTERN_KEY}` }, body: JSON.stringify(big) });
   assert.equal(r.status, 413);
+});
+
+test('GET /v1/models/{id} with a malformed escape is a 404 naming the model, not a crash', async () => {
+  const r = await fetch(`${baseURL}/models/%E0%A4%A`, { headers: { authorization: `Bearer ${SEARCH_KEY}` } });
+  assert.equal(r.status, 404);
+  assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'model_not_found');
 });

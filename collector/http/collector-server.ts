@@ -83,12 +83,20 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
   if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), path);
   const key = auth.kind === 'key' ? auth.key : null;
-  if (req.method === 'GET' && path === '/v1/models') {
-    const data = options
-      .routeNames()
-      .filter((id) => !key?.routes || key.routes.includes(id))
-      .map((id) => ({ id, object: 'model', created: 0, owned_by: 'switchyard' }));
-    return sendJson(res, 200, { object: 'list', data });
+  if (req.method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
+    const visible = options.routeNames().filter((id) => !key?.routes || key.routes.includes(id));
+    const model = (id: string) => ({ id, object: 'model', created: 0, owned_by: 'switchyard' });
+    if (path === '/v1/models') return sendJson(res, 200, { object: 'list', data: visible.map(model) });
+    // GET /v1/models/{model}, as OpenAI's SDKs call it (models.retrieve); a route the key may not use does not exist for it.
+    const raw = path.slice('/v1/models/'.length);
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // A malformed %-escape names no route: answered as an unknown model below.
+    }
+    if (visible.includes(id)) return sendJson(res, 200, model(id));
+    return sendError(res, new DispatchError(404, 'invalid_request_error', `The model \`${id}\` does not exist`, 'model_not_found', 'model'), path);
   }
   const supported = SUPPORTED_ENDPOINTS.find((e) => e.path === path);
   if (supported && req.method !== supported.method)
