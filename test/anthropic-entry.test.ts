@@ -58,4 +58,18 @@ test('bad requests get Anthropic-style errors naming the field', async () => {
     anthropic.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
     (err: InstanceType<typeof Anthropic.NotFoundError>) => err.status === 404,
   );
+  // Statuses Anthropic does not list are still the caller's to fix: invalid_request_error, not api_error (a server fault).
+  const wrongMethod = await fetch(`${h.origin}/v1/messages`, { headers: { 'x-api-key': 'sk-ant-client' } });
+  const notJson = await fetch(`${h.origin}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': 'sk-ant-client', 'content-type': 'text/plain' },
+    body: 'hi',
+  });
+  for (const [r, status] of [
+    [wrongMethod, 405],
+    [notJson, 415],
+  ] as const) {
+    assert.equal(r.status, status);
+    assert.deepEqual(((await r.json()) as { type: string; error: { type: string } }).error.type, 'invalid_request_error', String(status));
+  }
 });

@@ -195,7 +195,11 @@ const errorTypes: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-/** Anthropic's error body for a dispatcher error. */
+/**
+ * Anthropic's error body for a dispatcher error. Statuses Anthropic does not list (405, 415, 422…)
+ * are the caller's to fix, so other 4xx are `invalid_request_error`; only 5xx are `api_error`.
+ */
 export function anthropicError(err: DispatchError): unknown {
-  return { type: 'error', error: { type: errorTypes[err.httpStatus] ?? 'api_error', message: err.message } };
+  const type = errorTypes[err.httpStatus] ?? (err.httpStatus >= 400 && err.httpStatus < 500 ? 'invalid_request_error' : 'api_error');
+  return { type: 'error', error: { type, message: err.message } };
 }
