@@ -155,7 +155,8 @@ export class LeaseClient {
       const starting = !this.answered && this.o.clock.now() - this.startedAt < (this.o.startGraceMs ?? 15_000);
       if (!this.reportedDown && !starting) {
         const since = this.answered ? '' : ' since start';
-        this.o.log(`collector: budget grantor unreachable${since} (${(err as Error).message}); hard budgets spend only their current leases`);
+        // The source's message says what happened ("budget grantor unreachable (ECONNREFUSED)", "… refused: …", an HTTP status).
+        this.o.log(`collector: budget lease renewal failing${since}: ${(err as Error).message}; hard budgets spend only their current leases`);
         this.reportedDown = true;
       }
       return false;

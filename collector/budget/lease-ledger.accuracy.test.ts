@@ -98,7 +98,7 @@ test('gauges per budget id only; the grantor unreachable keeps the lease and is 
   fail = true;
   assert.equal(await client.renewNow(), false);
   assert.equal(await client.renewNow(), false);
-  assert.equal(logs.filter((l) => l.includes('unreachable')).length, 1);
+  assert.equal(logs.filter((l) => l.includes('renewal failing: connection refused')).length, 1);
   assert.ok(ledger.tryReserve(tags('pay'), 1_000_000_000, NOW).ok, 'the current lease is still spendable');
   const server = createServer((req, res) => metrics.handle(req, res)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
