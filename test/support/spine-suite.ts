@@ -166,10 +166,12 @@ export function spineSuite(transport: string, start: () => Promise<SpineHarness>
       // The policy reads the per-minute rollup, so its window is whole minutes: failures leave it within a minute and a bit.
       await until('policy to offer the recovered deployment a probe share', async () => (h.pipeline.weights!.policyWeight('chat', DOWN) ?? 0) > 0, 75_000);
       const before = h.pipeline.emitted!.byProvider.anthropic ?? 0;
-      // Bounded in time: the circuit may still be cooling down, and the probe share is small.
-      const deadline = Date.now() + 20_000;
+      // Bounded in time: the circuit may still be cooling down, and the probe share is small. Four
+      // at a time for 40 s: one at a time for 20 s missed the probe share once in CI with two test
+      // files running side by side (each request slower, so fewer draws).
+      const deadline = Date.now() + 40_000;
       while (Date.now() < deadline && (h.pipeline.emitted!.byProvider.anthropic ?? 0) === before) {
-        await chat(h.openai, 1, 1);
+        await chat(h.openai, 4, 4);
         await h.pipeline.publisher!.flush();
       }
       assert.ok((h.pipeline.emitted!.byProvider.anthropic ?? 0) > before, 'traffic reaches the recovered deployment again');
