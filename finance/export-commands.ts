@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ClickHouseClient, ClickHouseTarget } from '../core/clickhouse/client.ts';
 import { ConfigError } from '../core/errors.ts';
+import { groupName } from '../core/events/attempt-event.ts';
 import { findApiError } from '../api/api-errors.ts';
 import { readStore } from '../api/read-store.ts';
 import { exportFocusToFile } from './focus/focus-export.ts';
@@ -53,7 +54,7 @@ export async function runShowbackExport(client: ClickHouseClient, o: { month: st
       const m = t.measures;
       return [
         o.month,
-        t.team || 'unattributed',
+        groupName(t.team),
         m.costUsd,
         m.listCostUsd,
         t.savingsUsd,

@@ -52,6 +52,11 @@ export const attemptTagsSchema = z.object({
 });
 export type AttemptTags = z.infer<typeof attemptTagsSchema>;
 
+/** How reports, exports and the console name an empty tag value (a request sent without a team, project…). */
+export const UNATTRIBUTED = 'unattributed';
+/** A tag value as shown to people: itself, or UNATTRIBUTED when empty. */
+export const groupName = (value: string) => value || UNATTRIBUTED;
+
 /** What budget enforcement decided before this attempt; `none` when no budget applies. */
 export const budgetDecisions = ['none', 'allow', 'delay', 'downgrade', 'reject'] as const;
 export type BudgetDecision = (typeof budgetDecisions)[number];

@@ -1,3 +1,5 @@
+import { UNATTRIBUTED } from '../../core/events/attempt-event.ts';
+
 /**
  * The FOCUS 1.2 Cost and Usage columns Switchyard produces (plus the 1.3 columns that apply and
  * our documented `x_` columns), each with the SQL that computes it from one row of the SKU
@@ -23,6 +25,7 @@ export interface FocusColumn {
 }
 
 /** Null on the `unallocated` adjustment rows, which carry cost without per-token pricing. */
+const subAccount = `if(team = '', '${UNATTRIBUTED}', team)`;
 const usage = (expr: string) => `if(token_type = 'unallocated', NULL, ${expr})`;
 const iso = (expr: string) => `formatDateTime(${expr}, '%Y-%m-%dT%H:%i:%SZ', 'UTC')`;
 const providerName = "transform(provider, ['openai', 'anthropic', 'gemini'], ['OpenAI', 'Anthropic', 'Google'], provider)";
@@ -112,8 +115,8 @@ export const focusColumns: readonly FocusColumn[] = [
   { name: 'ServiceName', sql: `concat(${providerName}, ' API')`, dataType: 'STRING' },
   { name: 'RegionId', sql: "nullIf(region, '')", dataType: 'STRING', note: 'the deployment’s region from the routes file' },
   { name: 'RegionName', sql: "nullIf(region, '')", dataType: 'STRING' },
-  { name: 'SubAccountId', sql: "if(team = '', 'unattributed', team)", dataType: 'STRING', note: 'the team: what showback and chargeback split by' },
-  { name: 'SubAccountName', sql: "if(team = '', 'unattributed', team)", dataType: 'STRING' },
+  { name: 'SubAccountId', sql: subAccount, dataType: 'STRING', note: 'the team: what showback and chargeback split by' },
+  { name: 'SubAccountName', sql: subAccount, dataType: 'STRING' },
   {
     name: 'SkuId',
     sql: usage("concat(provider, '/', model, '/', token_type)"),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupName, usd } from './report-format.ts';
+import { groupName } from '../../core/events/attempt-event.ts';
+import { usd } from './report-format.ts';
 
 test('report money: cents, and spend under a cent to two significant digits instead of $0.00', () => {
   // The found case: a week of $0.0036 read "Total $0.00", and a $0.0005 budget "limit $0.00".

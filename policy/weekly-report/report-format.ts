@@ -15,8 +15,6 @@ export const usd = (exact: string) => {
   if (v === 0 || Math.abs(v) >= 0.01) return `$${v.toFixed(2)}`;
   return `$${v.toFixed(Math.min(9, 1 - Math.floor(Math.log10(Math.abs(v)))))}`;
 };
-/** A group with no value (requests sent without a team, project…), named as the console, showback and FOCUS name it. */
-export const groupName = (key: string) => key || 'unattributed';
 export const when = (msSinceEpoch: number) => new Date(msSinceEpoch).toISOString().slice(0, 16).replace('T', ' ');
 export const duration = (d: number) => (d >= 3_600_000 ? `${(d / 3_600_000).toFixed(1)} h` : `${Math.round(d / 60_000)} min`);
 export const labels = (l: Record<string, string>) =>

@@ -1,7 +1,7 @@
+import { groupName } from '../../core/events/attempt-event.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { groupName } from './report-format.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import type { WeeklyReport } from './weekly-report.ts';
 

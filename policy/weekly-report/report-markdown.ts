@@ -1,4 +1,5 @@
-import { change, duration, groupName, labels, pcts, share, usd, when } from './report-format.ts';
+import { groupName } from '../../core/events/attempt-event.ts';
+import { change, duration, labels, pcts, share, usd, when } from './report-format.ts';
 import type { CostRow, WeeklyReport } from './weekly-report.ts';
 
 const table = (head: string[], rows: string[][]) =>

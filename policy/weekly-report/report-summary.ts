@@ -1,4 +1,5 @@
-import { change, groupName, share, usd } from './report-format.ts';
+import { groupName } from '../../core/events/attempt-event.ts';
+import { change, share, usd } from './report-format.ts';
 import type { WeeklyReport } from './weekly-report.ts';
 
 /** The few lines a chat message carries: spend, traffic, reliability, parity, alerts, changes. */
