@@ -32,6 +32,16 @@ async function recordSpend(store: Awaited<ReturnType<typeof freshEmbeddedStore>>
   });
 }
 
+/** $0.0001896 already spent today, then `budget` created through the API; a grantor on the store and one replica that has renewed once. */
+async function afterEarlierSpend(store: Awaited<ReturnType<typeof freshEmbeddedStore>>, budget: ReturnType<typeof dayBudget>) {
+  await recordSpend(store, '0.0001896');
+  await writeBudget(store.client, budget, 'api', 'test', systemClock.now());
+  const grantor = new BudgetGrantor(store.client, clientRows(store.client), systemClock);
+  const replica = startReplica('a', [], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: 200 });
+  await replica.client.renewNow();
+  return { grantor, replica };
+}
+
 /** Spends one request after another until the first refusal; the settled spend admitted, nanodollars. */
 async function spendUntilRefused(replica: ReturnType<typeof startReplica>): Promise<number> {
   let served = 0;
@@ -42,12 +52,8 @@ async function spendUntilRefused(replica: ReturnType<typeof startReplica>): Prom
 test('a budget created after spend in its period admits only what is left of its limit', { timeout: 120_000 }, async () => {
   const store = await freshEmbeddedStore();
   try {
-    await recordSpend(store, '0.0001896');
     const budget = dayBudget('pay-day', '0.0004');
-    await writeBudget(store.client, budget, 'api', 'test', systemClock.now());
-    const grantor = new BudgetGrantor(store.client, clientRows(store.client), systemClock);
-    const replica = startReplica('a', [], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: 200 });
-    await replica.client.renewNow();
+    const { grantor, replica } = await afterEarlierSpend(store, budget);
     const admitted = await spendUntilRefused(replica);
     await replica.stop();
     // Before the fix: 12 requests, 0.000387600 admitted, 0.000577200 in the day against 0.0004.
@@ -63,12 +69,8 @@ test('a budget created after spend in its period admits only what is left of its
 test('a budget re-created under a new id starts from the period total, not from the deleted budget', { timeout: 120_000 }, async () => {
   const store = await freshEmbeddedStore();
   try {
-    await recordSpend(store, '0.0001896');
     const first = dayBudget('pay-day', '0.0004');
-    await writeBudget(store.client, first, 'api', 'test', systemClock.now());
-    const grantor = new BudgetGrantor(store.client, clientRows(store.client), systemClock);
-    const replica = startReplica('a', [], { renew: (c, r) => grantor.renew(c, r) }, { renewMs: 200 });
-    await replica.client.renewNow();
+    const { grantor, replica } = await afterEarlierSpend(store, first);
     const underFirst = await spendUntilRefused(replica);
     // The spend made under the first budget reaches the rollup; then it is deleted and a new id created.
     await recordSpend(store, nanoToUsdText(underFirst));
