@@ -1,7 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Clock } from '../../core/clock.ts';
 import { PeriodicTask } from '../../core/periodic-task.ts';
-import type { LeaseLedger } from './lease-ledger.ts';
+import { FAIL_OPEN_AFTER_MS, type LeaseLedger } from './lease-ledger.ts';
 import { LeaseRenewalUndelivered, type LeaseSource } from './lease-protocol.ts';
 import { observeRoundTrip, renewalBoundMs, type RoundTrip } from './renew-ahead.ts';
 
@@ -152,7 +152,7 @@ export class LeaseClient {
     } catch (err) {
       took();
       if (err instanceof LeaseRenewalUndelivered) this.o.ledger.renewalNotDelivered();
-      const starting = !this.answered && this.o.clock.now() - this.startedAt < (this.o.startGraceMs ?? 15_000);
+      const starting = !this.answered && this.o.clock.now() - this.startedAt < (this.o.startGraceMs ?? FAIL_OPEN_AFTER_MS);
       if (!this.reportedDown && !starting) {
         const since = this.answered ? '' : ' since start';
         // The source's message says what happened ("budget grantor unreachable (ECONNREFUSED)", "… refused: …", an HTTP status).

@@ -6,6 +6,9 @@ import type { Headroom } from './headroom.ts';
 import type { LeaseGrant, LeaseReport } from './lease-protocol.ts';
 import { leaseTermMs, MIN_ROUND_TRIP_MS, nextRate, renewAheadNano } from './renew-ahead.ts';
 
+/** How long the grantor may stay silent before fail-open budgets stop limiting, ms (docs/budgets.md: `fail_open`). */
+export const FAIL_OPEN_AFTER_MS = 15_000;
+
 /** One budget subject as this collector sees it: its lease and what it holds against it. */
 export interface LeaseState {
   budget: CalendarBudget;
@@ -66,7 +69,7 @@ export class LeaseLedger {
 
   constructor(
     budgets: CalendarBudget[],
-    private readonly failOpenAfterMs = 15_000,
+    private readonly failOpenAfterMs = FAIL_OPEN_AFTER_MS,
   ) {
     this.fromFile = budgets;
     this.setBudgets([]);
