@@ -197,7 +197,7 @@ function printHuman(name: string, r: Timed): void {
   const kinds: Record<string, number> = {};
   for (const c of r.cpu) for (const [k, v] of Object.entries(c.storage_cpu_ms)) kinds[k] = (kinds[k] ?? 0) + v;
   console.log(
-    `${name}: p50 ${r.p50_us / 1000} ms  p99 ${r.p99_us / 1000} ms  max ${r.max_us / 1000} ms  (${r.achieved_rps} req/s)  cpu: collector ${sum((c) => c.collector_cpu_ms)} ms, storage ${storage} ms  backlog after: ${r.backlog_after}`,
+    `${name}: p50 ${r.p50_us / 1000} ms  p99 ${r.p99_us / 1000} ms  max ${r.max_us / 1000} ms  seen after p99 ${(r.seen_after_p99_us ?? NaN) / 1000} ms  (${r.achieved_rps} req/s)  cpu: collector ${sum((c) => c.collector_cpu_ms)} ms, storage ${storage} ms  backlog after: ${r.backlog_after}`,
   );
   console.log(
     `  per request: collector ${r.collector_cpu_us_per_req} µs, storage ${r.storage_cpu_us_per_req} µs; stored ${r.stored}, storage ${r.storage_cpu_us_per_stored} µs per stored event (${Object.entries(
@@ -214,7 +214,7 @@ function printHuman(name: string, r: Timed): void {
           .join(' ')
       : '';
     console.log(
-      `  ${(w.t_ms / 1000).toFixed(2)} s  p50 ${w.p50_us / 1000}  p99 ${w.p99_us / 1000}  max ${w.max_us / 1000}  | collector ${c?.collector_cpu_ms ?? '?'} ms  storage: ${storage}`,
+      `  ${(w.t_ms / 1000).toFixed(2)} s  p50 ${w.p50_us / 1000}  p99 ${w.p99_us / 1000}  max ${w.max_us / 1000}  seen after p99 ${(w.seen_after_p99_us ?? NaN) / 1000}  | collector ${c?.collector_cpu_ms ?? '?'} ms  storage: ${storage}`,
     );
   });
 }

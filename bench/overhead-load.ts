@@ -21,6 +21,15 @@ export interface RunResult {
   generator_cpu_share: number;
   /** Per window of `windowMs` by intended send time, when asked for: where in the run the tail came from. */
   windows?: WindowResult[];
+  /**
+   * From each request's intended instant until the target minted its id, µs (ms resolution), for
+   * targets that answer a UUIDv7 `x-request-id` minted as they take the request (Switchyard, once
+   * the body is read):
+   * the wait in the generator's, the kernel's and the event loop's queues before any of the
+   * target's own work — e.g. connections waiting to be accepted. Absent for other targets.
+   */
+  seen_after_p50_us?: number;
+  seen_after_p99_us?: number;
 }
 
 /** Latency of the requests intended within one window of a run (microseconds; `t_ms` from the run's start). */
@@ -30,11 +39,22 @@ export interface WindowResult {
   p50_us: number;
   p99_us: number;
   max_us: number;
+  /** `RunResult.seen_after_p99_us` of this window's requests, when the target stamps UUIDv7 ids. */
+  seen_after_p99_us?: number;
 }
 
 /** Nearest-rank percentile of ascending latencies, rounded to the microsecond (0 when empty). */
 function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+}
+
+// A UUIDv7 (RFC 9562) starts with its creation time, Unix ms, in 48 bits: version nibble 7.
+const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** The Unix ms a UUIDv7 was minted, or null for any other id. */
+export function uuidV7Ms(id: string | string[] | undefined): number | null {
+  const m = typeof id === 'string' ? UUID_V7.exec(id) : null;
+  return m ? parseInt(m[1]! + m[2]!, 16) : null;
 }
 
 /** A target's URL and the headers it needs (Portkey reads its provider and upstream from headers). */
@@ -74,6 +94,8 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
   const latencies: number[] = [];
   const lags: number[] = [];
   const windows: number[][] = windowMs ? Array.from({ length: Math.ceil((seconds * 1000) / windowMs) }, () => []) : [];
+  const seen: number[] = [];
+  const seenByWindow: number[][] = windows.map(() => []);
   let errors = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now() + 50;
@@ -81,7 +103,8 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
   const inflight: Array<Promise<void>> = [];
   const send = (i: number) => {
     const intended = intendedAt(i);
-    const window = windowMs ? windows[Math.floor((i * 1000) / rate / windowMs)] : undefined;
+    const w = windowMs ? Math.floor((i * 1000) / rate / windowMs) : -1;
+    const window = windows[w];
     lags.push((performance.now() - intended) * 1000);
     inflight.push(
       request(target.url, { method: 'POST', body: BODY, headers, dispatcher: agent })
@@ -91,6 +114,12 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
           const us = (performance.now() - intended) * 1000;
           latencies.push(us);
           window?.push(us);
+          const seenMs = uuidV7Ms(r.headers['x-request-id']);
+          if (seenMs !== null) {
+            const after = Math.max(0, (seenMs - (performance.timeOrigin + intended)) * 1000);
+            seen.push(after);
+            seenByWindow[w]?.push(after);
+          }
         })
         .catch(() => void errors++),
     );
@@ -114,6 +143,7 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
   await agent.close();
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
+  seen.sort((a, b) => a - b);
   return {
     p50_us: percentile(latencies, 0.5),
     p99_us: percentile(latencies, 0.99),
@@ -124,7 +154,8 @@ export async function run(target: Endpoint, rate: number, seconds: number, windo
     send_lag_p50_us: percentile(lags, 0.5),
     send_lag_p99_us: percentile(lags, 0.99),
     generator_cpu_share: Math.round((cpu.user + cpu.system) / 1e4 / elapsed) / 100,
-    ...(windowMs ? { windows: windows.map((w, k) => summariseWindow(w, k * windowMs)) } : {}),
+    ...(seen.length ? { seen_after_p50_us: percentile(seen, 0.5), seen_after_p99_us: percentile(seen, 0.99) } : {}),
+    ...(windowMs ? { windows: windows.map((w, k) => summariseWindow(w, k * windowMs, seenByWindow[k]!)) } : {}),
   };
 }
 
@@ -161,10 +192,12 @@ function paced(startMs: number, intervalMs: number, total: number, onDue: (upTo:
   });
 }
 
-function summariseWindow(latencies: number[], t_ms: number): WindowResult {
+function summariseWindow(latencies: number[], t_ms: number, seen: number[]): WindowResult {
   latencies.sort((a, b) => a - b);
+  seen.sort((a, b) => a - b);
   const max_us = Math.round(latencies[latencies.length - 1] ?? 0);
-  return { t_ms, n: latencies.length, p50_us: percentile(latencies, 0.5), p99_us: percentile(latencies, 0.99), max_us };
+  const window: WindowResult = { t_ms, n: latencies.length, p50_us: percentile(latencies, 0.5), p99_us: percentile(latencies, 0.99), max_us };
+  return seen.length ? { ...window, seen_after_p99_us: percentile(seen, 0.99) } : window;
 }
 
 /**
