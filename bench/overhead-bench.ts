@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
+import { childRssMb, heapMb, rssMb, settle } from './overhead-process-stats.ts';
 import { firstSuccessMs, run, sustained, type Pacing, type RunResult } from './overhead-load.ts';
 import { startMemorySampler } from './overhead-soak-sampler.ts';
 import { leastSquaresSlope, memoryVerdict, soakSeries, type MemoryVerdict } from './overhead-soak-stats.ts';
@@ -133,13 +133,15 @@ async function main(): Promise<void> {
     cold[name] = await coldStart((targets[name] = t));
   }
 
-  const results: Record<string, Array<{ rate: number } & RunResult>> = Object.fromEntries(Object.keys(targets).map((n) => [n, []]));
+  const results: Record<string, Array<{ rate: number; settle_ms: number } & RunResult>> = Object.fromEntries(Object.keys(targets).map((n) => [n, []]));
   const rssStart = targets.embedded ? rssMb(targets.embedded.pid) : null;
   for (const rate of RATES) {
     // Side by side at each rate, so machine noise hits every target alike.
+    // Each target starts on a quiet machine: what the previous one left running is not charged to it.
     for (const [name, t] of Object.entries(targets)) {
+      const { waited_ms: settle_ms } = await settle();
       await run(t.endpoint, Math.min(rate, 100), 1, { pacing: PACING }); // warm-up
-      results[name]!.push({ rate, ...(await run(t.endpoint, rate, SECONDS, { windowMs: WINDOW_MS, pacing: PACING })) });
+      results[name]!.push({ rate, settle_ms, ...(await run(t.endpoint, rate, SECONDS, { windowMs: WINDOW_MS, pacing: PACING })) });
     }
   }
   const rssEnd = targets.embedded ? rssMb(targets.embedded.pid) : null;

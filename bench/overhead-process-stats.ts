@@ -33,3 +33,33 @@ export async function heapMb(opsUrl: string | undefined): Promise<number | null>
     return null;
   }
 }
+
+/** The whole machine's CPU time since boot, jiffies (/proc/stat `cpu` line): [busy, total]. */
+function machineCpu(): [number, number] {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  // idle and iowait are the quiet part; steal is time the machine did not have.
+  return [total - (f[3] ?? 0) - (f[4] ?? 0), total];
+}
+
+/**
+ * Waits until the machine is quiet — below `busyShare` of all its cores busy in each of two
+ * consecutive `windowMs` windows — or `maxMs` passed. Run between targets: a target still working
+ * off its previous run (Portkey after an overload answers its last requests seconds late, and the
+ * processes it loaded drain after) would otherwise charge that CPU to the next target's run.
+ * Resolves with the ms waited and whether quiet was reached.
+ */
+export async function settle(busyShare = 0.25, windowMs = 500, maxMs = 30_000): Promise<{ waited_ms: number; quiet: boolean }> {
+  const started = performance.now();
+  let quietWindows = 0;
+  let [busy0, total0] = machineCpu();
+  while (performance.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const [busy, total] = machineCpu();
+    const share = total > total0 ? (busy - busy0) / (total - total0) : 0;
+    [busy0, total0] = [busy, total];
+    quietWindows = share < busyShare ? quietWindows + 1 : 0;
+    if (quietWindows >= 2) return { waited_ms: Math.round(performance.now() - started), quiet: true };
+  }
+  return { waited_ms: Math.round(performance.now() - started), quiet: false };
+}
