@@ -80,7 +80,23 @@ interface BudgetInput {
   failOpen?: boolean | null;
 }
 
-/** GraphQL input to a validated budget; the first problem is a BAD_USER_INPUT naming its field. */
+/** The routes-file field each BudgetInput field becomes, so a problem the schema finds names the field the caller sent. */
+const INPUT_FIELD_OF: Record<string, keyof BudgetInput> = {
+  scope: 'scope',
+  match: 'match',
+  parent: 'parent',
+  period: 'period',
+  time_zone: 'timeZone',
+  limit_usd: 'limit',
+  soft_limit_usd: 'softLimit',
+  thresholds: 'thresholds',
+  action: 'action',
+  max_delay_ms: 'maxDelayMs',
+  shadow: 'shadow',
+  fail_open: 'failOpen',
+};
+
+/** GraphQL input to a validated budget; the first problem is a BAD_USER_INPUT naming its BudgetInput field (e.g. input.timeZone). */
 async function validated(id: string, input: BudgetInput, ctx: ApiContext, replacing: boolean): Promise<CalendarBudget> {
   const raw = {
     id,
@@ -100,7 +116,8 @@ async function validated(id: string, input: BudgetInput, ctx: ApiContext, replac
   const parsed = calendarBudgetSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw badInput(issue.path[0] === 'id' ? 'id' : `input.${String(issue.path[0] ?? '')}`, issue.message);
+    const field = String(issue.path[0] ?? '');
+    throw badInput(field === 'id' ? 'id' : `input.${INPUT_FIELD_OF[field] ?? field}`, issue.message);
   }
   const stored = await readBudgets(ctx.store.rows);
   const existing = stored.find((s) => s.budget.id === id);
