@@ -52,7 +52,14 @@ test(
       assert.match(refused.body, /tiny-team/, 'the refusal names the budget');
       assert.ok(Number(refused.headers.get('retry-after')) > 0, 'with a Retry-After');
       assert.equal((await chat('other')).status, 200, 'another team is not limited');
-      assert.doesNotMatch(app.output(), /budget lease renewal failing/, 'a healthy start logs no grantor outage');
+      // The start-up race: renewals refused while the API still starts, logged as failing since start.
+      // A renewal timing out after the grantor has answered is a real outage and is logged (a CI run
+      // beside a fresh-user trial starved the SCHED_IDLE storage process for 12 s and saw one).
+      assert.doesNotMatch(
+        app.output(),
+        /budget lease renewal failing since start|renewal failing:.*ECONNREFUSED/,
+        'a start logs no grantor outage for the API still starting',
+      );
     } finally {
       app.child.kill('SIGTERM');
       assert.equal(await app.exited, 0, app.output());
