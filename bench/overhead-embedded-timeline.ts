@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backlogOf, fetchEmission } from './overhead-embedded-emission.ts';
 import { firstSuccessMs, run, type RunResult } from './overhead-load.ts';
-import { freePort, start, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
+import { freePort, start, startScriptNodeArgs, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
 
 // Where the embedded default's tail comes from: `switchyard all` (collector + storage process)
 // driven open loop, window by window (250 ms), for several runs after a warm-up, beside the bare
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '2' },
     'warm-rate': { type: 'string', default: '100' },
     'warm-seconds': { type: 'string', default: '2' },
+    /** Idle seconds between the warm-up and the first run (bench:overhead leaves ~30 s between a target's runs at two rates). */
+    'gap-seconds': { type: 'string', default: '0' },
     'window-ms': { type: 'string', default: '250' },
     before: { type: 'string' },
     /** Extra environment for the switchyard processes, as a JSON object. */
@@ -133,7 +135,12 @@ async function startAll(name: string, root: string, routes: string, dataDir: str
   };
   const spawnedAt = performance.now();
   const nodeArgs = values['node-args']!.split(' ').filter(Boolean);
-  const started = start(process.execPath, [...nodeArgs, join(root, 'bin', 'switchyard.js'), 'all'], env, /OpenAI base URL: (\S+)/);
+  const started = start(
+    process.execPath,
+    [...startScriptNodeArgs(root), ...nodeArgs, join(root, 'bin', 'switchyard.js'), 'all'],
+    env,
+    /OpenAI base URL: (\S+)/,
+  );
   started.catch(() => {});
   await new Promise((r) => setImmediate(r));
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
@@ -229,6 +236,7 @@ async function main(): Promise<void> {
   const targets = [await startAll('after', root, routes, dataDir())];
   if (values.before) targets.push(await startAll('before', values.before, routes, dataDir()));
   for (const t of targets) await run({ url: t.url }, Number(values['warm-rate']), Number(values['warm-seconds']));
+  await new Promise((r) => setTimeout(r, Number(values['gap-seconds']) * 1000));
   const runs: Record<string, Timed[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let i = 0; i < Number(values.runs); i++) for (const t of targets) runs[t.name]!.push(await drive(t));
   if (values.human) {

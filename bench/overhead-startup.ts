@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
+import { startScriptNodeArgs } from './overhead-targets.ts';
 import { freeStartPorts, readmeStartEnv } from '../test/support/readme-start.ts';
 
 // The README's main command, cold: `switchyard all` with no routes file and no provider keys (the
@@ -79,7 +80,10 @@ async function once(): Promise<StartupRun> {
   );
   const recorder = values['record-imports'] ? ['--import', join(import.meta.dirname, '..', 'test', 'support', 'import-recorder.mjs')] : [];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...recorder, join(root, 'bin', 'switchyard.js'), 'all'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, [...startScriptNodeArgs(root), ...recorder, join(root, 'bin', 'switchyard.js'), 'all'], {
+    env,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     const chat = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,17 @@ export interface SwitchyardOptions {
   nodeArgs?: string[];
 }
 
+/**
+ * The Node options `npm start` gives Switchyard in the checkout at `root` (its package.json start
+ * script, e.g. the young-generation size), so a bench starts it as users do; [] for a checkout
+ * whose start script gives none.
+ */
+export function startScriptNodeArgs(root: string): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const m = /\bnode((?:\s+--\S+)*)\s+bin\/switchyard\.js\b/.exec(start);
+  return m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
+
 /** `switchyard <command>` on a fresh data directory; resolves at spawn, not at ready, so the cold start is measured. */
 export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { ready: Promise<unknown> }> {
   const port = await freePort();
@@ -147,7 +158,7 @@ export async function startSwitchyard(o: SwitchyardOptions): Promise<Target & { 
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-overhead-'));
   dataDirs.push(dataDir);
   const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
-  const args = [...profile, ...(o.nodeArgs ?? []), join(root, 'bin', 'switchyard.js'), o.command];
+  const args = [...profile, ...startScriptNodeArgs(root), ...(o.nodeArgs ?? []), join(root, 'bin', 'switchyard.js'), o.command];
   const env = {
     SWITCHYARD_CONFIG: o.routes,
     SWITCHYARD_DATA: dataDir,

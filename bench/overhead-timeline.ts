@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { firstSuccessMs, run, type RunResult } from './overhead-load.ts';
-import { freePort, start, startOtlpSink, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
+import { freePort, start, startOtlpSink, startScriptNodeArgs, startServers, stopAll, writeRoutes } from './overhead-targets.ts';
 
 // Where in a run the collector's tail comes from, and what each request costs its event loop:
 // open-loop latency per window (250 ms by default) of the collector alone (events to Kafka, OTLP
@@ -115,7 +115,7 @@ async function startCollector(name: string, root: string, routes: string, otlp: 
     OTEL_METRICS_EXPORTER: 'none',
     ...(JSON.parse(values.env!) as Record<string, string>),
   };
-  const args = [...values['node-args']!.split(' ').filter(Boolean), join(root, 'bin', 'switchyard.js'), 'collector'];
+  const args = [...startScriptNodeArgs(root), ...values['node-args']!.split(' ').filter(Boolean), join(root, 'bin', 'switchyard.js'), 'collector'];
   const spawnedAt = performance.now();
   const started = start(process.execPath, args, env, /OpenAI base URL: (\S+)/);
   started.catch(() => {});
