@@ -5,5 +5,5 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY . .
 ENV SWITCHYARD_HOST=0.0.0.0
-ENTRYPOINT ["node", "--min-semi-space-size=16", "--max-semi-space-size=32", "bin/switchyard.js"]
+ENTRYPOINT ["node", "bin/switchyard.js"]
 CMD ["all"]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --min-semi-space-size=16 --max-semi-space-size=32
+#!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 
 // V8 optimizes a function once it has run ~3 × `--interrupt-budget` bytes of bytecode (default
@@ -12,12 +12,6 @@ import { setFlagsFromString } from 'node:v8';
 if (![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--interrupt-budget'))) {
   setFlagsFromString('--interrupt-budget=8192');
 }
-
-// The young generation (shebang, `npm start`, the Dockerfile: V8 reads it only at start-up, so it
-// cannot be set here): V8 shrinks it to 1 MB while the process idles, and a burst after a pause of
-// 10-30 s then ran with a scavenge every few requests: 0.8-0.85 ms of CPU per request instead of
-// 0.7, overloaded at 1,000 req/s, p99 1.1-3.2 s in its first second; with 16-32 MB, 37-189 ms
-// (bench/profiles/first-contact.md). The cost: up to 64 MB more reserved heap.
 
 // The CLI runs the TypeScript sources directly through tsx, so there is no build step to forget.
 const { register } = await import('tsx/esm/api');
