@@ -24,9 +24,8 @@ export interface RunResult {
   /**
    * From each request's intended instant until the target minted its id, µs (ms resolution), for
    * targets that answer a UUIDv7 `x-request-id` minted as they take the request (Switchyard, once
-   * the body is read):
-   * the wait in the generator's, the kernel's and the event loop's queues before any of the
-   * target's own work — e.g. connections waiting to be accepted. Absent for other targets.
+   * the body is read): the wait in the generator's, the kernel's and the event loop's queues
+   * before the target's own work, e.g. connections waiting to be accepted. Absent for others.
    */
   seen_after_p50_us?: number;
   seen_after_p99_us?: number;

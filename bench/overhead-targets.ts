@@ -140,8 +140,7 @@ export interface SwitchyardOptions {
 
 /**
  * The Node options `npm start` gives Switchyard in the checkout at `root` (its package.json start
- * script, e.g. the young-generation size), so a bench starts it as users do; [] for a checkout
- * whose start script gives none.
+ * script; none today), so a bench starts it as users do; [] for a start script without any.
  */
 export function startScriptNodeArgs(root: string): string[] {
   const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';

@@ -8,8 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 // overloaded, its clients opened hundreds of connections, which Node accepts one per event-loop
 // turn (docs/performance.md, "The first seconds at a new rate"). An 8 KB budget makes V8 decide
 // ~8× sooner, before the burst. Set before any of our code is compiled; a budget given on the
-// command line (or NODE_OPTIONS) wins.
-if (![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--interrupt-budget'))) {
+// command line wins (Node refuses it in NODE_OPTIONS).
+if (!process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
   setFlagsFromString('--interrupt-budget=8192');
 }
 

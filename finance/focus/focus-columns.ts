@@ -24,8 +24,9 @@ export interface FocusColumn {
   since?: '1.3';
 }
 
-/** Null on the `unallocated` adjustment rows, which carry cost without per-token pricing. */
+/** The team, or UNATTRIBUTED for requests sent without one. */
 const subAccount = `if(team = '', '${UNATTRIBUTED}', team)`;
+/** Null on the `unallocated` adjustment rows, which carry cost without per-token pricing. */
 const usage = (expr: string) => `if(token_type = 'unallocated', NULL, ${expr})`;
 const iso = (expr: string) => `formatDateTime(${expr}, '%Y-%m-%dT%H:%i:%SZ', 'UTC')`;
 const providerName = "transform(provider, ['openai', 'anthropic', 'gemini'], ['OpenAI', 'Anthropic', 'Google'], provider)";
