@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attemptCostUsd, resolvePriceSheet } from './price-sheet.ts';
+import { attemptCostUsd, catalogRates, resolvePriceSheet } from './price-sheet.ts';
 import type { DeploymentConfig } from '../config/routes-config.ts';
 
 const deployment = (over: Partial<DeploymentConfig>): DeploymentConfig => ({
@@ -72,4 +72,20 @@ test('an unpriced model takes the configured default price, named in the price v
     attemptCostUsd({ inputTokens: 1000, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 1000, reasoningTokens: 0 }, sheet),
     '0.002000000000',
   );
+});
+
+test('an embedding model the catalog prices by input only resolves from the catalog, its output at 0', () => {
+  const sheet = resolvePriceSheet(deployment({ model: 'text-embedding-3-small' }));
+  assert.match(sheet.version, /^genai-prices@[\d.]+:openai\/text-embedding-3-small$/);
+  // 1,234 input tokens × $0.02 per million
+  assert.equal(attemptCostUsd({ inputTokens: 1234, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 }, sheet), '0.000024680000');
+  assert.equal(resolvePriceSheet(deployment({ provider: 'gemini', model: 'gemini-embedding-001' })).input, 0.15);
+});
+
+test('a catalog entry with an input price and no output price is a gap for any model but an embedding one', () => {
+  assert.deepEqual(catalogRates('some-chat-model', { input_mtok: 1 }, 'openai'), { missing: 'output' });
+  const embedding = catalogRates('text-embedding-9', { input_mtok: 0.05 }, 'openai');
+  assert.ok('rates' in embedding);
+  assert.equal(embedding.rates.output, 0);
+  assert.equal(embedding.rates.input, 0.05);
 });

@@ -72,20 +72,43 @@ function configuredSheet(p: PriceOverride, origin: 'override' | 'default', provi
   return { ...rates, list: list ?? rates, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}${hourTag}` };
 }
 
-function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version: string } | null {
-  const providerId = catalogProviderId[deployment.provider];
-  const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
-  const price: ModelPrice | undefined = found?.model_price;
-  if (!found || !price || price.input_mtok === undefined || price.output_mtok === undefined) return null;
+/**
+ * The catalog lists only an input price for embedding models (they produce no output tokens);
+ * for every other model a missing output price is a gap in the catalog, and billing output at 0
+ * there would make a chat model's answers free. So only an entry the catalog names an embedding
+ * model (every input-only entry of openai and google in genai-prices today) takes output at 0.
+ */
+const INPUT_ONLY_MODEL = /embedding/i;
+
+/** A catalog entry's rates, or `missing: 'output'` when it has an input price and no usable output price. */
+export type CatalogRates = { rates: RateCard } | { missing: 'output' };
+
+/**
+ * The rate card of one catalog entry (`modelId` as the catalog names it, `price` its current
+ * ModelPrice, USD per million tokens). Pure. An input-only entry prices output at 0 only for an
+ * embedding model (INPUT_ONLY_MODEL); for any other it is `{ missing: 'output' }`.
+ */
+export function catalogRates(modelId: string, price: ModelPrice & { input_mtok: Rate }, provider: DeploymentConfig['provider']): CatalogRates {
+  if (price.output_mtok === undefined && !INPUT_ONLY_MODEL.test(modelId)) return { missing: 'output' };
   const cacheWrite = price.cache_write_mtok ?? price.input_mtok;
   return {
     rates: {
       input: price.input_mtok,
-      output: price.output_mtok,
+      output: price.output_mtok ?? 0,
       cachedInput: price.cache_read_mtok ?? price.input_mtok,
       cacheWrite,
-      cacheWrite1h: price['cache_write_1h_mtok'] ?? defaultHourWrite(deployment.provider, price.input_mtok, cacheWrite),
+      cacheWrite1h: price['cache_write_1h_mtok'] ?? defaultHourWrite(provider, price.input_mtok, cacheWrite),
     },
+  };
+}
+
+function catalogEntry(deployment: DeploymentConfig): (CatalogRates & { version: string }) | null {
+  const providerId = catalogProviderId[deployment.provider];
+  const found = providerId ? calcPrice({ input_tokens: 1, output_tokens: 1 }, deployment.model, { providerId }) : null;
+  const price: ModelPrice | undefined = found?.model_price;
+  if (!found || !price || price.input_mtok === undefined) return null;
+  return {
+    ...catalogRates(found.model.id, { ...price, input_mtok: price.input_mtok }, deployment.provider),
     version: `${catalogVersion}:${found.provider.id}/${found.model.id}`,
   };
 }
@@ -93,14 +116,17 @@ function catalogEntry(deployment: DeploymentConfig): { rates: RateCard; version:
 /**
  * Resolves prices at startup: the deployment's negotiated price, else the catalog, else the
  * configured default price. Without any of these it is a config error: a model is never free.
+ * An embedding model's input-only catalog entry prices output at 0 (see INPUT_ONLY_MODEL).
  */
 export function resolvePriceSheet(deployment: DeploymentConfig, defaultPrice?: PriceOverride): PriceSheet {
-  const catalog = catalogEntry(deployment);
+  const lookup = catalogEntry(deployment);
+  const catalog = lookup && 'rates' in lookup ? { rates: lookup.rates, version: lookup.version } : null;
   if (deployment.price) return configuredSheet(deployment.price, 'override', deployment.provider, catalog?.rates ?? null);
   if (catalog) return { ...catalog.rates, list: catalog.rates, version: catalog.version };
   if (defaultPrice) return configuredSheet(defaultPrice, 'default', deployment.provider, null);
+  const what = lookup ? 'the catalog lists an input price but no output price' : 'no catalog price';
   throw new ConfigError(
-    `deployment "${deployment.name}": no catalog price for model "${deployment.model}" (${deployment.provider}); ` +
+    `deployment "${deployment.name}": ${what} for model "${deployment.model}" (${deployment.provider}); ` +
       'set price.input_per_mtok and price.output_per_mtok on the deployment, or a default_price for the file',
   );
 }

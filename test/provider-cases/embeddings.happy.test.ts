@@ -39,8 +39,8 @@ before(async () => {
   });
   const price = { price: { input_per_mtok: '0.15', output_per_mtok: '0' } };
   c = await startCaseCollector([
-    // The price catalog lists chat models; embedding deployments carry their list price ($0.02 / Mtok).
-    { name: 'embed', deployments: [d('emb-openai', 'openai', 'text-embedding-3-small', { price: { input_per_mtok: '0.02', output_per_mtok: '0' } })] },
+    // Priced from the catalog, which lists text-embedding-3-small at $0.02 / Mtok, input only.
+    { name: 'embed', deployments: [d('emb-openai', 'openai', 'text-embedding-3-small')] },
     { name: 'embed-gemini', deployments: [d('emb-gemini', 'gemini', 'gemini-embedding-001', price)] },
     {
       name: 'embed-failover',
@@ -76,6 +76,7 @@ test('the official OpenAI SDK (base64 by default) gets the vectors in input orde
     ['embed', 'emb-openai', 'ok', 8, 0, 'embeddings'],
   );
   assert.equal(e.cost_usd, '0.000000160000', '8 tokens at $0.02 per million');
+  assert.match(e.price_version, /^genai-prices@[\d.]+:openai\/text-embedding-3-small$/, 'the catalog price, not a configured one');
 });
 
 test('float encoding returns plain numbers; dimensions reach the provider', async () => {
