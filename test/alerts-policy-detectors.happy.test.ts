@@ -87,7 +87,7 @@ test('budget events: each threshold crossing and the forecast are alerts deliver
   await service.flush(now + 31 * S);
   assert.equal(texts().length, 1, 'one message for the budget group');
   assert.match(texts()[0]!, /^FIRING 2 · budget_threshold, budget_forecast · budget=search-day/);
-  assert.match(texts()[0]!, /spent \$6: 50 % of the \$7 soft limit/);
+  assert.match(texts()[0]!, /spent \$6 \(85 % of the \$7 soft limit\), past its 50 % threshold/);
 
   // $1.5 more: the 100 % threshold is a new event, delivered once in a changed notice.
   await spend('12', '1.5');

@@ -88,7 +88,9 @@ export class BudgetWindowSource implements WindowSource {
         current: { value: Number(e.spent) / Number(e.soft_limit), volume: 1 },
         baseline: [],
         threshold: e.threshold,
-        detail: `spent $${e.spent}: ${Math.round(e.threshold * 100)} % of the $${e.soft_limit} soft limit (limit $${e.limit})`,
+        // The share spent and the threshold crossed are different numbers: both are named. Floored,
+        // so 100 % is never shown before the soft limit is reached.
+        detail: `spent $${e.spent} (${Math.floor((Number(e.spent) / Number(e.soft_limit)) * 100)} % of the $${e.soft_limit} soft limit), past its ${Math.round(e.threshold * 100)} % threshold (limit $${e.limit})`,
       };
     });
   }
