@@ -34,7 +34,7 @@ export async function startStorageServices(
     if (!o.clickhouse) throw new ConfigError('ingest, policy and api need ClickHouse: set CLICKHOUSE_URL, or SWITCHYARD_DATA for the embedded store');
     const clickhouse = createClickHouse(o.clickhouse);
     stops.push(() => clickhouse.close());
-    await migrate(clickhouse, { rawTtlDays: o.rawTtlDays, cluster: o.cluster });
+    await migrate(clickhouse, { rawTtlDays: o.rawTtlDays, cluster: o.cluster, sequentialPartRemoval: o.clickhouse.kind === 'embedded' });
     p.clickhouse = clickhouse;
     // The routes file's calendar budgets become the stored ones the grantor and the API read.
     if ((has('policy') || has('api')) && o.routes?.budgets.calendar)

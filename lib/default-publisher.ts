@@ -60,7 +60,7 @@ export async function createPublisher(options: CreatePublisherOptions = {}): Pro
     log,
   });
   try {
-    await migrate(clickhouse, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS, cluster: env.CLICKHOUSE_CLUSTER });
+    await migrate(clickhouse, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS, cluster: env.CLICKHOUSE_CLUSTER, sequentialPartRemoval: !env.CLICKHOUSE_URL });
     await ingest.start();
   } catch (err) {
     await clickhouse.close();

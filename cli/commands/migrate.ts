@@ -14,7 +14,11 @@ export const migrateCommand: RegisterCommand = (program) => {
       ]);
       const env = parseEnv();
       await withStore(env, async (client, target) => {
-        const applied = await migrate(client, { rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS, cluster: env.CLICKHOUSE_CLUSTER });
+        const applied = await migrate(client, {
+          rawTtlDays: env.SWITCHYARD_RAW_TTL_DAYS,
+          cluster: env.CLICKHOUSE_CLUSTER,
+          sequentialPartRemoval: target.kind === 'embedded',
+        });
         console.log(applied.length ? `applied ${applied.join(', ')} on ${describeTarget(target)}` : `schema up to date on ${describeTarget(target)}`);
       });
     });

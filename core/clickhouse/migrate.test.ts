@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadMigrations, migrate } from './migrate.ts';
+import { loadMigrations, migrate, SEQUENTIAL_PART_REMOVAL } from './migrate.ts';
 import { freshEmbeddedStore, scalar } from '../../test/support/embedded-store.ts';
 
 let store: Awaited<ReturnType<typeof freshEmbeddedStore>>;
@@ -41,4 +41,33 @@ test('no migration changes a materialized view with MODIFY QUERY: a replaced vie
     altering.map((m) => m.name),
     [],
   );
+});
+
+test('the embedded store removes outdated parts on one thread, on every MergeTree table; a server keeps the default', async () => {
+  const threshold = async () =>
+    (
+      await (
+        await store.client.query({
+          query: `SELECT name, extract(create_table_query, 'concurrent_part_removal_threshold = ([0-9]+)') AS t FROM system.tables
+            WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name`,
+          format: 'JSONEachRow',
+        })
+      ).json<{ name: string; t: string }>()
+    ).map((r) => [r.name, r.t]);
+  const before = await threshold();
+  assert.ok(before.length >= 10 && before.every(([, t]) => t === ''), "migrations alone leave ClickHouse's default");
+  await migrate(store.client, { sequentialPartRemoval: true });
+  const after = await threshold();
+  assert.deepEqual(
+    after,
+    before.map(([name]) => [name, String(SEQUENTIAL_PART_REMOVAL)]),
+  );
+  // A table a later migration creates gets it on the next start; the ones already set are left alone.
+  await store.client.command({ query: 'CREATE TABLE later_table (x UInt8) ENGINE = MergeTree ORDER BY x' });
+  await migrate(store.client, { sequentialPartRemoval: true });
+  assert.deepEqual(
+    (await threshold()).find(([name]) => name === 'later_table'),
+    ['later_table', String(SEQUENTIAL_PART_REMOVAL)],
+  );
+  await store.client.command({ query: 'DROP TABLE later_table' });
 });

@@ -23,7 +23,23 @@ export interface MigrateOptions {
   rawTtlDays?: number;
   /** Run every statement ON CLUSTER, with replicated engines. */
   cluster?: string;
+  /**
+   * Remove outdated parts on one thread, on every MergeTree table (see SEQUENTIAL_PART_REMOVAL).
+   * For the embedded engine, which shares the user's machine; a server keeps ClickHouse's default.
+   */
+  sequentialPartRemoval?: boolean;
 }
+
+/**
+ * MergeTree's `concurrent_part_removal_threshold` for `sequentialPartRemoval`: never reached.
+ * Above the default (100 outdated parts in a table) ClickHouse removes them on its parts-cleaning
+ * pool, up to 128 threads, and the global pool keeps those threads once idle (up to 1,000). The
+ * embedded store at 500 attempts/s passes 100 within two minutes: chDB's threads went 35 → 160
+ * for good, each holding its stack and allocator cache (docs/performance.md, the soak of
+ * 2026-12-01 17:00). Removing a few hundred small local parts on one thread takes well under a
+ * second.
+ */
+export const SEQUENTIAL_PART_REMOVAL = 1_000_000_000;
 
 /**
  * Applies what is not yet recorded in `schema_migrations`, then the raw retention; safe to
@@ -47,7 +63,26 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions 
     appliedNow.push(migration.name);
   }
   if (options.rawTtlDays !== undefined) await setRawTtl(client, options.rawTtlDays, adapt);
+  if (options.sequentialPartRemoval) await removePartsSequentially(client);
   return appliedNow;
+}
+
+/** Sets SEQUENTIAL_PART_REMOVAL on every MergeTree table of the database that lacks it (tables of later migrations included). */
+async function removePartsSequentially(client: ClickHouseClient): Promise<void> {
+  const tables = await (
+    await client.query({
+      query: `SELECT name FROM system.tables
+        WHERE database = currentDatabase() AND engine LIKE '%MergeTree'
+          AND position(create_table_query, {setting:String}) = 0`,
+      query_params: { setting: `concurrent_part_removal_threshold = ${SEQUENTIAL_PART_REMOVAL}` },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string }>();
+  for (const { name } of tables)
+    await client.command({
+      query: `ALTER TABLE {name:Identifier} MODIFY SETTING concurrent_part_removal_threshold = ${SEQUENTIAL_PART_REMOVAL}`,
+      query_params: { name },
+    });
 }
 
 /** Retention is deployment configuration, not schema history, so it is applied on every run. */
