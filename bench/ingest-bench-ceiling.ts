@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { toAttemptRow } from '../ingest/attempt-row.ts';
 import { benchEvent } from './ingest-bench-events.ts';
 
 // The engine's own insert rate for the rows the pipeline stores: the same attempts, through the
-// same materialized views, with the same insert settings, but encoded before the clock starts, so
-// no JavaScript (parse, validation, row building, encoding) is in the timed path.
+// same materialized views, with the same insert settings, but encoded into files before the clock
+// starts and read by the engine itself (INSERT … FROM INFILE), so no JavaScript (parse,
+// validation, row building, encoding, handing the bytes over) is in the timed path.
 
 /** Pre-encoded inserts: `bodies[i]` is one JSONCompactEachRow insert of `rows` rows or fewer. */
 export interface CeilingBatches {
@@ -45,30 +49,43 @@ export interface Ceiling {
 }
 
 /**
- * How fast the engine stores the pre-encoded inserts, one after another, with the writer's
- * settings (deduplication token, dependent-view deduplication). `attempts` and its rollups must
- * be empty (the caller truncates).
+ * How fast the engine stores the pre-encoded inserts, one after another, each read by the engine
+ * from its own file (INSERT … FROM INFILE: the embedded engine's fastest way in, faster than the
+ * same bytes inline after the statement or handed over as a buffer), with the writer's settings
+ * (deduplication token, dependent-view deduplication). `attempts` and its rollups must be empty
+ * (the caller truncates). Embedded engine only: the file is read where the engine runs.
  */
 export async function engineCeiling(client: ClickHouseClient, batches: CeilingBatches): Promise<Ceiling> {
-  const statement = `INSERT INTO attempts (${batches.columns.map((c) => `\`${c}\``).join(', ')}) FORMAT JSONCompactEachRow`;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (const [i, body] of batches.bodies.entries()) {
-    await client.command({
-      query: `${statement}\n${body}`,
-      clickhouse_settings: {
-        insert_deduplicate: 1,
-        insert_deduplication_token: `ceiling:${i}`,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-        async_insert: 0,
-      },
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-ceiling-'));
+  try {
+    const files = batches.bodies.map((body, i) => {
+      const file = join(dir, `${i}.jsonl`);
+      writeFileSync(file, body);
+      return file;
     });
+    const columns = batches.columns.map((c) => `\`${c}\``).join(', ');
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    for (const [i, file] of files.entries()) {
+      await client.command({
+        // The path is ours (a temp dir and a counter), not input.
+        query: `INSERT INTO attempts (${columns}) FROM INFILE '${file}' FORMAT JSONCompactEachRow`,
+        clickhouse_settings: {
+          insert_deduplicate: 1,
+          insert_deduplication_token: `ceiling:${i}`,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+          async_insert: 0,
+        },
+      });
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    return {
+      rowsPerS: Math.round(batches.rows / ((performance.now() - start) / 1000)),
+      cpuUsPerRow: Math.round((cpu.user + cpu.system) / batches.rows),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    rowsPerS: Math.round(batches.rows / ((performance.now() - start) / 1000)),
-    cpuUsPerRow: Math.round((cpu.user + cpu.system) / batches.rows),
-  };
 }
 
 /** Materialized views fed by `attempts`, by name, from the catalog. */

@@ -275,7 +275,7 @@ async function main(): Promise<void> {
       lost: on.lost + s.lost,
       duplicates: on.rawDuplicates + s.duplicates,
       rollups_attached: on.rollups,
-      note: 'events_per_s counts messages (events and their copies) drained per second; engine_ceiling_rows_per_s is chDB alone storing the same rows, pre-encoded, through the same views; stage_us_per_event is wall time per message (consume: no batch in the handler); producer, ingest and chDB share this process and the machine’s 2 cores',
+      note: 'events_per_s counts messages (events and their copies) drained per second; engine_ceiling_rows_per_s is chDB alone storing the same rows, read by the engine from pre-encoded files (INSERT … FROM INFILE), through the same views; stage_us_per_event is wall time per message (consume: no batch in the handler); producer, ingest and chDB share this process and the machine’s 2 cores',
     };
     console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
   } finally {

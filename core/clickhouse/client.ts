@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { rawInserts } from './chdb-raw-insert.ts';
 import { guardSessionSettings } from './session-settings-guard.ts';
 
 export type { ClickHouseClient };
@@ -23,7 +24,7 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
   mkdirSync(target.path, { recursive: true });
   // chdb types its connection against @clickhouse/client-common, which @clickhouse/client also
   // bundles; the two declarations are the same interface from different files.
-  const connection = guardSessionSettings(createChdbConnection({ path: target.path }), Object.keys(clickhouse_settings)) as unknown as Parameters<
+  const connection = guardSessionSettings(rawInserts(createChdbConnection({ path: target.path })), Object.keys(clickhouse_settings)) as unknown as Parameters<
     typeof createClient
   >[0] extends infer C
     ? C extends { connection?: infer K }
