@@ -52,7 +52,9 @@ test('bad requests get Anthropic-style errors naming the field', async () => {
   await assert.rejects(
     anthropic.messages.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming),
     (err: InstanceType<typeof Anthropic.BadRequestError>) =>
-      err.status === 400 && /max_tokens/.test(err.message) && (err.error as { error: { type: string } }).error.type === 'invalid_request_error',
+      err.status === 400 &&
+      (err.error as { error: { type: string; message: string } }).error.message === 'max_tokens: Field required' &&
+      (err.error as { error: { type: string } }).error.type === 'invalid_request_error',
   );
   await assert.rejects(
     anthropic.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),

@@ -32,8 +32,12 @@ const hello = { model: 'chat', messages: [{ role: 'user' as const, content: 'hel
 test('no key or an unknown key is a 401 that never echoes the key', async () => {
   const none = await fetch(`${baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) });
   assert.equal(none.status, 401);
+  const missing = ((await none.json()) as { error: { code: string; message: string } }).error;
+  assert.equal(missing.code, 'missing_api_key');
+  assert.match(missing.message, /No API key was sent.*Authorization: Bearer <key>.*x-api-key/);
   await assert.rejects(client('sk-sy-guessed-0000').chat.completions.create(hello), (err: InstanceType<typeof OpenAI.AuthenticationError>) => {
     assert.equal(err.status, 401);
+    assert.equal(err.code, 'invalid_api_key', 'a wrong key is not mistaken for a missing one');
     assert.ok(!JSON.stringify(err.error).includes('sk-sy-guessed'), 'the presented key is not echoed');
     return true;
   });

@@ -178,10 +178,15 @@ export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<Chat
   };
 }
 
-/** Zod's first issue as `path: message`. */
+/**
+ * Zod's first issue as `path: message`; a field that is missing altogether reads as Anthropic's
+ * API words it (`max_tokens: Field required`) rather than zod's "expected number, received
+ * undefined".
+ */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`;
+  const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+  return `${issue.path.map(String).join('.') || 'body'}: ${missing ? 'Field required' : issue.message}`;
 }
 
 export function parseMessagesBody(body: unknown): MessagesParse {

@@ -81,7 +81,19 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
           ? openaiEmbeddingsEndpoint
           : null;
   const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
-  if (auth.kind === 'unknown') return sendError(res, new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), path);
+  if (auth.kind === 'unknown') {
+    // A caller who sent no key at all is told how to send one; a wrong key is not described further.
+    const sent = headerValue(req, 'authorization') !== undefined || headerValue(req, 'x-api-key') !== undefined;
+    const error = sent
+      ? new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key')
+      : new DispatchError(
+          401,
+          'invalid_request_error',
+          'No API key was sent. Send your Switchyard key as "Authorization: Bearer <key>" (OpenAI clients) or "x-api-key: <key>" (Anthropic clients).',
+          'missing_api_key',
+        );
+    return sendError(res, error, path);
+  }
   const key = auth.kind === 'key' ? auth.key : null;
   if (req.method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
     const visible = options.routeNames().filter((id) => !key?.routes || key.routes.includes(id));
