@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
+import { isEmbeddingModel } from '../config/model-kind.ts';
 import type { Usage } from '../providers/provider.ts';
 import type { DeploymentConfig, PriceOverride } from '../config/routes-config.ts';
 import { formatScaled, picoToUsd, tokenCostPico, toScaled } from '../../core/money/decimal-usd.ts';
@@ -72,13 +73,13 @@ function configuredSheet(p: PriceOverride, origin: 'override' | 'default', provi
   return { ...rates, list: list ?? rates, version: `${origin}:${p.input_per_mtok}/${cached}/${write}/${p.output_per_mtok}${hourTag}` };
 }
 
-/**
+/*
  * The catalog lists only an input price for embedding models (they produce no output tokens);
  * for every other model a missing output price is a gap in the catalog, and billing output at 0
- * there would make a chat model's answers free. So only an entry the catalog names an embedding
- * model (every input-only entry of openai and google in genai-prices today) takes output at 0.
+ * there would make a chat model's answers free. So only an entry whose model is an embedding
+ * model (isEmbeddingModel: every input-only openai and google entry of genai-prices today) takes
+ * output at 0; routing keeps chat requests off such deployments (routing/capabilities.ts).
  */
-const INPUT_ONLY_MODEL = /embedding/i;
 
 /** A catalog entry's rates, or `missing: 'output'` when it has an input price and no usable output price. */
 export type CatalogRates = { rates: RateCard } | { missing: 'output' };
@@ -86,10 +87,10 @@ export type CatalogRates = { rates: RateCard } | { missing: 'output' };
 /**
  * The rate card of one catalog entry (`modelId` as the catalog names it, `price` its current
  * ModelPrice, USD per million tokens). Pure. An input-only entry prices output at 0 only for an
- * embedding model (INPUT_ONLY_MODEL); for any other it is `{ missing: 'output' }`.
+ * embedding model (isEmbeddingModel); for any other it is `{ missing: 'output' }`.
  */
 export function catalogRates(modelId: string, price: ModelPrice & { input_mtok: Rate }, provider: DeploymentConfig['provider']): CatalogRates {
-  if (price.output_mtok === undefined && !INPUT_ONLY_MODEL.test(modelId)) return { missing: 'output' };
+  if (price.output_mtok === undefined && !isEmbeddingModel(modelId)) return { missing: 'output' };
   const cacheWrite = price.cache_write_mtok ?? price.input_mtok;
   return {
     rates: {
@@ -116,7 +117,7 @@ function catalogEntry(deployment: DeploymentConfig): (CatalogRates & { version: 
 /**
  * Resolves prices at startup: the deployment's negotiated price, else the catalog, else the
  * configured default price. Without any of these it is a config error: a model is never free.
- * An embedding model's input-only catalog entry prices output at 0 (see INPUT_ONLY_MODEL).
+ * An embedding model's input-only catalog entry prices output at 0 (see catalogRates).
  */
 export function resolvePriceSheet(deployment: DeploymentConfig, defaultPrice?: PriceOverride): PriceSheet {
   const lookup = catalogEntry(deployment);

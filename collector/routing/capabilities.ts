@@ -1,3 +1,4 @@
+import { isEmbeddingModel } from '../config/model-kind.ts';
 import type { DeploymentConfig } from '../config/routes-config.ts';
 import type { ChatRequest } from '../providers/provider.ts';
 
@@ -96,7 +97,8 @@ export function requirementsOf(request: ChatRequest, contextTokens: number | nul
 
 /**
  * Why a deployment cannot serve a request (empty when it can): a missing capability, a context
- * window too small for the counted prompt, or a region outside the tenant's allow-list.
+ * window too small for the counted prompt, a chat request to an embedding model, or a region
+ * outside the tenant's allow-list.
  */
 export function unmetNeeds(deployment: DeploymentConfig, needs: Requirements, allowedRegions: readonly string[] | undefined): string[] {
   const caps = deployment.capabilities;
@@ -108,6 +110,8 @@ export function unmetNeeds(deployment: DeploymentConfig, needs: Requirements, al
     out.push(`context window ${caps.context_window} tokens < ${needs.contextTokens} (prompt + max_tokens)`);
   }
   if (needs.embeddings && deployment.provider === 'anthropic') out.push('anthropic has no embeddings');
+  // A real provider refuses chat on an embedding model, and its catalog price bills no output.
+  if (!needs.embeddings && isEmbeddingModel(deployment.model)) out.push(`model "${deployment.model}" is an embedding model`);
   const unsupported = needs.parameters.filter((p) => !parameterSupport[deployment.provider].has(p));
   if (unsupported.length) out.push(`${deployment.provider} cannot honour ${unsupported.map((p) => (p === 'n' ? 'n > 1' : p)).join(', ')}`);
   const reasoning = needs.parameters.filter((p) => p === 'reasoning_effort' || p === 'thinking');

@@ -118,6 +118,14 @@ test('a route without an embeddings provider, and token-array input, are clear 4
   assert.equal(at(tokens.body, 'error.param'), 'input');
 });
 
+test('a chat request to an embeddings route is a clear 400, never served and billed without its output', async () => {
+  upstream.requests.length = 0;
+  const chat = await post(`${c.origin}/v1/chat/completions`, { model: 'embed', messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(chat.status, 400);
+  assert.match(String(at(chat.body, 'error.message')), /no deployment of route "embed".*model "text-embedding-3-small" is an embedding model/);
+  assert.equal(upstream.requests.length, 0, 'nothing sent to the provider');
+});
+
 test('offline (the simulator behind the default route) /v1/embeddings works too, never on the Anthropic deployment', async () => {
   const { startCollectorHarness } = await import('../support/collector-harness.ts');
   const h = await startCollectorHarness({ seed: 9, firstChoice: 'anthropic-backup' });
