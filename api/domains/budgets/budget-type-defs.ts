@@ -40,7 +40,7 @@ export const budgetTypeDefs = /* GraphQL */ `
     thresholds: [Float!]!
     "Spend of record: the chargeback rollup or the collectors' lease reports, whichever is larger."
     spent: Decimal!
-    "Worst cases of requests in flight at the collectors."
+    "Held back at the collectors: the worst cases of requests in flight, plus each lease's low-water amount (what the recent spend rate uses while a renewal is out), so it is not 0 while traffic flows."
     reserved: Decimal!
     "Granted to collectors and not yet spent."
     leased: Decimal!
