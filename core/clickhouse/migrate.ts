@@ -36,8 +36,8 @@ export interface MigrateOptions {
  * pool, up to 128 threads, and the global pool keeps those threads once idle (up to 1,000). The
  * embedded store at 500 attempts/s passes 100 within two minutes: chDB's threads went 35 → 160
  * for good, each holding its stack and allocator cache (docs/performance.md, the soak of
- * 2026-12-01 17:00). Removing a few hundred small local parts on one thread takes well under a
- * second.
+ * 2026-12-01 17:00). On one thread the cleanups still keep up: outdated parts peaked at ~1,130
+ * per cleanup cycle either way (bench/storage-parts-probe.ts, 480 s side by side).
  */
 export const SEQUENTIAL_PART_REMOVAL = 1_000_000_000;
 
