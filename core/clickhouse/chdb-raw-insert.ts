@@ -30,8 +30,8 @@ const RAW_FORMATS = new Set(['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'
  * the engine as one Buffer behind an `INSERT … SETTINGS … FORMAT` prefix, parsed by its
  * multithreaded input parser. The connection's own insert pastes the rows after the statement
  * as SQL text and sets the call's settings as session SETs first; for ingest's 64-column rows
- * through every view that cost 82–86 µs of CPU per row against 54–55 µs raw (50,000 bench rows
- * in 10,000-row inserts with the deduplication settings, docs/performance.md). Settings become
+ * through every view that cost 82–90 µs of CPU per row against 54–55 µs raw (50,000 bench rows
+ * in 10,000-row inserts with the deduplication settings, docs/ingest-performance.md). Settings become
  * the statement's own (they end with it); errors are ClickHouse's, parsed as the connection's are
  * (`code`, `type`), so a refused row is still told from an unavailable engine.
  *
