@@ -80,18 +80,20 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
         : path === '/v1/embeddings'
           ? openaiEmbeddingsEndpoint
           : null;
-  const auth = (options.keys ?? OPEN).check(headerValue(req, 'authorization'), headerValue(req, 'x-api-key'));
+  const authorization = headerValue(req, 'authorization');
+  const apiKey = headerValue(req, 'x-api-key');
+  const auth = (options.keys ?? OPEN).check(authorization, apiKey);
   if (auth.kind === 'unknown') {
     // A caller who sent no key at all is told how to send one; a wrong key is not described further.
-    const sent = headerValue(req, 'authorization') !== undefined || headerValue(req, 'x-api-key') !== undefined;
-    const error = sent
-      ? new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key')
-      : new DispatchError(
-          401,
-          'invalid_request_error',
-          'No API key was sent. Send your Switchyard key as "Authorization: Bearer <key>" (OpenAI clients) or "x-api-key: <key>" (Anthropic clients).',
-          'missing_api_key',
-        );
+    const error =
+      authorization !== undefined || apiKey !== undefined
+        ? new DispatchError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key')
+        : new DispatchError(
+            401,
+            'invalid_request_error',
+            'No API key was sent. Send your Switchyard key as "Authorization: Bearer <key>" (OpenAI clients) or "x-api-key: <key>" (Anthropic clients).',
+            'missing_api_key',
+          );
     return sendError(res, error, path);
   }
   const key = auth.kind === 'key' ? auth.key : null;
