@@ -12,14 +12,40 @@ export function rssMb(pid: number): number {
   }
 }
 
+/** Pids of the process's children (the storage process of `switchyard all`); [] when it is gone. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** RSS of the process's children (the storage process of `switchyard all`), MB. */
 export function childRssMb(pid: number): number {
-  try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return kids.reduce((sum, k) => sum + rssMb(Number(k)), 0);
-  } catch {
-    return 0;
+  return childPids(pid).reduce((sum, k) => sum + rssMb(k), 0);
+}
+
+/**
+ * The children's RSS split as the kernel counts it (/proc status), MB: `anon` is private memory
+ * (heaps, chDB's caches and buffers: where a leak shows), `file` pages of mapped files (mostly the
+ * 540 MB libchdb.so's code, faulted in as code paths first run; shared and clean, so the kernel can
+ * drop them), `shmem` shared memory.
+ */
+export function childRssPartsMb(pid: number): { anon: number; file: number; shmem: number } {
+  const parts = { anon: 0, file: 0, shmem: 0 };
+  for (const k of childPids(pid)) {
+    try {
+      const status = readFileSync(`/proc/${k}/status`, 'utf8');
+      const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+      parts.anon += kb('RssAnon') / 1024;
+      parts.file += kb('RssFile') / 1024;
+      parts.shmem += kb('RssShmem') / 1024;
+    } catch {
+      // gone between listing and reading: counts as nothing, like rssMb
+    }
   }
+  return { anon: Math.round(parts.anon), file: Math.round(parts.file), shmem: Math.round(parts.shmem) };
 }
 
 /** The serving process's V8 heap in use (its /metrics gauge v8js.memory.heap.used), MB; null without an ops server. */

@@ -1,4 +1,4 @@
-import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
+import { childRssMb, childRssPartsMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import type { SoakMemorySample } from './overhead-soak-stats.ts';
 
 /**
@@ -14,7 +14,15 @@ export function startMemorySampler(target: { pid: number; opsUrl?: string }, t0:
   let timer: NodeJS.Timeout | undefined;
   const take = async () => {
     const heap_mb = await heapMb(target.opsUrl);
-    samples.push({ t_s: Math.round(performance.now() - t0) / 1000, rss_mb: rssMb(target.pid), child_rss_mb: childRssMb(target.pid), heap_mb });
+    const parts = childRssPartsMb(target.pid);
+    samples.push({
+      t_s: Math.round(performance.now() - t0) / 1000,
+      rss_mb: rssMb(target.pid),
+      child_rss_mb: childRssMb(target.pid),
+      child_rss_anon_mb: parts.anon,
+      child_rss_file_mb: parts.file,
+      heap_mb,
+    });
   };
   let running: Promise<void> = Promise.resolve();
   const loop = () => {

@@ -6,6 +6,7 @@ import {
   memoryVerdict,
   seriesVerdict,
   soakSeries,
+  storageRssParts,
   theilSenSlope,
   windowFloors,
   type MemoryPoint,
@@ -140,4 +141,20 @@ test('soak series: the storage process is judged only when there is one; options
   assert.equal(flatRuleFromOptions({ threshold: '5' }).thresholdMbPerMin, 5);
   assert.equal(flatRuleFromOptions({}).windowS, 60);
   assert.throws(() => flatRuleFromOptions({ window: 'abc' }), /--floor-window-seconds must be a positive number, got "abc"/);
+});
+
+test('storage RSS parts: private and file-backed pages are reported apart, and not without their samples', () => {
+  assert.deepEqual(storageRssParts([{ t_s: 0, rss_mb: 200, child_rss_mb: 600, heap_mb: 60 }]), {});
+  const parts = storageRssParts([
+    { t_s: 0, rss_mb: 200, child_rss_mb: 600, heap_mb: 60, child_rss_anon_mb: 350, child_rss_file_mb: 250 },
+    { t_s: 2, rss_mb: 200, child_rss_mb: 0, heap_mb: 60, child_rss_anon_mb: 0, child_rss_file_mb: 0 },
+  ]);
+  assert.deepEqual(parts.storage_rss_anon_mb, [
+    { t_s: 0, mb: 350 },
+    { t_s: 2, mb: null },
+  ]);
+  assert.deepEqual(parts.storage_rss_file_mb, [
+    { t_s: 0, mb: 250 },
+    { t_s: 2, mb: null },
+  ]);
 });

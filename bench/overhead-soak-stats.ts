@@ -149,6 +149,9 @@ export interface SoakMemorySample {
   child_rss_mb: number;
   /** V8 heap in use of the collector process, MB; null when /metrics did not answer. */
   heap_mb: number | null;
+  /** The storage process's RSS split: private (anonymous) pages and pages of mapped files (libchdb.so's code), MB. */
+  child_rss_anon_mb?: number;
+  child_rss_file_mb?: number;
 }
 
 /** The series a soak judges: the collector's heap and RSS, and the storage process's RSS when there is one. */
@@ -159,6 +162,19 @@ export function soakSeries(samples: readonly SoakMemorySample[]): Record<string,
   };
   if (samples.some((s) => s.child_rss_mb > 0)) series.storage_rss_mb = samples.map((s) => ({ t_s: s.t_s, mb: s.child_rss_mb || null }));
   return series;
+}
+
+/**
+ * The storage process's RSS in its two parts, judged by the same rule but reported beside the
+ * verdict, not in it: they tell a growing heap or cache (anonymous) from library code paged in
+ * (file-backed). Empty without a storage process.
+ */
+export function storageRssParts(samples: readonly SoakMemorySample[]): Record<string, MemoryPoint[]> {
+  if (!samples.some((s) => (s.child_rss_anon_mb ?? 0) > 0)) return {};
+  return {
+    storage_rss_anon_mb: samples.map((s) => ({ t_s: s.t_s, mb: s.child_rss_anon_mb || null })),
+    storage_rss_file_mb: samples.map((s) => ({ t_s: s.t_s, mb: s.child_rss_file_mb || null })),
+  };
 }
 
 /** A rule from the soak benches' command-line options (seconds and MB/min as strings; unset keeps the default). */

@@ -3,7 +3,7 @@ import { backlogOf, emissionOf, type EmissionSample } from './overhead-embedded-
 import { run } from './overhead-load.ts';
 import { childRssMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import { startMemorySampler } from './overhead-soak-sampler.ts';
-import { flatRuleFromOptions, leastSquaresSlope, memoryVerdict, soakSeries } from './overhead-soak-stats.ts';
+import { flatRuleFromOptions, leastSquaresSlope, memoryVerdict, soakSeries, storageRssParts } from './overhead-soak-stats.ts';
 import { startServers, startSwitchyard, stopAll, writeRoutes } from './overhead-targets.ts';
 
 // Whether the embedded default (`switchyard all`) holds a steady rate for long: memory of both
@@ -92,9 +92,11 @@ async function main(): Promise<void> {
       errors,
       samples,
       memory: memoryVerdict(soakSeries(memorySamples), RULE),
+      /** The storage process's RSS split into private and mapped-file pages, judged alike; not part of memory_flat. */
+      storage_rss_parts: memoryVerdict(storageRssParts(memorySamples), RULE).series,
       memory_sample_seconds: Number(values['sample-seconds']),
-      /** Every memory sample as [t_s, collector RSS MB, storage RSS MB, collector heap MB]. */
-      memory_samples: memorySamples.map((m) => [m.t_s, m.rss_mb, m.child_rss_mb, m.heap_mb]),
+      /** Every memory sample as [t_s, collector RSS MB, storage RSS MB, collector heap MB, storage anon MB, storage file MB]. */
+      memory_samples: memorySamples.map((m) => [m.t_s, m.rss_mb, m.child_rss_mb, m.heap_mb, m.child_rss_anon_mb, m.child_rss_file_mb]),
       // Least squares through the 10-s samples after the warm-up: they follow the GC sawtooth (see memory.rule).
       rss_slope_mb_per_min: slopePerMin(samples, (s) => s.rss_mb),
       child_rss_slope_mb_per_min: slopePerMin(samples, (s) => s.child_rss_mb),

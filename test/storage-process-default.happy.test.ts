@@ -65,6 +65,11 @@ test(
       const child = health.checks.storage_process!;
       if (child.scheduling === 'idle') assert.equal(readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38], '5');
       else assert.equal(getPriority(child.pid), 19);
+      // Its young generation is sized so events waiting to be stored die young (STORAGE_NODE_ARGS).
+      assert.ok(
+        readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=32'),
+        'storage process runs with a 32 MB semi-space',
+      );
 
       const calendar = [{ id: 'reloaded-month', scope: 'team', match: 'search', period: 'month', limit_usd: '5' }];
       write({ routes: base.routes, budgets: { calendar } }, 2);
