@@ -46,17 +46,20 @@ const defaultEntry = fileURLToPath(new URL('./storage-child.ts', import.meta.url
 const tsxLoader = import.meta.resolve('tsx');
 
 /**
- * V8 options of the storage process. A 32 MB semi-space (Node 20's default tops out at 16 MB):
- * events wait here from their IPC batch until ingest has stored them, long enough to survive two
- * scavenges of the default young generation, so nearly every one was promoted and died in the old
- * generation, which V8 let grow from ~110 MB live to 200–260 MB between mark-compacts (a 2–3 minute
- * sawtooth at 500 req/s). With 32 MB they die young: in the same soak heap used stayed 108–140 MB
- * and its total ~180 MB. The ingest pipeline alone (bench:ingest, two pairs) drained 9–13 % more
- * events per second at 8–12 % less CPU per event. Measured 2026-12-01 (docs/performance.md, "The
- * storage process's young generation"). V8 sizes the young generation at start-up only, so this
- * must be a command-line flag.
+ * V8 options of the storage process, for a heap that stays the same size under steady load.
+ * Measured in 10-minute soaks at 500 req/s (docs/performance.md, "The storage process's heap"):
+ * its heap in use fell back to ~110 MB at every mark-compact (no leak), but V8's dynamic growing
+ * factor let it reach 200–310 MB in between, a sawtooth 2–4 minutes long that made the RSS
+ * floors rise and fall by ~100 MB from minute to minute.
+ * - `--heap-growing-percent=20`: the next mark-compact comes once the heap has grown 20 % past
+ *   what the last one left, instead of up to 4×; heap total then held at 180–190 MB and the RSS
+ *   floors moved by under 10 MB after the second minute (0.7 MB/min, flat).
+ * - `--max-semi-space-size=32` (Node 20's default tops out at 16 MB): events wait here from
+ *   their IPC batch until ingest stored them, so fewer survive to be promoted; the ingest pipeline
+ *   alone (bench:ingest) spent 8–12 % less CPU per event with it.
+ * V8 sizes its heap at start-up only, so these must be command-line flags.
  */
-export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32'];
+export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32', '--heap-growing-percent=20'];
 
 /**
  * Starts and supervises the storage process of `switchyard all`: ingest, policy, API and chDB in a
