@@ -52,8 +52,9 @@ const tsxLoader = import.meta.resolve('tsx');
  * factor let it reach 200–310 MB in between, a sawtooth 2–4 minutes long that made the RSS
  * floors rise and fall by ~100 MB from minute to minute.
  * - `--heap-growing-percent=20`: the next mark-compact comes once the heap has grown 20 % past
- *   what the last one left, instead of up to 4×; heap total then held at 180–190 MB and the RSS
- *   floors moved by under 10 MB after the second minute (0.7 MB/min, flat).
+ *   what the last one left, instead of up to 4×; heap total then held at 180–190 MB for 10
+ *   minutes, with no storage CPU cost seen. (The RSS floors were flat in that soak but climbed
+ *   slowly in the next: what else grows is not settled.)
  * - `--max-semi-space-size=32` (Node 20's default tops out at 16 MB): events wait here from
  *   their IPC batch until ingest stored them, so fewer survive to be promoted; the ingest pipeline
  *   alone (bench:ingest) spent 8–12 % less CPU per event with it.
