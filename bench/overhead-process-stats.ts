@@ -2,50 +2,49 @@ import { readFileSync } from 'node:fs';
 
 // Memory of a target process as the overhead benches sample it (Linux /proc, and the ops server's /metrics).
 
-/** Resident set size of a process (its /proc status VmRSS), MB; 0 when it is gone. */
-export function rssMb(pid: number): number {
+/**
+ * A process's resident memory as the kernel counts it (/proc/<pid>/status), MB; zeros when it is
+ * gone. `rss` is the whole (VmRSS); `anon` private memory (heaps, chDB's caches and buffers: where
+ * a leak shows); `file` pages of mapped files (for the storage process nearly all the 540 MB
+ * libchdb.so's code, faulted in as code paths first run; shared and clean, so the kernel can drop them).
+ */
+export function rssPartsMb(pid: number | 'self'): { rss: number; anon: number; file: number } {
+  let status: string;
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
-    return 0;
+    return { rss: 0, anon: 0, file: 0 };
   }
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
-/** Pids of the process's children (the storage process of `switchyard all`); [] when it is gone. */
-function childPids(pid: number): number[] {
+/** Resident set size of a process (its /proc status VmRSS), MB; 0 when it is gone. */
+export function rssMb(pid: number): number {
+  return rssPartsMb(pid).rss;
+}
+
+/** The same parts summed over the process's children (the storage process of `switchyard all`), MB. */
+export function childRssPartsMb(pid: number): { rss: number; anon: number; file: number } {
+  let kids: string[];
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
   } catch {
-    return [];
+    kids = [];
   }
+  const sum = { rss: 0, anon: 0, file: 0 };
+  for (const k of kids) {
+    const parts = rssPartsMb(Number(k));
+    sum.rss += parts.rss;
+    sum.anon += parts.anon;
+    sum.file += parts.file;
+  }
+  return sum;
 }
 
 /** RSS of the process's children (the storage process of `switchyard all`), MB. */
 export function childRssMb(pid: number): number {
-  return childPids(pid).reduce((sum, k) => sum + rssMb(k), 0);
-}
-
-/**
- * The children's RSS split as the kernel counts it (/proc status), MB: `anon` is private memory
- * (heaps, chDB's caches and buffers: where a leak shows), `file` pages of mapped files (mostly the
- * 540 MB libchdb.so's code, faulted in as code paths first run; shared and clean, so the kernel can
- * drop them), `shmem` shared memory.
- */
-export function childRssPartsMb(pid: number): { anon: number; file: number; shmem: number } {
-  const parts = { anon: 0, file: 0, shmem: 0 };
-  for (const k of childPids(pid)) {
-    try {
-      const status = readFileSync(`/proc/${k}/status`, 'utf8');
-      const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-      parts.anon += kb('RssAnon') / 1024;
-      parts.file += kb('RssFile') / 1024;
-      parts.shmem += kb('RssShmem') / 1024;
-    } catch {
-      // gone between listing and reading: counts as nothing, like rssMb
-    }
-  }
-  return { anon: Math.round(parts.anon), file: Math.round(parts.file), shmem: Math.round(parts.shmem) };
+  return childRssPartsMb(pid).rss;
 }
 
 /** The serving process's V8 heap in use (its /metrics gauge v8js.memory.heap.used), MB; null without an ops server. */

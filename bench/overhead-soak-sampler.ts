@@ -1,4 +1,4 @@
-import { childRssMb, childRssPartsMb, heapMb, rssMb } from './overhead-process-stats.ts';
+import { childRssPartsMb, heapMb, rssMb } from './overhead-process-stats.ts';
 import type { SoakMemorySample } from './overhead-soak-stats.ts';
 
 /**
@@ -14,13 +14,13 @@ export function startMemorySampler(target: { pid: number; opsUrl?: string }, t0:
   let timer: NodeJS.Timeout | undefined;
   const take = async () => {
     const heap_mb = await heapMb(target.opsUrl);
-    const parts = childRssPartsMb(target.pid);
+    const child = childRssPartsMb(target.pid);
     samples.push({
       t_s: Math.round(performance.now() - t0) / 1000,
       rss_mb: rssMb(target.pid),
-      child_rss_mb: childRssMb(target.pid),
-      child_rss_anon_mb: parts.anon,
-      child_rss_file_mb: parts.file,
+      child_rss_mb: child.rss,
+      child_rss_anon_mb: child.anon,
+      child_rss_file_mb: child.file,
       heap_mb,
     });
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { migrate } from '../core/clickhouse/migrate.ts';
 import { serializeAttemptEvent } from '../core/events/attempt-event.ts';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
 import { benchEvent } from './ingest-bench-events.ts';
+import { rssPartsMb } from './overhead-process-stats.ts';
 
 // The embedded engine alone under the storage process's insert pattern at 500 req/s (a batch of
 // 250 attempts every 500 ms through the real writer and every view), sampling this process's
@@ -46,13 +47,12 @@ try {
       const [parts] = await (
         await client.query({ query: 'SELECT count() AS parts, countIf(NOT active) AS outdated FROM system.parts', format: 'JSONEachRow' })
       ).json<{ parts: string; outdated: string }>();
-      const status = readFileSync('/proc/self/status', 'utf8');
       console.log(
         JSON.stringify({
           t_s: Math.round((Date.now() - t0) / 1000),
           sequential_part_removal: values['sequential-part-removal'],
           threads: readdirSync('/proc/self/task').length,
-          rss_anon_mb: Math.round(Number(/RssAnon:\s+(\d+)/.exec(status)?.[1]) / 1024),
+          rss_anon_mb: rssPartsMb('self').anon,
           parts: Number(parts?.parts),
           outdated_parts: Number(parts?.outdated),
         }),
