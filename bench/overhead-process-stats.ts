@@ -49,14 +49,34 @@ export function childRssMb(pid: number): number {
 
 /** The serving process's V8 heap in use (its /metrics gauge v8js.memory.heap.used), MB; null without an ops server. */
 export async function heapMb(opsUrl: string | undefined): Promise<number | null> {
-  if (!opsUrl) return null;
+  return (await opsMemoryMb(opsUrl)).heap;
+}
+
+/**
+ * From one read of the ops /metrics, MB (null when absent): the collector's V8 heap in use, and
+ * its storage process's V8 heap total and what chDB's memory tracker counts
+ * (`switchyard_storage_memory`, cli/storage-process/storage-memory-metrics.ts).
+ */
+export async function opsMemoryMb(
+  opsUrl: string | undefined,
+): Promise<{ heap: number | null; storageHeapTotal: number | null; storageTracked: number | null }> {
+  const none = { heap: null, storageHeapTotal: null, storageTracked: null };
+  if (!opsUrl) return none;
+  let text: string;
   try {
-    const text = await (await fetch(`${opsUrl}/metrics`)).text();
-    const m = /^v8js_memory_heap_used\S*\s+([\d.e+]+)/m.exec(text);
-    return m ? Math.round((Number(m[1]) / 1048576) * 10) / 10 : null;
+    text = await (await fetch(`${opsUrl}/metrics`)).text();
   } catch {
-    return null;
+    return none;
   }
+  const mb = (re: RegExp) => {
+    const m = re.exec(text);
+    return m ? Math.round((Number(m[1]) / 1048576) * 10) / 10 : null;
+  };
+  return {
+    heap: mb(/^v8js_memory_heap_used\S*\s+([\d.e+]+)/m),
+    storageHeapTotal: mb(/^switchyard_storage_memory\{switchyard_memory_part="v8_heap_total"[^}]*\}\s+([\d.e+]+)/m),
+    storageTracked: mb(/^switchyard_storage_memory\{switchyard_memory_part="clickhouse_tracked"[^}]*\}\s+([\d.e+]+)/m),
+  };
 }
 
 /** The whole machine's CPU time since boot, jiffies (/proc/stat `cpu` line): [busy, total]. */

@@ -157,4 +157,31 @@ test('storage RSS parts: private and file-backed pages are reported apart, and n
     { t_s: 0, mb: 250 },
     { t_s: 2, mb: null },
   ]);
+  assert.equal(parts.storage_native_mb, undefined, 'no heap figure from /metrics: no native split');
+  // With the storage process's /metrics parts: the native rest is anon minus V8's heap total.
+  const split = storageRssParts([
+    {
+      t_s: 0,
+      rss_mb: 200,
+      child_rss_mb: 600,
+      heap_mb: 60,
+      child_rss_anon_mb: 400.5,
+      child_rss_file_mb: 250,
+      child_heap_total_mb: 175.2,
+      child_clickhouse_tracked_mb: 44,
+    },
+    { t_s: 2, rss_mb: 200, child_rss_mb: 610, heap_mb: 60, child_rss_anon_mb: 410, child_rss_file_mb: 250 },
+  ]);
+  assert.deepEqual(split.storage_native_mb, [
+    { t_s: 0, mb: 225.3 },
+    { t_s: 2, mb: null },
+  ]);
+  assert.deepEqual(split.storage_v8_heap_total_mb, [
+    { t_s: 0, mb: 175.2 },
+    { t_s: 2, mb: null },
+  ]);
+  assert.deepEqual(split.storage_clickhouse_tracked_mb, [
+    { t_s: 0, mb: 44 },
+    { t_s: 2, mb: null },
+  ]);
 });

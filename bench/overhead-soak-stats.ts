@@ -152,6 +152,9 @@ export interface SoakMemorySample {
   /** The storage process's RSS split: private (anonymous) pages and pages of mapped files (libchdb.so's code), MB. */
   child_rss_anon_mb?: number;
   child_rss_file_mb?: number;
+  /** The storage process's V8 heap total and what chDB's memory tracker counts, MB (its /metrics `switchyard_storage_memory`). */
+  child_heap_total_mb?: number;
+  child_clickhouse_tracked_mb?: number;
 }
 
 /** The series a soak judges: the collector's heap and RSS, and the storage process's RSS when there is one. */
@@ -165,16 +168,28 @@ export function soakSeries(samples: readonly SoakMemorySample[]): Record<string,
 }
 
 /**
- * The storage process's RSS in its two parts, judged by the same rule but reported beside the
- * verdict, not in it: they tell a growing heap or cache (anonymous) from library code paged in
- * (file-backed). Empty without a storage process.
+ * The storage process's RSS in its parts, judged by the same rule but reported beside the
+ * verdict, not in it: private (anonymous) pages tell a growing heap or cache from library code
+ * paged in (file-backed), and where its /metrics gave them, private pages split once more into
+ * V8's heap total and the native rest (anon − heap total: chDB and Node's own allocations), with
+ * what chDB's memory tracker counts of that rest. Empty without a storage process.
  */
 export function storageRssParts(samples: readonly SoakMemorySample[]): Record<string, MemoryPoint[]> {
   if (!samples.some((s) => (s.child_rss_anon_mb ?? 0) > 0)) return {};
-  return {
+  const parts: Record<string, MemoryPoint[]> = {
     storage_rss_anon_mb: samples.map((s) => ({ t_s: s.t_s, mb: s.child_rss_anon_mb || null })),
     storage_rss_file_mb: samples.map((s) => ({ t_s: s.t_s, mb: s.child_rss_file_mb || null })),
   };
+  if (samples.some((s) => s.child_heap_total_mb !== undefined)) {
+    parts.storage_v8_heap_total_mb = samples.map((s) => ({ t_s: s.t_s, mb: s.child_heap_total_mb ?? null }));
+    parts.storage_native_mb = samples.map((s) => ({
+      t_s: s.t_s,
+      mb: s.child_rss_anon_mb && s.child_heap_total_mb !== undefined ? Math.round((s.child_rss_anon_mb - s.child_heap_total_mb) * 10) / 10 : null,
+    }));
+  }
+  if (samples.some((s) => s.child_clickhouse_tracked_mb !== undefined))
+    parts.storage_clickhouse_tracked_mb = samples.map((s) => ({ t_s: s.t_s, mb: s.child_clickhouse_tracked_mb ?? null }));
+  return parts;
 }
 
 /** A rule from the soak benches' command-line options (seconds and MB/min as strings; unset keeps the default). */

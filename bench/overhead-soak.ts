@@ -95,8 +95,17 @@ async function main(): Promise<void> {
       /** The storage process's RSS split into private and mapped-file pages, judged alike; not part of memory_flat. */
       storage_rss_parts: memoryVerdict(storageRssParts(memorySamples), RULE).series,
       memory_sample_seconds: Number(values['sample-seconds']),
-      /** Every memory sample as [t_s, collector RSS MB, storage RSS MB, collector heap MB, storage anon MB, storage file MB]. */
-      memory_samples: memorySamples.map((m) => [m.t_s, m.rss_mb, m.child_rss_mb, m.heap_mb, m.child_rss_anon_mb, m.child_rss_file_mb]),
+      /** Every memory sample as [t_s, collector RSS MB, storage RSS MB, collector heap MB, storage anon MB, storage file MB, storage V8 heap total MB, chDB-tracked MB]. */
+      memory_samples: memorySamples.map((m) => [
+        m.t_s,
+        m.rss_mb,
+        m.child_rss_mb,
+        m.heap_mb,
+        m.child_rss_anon_mb,
+        m.child_rss_file_mb,
+        m.child_heap_total_mb ?? null,
+        m.child_clickhouse_tracked_mb ?? null,
+      ]),
       // Least squares through the 10-s samples after the warm-up: they follow the GC sawtooth (see memory.rule).
       rss_slope_mb_per_min: slopePerMin(samples, (s) => s.rss_mb),
       child_rss_slope_mb_per_min: slopePerMin(samples, (s) => s.child_rss_mb),

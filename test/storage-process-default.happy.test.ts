@@ -61,6 +61,13 @@ test(
       assert.match(metrics, /switchyard_collector_overhead[a-z_]*_count(\{[^}]*\})? 3\b/);
       assert.equal((metrics.match(/^# TYPE target_info /gm) ?? []).length, 1, 'one target_info family');
       assert.notEqual(health.checks.storage_process?.pid, app.child.pid, 'ingest runs in the child');
+      // The storage process's memory by part, so a soak can tell V8's heap from the engine's.
+      const memory = Object.fromEntries(
+        [...metrics.matchAll(/^switchyard_storage_memory\{switchyard_memory_part="(\w+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]),
+      );
+      assert.deepEqual(Object.keys(memory).sort(), ['clickhouse_tracked', 'rss_anon', 'rss_file', 'v8_heap_total', 'v8_heap_used'], metrics);
+      // libchdb.so's code is mapped in the child, not in the collector: hundreds of MB of file-backed memory.
+      assert.ok(memory.rss_file! > 100 * 1024 * 1024 && memory.clickhouse_tracked! > 0 && memory.rss_anon! > memory.v8_heap_used!, JSON.stringify(memory));
       // Storage work yields the CPU to requests: SCHED_IDLE where chrt works (field 41 of /proc/<pid>/stat is the policy, 5), else niceness 19.
       const child = health.checks.storage_process!;
       if (child.scheduling === 'idle') assert.equal(readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38], '5');
@@ -68,9 +75,12 @@ test(
       // Its heap is bounded so memory stays flat under steady load (STORAGE_NODE_ARGS).
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
       assert.ok(
-        argv.includes('--max-semi-space-size=32') && argv.includes('--heap-growing-percent=20'),
+        argv.includes('--max-semi-space-size=32') && argv.includes('--min-semi-space-size=32') && argv.includes('--heap-growing-percent=20'),
         `storage process runs with a bounded heap: ${argv.join(' ')}`,
       );
+      // …and a fixed glibc mmap threshold, so freed large buffers leave its memory (storageMallocEnv).
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'storage process runs with a fixed mmap threshold');
 
       const calendar = [{ id: 'reloaded-month', scope: 'team', match: 'search', period: 'month', limit_usd: '5' }];
       write({ routes: base.routes, budgets: { calendar } }, 2);

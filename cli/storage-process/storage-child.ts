@@ -11,6 +11,7 @@ import { clientRows } from '../../policy/row-reader.ts';
 import { pipelineSettingsFromEnv } from '../pipeline-env.ts';
 import { startPipeline, type Pipeline } from '../pipeline.ts';
 import { clickhouseTarget } from '../store.ts';
+import { observeStorageMemory } from './storage-memory-metrics.ts';
 import { STORAGE_ROUTES_ENV, type ParentToStorage, type StorageToParent } from './storage-messages.ts';
 
 // The storage process of `switchyard all` (the default; SWITCHYARD_STORAGE_PROCESS=inline keeps one
@@ -71,6 +72,13 @@ function applyRoutes(config: unknown): void {
     );
 }
 
+/** The embedded engine's `MemoryTracking` (bytes): what ClickHouse counts of its own allocations. */
+async function engineTrackedBytes(client: NonNullable<Pipeline['clickhouse']>): Promise<number | null> {
+  const result = await client.query({ query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'", format: 'JSONEachRow' });
+  const rows = await result.json<{ value: string }>();
+  return rows[0] ? Number(rows[0].value) : null;
+}
+
 async function answer(m: Extract<ParentToStorage, { id: number }>): Promise<void> {
   if (m.t === 'batch') return; // The IPC subscriber's.
   if (!pipeline?.clickhouse) return send({ t: 'nack', id: m.id, error: 'the storage process is not ready' });
@@ -113,6 +121,8 @@ try {
   });
   // A reload that arrived while starting.
   if (routes) pipeline.policy?.setRoutes(routes);
+  const client = pipeline.clickhouse;
+  if (pipeline.metrics && client) observeStorageMemory(pipeline.metrics.meter, () => engineTrackedBytes(client));
   send({ t: 'ready', apiUrl: pipeline.apiUrl });
 } catch (err) {
   // The collector process reports it (one line, exit 2 for a setting the user must change) and exits.

@@ -53,14 +53,34 @@ const tsxLoader = import.meta.resolve('tsx');
  * floors rise and fall by ~100 MB from minute to minute.
  * - `--heap-growing-percent=20`: the next mark-compact comes once the heap has grown 20 % past
  *   what the last one left, instead of up to 4×; heap total then held at 180–190 MB for 10
- *   minutes, with no storage CPU cost seen. (The RSS floors were flat in that soak but climbed
- *   slowly in the next: what else grows is not settled.)
+ *   minutes, with no storage CPU cost seen.
  * - `--max-semi-space-size=32` (Node 20's default tops out at 16 MB): events wait here from
  *   their IPC batch until ingest stored them, so fewer survive to be promoted; the ingest pipeline
  *   alone (bench:ingest) spent 8–12 % less CPU per event with it.
+ * - `--min-semi-space-size=32`: V8 otherwise shrinks the young generation when a quiet moment
+ *   lets it (heap total fell from ~171 to 113–141 MB for ~30 s at a time), so a minute's RSS
+ *   floor depended on whether that happened; with it, heap total stayed within 175–191 MB in two
+ *   soaks of three and dipped to 139 MB for one 5-s sample, twice, in the third.
  * V8 sizes its heap at start-up only, so these must be command-line flags.
  */
-export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32', '--heap-growing-percent=20'];
+export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32', '--min-semi-space-size=32', '--heap-growing-percent=20'];
+
+/**
+ * glibc malloc settings for the storage process: a fixed 128 KB mmap threshold
+ * (`MALLOC_MMAP_THRESHOLD_`, mallopt(3)), unless the environment already sets one (that or
+ * `GLIBC_TUNABLES` … `malloc.mmap_threshold`). glibc otherwise raises its threshold to the size of
+ * each mmapped block freed (up to 32 MB), after which Node's large buffers (IPC batches, encoded
+ * inserts, query results) come from the malloc arenas and their freed space stays resident. In
+ * 10-minute soaks at 500 req/s the native part of the storage process's private memory
+ * (RssAnon − V8 heap total; per-minute floors) climbed all along, 195 → 251 and 183 → 226 MB;
+ * with the fixed threshold it held at 196–206 MB from minute 2 (docs/performance.md, "The
+ * native part"). chDB's own allocations go to its jemalloc and are not affected; what chDB's
+ * memory tracker counts had no trend in any of them.
+ */
+export function storageMallocEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || /malloc\.mmap_threshold/.test(env.GLIBC_TUNABLES ?? '')) return {};
+  return { MALLOC_MMAP_THRESHOLD_: '131072' };
+}
 
 /**
  * Starts and supervises the storage process of `switchyard all`: ingest, policy, API and chDB in a
@@ -207,6 +227,7 @@ export class StorageSupervisor {
       SWITCHYARD_STORAGE_SOURCE: this.o.source,
       ...(this.routes ? { [STORAGE_ROUTES_ENV]: JSON.stringify(this.routes) } : {}),
       ...(this.apiPort ? { SWITCHYARD_API_PORT: this.apiPort } : {}),
+      ...storageMallocEnv(process.env),
     };
     const launch = storageLaunch(process.execPath, [...STORAGE_NODE_ARGS, '--import', tsxLoader], this.chrt);
     const child = fork(this.o.entry ?? defaultEntry, [], {
