@@ -74,4 +74,14 @@ test('bad requests get Anthropic-style errors naming the field', async () => {
     assert.equal(r.status, status);
     assert.deepEqual(((await r.json()) as { type: string; error: { type: string } }).error.type, 'invalid_request_error', String(status));
   }
+  // A body that is not valid JSON: the parser's reason and where, never the body (it may hold a key).
+  const malformed = await fetch(`${h.origin}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': 'sk-ant-client', 'content-type': 'application/json' },
+    body: '{"model": "claude", "metadata": {"user_id": "sk-ant-pasted-by-mistake"}, }',
+  });
+  assert.equal(malformed.status, 400);
+  const refusal = (await malformed.json()) as { error: { type: string; message: string } };
+  assert.equal(refusal.error.type, 'invalid_request_error');
+  assert.equal(refusal.error.message, 'We could not parse the JSON body of your request: Expected double-quoted property name at character 73.');
 });

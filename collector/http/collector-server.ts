@@ -7,6 +7,7 @@ import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './
 import { countTokens } from './count-tokens.ts';
 import { openaiEmbeddingsEndpoint } from './embeddings-endpoint.ts';
 import { clientErrorOf, retryAfterSeconds } from './error-boundary.ts';
+import { jsonSyntaxReason } from './json-syntax-reason.ts';
 import { SUPPORTED_ENDPOINTS } from './supported-endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';
@@ -127,7 +128,8 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
     new DispatchError(
       404,
       'invalid_request_error',
-      `${req.method ?? 'GET'} ${path} is not supported by Switchyard; supported endpoints: ${list}`,
+      // The probes are not API endpoints a client would mean; `GET /` names them with the rest.
+      `${req.method ?? 'GET'} ${path} is not supported by Switchyard; supported endpoints: ${list} (GET / describes the service, with its /healthz and /readyz probes)`,
       'unsupported_endpoint',
     ),
     path,
@@ -254,8 +256,10 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   }
   try {
     return { ok: true, value: JSON.parse(body.toString('utf8')) };
-  } catch {
-    return { ok: false, error: new DispatchError(400, 'invalid_request_error', 'We could not parse the JSON body of your request.') };
+  } catch (err) {
+    const reason = jsonSyntaxReason((err as Error).message);
+    const message = `We could not parse the JSON body of your request${reason ? `: ${reason}` : ''}.`;
+    return { ok: false, error: new DispatchError(400, 'invalid_request_error', message) };
   }
 }
 

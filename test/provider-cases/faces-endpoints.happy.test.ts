@@ -57,6 +57,8 @@ test('an unknown /v1/messages* path answers in Anthropic shape; other unsupporte
     assert.equal(r.status, 404);
     assert.equal(at(r.body, 'error.code'), 'unsupported_endpoint');
     assert.match(String(at(r.body, 'error.message')), new RegExp(`POST ${path} is not supported.*POST /v1/chat/completions.*POST /v1/messages`));
+    // …and where the rest is described: the README's endpoint table lists GET /, /healthz and /readyz too.
+    assert.match(String(at(r.body, 'error.message')), /GET \/ describes the service, with its \/healthz and \/readyz probes/);
   }
 });
 
