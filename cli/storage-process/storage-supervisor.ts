@@ -59,8 +59,8 @@ const tsxLoader = import.meta.resolve('tsx');
  *   alone (bench:ingest) spent 8–12 % less CPU per event with it.
  * - `--min-semi-space-size=32`: V8 otherwise shrinks the young generation when a quiet moment
  *   lets it (heap total fell from ~171 to 113–141 MB for ~30 s at a time), so a minute's RSS
- *   floor depended on whether that happened; with it, heap total stayed within 175–191 MB in two
- *   soaks of three and dipped to 139 MB for one 5-s sample, twice, in the third.
+ *   floor depended on whether that happened; with it, heap total stayed within 175–191 MB in
+ *   three soaks of four and dipped for a sample or two in the others (to 139 and 156 MB).
  * V8 sizes its heap at start-up only, so these must be command-line flags.
  */
 export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32', '--min-semi-space-size=32', '--heap-growing-percent=20'];
@@ -73,9 +73,9 @@ export const STORAGE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32',
  * inserts, query results) come from the malloc arenas and their freed space stays resident. In
  * 10-minute soaks at 500 req/s the native part of the storage process's private memory
  * (RssAnon − V8 heap total; per-minute floors) climbed all along, 195 → 251 and 183 → 226 MB;
- * with the fixed threshold it held at 196–206 MB from minute 2 (docs/performance.md, "The
- * native part"). chDB's own allocations go to its jemalloc and are not affected; what chDB's
- * memory tracker counts had no trend in any of them.
+ * with the fixed threshold it held at 196–206 MB from minute 2 in one soak and within 170–211 in
+ * the next (docs/performance.md, "The native part"). chDB's own allocations go to its jemalloc
+ * and are not affected; what chDB's memory tracker counts had no trend in any of them.
  */
 export function storageMallocEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || /malloc\.mmap_threshold/.test(env.GLIBC_TUNABLES ?? '')) return {};
