@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
+import { jsonSyntaxReason } from '../core/json-syntax-reason.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { findApiError, toGraphQLError } from './api-errors.ts';
 import { clickHouseAuditLog } from './audit/audit-log.ts';
@@ -71,6 +73,7 @@ export async function createApiService(options: ApiServiceOptions): Promise<ApiS
       maskError: (error, message, isDev) => {
         const known = findApiError(error);
         if (known) return toGraphQLError(known, (error as { path?: ReadonlyArray<string | number> }).path);
+        if (error instanceof GraphQLError && error.extensions.originalError) return withoutParserMessage(error);
         const masked = defaultMaskError(error, message, isDev);
         if (masked !== error) options.log(`api: ${(error as Error)?.message ?? String(error)}`);
         return masked;
@@ -89,4 +92,28 @@ export async function createApiService(options: ApiServiceOptions): Promise<ApiS
     void yoga(req, res);
   });
   return { server, stop: () => revocations.stop() };
+}
+
+/**
+ * Yoga's request parsers attach the JSON parser's own message to a refused body as
+ * `extensions.originalError`, and V8 quotes the body in it (which can hold a token or a prompt).
+ * The answer keeps yoga's message, code and HTTP status, adds the parser's reason where it can be
+ * said without the body (`jsonSyntaxReason`), and drops the rest.
+ */
+function withoutParserMessage(error: GraphQLError): GraphQLError {
+  const { originalError, http, ...extensions } = error.extensions as { originalError?: { message?: unknown }; http?: { spec?: boolean } } & Record<
+    string,
+    unknown
+  >;
+  const reason = typeof originalError?.message === 'string' ? jsonSyntaxReason(originalError.message) : null;
+  // Yoga answers such an error 400 only while it carries `originalError`; without it, `spec` would
+  // let an application/json answer become 200. The request was refused: it stays a 400.
+  const { spec: _spec, ...status } = http ?? {};
+  return new GraphQLError(reason ? `${error.message.replace(/\.$/, '')}: ${reason}.` : error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...extensions, ...(http ? { http: status } : {}) },
+  });
 }

@@ -39,3 +39,19 @@ test('DateTime arguments, enum values, cursors and page sizes name their argumen
   );
   await expectBadInput('{ costReport(from: "2026-11-01") { total { costUsd } } }', {}, 'to');
 });
+
+test('a body that is not JSON is a 400 naming the parser reason, never quoting the body (it may hold a token)', async () => {
+  for (const [body, reason] of [
+    ['not json tok-root-pasted', "unexpected 'o'"],
+    ['{"query": "{ __typename }", "token": "tok-root-pasted" ', "Expected ',' or '}' after property value at character 55"],
+  ] as const) {
+    const r = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer tok-fin' }, body });
+    const text = await r.text();
+    assert.equal(r.status, 400, text);
+    assert.doesNotMatch(text, /tok-root-pasted|not json/, 'the body is not echoed');
+    const answer = JSON.parse(text) as { errors: Array<{ message: string; extensions: { code?: string; originalError?: unknown } }> };
+    assert.equal(answer.errors[0]!.message, `POST body sent invalid JSON: ${reason}.`);
+    assert.equal(answer.errors[0]!.extensions.code, 'BAD_REQUEST');
+    assert.equal(answer.errors[0]!.extensions.originalError, undefined);
+  }
+});

@@ -7,7 +7,7 @@ import { anthropicMessagesEndpoint, openaiChatEndpoint, type Endpoint } from './
 import { countTokens } from './count-tokens.ts';
 import { openaiEmbeddingsEndpoint } from './embeddings-endpoint.ts';
 import { clientErrorOf, retryAfterSeconds } from './error-boundary.ts';
-import { jsonSyntaxReason } from './json-syntax-reason.ts';
+import { jsonSyntaxReason } from '../../core/json-syntax-reason.ts';
 import { SUPPORTED_ENDPOINTS } from './supported-endpoints.ts';
 import { applyKeyLimits, tagsForKey } from './key-policy.ts';
 import { KeyRing } from './key-ring.ts';

@@ -11,6 +11,15 @@ const reasonFor = (body: string): string | null => {
   throw new Error(`${body} parsed`);
 };
 
+const messageOf = (body: string): string => {
+  try {
+    JSON.parse(body);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`${body} parsed`);
+};
+
 test('a malformed body is answered with the parser reason and position, never with the body', () => {
   assert.equal(reasonFor('{"a":1'), "Expected ',' or '}' after property value at character 6");
   assert.equal(reasonFor(''), 'the body ends before the JSON value does');
@@ -25,4 +34,8 @@ test('a malformed body is answered with the parser reason and position, never wi
     assert.ok(reason === null || !reason.includes('sk-live'), `${body} → ${reason}`);
   }
   assert.equal(jsonSyntaxReason('something V8 may say one day, "quoting" the body'), null);
+  // A server that appends the body to V8's message (graphql-yoga's parser does): the body goes.
+  const body = '{"token": "tok-pasted" ';
+  assert.equal(jsonSyntaxReason(`${messageOf(body)}, "${body}" is not valid JSON`), "Expected ',' or '}' after property value at character 23");
+  assert.equal(jsonSyntaxReason(`Unexpected end of JSON input, "" is not valid JSON`), 'the body ends before the JSON value does');
 });
