@@ -11,3 +11,12 @@ test('SWITCHYARD_KAFKA_PRODUCER: thread by default, main on request, anything el
     (err: Error) => err instanceof ConfigError && /SWITCHYARD_KAFKA_PRODUCER: .*"thread"\|"main"/.test(err.message),
   );
 });
+
+test('a number variable set to text names what was set, not NaN', () => {
+  assert.throws(
+    () => parseEnv({ SWITCHYARD_PORT: 'abc' }),
+    (err: Error) => err instanceof ConfigError && err.message.includes('SWITCHYARD_PORT: expected a number, got "abc"') && !err.message.includes('NaN'),
+  );
+  // Out of range stays zod's own wording, which already gives the bound.
+  assert.throws(() => parseEnv({ SWITCHYARD_PORT: '70000' }), (err: Error) => err instanceof ConfigError && /SWITCHYARD_PORT: .*65535/.test(err.message));
+});

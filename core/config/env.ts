@@ -84,6 +84,20 @@ export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };
 
 export function parseEnv(env: Record<string, string | undefined> = process.env): SwitchyardEnv {
   const result = envSchema.safeParse(env);
-  if (!result.success) throw new ConfigError(`environment is invalid:\n${describeIssues(result.error.issues)}`);
+  if (!result.success) throw new ConfigError(`environment is invalid:\n${describeIssues(result.error.issues.map((i) => withNumberInput(i, env)))}`);
   return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
+}
+
+/**
+ * zod words a number variable set to text as "expected number, received NaN"; naming what was
+ * set tells the user which typo to fix. Only for number-typed variables: a key or a URL's
+ * credentials are never quoted back.
+ */
+function withNumberInput<I extends { path: ReadonlyArray<PropertyKey>; message: string; code?: string; expected?: unknown }>(
+  issue: I,
+  env: Record<string, string | undefined>,
+): I {
+  const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+  if (issue.code !== 'invalid_type' || issue.expected !== 'number' || value === undefined) return issue;
+  return { ...issue, message: `expected a number, got ${JSON.stringify(value.slice(0, 40))}` };
 }
