@@ -18,5 +18,8 @@ test('a number variable set to text names what was set, not NaN', () => {
     (err: Error) => err instanceof ConfigError && err.message.includes('SWITCHYARD_PORT: expected a number, got "abc"') && !err.message.includes('NaN'),
   );
   // Out of range stays zod's own wording, which already gives the bound.
-  assert.throws(() => parseEnv({ SWITCHYARD_PORT: '70000' }), (err: Error) => err instanceof ConfigError && /SWITCHYARD_PORT: .*65535/.test(err.message));
+  assert.throws(
+    () => parseEnv({ SWITCHYARD_PORT: '70000' }),
+    (err: Error) => err instanceof ConfigError && /SWITCHYARD_PORT: .*65535/.test(err.message),
+  );
 });
