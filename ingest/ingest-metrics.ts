@@ -31,6 +31,11 @@ export function createIngestMetrics(meter: Meter, lagByPartition: () => Array<{ 
   meter.createObservableGauge('switchyard.ingest.consumer_lag', { description: 'Messages not yet committed, per partition' }).addCallback((result) => {
     for (const { partition, lag } of lagByPartition()) result.observe(lag, { partition });
   });
+  // Counters exported at 0 from the start: an alert rule on a rate must see a series before the first event.
+  rows.add(0);
+  for (const stage of ['validation', 'insert'] as const) rejected.add(0, { stage });
+  duplicates.add(0);
+  failures.add(0);
   return {
     batchStored(n, ms, delays) {
       rows.add(n);

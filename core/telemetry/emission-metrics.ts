@@ -44,6 +44,8 @@ export function createEmissionMetrics(meter: Meter, stats: () => EmissionStats |
     unit: '{request}',
     description: 'Requests answered 503 because events could not be kept, by reason',
   });
+  // Exported at 0 from the start: an alert rule on its rate must see a series before the first refusal.
+  for (const reason of ['event_spool_full', 'event_buffer_full'] satisfies EmissionRefusal['code'][]) refused.add(0, { 'switchyard.reason': reason });
 
   return {
     check() {
