@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { residentKb } from '../cli/storage-process/storage-memory-metrics.ts';
 
 // Memory of a target process as the overhead benches sample it (Linux /proc, and the ops server's /metrics).
 
@@ -9,14 +10,8 @@ import { readFileSync } from 'node:fs';
  * libchdb.so's code, faulted in as code paths first run; shared and clean, so the kernel can drop them).
  */
 export function rssPartsMb(pid: number | 'self'): { rss: number; anon: number; file: number } {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return { rss: 0, anon: 0, file: 0 };
-  }
-  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
-  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+  const kb = residentKb(pid) ?? { rss: 0, anon: 0, file: 0 };
+  return { rss: Math.round(kb.rss / 1024), anon: Math.round(kb.anon / 1024), file: Math.round(kb.file / 1024) };
 }
 
 /** Resident set size of a process (its /proc status VmRSS), MB; 0 when it is gone. */

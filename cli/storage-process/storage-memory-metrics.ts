@@ -32,7 +32,7 @@ export function observeStorageMemory(meter: Meter, trackedBytes: () => Promise<n
 }
 
 /** One reading of every part that can be read now, bytes. */
-export async function storageMemory(trackedBytes: () => Promise<number | null>): Promise<Partial<Record<StorageMemoryPart, number>>> {
+async function storageMemory(trackedBytes: () => Promise<number | null>): Promise<Partial<Record<StorageMemoryPart, number>>> {
   const heap = process.memoryUsage();
   const out: Partial<Record<StorageMemoryPart, number>> = { v8_heap_total: heap.heapTotal, v8_heap_used: heap.heapUsed };
   const rss = residentKb();
@@ -45,14 +45,19 @@ export async function storageMemory(trackedBytes: () => Promise<number | null>):
   return out;
 }
 
-function residentKb(): { anon: number; file: number } | null {
+/**
+ * A process's resident memory as the kernel counts it (`/proc/<pid>/status`), kB: `rss` the whole
+ * (VmRSS), `anon` private pages (RssAnon), `file` pages of mapped files (RssFile). Null where there
+ * is no procfs or the process is gone. The soak benches read their targets with it too.
+ */
+export function residentKb(pid: number | 'self' = 'self'): { rss: number; anon: number; file: number } | null {
   let status: string;
   try {
-    status = readFileSync('/proc/self/status', 'utf8');
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
-  const anon = /^RssAnon:\s+(\d+) kB/m.exec(status);
-  const file = /^RssFile:\s+(\d+) kB/m.exec(status);
-  return anon && file ? { anon: Number(anon[1]), file: Number(file[1]) } : null;
+  const kb = (field: string) => new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  const [rss, anon, file] = ['VmRSS', 'RssAnon', 'RssFile'].map(kb);
+  return rss && anon && file ? { rss: Number(rss), anon: Number(anon), file: Number(file) } : null;
 }
