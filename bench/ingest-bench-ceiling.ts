@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import { toAttemptRow } from '../ingest/attempt-row.ts';
+import { insertSettings } from '../ingest/attempt-writer.ts';
 import { benchEvent } from './ingest-bench-events.ts';
 
 // The engine's own insert rate for the rows the pipeline stores: the same attempts, through the
@@ -52,7 +53,7 @@ export interface Ceiling {
  * How fast the engine stores the pre-encoded inserts, one after another, each read by the engine
  * from its own file (INSERT … FROM INFILE: the embedded engine's fastest way in, faster than the
  * same bytes inline after the statement or handed over as a buffer), with the writer's settings
- * (deduplication token, dependent-view deduplication). `attempts` and its rollups must be empty
+ * (`insertSettings`: deduplication token, dependent-view deduplication, views in parallel). `attempts` and its rollups must be empty
  * (the caller truncates). Embedded engine only: the file is read where the engine runs.
  */
 export async function engineCeiling(client: ClickHouseClient, batches: CeilingBatches): Promise<Ceiling> {
@@ -70,12 +71,7 @@ export async function engineCeiling(client: ClickHouseClient, batches: CeilingBa
       await client.command({
         // The path is ours (a temp dir and a counter), not input.
         query: `INSERT INTO attempts (${columns}) FROM INFILE '${file}' FORMAT JSONCompactEachRow`,
-        clickhouse_settings: {
-          insert_deduplicate: 1,
-          insert_deduplication_token: `ceiling:${i}`,
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-          async_insert: 0,
-        },
+        clickhouse_settings: insertSettings(`ceiling:${i}`),
       });
     }
     const cpu = process.cpuUsage(cpuStart);
