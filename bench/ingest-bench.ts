@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClickHouse, type ClickHouseClient } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
-import type { AttemptBatchHandler, LagProbe } from '../core/transport/event-bus.ts';
+import type { LagProbe } from '../core/transport/event-bus.ts';
 import { createKafkaAttemptPublisher, createKafkaAttemptSubscriber } from '../core/transport/kafka-bus.ts';
 import { createAttemptWriter } from '../ingest/attempt-writer.ts';
 import { rollupAttemptTotals } from '../ingest/live-rollups.ts';
@@ -83,7 +83,8 @@ async function produceBacklog(topic: string): Promise<{ messages: number; second
 
 /** Drains a backlog topic into the store and counts, from ClickHouse, what the copies did to raw and to every rollup. */
 async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean, validation: 'compiled' | 'zod' = 'compiled') {
-  const writer = createAttemptWriter({ clickhouse: client, source: topic, dedupe, validation });
+  const engine = inFlightClock();
+  const writer = createAttemptWriter({ clickhouse: timedEngine(client, engine), source: topic, dedupe, validation });
   const subscriber = createKafkaAttemptSubscriber({
     brokers: brokers!,
     clientId: `bench-ingest-${dedupe}`,
@@ -91,10 +92,10 @@ async function drain(client: ClickHouseClient, topic: string, messages: number, 
     groupId: `g-${topic}-${validation}`,
     ...fetchOptions,
   });
-  const busy = busyClock();
+  const busy = inFlightClock();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  await subscriber.start(busy.wrap(writer.handle));
+  await subscriber.start((messages) => busy.around(() => writer.handle(messages)));
   await committedAll(subscriber);
   const seconds = (performance.now() - start) / 1000;
   const stages = { consume: seconds * 1000 - busy.ms(), ...writer.stats.stageMs };
@@ -114,30 +115,42 @@ async function drain(client: ClickHouseClient, topic: string, messages: number, 
     rollups: Object.keys(rollups).length,
     stageUsPerEvent: Object.fromEntries(Object.entries(stages).map(([k, ms]) => [k, round((ms * 1000) / messages)])),
     validatedByZod: writer.stats.validatedByZod,
+    engineBusyShare: round(engine.ms() / (seconds * 1000)),
   };
 }
 
 /**
- * Wall time during which at least one batch was in the handler (partitions are handled
- * concurrently): the rest of a drain is the consumer fetching, decoding and committing.
+ * Wall time during which at least one call wrapped by `around` was in flight, ms. Around the
+ * handler (partitions are handled concurrently) the rest of a drain is the consumer fetching,
+ * decoding and committing; around the engine's calls, the rest is the engine idle.
  */
-function busyClock() {
+function inFlightClock() {
   let inFlight = 0;
   let since = 0;
   let total = 0;
   return {
-    wrap:
-      (handle: AttemptBatchHandler): AttemptBatchHandler =>
-      async (messages) => {
-        if (inFlight++ === 0) since = performance.now();
-        try {
-          await handle(messages);
-        } finally {
-          if (--inFlight === 0) total += performance.now() - since;
-        }
-      },
+    async around<T>(call: () => Promise<T>): Promise<T> {
+      if (inFlight++ === 0) since = performance.now();
+      try {
+        return await call();
+      } finally {
+        if (--inFlight === 0) total += performance.now() - since;
+      }
+    },
     ms: () => total,
   };
+}
+
+/** The client with its statements (insert, query, command) timed by `clock`: a query's answer arrives whole, so its call is its time. */
+function timedEngine(client: ClickHouseClient, clock: ReturnType<typeof inFlightClock>): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => Promise<unknown>).bind(target);
+      return prop === 'insert' || prop === 'query' || prop === 'command' ? (...a: unknown[]) => clock.around(() => method(...a)) : method;
+    },
+  });
 }
 
 /**
@@ -241,6 +254,7 @@ async function main(): Promise<void> {
       events_per_s: on.eventsPerS,
       ceiling_ratio: round(on.eventsPerS / engineCeilingRowsPerS),
       stage_us_per_event: on.stageUsPerEvent,
+      engine_busy_share: on.engineBusyShare,
       ...(zod
         ? {
             events_per_s_zod_validation: zod.eventsPerS,

@@ -109,6 +109,27 @@ test('a newer producer adding an optional field is ingested by this version, not
   assert.equal(await scalar(store.client, "SELECT count() FROM attempts WHERE team = 'v1.1-producer'"), '1');
 });
 
+test('a large batch is parsed in slices: the event loop turns (another partition can go on to its insert) before the parse ends', async () => {
+  const { handle, stats } = createAttemptWriter({ clickhouse: store.client, source: 'slices-test' });
+  const batch = messages(
+    Array.from({ length: 3500 }, () => serializeAttemptEvent(sampleAttemptEvent())),
+    0,
+  );
+  const parsedWhenLoopTurned: number[] = [];
+  let done = false;
+  const watch = () => {
+    parsedWhenLoopTurned.push(stats.validatedFast);
+    if (!done) setImmediate(watch);
+  };
+  setImmediate(watch);
+  await handle(batch);
+  done = true;
+  assert.equal(stats.stored, 3500);
+  // Turns of the loop seen while some, but not all, of the batch had been parsed.
+  const midParse = parsedWhenLoopTurned.filter((n) => n > 0 && n < 3500);
+  assert.ok(midParse.length >= 2, `loop turns during the parse: ${JSON.stringify([...new Set(parsedWhenLoopTurned)])}`);
+});
+
 // Last in this file: it closes the store (chDB allows one data directory per process).
 test('ClickHouse down: the batch fails, so the transport will not commit it', async () => {
   await store.client.close();
