@@ -7,12 +7,15 @@ import { storageMallocEnv } from './storage-supervisor.ts';
 const parts = (text: string) =>
   Object.fromEntries([...text.matchAll(/^switchyard_storage_memory\{switchyard_memory_part="(\w+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
 
-test('switchyard_storage_memory: V8 heap, resident anon and file, and what the engine tracks, in bytes', async () => {
+test('switchyard_storage_memory: V8 heap and external, resident anon and file, and what the engine tracks, in bytes', async () => {
   const metrics = createMetrics();
+  // An insert body's worth of Buffer held outside the V8 heap.
+  const held = Buffer.alloc(32 << 20, 1);
   try {
     observeStorageMemory(metrics.meter, async () => 41_943_040);
     const p = parts(await metrics.text());
-    assert.deepEqual(Object.keys(p).sort(), ['clickhouse_tracked', 'rss_anon', 'rss_file', 'v8_heap_total', 'v8_heap_used']);
+    assert.ok(p.v8_external! >= held.length, JSON.stringify(p));
+    assert.deepEqual(Object.keys(p).sort(), ['clickhouse_tracked', 'rss_anon', 'rss_file', 'v8_external', 'v8_heap_total', 'v8_heap_used']);
     assert.equal(p.clickhouse_tracked, 41_943_040);
     assert.ok(p.v8_heap_used! <= p.v8_heap_total!, JSON.stringify(p));
     // The heap lives in private memory: resident anon holds at least the part of it that is touched.

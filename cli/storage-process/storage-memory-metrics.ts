@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Meter } from '@opentelemetry/api';
 
 /** The parts `switchyard.storage.memory` reports, by its `switchyard.memory.part` attribute. */
-export type StorageMemoryPart = 'v8_heap_total' | 'v8_heap_used' | 'rss_anon' | 'rss_file' | 'clickhouse_tracked';
+export type StorageMemoryPart = 'v8_heap_total' | 'v8_heap_used' | 'v8_external' | 'rss_anon' | 'rss_file' | 'clickhouse_tracked';
 
 /**
  * The storage process's memory split the way a soak needs it, bytes per part:
  * - `v8_heap_total` / `v8_heap_used`: Node's heap (`process.memoryUsage()`);
+ * - `v8_external`: memory outside that heap held by JavaScript objects (Buffers and other
+ *   ArrayBuffers: insert bodies, IPC messages; `process.memoryUsage().external`), part of the
+ *   native part below;
  * - `rss_anon` / `rss_file`: resident memory as the kernel counts it (`RssAnon`, `RssFile` of
  *   `/proc/self/status`; absent where there is no procfs). `rss_file` is nearly all libchdb.so's
  *   code; `rss_anon` is the V8 heap plus chDB's and Node's native allocations;
@@ -24,7 +27,7 @@ export function observeStorageMemory(meter: Meter, trackedBytes: () => Promise<n
   meter
     .createObservableGauge('switchyard.storage.memory', {
       unit: 'By',
-      description: 'Memory of the storage process of `switchyard all`, by part (V8 heap, resident anon/file, ClickHouse-tracked)',
+      description: 'Memory of the storage process of `switchyard all`, by part (V8 heap, V8 external, resident anon/file, ClickHouse-tracked)',
     })
     .addCallback(async (result) => {
       for (const [part, bytes] of Object.entries(await storageMemory(trackedBytes))) result.observe(bytes, { 'switchyard.memory.part': part });
@@ -34,7 +37,7 @@ export function observeStorageMemory(meter: Meter, trackedBytes: () => Promise<n
 /** One reading of every part that can be read now, bytes. */
 async function storageMemory(trackedBytes: () => Promise<number | null>): Promise<Partial<Record<StorageMemoryPart, number>>> {
   const heap = process.memoryUsage();
-  const out: Partial<Record<StorageMemoryPart, number>> = { v8_heap_total: heap.heapTotal, v8_heap_used: heap.heapUsed };
+  const out: Partial<Record<StorageMemoryPart, number>> = { v8_heap_total: heap.heapTotal, v8_heap_used: heap.heapUsed, v8_external: heap.external };
   const rss = residentKb();
   if (rss) {
     out.rss_anon = rss.anon * 1024;
