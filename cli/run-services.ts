@@ -8,6 +8,7 @@ import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './def
 import { serviceNames, startPipeline, type ServiceName } from './pipeline.ts';
 import { pipelineSettingsFromEnv } from './pipeline-env.ts';
 import { startWithStorageProcess } from './storage-process/start-with-storage-process.ts';
+import { portError } from './server-lifecycle.ts';
 import { clickhouseTarget, lockIfEmbedded } from './store.ts';
 
 /**
@@ -27,7 +28,9 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     if (services.has('collector')) {
       routes = env.SWITCHYARD_CONFIG ? loadRoutesConfig(env.SWITCHYARD_CONFIG) : (providerRoutesFromEnv(process.env) ?? undefined);
       if (!routes) {
-        const simulator = await startSimulator({ host: env.SWITCHYARD_HOST });
+        const simulator = await startSimulator({ host: env.SWITCHYARD_HOST, port: env.SWITCHYARD_SIMULATOR_PORT }).catch((err: NodeJS.ErrnoException) => {
+          throw portError(err, env.SWITCHYARD_HOST, env.SWITCHYARD_SIMULATOR_PORT, 'SWITCHYARD_SIMULATOR_PORT');
+        });
         closeSimulator = () => simulator.close();
         routes = simulatedRoutes((u, k) => simulator.baseUrl(u, k));
         providerEnv[SIMULATOR_KEY_ENV] = 'simulated-key';

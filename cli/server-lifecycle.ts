@@ -2,22 +2,23 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../core/errors.ts';
 
+/** The environment variables that choose a port Switchyard listens on. */
+export type PortVariable = 'SWITCHYARD_PORT' | 'SWITCHYARD_API_PORT' | 'SWITCHYARD_OPS_PORT' | 'SWITCHYARD_SIMULATOR_PORT';
+
 /**
  * Listens on `host:port` (0: any free port) and resolves with the port; a taken port is a
  * ConfigError naming `variable`, the setting that chooses this port.
  */
-export function listen(
-  server: Server,
-  host: string,
-  port: number,
-  variable: 'SWITCHYARD_PORT' | 'SWITCHYARD_API_PORT' | 'SWITCHYARD_OPS_PORT',
-): Promise<number> {
+export function listen(server: Server, host: string, port: number, variable: PortVariable): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with ${variable}`) : err),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => reject(portError(err, host, port, variable)));
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/** A listen error as the user must see it: a taken port is a ConfigError naming `variable`; anything else as it came. */
+export function portError(err: NodeJS.ErrnoException, host: string, port: number, variable: PortVariable): Error {
+  return err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with ${variable}`) : err;
 }
 
 /**

@@ -4,25 +4,37 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/cli-process.ts';
+import { runCli, startCli } from './support/cli-process.ts';
 
 // A port already taken is a setting the user must change: one line naming the variable that
-// chooses that port, exit 2, no stack trace — for each of the three ports `switchyard all` opens.
+// chooses that port, exit 2, no stack trace — for each of the ports `switchyard all` opens (the
+// simulator's too, when it runs: no routes file, no provider keys).
 // Found: the API port taken in the storage process gave a stack trace and exit 1; the ops port
 // taken named SWITCHYARD_PORT / SWITCHYARD_API_PORT instead of SWITCHYARD_OPS_PORT.
+
+const NO_PROVIDER_KEYS = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GEMINI_API_KEY: '' };
 
 const occupy = () =>
   new Promise<Server>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
   });
 
-for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OPS_PORT'] as const) {
+for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OPS_PORT', 'SWITCHYARD_SIMULATOR_PORT'] as const) {
   test(`${variable} on a taken port: exit 2 and one line naming ${variable}`, async () => {
     const taken = await occupy();
     const port = (taken.address() as AddressInfo).port;
     const data = mkdtempSync(join(tmpdir(), 'switchyard-ports-'));
     try {
-      const env = { SWITCHYARD_DATA: data, SWITCHYARD_PORT: '0', SWITCHYARD_API_PORT: '0', SWITCHYARD_OPS_PORT: '0', SWITCHYARD_CONFIG: '', KAFKA_BROKERS: '' };
+      const env = {
+        SWITCHYARD_DATA: data,
+        SWITCHYARD_PORT: '0',
+        SWITCHYARD_API_PORT: '0',
+        SWITCHYARD_OPS_PORT: '0',
+        SWITCHYARD_SIMULATOR_PORT: '0',
+        SWITCHYARD_CONFIG: '',
+        KAFKA_BROKERS: '',
+        ...NO_PROVIDER_KEYS,
+      };
       const run = await runCli(['all'], { ...env, [variable]: String(port) }, 180_000);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, new RegExp(`switchyard: port ${port} on 127\\.0\\.0\\.1 is already in use; choose another with ${variable}\\n`));
@@ -33,3 +45,41 @@ for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OP
     }
   });
 }
+
+test('SWITCHYARD_SIMULATOR_PORT: the built-in simulator listens on the port chosen, and requests are routed to it', async () => {
+  const free = await occupy();
+  const port = (free.address() as AddressInfo).port;
+  await new Promise((r) => free.close(r));
+  const data = mkdtempSync(join(tmpdir(), 'switchyard-simport-'));
+  const app = await startCli(
+    ['all'],
+    {
+      SWITCHYARD_DATA: data,
+      SWITCHYARD_PORT: '0',
+      SWITCHYARD_API_PORT: '0',
+      SWITCHYARD_SIMULATOR_PORT: String(port),
+      SWITCHYARD_CONFIG: '',
+      KAFKA_BROKERS: '',
+      ...NO_PROVIDER_KEYS,
+    },
+    /Ops:\s+http/,
+    180_000,
+  );
+  try {
+    assert.match(app.output(), new RegExp(`using simulated providers at http://127\\.0\\.0\\.1:${port}\\b`));
+    const baseUrl = /OpenAI base URL: (\S+)/.exec(app.output())![1]!;
+    const res = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    // The simulator itself answers on that port.
+    const direct = await fetch(`http://127.0.0.1:${port}/`).catch((err: Error) => err);
+    assert.ok(!(direct instanceof Error), `nothing listening on ${port}: ${String(direct)}`);
+  } finally {
+    app.child.kill('SIGTERM');
+    await app.exited;
+    rmSync(data, { recursive: true, force: true });
+  }
+});

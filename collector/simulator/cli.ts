@@ -19,7 +19,9 @@ export async function runSimulatorCommand(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0–65535, got "${values.port}"`);
   const faults = values.faults ? readFaults(values.faults) : {};
-  const sim = await startSimulator({ port, host: values.host, seed: Number(values.seed), faults });
+  const sim = await startSimulator({ port, host: values.host, seed: Number(values.seed), faults }).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${values.host} is already in use; choose another with --port`) : err;
+  });
   console.log(`provider simulator on ${sim.url}; any upstream name works, for example:`);
   console.log(`  OpenAI:    ${sim.baseUrl('openai-a', 'openai')}`);
   console.log(`  Anthropic: ${sim.baseUrl('claude-a', 'anthropic')}`);

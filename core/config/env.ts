@@ -13,6 +13,8 @@ export const envSchema = z.object({
   SWITCHYARD_API_PORT: port.default(4000),
   /** /metrics, /healthz and /readyz. */
   SWITCHYARD_OPS_PORT: port.default(9464),
+  /** The built-in provider simulator, when it runs (no routes file, no provider keys); 0: any free port. */
+  SWITCHYARD_SIMULATOR_PORT: port.default(0),
   /** Ingest reports unhealthy when a partition has lag and no progress this long, ms. */
   SWITCHYARD_INGEST_STALL_MS: positiveMs.default(300_000),
   SWITCHYARD_DATA: z.string().default('.data'),
