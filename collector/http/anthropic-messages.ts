@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ThinkingBlock, ToolChoice } from '../providers/provider.ts';
+import { isMissingField } from './missing-field.ts';
 
 // The Anthropic Messages API as an entry point: requests are translated to the canonical
 // (OpenAI-shaped) request and answers back (anthropic-render.ts), so one dispatcher serves both
@@ -185,8 +186,7 @@ export function canonicalPrompt(b: z.infer<typeof countTokensSchema>): Pick<Chat
  */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
-  const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
-  return `${issue.path.map(String).join('.') || 'body'}: ${missing ? 'Field required' : issue.message}`;
+  return `${issue.path.map(String).join('.') || 'body'}: ${isMissingField(issue) ? 'Field required' : issue.message}`;
 }
 
 export function parseMessagesBody(body: unknown): MessagesParse {

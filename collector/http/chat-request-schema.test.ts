@@ -36,6 +36,16 @@ test('malformed bodies name the offending field', () => {
   }
 });
 
+test('a required field left out says so (found by a fresh-user trial: "expected array, received undefined")', () => {
+  for (const [body, param] of [
+    [{ model: 'chat' }, 'messages'],
+    [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+  ] as const) {
+    const r = parseChatBody(body);
+    assert.equal(r.ok ? '' : r.message, `Invalid request: ${param}: required, but missing from the body`);
+  }
+});
+
 test('content of the wrong type names what is accepted (found by a fresh-user trial: "Invalid input" alone)', () => {
   const r = parseChatBody({ model: 'chat', messages: [{ role: 'user', content: 42 }] });
   assert.equal(r.ok, false);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ThinkingBlock } from '../providers/provider.ts';
 import { isPlainChatBody } from './plain-chat-body.ts';
+import { isMissingField } from './missing-field.ts';
 
 /** An Anthropic cache breakpoint on the OpenAI format (LiteLLM's convention), with its TTL. */
 const cacheControl = z.looseObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).optional();
@@ -158,7 +159,11 @@ export function parseChatBodyBySchema(body: unknown): ChatBodyResult {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const param = issue.path.map(String).join('.') || null;
-    return { ok: false, message: `Invalid request: ${param ?? 'body'}: ${issue.message}`, param };
+    return {
+      ok: false,
+      message: `Invalid request: ${param ?? 'body'}: ${isMissingField(issue) ? 'required, but missing from the body' : issue.message}`,
+      param,
+    };
   }
   return { ok: true, value: toParsed(result.data) };
 }
