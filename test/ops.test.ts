@@ -70,3 +70,11 @@ test('/metrics exposes ingest rows, batch sizes, insert latency, event-to-querya
   assert.equal(report.ok, true);
   assert.equal(report.checks.ingest.stored, 5);
 });
+
+test('an unknown path on the ops port is a 404 naming what the port serves (found by a fresh-user trial: an empty body)', async () => {
+  const res = await fetch(`${pipeline.opsUrl}/metric`);
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  const body = (await res.json()) as { error: string };
+  assert.match(body.error, /\/metrics.*\/healthz.*\/readyz/);
+});

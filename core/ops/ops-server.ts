@@ -12,6 +12,10 @@ export const NOT_READY = {
   waiting_for: 'the storage process (migrations, GraphQL API); requests are already served',
 } as const;
 
+const OPS_NOT_FOUND = JSON.stringify({
+  error: 'not found: this ops port serves GET /metrics (Prometheus), /healthz (liveness) and /readyz (readiness)',
+});
+
 /**
  * `/metrics` (Prometheus), `/healthz` (liveness: 503 when a check fails) and `/readyz`
  * (readiness: 503 until `ready()` holds, then 200; always 200 without `ready`).
@@ -32,6 +36,7 @@ export function createOpsServer(options: { metrics: Metrics; health: () => Promi
       );
       return;
     }
-    res.writeHead(404).end();
+    // An unknown path names what this port serves: a scrape or probe pointed at a typo says why.
+    res.writeHead(404, { 'content-type': 'application/json' }).end(OPS_NOT_FOUND);
   });
 }
