@@ -84,4 +84,10 @@ test('bad requests get Anthropic-style errors naming the field', async () => {
   const refusal = (await malformed.json()) as { error: { type: string; message: string } };
   assert.equal(refusal.error.type, 'invalid_request_error');
   assert.equal(refusal.error.message, 'We could not parse the JSON body of your request: Expected double-quoted property name at character 73.');
+  // Refused before dispatch, and still an id to quote (found by a fresh-user trial: none on a 4xx before dispatch).
+  assert.match(malformed.headers.get('x-request-id') ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const unknownPath = await fetch(`${h.origin}/v1/complete`, { method: 'POST', headers: { 'x-api-key': 'sk-ant-client' } });
+  assert.equal(unknownPath.status, 404);
+  assert.ok(unknownPath.headers.get('x-request-id'), 'a 404 carries an id too');
+  assert.notEqual(unknownPath.headers.get('x-request-id'), malformed.headers.get('x-request-id'));
 });

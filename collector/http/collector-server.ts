@@ -55,7 +55,11 @@ export interface CollectorServerOptions {
 /** The OpenAI-compatible HTTP face of the collector. */
 export function createCollectorServer(options: CollectorServerOptions): Server {
   const server = createServer((req, res) => {
-    handle(options, req, res).catch((err: unknown) => {
+    // Minted on arrival, so every answer carries it, refusals before dispatch included (a client
+    // quoting the id of a 400 or 401 can be found in the logs); a dispatched request keeps it.
+    const requestId = uuidV7();
+    res.setHeader('x-request-id', requestId);
+    handle(options, req, res, requestId).catch((err: unknown) => {
       const clientError = clientErrorOf(err, options.log);
       if (!res.headersSent) sendError(res, clientError, req.url ?? '/');
       else res.destroy();
@@ -65,7 +69,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
   return server;
 }
 
-async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: CollectorServerOptions, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const path = pathOf(req.url ?? '/').replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '/readyz') {
@@ -116,7 +120,7 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
   const supported = SUPPORTED_ENDPOINTS.find((e) => e.path === path);
   if (supported && req.method !== supported.method)
     return sendError(res, new DispatchError(405, 'invalid_request_error', `use ${supported.method} ${path}`), path);
-  if (endpoint) return handleCompletion(options, req, res, key, endpoint);
+  if (endpoint) return handleCompletion(options, req, res, key, endpoint, requestId);
   if (path === '/v1/messages/count_tokens') {
     const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
     const counted = body.ok ? countTokens(body.value, options.routeNames) : body.error;
@@ -142,6 +146,7 @@ async function handleCompletion(
   res: ServerResponse,
   key: VirtualKeyConfig | null,
   endpoint: Endpoint,
+  requestId: string,
 ): Promise<void> {
   const fail = failer(res, endpoint);
   const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
@@ -169,8 +174,6 @@ async function handleCompletion(
   const headerTags = tagsFromHeaders(req.headers, request.user);
   if (headerTags instanceof DispatchError) return fail(headerTags);
 
-  const requestId = uuidV7();
-  res.setHeader('x-request-id', requestId);
   const clientGone = new CancelController();
   res.on('close', () => {
     if (!res.writableFinished) clientGone.abort();
