@@ -12,6 +12,15 @@ test('SWITCHYARD_KAFKA_PRODUCER: thread by default, main on request, anything el
   );
 });
 
+test('a variable set to the empty string counts as unset (found by a fresh-user trial: SWITCHYARD_PORT= listened on a random port)', () => {
+  const env = parseEnv({ SWITCHYARD_PORT: '', SWITCHYARD_OPS_PORT: '', SWITCHYARD_HOST: '', SWITCHYARD_API_URL: '', KAFKA_BROKERS: '' });
+  assert.equal(env.SWITCHYARD_PORT, 8080);
+  assert.equal(env.SWITCHYARD_OPS_PORT, 9464);
+  assert.equal(env.SWITCHYARD_HOST, '127.0.0.1');
+  assert.equal(env.SWITCHYARD_API_URL, undefined);
+  assert.equal(env.KAFKA_BROKERS, undefined);
+});
+
 test('a number variable set to text names what was set, not NaN', () => {
   assert.throws(
     () => parseEnv({ SWITCHYARD_PORT: 'abc' }),

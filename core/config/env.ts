@@ -84,8 +84,14 @@ export const envSchema = z.object({
 
 export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };
 
+/**
+ * The environment, validated. A variable set to the empty string counts as unset (compose files
+ * and shells write `VAR=` for that): `SWITCHYARD_PORT=` is the default 8080, where coercion
+ * made it 0 (any free port). Throws ConfigError naming every offending variable.
+ */
 export function parseEnv(env: Record<string, string | undefined> = process.env): SwitchyardEnv {
-  const result = envSchema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(set);
   if (!result.success) throw new ConfigError(`environment is invalid:\n${describeIssues(result.error.issues.map((i) => withNumberInput(i, env)))}`);
   return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
 }
