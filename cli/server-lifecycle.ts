@@ -16,9 +16,18 @@ export function listen(server: Server, host: string, port: number, variable: Por
   });
 }
 
-/** A listen error as the user must see it: a taken port is a ConfigError naming `variable`; anything else as it came. */
+/** Listen errors that mean the host setting names no address of this machine. */
+const HOST_ERRORS = new Set(['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
+
+/**
+ * A listen error as the user must see it: a taken port is a ConfigError naming `variable`, a host
+ * that is not an address of this machine one naming SWITCHYARD_HOST; anything else as it came.
+ */
 export function portError(err: NodeJS.ErrnoException, host: string, port: number, variable: PortVariable): Error {
-  return err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${host} is already in use; choose another with ${variable}`) : err;
+  if (err.code === 'EADDRINUSE') return new ConfigError(`port ${port} on ${host} is already in use; choose another with ${variable}`);
+  if (err.code && HOST_ERRORS.has(err.code))
+    return new ConfigError(`cannot listen on ${JSON.stringify(host)} (${err.code}): not an address of this machine; choose another with SWITCHYARD_HOST`);
+  return err;
 }
 
 /**

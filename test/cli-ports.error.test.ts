@@ -46,6 +46,37 @@ for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OP
   });
 }
 
+for (const host of ['not a host', '192.0.2.1'])
+  test(`SWITCHYARD_HOST=${host}, not an address of this machine: exit 2 and one line naming SWITCHYARD_HOST`, async () => {
+    const data = mkdtempSync(join(tmpdir(), 'switchyard-host-'));
+    try {
+      const run = await runCli(
+        ['all'],
+        {
+          SWITCHYARD_DATA: data,
+          SWITCHYARD_HOST: host,
+          SWITCHYARD_PORT: '0',
+          SWITCHYARD_API_PORT: '0',
+          SWITCHYARD_OPS_PORT: '0',
+          SWITCHYARD_CONFIG: '',
+          KAFKA_BROKERS: '',
+          ...NO_PROVIDER_KEYS,
+        },
+        180_000,
+      );
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `switchyard: cannot listen on "${host.replace(/\./g, '\\.')}" \\([A-Z_]+\\): not an address of this machine; choose another with SWITCHYARD_HOST\\n`,
+        ),
+      );
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
 test('SWITCHYARD_SIMULATOR_PORT: the built-in simulator listens on the port chosen, and requests are routed to it', async () => {
   const free = await occupy();
   const port = (free.address() as AddressInfo).port;
