@@ -89,10 +89,18 @@ export async function createApiService(options: ApiServiceOptions): Promise<ApiS
   });
   const server = createServer((req, res) => {
     for (const route of [...(options.routes ?? []), focus]) if (route(req, res)) return;
+    if (new URL(req.url ?? '/', 'http://api').pathname.replace(/\/+$/, '') !== '/graphql')
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end(API_NOT_FOUND);
     void yoga(req, res);
   });
   return { server, stop: () => revocations.stop() };
 }
+
+/** What this port serves, for the 404 of any other path (yoga's own has an empty body). */
+const API_NOT_FOUND = JSON.stringify({
+  error:
+    'not found: this port serves /graphql (the API; a browser gets its IDE there), GET /exports/focus and /exports/focus/metadata (FOCUS exports), and GET /console/ (the web console, with switchyard all and switchyard api)',
+});
 
 /**
  * Yoga's request parsers attach the JSON parser's own message to a refused body as

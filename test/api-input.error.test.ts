@@ -55,3 +55,13 @@ test('a body that is not JSON is a 400 naming the parser reason, never quoting t
     assert.equal(answer.errors[0]!.extensions.originalError, undefined);
   }
 });
+
+test('an unknown path on the API port is a 404 naming what the port serves (found by a fresh-user trial: an empty body)', async () => {
+  const r = await fetch(new URL('/nope', api.url));
+  assert.equal(r.status, 404);
+  assert.equal(r.headers.get('content-type'), 'application/json');
+  const body = (await r.json()) as { error: string };
+  assert.match(body.error, /\/graphql.*\/exports\/focus.*\/console\//);
+  // The API itself still answers where it lives.
+  assert.equal((await api.gql('{ __typename }', {}, 'fin')).data?.__typename, 'Query');
+});
