@@ -74,6 +74,8 @@ test('bad requests get Anthropic-style errors naming the field', async () => {
     assert.equal(r.status, status);
     assert.deepEqual(((await r.json()) as { type: string; error: { type: string } }).error.type, 'invalid_request_error', String(status));
   }
+  // A 405 names the method to use (found by a fresh-user trial: no Allow header).
+  assert.equal(wrongMethod.headers.get('allow'), 'POST');
   // A body that is not valid JSON: the parser's reason and where, never the body (it may hold a key).
   const malformed = await fetch(`${h.origin}/v1/messages`, {
     method: 'POST',

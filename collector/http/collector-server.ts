@@ -118,8 +118,11 @@ async function handle(options: CollectorServerOptions, req: IncomingMessage, res
     return sendError(res, new DispatchError(404, 'invalid_request_error', `The model \`${id}\` does not exist`, 'model_not_found', 'model'), path);
   }
   const supported = SUPPORTED_ENDPOINTS.find((e) => e.path === path);
-  if (supported && req.method !== supported.method)
+  if (supported && req.method !== supported.method) {
+    // HTTP requires a 405 to say which methods the resource takes (RFC 9110, 15.5.6).
+    res.setHeader('allow', supported.method);
     return sendError(res, new DispatchError(405, 'invalid_request_error', `use ${supported.method} ${path}`), path);
+  }
   if (endpoint) return handleCompletion(options, req, res, key, endpoint, requestId);
   if (path === '/v1/messages/count_tokens') {
     const body = await readJsonBody(req, key?.max_request_bytes ?? MAX_BODY_BYTES);
