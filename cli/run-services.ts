@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { loadRoutesConfig, type RoutesConfig } from '../collector/config/routes-config.ts';
 import { startSimulator } from '../collector/simulator/index.ts';
 import type { SwitchyardEnv } from '../core/config/env.ts';
+import { listenError } from '../core/listen-error.ts';
 import { startTelemetry } from '../core/telemetry/otel.ts';
 import { emissionLimitsFromEnv } from '../core/transport/emission-limits.ts';
 import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
 import { serviceNames, startPipeline, type ServiceName } from './pipeline.ts';
 import { pipelineSettingsFromEnv } from './pipeline-env.ts';
 import { startWithStorageProcess } from './storage-process/start-with-storage-process.ts';
-import { portError } from './server-lifecycle.ts';
 import { clickhouseTarget, lockIfEmbedded } from './store.ts';
 
 /**
@@ -29,7 +29,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       routes = env.SWITCHYARD_CONFIG ? loadRoutesConfig(env.SWITCHYARD_CONFIG) : (providerRoutesFromEnv(process.env) ?? undefined);
       if (!routes) {
         const simulator = await startSimulator({ host: env.SWITCHYARD_HOST, port: env.SWITCHYARD_SIMULATOR_PORT }).catch((err: NodeJS.ErrnoException) => {
-          throw portError(err, env.SWITCHYARD_HOST, env.SWITCHYARD_SIMULATOR_PORT, 'SWITCHYARD_SIMULATOR_PORT');
+          throw listenError(err, env.SWITCHYARD_HOST, env.SWITCHYARD_SIMULATOR_PORT, { port: 'SWITCHYARD_SIMULATOR_PORT', host: 'SWITCHYARD_HOST' });
         });
         closeSimulator = () => simulator.close();
         routes = simulatedRoutes((u, k) => simulator.baseUrl(u, k));

@@ -290,7 +290,7 @@ export function insertSettings(token: string) {
     // A replayed block must not be counted again by the rollups either.
     deduplicate_blocks_in_dependent_materialized_views: 1,
     // The rollups' views run side by side instead of one after another: the engine stored
-    // 22,200 → 28,000 rows/s (medians of four alternating rounds, 50,000 rows in 10,000-row
+    // 23,200 → 28,000 rows/s (medians of four alternating rounds, 50,000 rows in 10,000-row
     // inserts) at the same CPU per row (docs/ingest-performance.md, 2 December).
     parallel_view_processing: 1,
     async_insert: 0,

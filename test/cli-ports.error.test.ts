@@ -114,3 +114,16 @@ test('SWITCHYARD_SIMULATOR_PORT: the built-in simulator listens on the port chos
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('switchyard simulate on a taken port: exit 2 and one line naming --port', async () => {
+  const taken = await occupy();
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const run = await runCli(['simulate', '--port', String(port)], {}, 60_000);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`switchyard: port ${port} on 127\\.0\\.0\\.1 is already in use; choose another with --port\\n`));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    taken.close();
+  }
+});

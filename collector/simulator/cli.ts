@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.ts';
+import { listenError } from '../../core/listen-error.ts';
 import { faultSpecSchema } from './fault-spec.ts';
 import { startSimulator } from './simulator-server.ts';
 
@@ -20,7 +21,7 @@ export async function runSimulatorCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0–65535, got "${values.port}"`);
   const faults = values.faults ? readFaults(values.faults) : {};
   const sim = await startSimulator({ port, host: values.host, seed: Number(values.seed), faults }).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${values.host} is already in use; choose another with --port`) : err;
+    throw listenError(err, values.host, port, { port: '--port', host: '--host' });
   });
   console.log(`provider simulator on ${sim.url}; any upstream name works, for example:`);
   console.log(`  OpenAI:    ${sim.baseUrl('openai-a', 'openai')}`);
