@@ -39,9 +39,9 @@ const SECONDS = Number(values.seconds);
 const WINDOW_MS = Number(values['window-ms']);
 const TICK_MS = 1000 / 100; // USER_HZ on Linux
 
-/** CPU ms used so far by each thread kind of a process (utime + stime of /proc/<pid>/task/<tid>/stat). */
-function cpuByThread(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
+/** CPU ms used so far by each thread of a process (utime + stime of /proc/<pid>/task/<tid>/stat), with its kind as named now. */
+function cpuByThread(pid: number): Map<string, { kind: string; ms: number }> {
+  const out = new Map<string, { kind: string; ms: number }>();
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -54,14 +54,23 @@ function cpuByThread(pid: number): Record<string, number> {
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const f = stat.slice(close + 2).split(' ');
-      const ms = (Number(f[11]) + Number(f[12])) * TICK_MS;
-      const kind = tid === String(pid) ? 'main' : threadKind(comm);
-      out[kind] = (out[kind] ?? 0) + ms;
+      out.set(tid, { kind: tid === String(pid) ? 'main' : threadKind(comm), ms: (Number(f[11]) + Number(f[12])) * TICK_MS });
     } catch {
       // The thread ended between the listing and the read.
     }
   }
   return out;
+}
+
+/**
+ * CPU ms per thread kind between two samples. Each thread's own increase is charged to the kind
+ * it has now: chDB renames a libuv thread while it runs a query, and summing by kind at each
+ * sample moved the thread's whole history from one kind to another (negative windows).
+ */
+function cpuDelta(now: Map<string, { kind: string; ms: number }>, last: Map<string, { kind: string; ms: number }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [tid, t] of now) out[t.kind] = (out[t.kind] ?? 0) + t.ms - (last.get(tid)?.ms ?? 0);
+  return Object.fromEntries(Object.entries(out).map(([kind, ms]) => [kind, Math.round(ms)]));
 }
 
 /** ClickHouse names its threads by pool; merges and inserts are what a stall would line up with. */
@@ -91,16 +100,16 @@ interface CpuWindow {
 /** Samples CPU per window while `work` runs; windows aligned with run()'s (it starts 50 ms after the call). */
 async function withCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuWindow[] }> {
   const child = childPid(pid);
-  const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
-  let last = { c: total(cpuByThread(pid)), s: child ? cpuByThread(child) : {} };
+  const none = new Map<string, { kind: string; ms: number }>();
+  const total = (m: Map<string, { ms: number }>) => [...m.values()].reduce((a, b) => a + b.ms, 0);
+  let last = { c: total(cpuByThread(pid)), s: child ? cpuByThread(child) : none };
   const cpu: CpuWindow[] = [];
   const t0 = performance.now() + 50;
   let k = 0;
   const timer = setInterval(() => {
     const c = total(cpuByThread(pid));
-    const s = child ? cpuByThread(child) : {};
-    const delta = Object.fromEntries(Object.entries(s).map(([kind, ms]) => [kind, Math.round(ms - (last.s[kind] ?? 0))]));
-    cpu.push({ t_ms: k++ * WINDOW_MS, collector_cpu_ms: Math.round(c - last.c), storage_cpu_ms: delta });
+    const s = child ? cpuByThread(child) : none;
+    cpu.push({ t_ms: k++ * WINDOW_MS, collector_cpu_ms: Math.round(c - last.c), storage_cpu_ms: cpuDelta(s, last.s) });
     last = { c, s };
   }, WINDOW_MS);
   await new Promise((r) => setTimeout(r, Math.max(0, t0 - performance.now())));
