@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,9 @@ export function start(
       }
     };
     child.stdout!.on('data', onData);
+    // BENCH_CHILD_STDOUT=FILE keeps every child's stdout whole (V8's --trace-deopt and --trace-opt print there).
+    const keep = process.env.BENCH_CHILD_STDOUT;
+    if (keep) child.stdout!.on('data', (d: Buffer) => appendFileSync(keep, d));
     child.stderr!.on('data', (d: Buffer) => (out = (out + d).slice(-8192)));
     child.once('exit', (code) => !matched && reject(new Error(`exited with ${code}: ${args.join(' ')}\n${out}`)));
   });
