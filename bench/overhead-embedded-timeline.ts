@@ -94,6 +94,8 @@ function childPid(pid: number): number | null {
 interface CpuWindow {
   t_ms: number;
   collector_cpu_ms: number;
+  /** The collector's CPU by thread: `main` (the event loop) and `node_workers` (V8's compiler and GC helpers, libuv's pool; Node names them all `node`). */
+  collector_threads_ms: Record<string, number>;
   storage_cpu_ms: Record<string, number>;
 }
 
@@ -102,14 +104,19 @@ async function withCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result
   const child = childPid(pid);
   const none = new Map<string, { kind: string; ms: number }>();
   const total = (m: Map<string, { ms: number }>) => [...m.values()].reduce((a, b) => a + b.ms, 0);
-  let last = { c: total(cpuByThread(pid)), s: child ? cpuByThread(child) : none };
+  let last = { c: cpuByThread(pid), s: child ? cpuByThread(child) : none };
   const cpu: CpuWindow[] = [];
   const t0 = performance.now() + 50;
   let k = 0;
   const timer = setInterval(() => {
-    const c = total(cpuByThread(pid));
+    const c = cpuByThread(pid);
     const s = child ? cpuByThread(child) : none;
-    cpu.push({ t_ms: k++ * WINDOW_MS, collector_cpu_ms: Math.round(c - last.c), storage_cpu_ms: cpuDelta(s, last.s) });
+    cpu.push({
+      t_ms: k++ * WINDOW_MS,
+      collector_cpu_ms: Math.round(total(c) - total(last.c)),
+      collector_threads_ms: cpuDelta(c, last.c),
+      storage_cpu_ms: cpuDelta(s, last.s),
+    });
     last = { c, s };
   }, WINDOW_MS);
   await new Promise((r) => setTimeout(r, Math.max(0, t0 - performance.now())));

@@ -1,4 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --min-semi-space-size=16
+// --min-semi-space-size=16 (here, in `npm start` and in the Dockerfile, the launchers we ship):
+// while a server idles, V8 shrinks its young generation to 1 MB, and the first second of load
+// after a pause then ran 21–43 scavenges and a mark-compact instead of 1–6, promoting requests in
+// flight (bench:overhead pauses ~30 s between rates; docs/performance.md, "The young generation
+// after a pause"). A floor of 16 MB, Node's default ceiling, keeps it at its working size. V8
+// sizes it only at start-up: setFlagsFromString below would be too late.
 import { setFlagsFromString } from 'node:v8';
 
 // V8 optimizes a function once it has run ~3 × `--interrupt-budget` bytes of bytecode (default
