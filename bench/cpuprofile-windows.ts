@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 
 // Reads a V8 CPU profile (`node --cpu-prof`, e.g. the collector's from
 // `bench/overhead-embedded-timeline.ts --node-args="--cpu-prof --cpu-prof-dir=DIR"`) and answers
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 //   - what costs more in one time window than in another of the same length (`--a 43.0,44.5
 //     --b 45.5,47.0`, seconds since the profile started): self time per function in each, the
 //     largest differences first. GC shows as `(garbage collector)`.
-//   node --import tsx bench/cpuprofile-windows.ts --profile CPU.….cpuprofile [--window-ms 500] [--a S0,S1 --b S0,S1] [--top 30]
+//   node --import tsx bench/cpuprofile-windows.ts --profile CPU.….cpuprofile[.gz] [--window-ms 500] [--a S0,S1 --b S0,S1] [--top 30]
 
 interface ProfileNode {
   id: number;
@@ -94,7 +95,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   if (!values.profile) throw new Error('--profile FILE.cpuprofile is required');
-  const p = JSON.parse(readFileSync(values.profile, 'utf8')) as CpuProfile;
+  // The profiles committed under bench/profiles/data are gzipped.
+  const raw = readFileSync(values.profile);
+  const p = JSON.parse((values.profile.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as CpuProfile;
   const a = span(values.a, '--a');
   const b = span(values.b, '--b');
   const round = (ms: number) => Math.round(ms * 10) / 10;
