@@ -133,3 +133,32 @@ test(
     assert.deepEqual(readdirSync(dir), ['000001700000000-abcdef12-000000000-n2.jsonl.corrupt']);
   }),
 );
+
+// Found in CI: the next process's spool replay showed pending 0 while delivered lacked the last
+// segment (210 of 230), because the count came after the segment's removal from disk was awaited.
+test(
+  'acknowledging a spooled segment: delivered and pending agree while its removal from disk is still under way',
+  withDir(async (dir) => {
+    const spool = new DiskSpool(dir);
+    const first = new SpillingQueue({ memoryBound: 1, batchSize: 10, spool, label: 'test', log: () => {} });
+    for (let i = 1; i <= 5; i++) first.push(msg(i));
+    await first.persist();
+    const slowRemove = new DiskSpool(dir);
+    const remove = slowRemove.remove.bind(slowRemove);
+    let removing: Promise<void> | null = null;
+    slowRemove.remove = (segment) => (removing = new Promise<void>((r) => setTimeout(r, 50)).then(() => remove(segment)));
+    const next = new SpillingQueue({ memoryBound: 1, batchSize: 10, spool: slowRemove, label: 'test', log: () => {} });
+    let batch = await next.take();
+    let acked = 0;
+    while (batch) {
+      const acking = next.ack(batch);
+      acked += batch.messages.length;
+      if (removing) assert.equal(next.counts.delivered + next.pending, 5, 'every event is either delivered or pending');
+      await acking;
+      batch = await next.take();
+    }
+    assert.equal(acked, 5);
+    assert.equal(next.counts.delivered, 5);
+    assert.equal(next.pending, 0);
+  }),
+);
