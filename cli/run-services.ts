@@ -80,16 +80,29 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
   }
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+/**
+ * Resolves on the first SIGINT/SIGTERM; a second one exits at once. A terminal's Ctrl-C reaches the
+ * whole process group and `npm start` forwards its own copy to us, so a repeat within
+ * REPEAT_GRACE_MS of the first is that same Ctrl-C, not a user asking to skip the orderly stop.
+ */
 function untilSignal(log: (m: string) => void): Promise<void> {
   return new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      log(`${signal}: shutting down (flushing events)`);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
+    let first = 0;
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+      if (first === 0) {
+        first = Date.now();
+        log(`${signal}: shutting down (flushing events)`);
+        resolve();
+        return;
+      }
+      if (Date.now() - first < REPEAT_GRACE_MS) return;
+      log(`${signal} again: exiting without finishing the shutdown`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
     };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
 }
+
+/** How long after the first signal a second one still counts as the same Ctrl-C (ms). */
+const REPEAT_GRACE_MS = 1_000;

@@ -21,7 +21,8 @@ import { STORAGE_ROUTES_ENV, type ParentToStorage, type StorageToParent } from '
 // too (storage-messages.ts).
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [storage] ${message}\n`);
-const send = (m: StorageToParent) => void process.send?.(m);
+// The collector may already be gone (killed, or exited on a second Ctrl-C): then there is no one to tell, not an error.
+const send = (m: StorageToParent) => void (process.connected && process.send?.(m));
 const source = process.env.SWITCHYARD_STORAGE_SOURCE;
 if (!process.send || !source) {
   log('this module is started by `switchyard all` (storage process), not by hand');
@@ -51,7 +52,7 @@ const stop = () =>
     await pipeline?.stop();
     await telemetry.shutdown();
     send({ t: 'stopped', stored: pipeline?.ingest?.stats.stored ?? 0 });
-    process.disconnect?.();
+    if (process.connected) process.disconnect?.();
     process.exit(0);
   })());
 

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { bindable } from './support/ports.ts';
+import { freeStartPorts, readmeStartEnv, type StartPorts } from './support/readme-start.ts';
+import { until } from './support/wait.ts';
+
+// The README's main command stopped the two ways users stop it.
+// - Under a process manager: SIGTERM goes to the pid it started, which is npm's. npm passes the
+//   signal only to its direct child, the shell running the script; a plain `node …` there kept
+//   running after npm and the shell were gone (found by a fresh-user trial). The script `exec`s
+//   node, so the signal reaches Switchyard, which shuts down in order.
+// - Ctrl-C in a terminal: SIGINT to the whole process group (npm, node, the storage process), and
+//   npm forwards its own copy to node. Node took that second copy as "exit at once": no orderly
+//   stop, and the storage process, its parent gone, died with ERR_IPC_CHANNEL_CLOSED (found by a
+//   fresh-user trial).
+
+const ROOT = join(import.meta.dirname, '..');
+
+interface Started {
+  npm: ChildProcess;
+  ports: StartPorts;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+async function startNpm(dir: string): Promise<Started> {
+  const ports = await freeStartPorts();
+  // Its own process group, as a terminal gives it, so the whole group can be signalled.
+  const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: readmeStartEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let log = '';
+  npm.stdout!.on('data', (d: Buffer) => (log += d));
+  npm.stderr!.on('data', (d: Buffer) => (log += d));
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  await until('npm start to be ready', async () => (await fetch(`http://127.0.0.1:${ports.opsPort}/readyz`).catch(() => null))?.status === 200 || null, 90_000);
+  return { npm, ports, log: () => log, exited };
+}
+
+/** Sends chat requests through the collector; every one must be answered 200. */
+async function chat(ports: StartPorts, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://127.0.0.1:${ports.port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `hello ${i}` }] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await res.arrayBuffer().catch(() => undefined);
+  }
+}
+
+/** True while any process of group `pgid` is alive (zombies included: not yet reaped means not gone). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stoppedInOrder(s: Started, signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+  const code = await s.exited;
+  await until('the collector and API ports to be released', async () => ((await bindable(s.ports.port)) && (await bindable(s.ports.apiPort))) || null, 30_000);
+  // The storage process leaves with the collector; nothing of the group stays behind.
+  await until('every process of the group to exit', async () => !groupAlive(s.npm.pid!) || null, 30_000);
+  const log = s.log();
+  assert.equal(code, 0, log);
+  assert.equal(log.match(new RegExp(`${signal}: shutting down`, 'g'))?.length, 1, log);
+  assert.match(log, /stopped cleanly \(12 attempts stored this run\)/, log);
+  assert.doesNotMatch(log, /ERR_IPC|Error:|again: exiting/, log);
+}
+
+test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, every attempt is stored, its ports are free', { timeout: 150_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
+  let s: Started | undefined;
+  try {
+    s = await startNpm(dir);
+    await chat(s.ports, 12);
+    s.npm.kill('SIGTERM');
+    await stoppedInOrder(s, 'SIGTERM');
+  } finally {
+    if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C (SIGINT to the process group) stops `npm start` cleanly: one shutdown, every attempt stored, no IPC errors', { timeout: 150_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
+  let s: Started | undefined;
+  try {
+    s = await startNpm(dir);
+    await chat(s.ports, 12);
+    process.kill(-s.npm.pid!, 'SIGINT');
+    await stoppedInOrder(s, 'SIGINT');
+  } finally {
+    if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
