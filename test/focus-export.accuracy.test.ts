@@ -134,6 +134,18 @@ test('HTTP download: finance only, scoped to its teams, user mistakes named', as
     assert.equal(answer.status, 400, query);
     assert.equal(((await answer.json()) as { error: { argument: string } }).error.argument, argument, query);
   }
+  // Found: a missing `to` answered "got undefined" instead of saying the parameter is required.
+  for (const [query, argument] of [
+    ['?from=2026-11-01', 'to'],
+    ['?to=2026-12-01', 'from'],
+    ['', 'from'],
+  ]) {
+    const answer = await get(query!, 'fin');
+    assert.equal(answer.status, 400, query);
+    const { error } = (await answer.json()) as { error: { argument: string; message: string } };
+    assert.equal(error.argument, argument, query);
+    assert.match(error.message, new RegExp(`^${argument}: is required \\(an ISO-8601 UTC timestamp like "2026-11-01T00:00:00Z" or "2026-11-01"\\)$`), query);
+  }
   const metadata = await get('/metadata', 'fin');
   assert.equal(((await metadata.json()) as { Schemas: Array<{ FocusVersion: string }> }).Schemas[0]!.FocusVersion, '1.2');
 });

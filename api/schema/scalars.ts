@@ -14,14 +14,18 @@ export class TimeArg {
 // (DateTime64(3) is the stored precision), or a bare date meaning its 00:00 UTC.
 const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:Z|\+00:00))?$/;
 
+const ISO_UTC_EXAMPLE = 'an ISO-8601 UTC timestamp like "2026-11-01T00:00:00Z" or "2026-11-01"';
+
 /**
- * Reads a strict ISO-8601 UTC timestamp; milliseconds since the epoch. Rejects other offsets,
- * impossible calendar dates ("2026-02-30") and free text ("Nov 1 2026").
+ * Reads a strict ISO-8601 UTC timestamp; milliseconds since the epoch. Rejects a missing value
+ * (undefined or null: "is required"), other offsets, impossible calendar dates ("2026-02-30") and
+ * free text ("Nov 1 2026").
  * @throws ApiError BAD_USER_INPUT naming `argument`
  */
 export function parseIsoUtc(value: unknown, argument: string): number {
   const raw = value instanceof TimeArg ? value.raw : value;
-  const problem = `expected an ISO-8601 UTC timestamp like "2026-11-01T00:00:00Z" or "2026-11-01", got ${JSON.stringify(raw)}`;
+  if (raw === undefined || raw === null) throw badInput(argument, `is required (${ISO_UTC_EXAMPLE})`);
+  const problem = `expected ${ISO_UTC_EXAMPLE}, got ${JSON.stringify(raw)}`;
   if (typeof raw !== 'string') throw badInput(argument, problem);
   const m = ISO_UTC.exec(raw);
   if (!m) throw badInput(argument, problem);

@@ -33,6 +33,17 @@ test('every timestamp found refused in the wild is BAD_USER_INPUT naming the arg
   refuses(() => parseIsoUtc(null, 'to'), 'to');
 });
 
+// Found: GET /exports/focus without `to` answered "to: expected an ISO-8601 UTC timestamp …, got undefined".
+test('a missing timestamp is refused as required, naming the argument; a malformed one keeps saying what was got', () => {
+  for (const missing of [undefined, null]) {
+    refuses(() => parseIsoUtc(missing, 'to'), 'to');
+    assert.throws(() => parseIsoUtc(missing, 'to'), { message: 'to: is required (an ISO-8601 UTC timestamp like "2026-11-01T00:00:00Z" or "2026-11-01")' });
+  }
+  assert.throws(() => readTimeRange({ from: undefined, to: '2026-12-01' }, 31), { message: /^from: is required \(/ });
+  assert.throws(() => parseIsoUtc('Nov 1 2026', 'from'), { message: /^from: expected an ISO-8601 UTC timestamp like .*, got "Nov 1 2026"$/ });
+  assert.throws(() => parseIsoUtc('', 'from'), { message: /, got ""$/ });
+});
+
 test('strict ISO-8601 UTC forms are read exactly', () => {
   assert.equal(parseIsoUtc('2026-11-01', 'from'), Date.UTC(2026, 10, 1));
   assert.equal(parseIsoUtc('2026-11-01T10:20Z', 'from'), Date.UTC(2026, 10, 1, 10, 20));
