@@ -8,6 +8,7 @@ import { emissionLimitsFromEnv } from '../core/transport/emission-limits.ts';
 import { providerRoutesFromEnv, simulatedRoutes, SIMULATOR_KEY_ENV } from './default-routes.ts';
 import { serviceNames, startPipeline, type ServiceName } from './pipeline.ts';
 import { pipelineSettingsFromEnv } from './pipeline-env.ts';
+import { assertPortsFree, type PlannedPort } from './server-lifecycle.ts';
 import { startWithStorageProcess } from './storage-process/start-with-storage-process.ts';
 import { clickhouseTarget, lockIfEmbedded } from './store.ts';
 
@@ -25,17 +26,18 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
   let routes: RoutesConfig | undefined;
   let closeSimulator: (() => Promise<void>) | null = null;
   try {
-    if (services.has('collector')) {
-      routes = env.SWITCHYARD_CONFIG ? loadRoutesConfig(env.SWITCHYARD_CONFIG) : (providerRoutesFromEnv(process.env) ?? undefined);
-      if (!routes) {
-        const simulator = await startSimulator({ host: env.SWITCHYARD_HOST, port: env.SWITCHYARD_SIMULATOR_PORT }).catch((err: NodeJS.ErrnoException) => {
-          throw listenError(err, env.SWITCHYARD_HOST, env.SWITCHYARD_SIMULATOR_PORT, { port: 'SWITCHYARD_SIMULATOR_PORT', host: 'SWITCHYARD_HOST' });
-        });
-        closeSimulator = () => simulator.close();
-        routes = simulatedRoutes((u, k) => simulator.baseUrl(u, k));
-        providerEnv[SIMULATOR_KEY_ENV] = 'simulated-key';
-        log(`collector: no routes file and no provider keys, using simulated providers at ${simulator.url}`);
-      }
+    if (services.has('collector')) routes = env.SWITCHYARD_CONFIG ? loadRoutesConfig(env.SWITCHYARD_CONFIG) : (providerRoutesFromEnv(process.env) ?? undefined);
+    const simulated = services.has('collector') && !routes;
+    // Every port checked before anything starts: a second copy is told of all its taken ports at once, not one per start.
+    await assertPortsFree(env.SWITCHYARD_HOST, plannedPorts(env, services, simulated));
+    if (simulated) {
+      const simulator = await startSimulator({ host: env.SWITCHYARD_HOST, port: env.SWITCHYARD_SIMULATOR_PORT }).catch((err: NodeJS.ErrnoException) => {
+        throw listenError(err, env.SWITCHYARD_HOST, env.SWITCHYARD_SIMULATOR_PORT, { port: 'SWITCHYARD_SIMULATOR_PORT', host: 'SWITCHYARD_HOST' });
+      });
+      closeSimulator = () => simulator.close();
+      routes = simulatedRoutes((u, k) => simulator.baseUrl(u, k));
+      providerEnv[SIMULATOR_KEY_ENV] = 'simulated-key';
+      log(`collector: no routes file and no provider keys, using simulated providers at ${simulator.url}`);
     }
     // Policy and API read the routes file too when given one: its calendar budgets are stored for the lease grantor.
     if (!routes && env.SWITCHYARD_CONFIG && (services.has('policy') || services.has('api'))) routes = loadRoutesConfig(env.SWITCHYARD_CONFIG);
@@ -78,6 +80,16 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     await telemetry.shutdown();
     lock?.release();
   }
+}
+
+/** Every port this run listens on, with the variable that chooses it: the simulator's only when it runs. */
+function plannedPorts(env: SwitchyardEnv, services: ReadonlySet<ServiceName>, simulated: boolean): PlannedPort[] {
+  return [
+    ...(services.has('collector') ? [{ port: env.SWITCHYARD_PORT, variable: 'SWITCHYARD_PORT' } as const] : []),
+    ...(services.has('api') ? [{ port: env.SWITCHYARD_API_PORT, variable: 'SWITCHYARD_API_PORT' } as const] : []),
+    { port: env.SWITCHYARD_OPS_PORT, variable: 'SWITCHYARD_OPS_PORT' },
+    ...(simulated ? [{ port: env.SWITCHYARD_SIMULATOR_PORT, variable: 'SWITCHYARD_SIMULATOR_PORT' } as const] : []),
+  ];
 }
 
 /**

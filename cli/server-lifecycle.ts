@@ -1,9 +1,44 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { listenError } from '../core/listen-error.ts';
+import { createServer, type AddressInfo } from 'node:net';
+import { listenError, portsInUseError } from '../core/listen-error.ts';
 
-/** The environment variables that choose a port Switchyard listens on. */
-export type PortVariable = 'SWITCHYARD_PORT' | 'SWITCHYARD_API_PORT' | 'SWITCHYARD_OPS_PORT' | 'SWITCHYARD_SIMULATOR_PORT';
+/** The environment variables that choose a port a service's server listens on (`listen`). */
+export type PortVariable = 'SWITCHYARD_PORT' | 'SWITCHYARD_API_PORT' | 'SWITCHYARD_OPS_PORT';
+
+/** A port a run will listen on and the environment variable that chooses it. */
+export interface PlannedPort {
+  port: number;
+  variable: PortVariable | 'SWITCHYARD_SIMULATOR_PORT';
+}
+
+/**
+ * Checks, before anything starts, that every port of `ports` is free on `host`, so that a second
+ * copy names all its taken ports in one error instead of one per start (a late one only after
+ * the storage process has opened chDB). Port 0 (any free port) is not checked. Each port is tried
+ * with a throwaway listen, one at a time: two settings may choose the same port. `listen` still
+ * maps its own error, for a port taken between this check and the bind.
+ * @throws ConfigError naming each taken port with its variable; a host that is not an address of
+ *   this machine as `listenError` says it
+ */
+export async function assertPortsFree(host: string, ports: readonly PlannedPort[]): Promise<void> {
+  const taken: Array<{ port: number; setting: string }> = [];
+  for (const { port, variable } of ports) {
+    if (port === 0) continue;
+    const err = await tryListen(host, port);
+    if (err?.code === 'EADDRINUSE') taken.push({ port, setting: variable });
+    else if (err) throw listenError(err, host, port, { port: variable, host: 'SWITCHYARD_HOST' });
+  }
+  if (taken.length > 0) throw portsInUseError(host, taken);
+}
+
+/** Listens on `host:port` and closes again at once; the listen error, or null when the port was free. */
+function tryListen(host: string, port: number): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
+  });
+}
 
 /**
  * Listens on `host:port` (0: any free port) and resolves with the port; a taken port is a

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,19 @@ import { runCli, startCli } from './support/cli-process.ts';
 
 const NO_PROVIDER_KEYS = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GEMINI_API_KEY: '' };
 
+/** `switchyard all`'s environment with every port chosen by the system, simulated providers, no broker; `overrides` on top. */
+const allEnv = (data: string, overrides: Record<string, string> = {}) => ({
+  SWITCHYARD_DATA: data,
+  SWITCHYARD_PORT: '0',
+  SWITCHYARD_API_PORT: '0',
+  SWITCHYARD_OPS_PORT: '0',
+  SWITCHYARD_SIMULATOR_PORT: '0',
+  SWITCHYARD_CONFIG: '',
+  KAFKA_BROKERS: '',
+  ...NO_PROVIDER_KEYS,
+  ...overrides,
+});
+
 const occupy = () =>
   new Promise<Server>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
@@ -25,17 +38,7 @@ for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OP
     const port = (taken.address() as AddressInfo).port;
     const data = mkdtempSync(join(tmpdir(), 'switchyard-ports-'));
     try {
-      const env = {
-        SWITCHYARD_DATA: data,
-        SWITCHYARD_PORT: '0',
-        SWITCHYARD_API_PORT: '0',
-        SWITCHYARD_OPS_PORT: '0',
-        SWITCHYARD_SIMULATOR_PORT: '0',
-        SWITCHYARD_CONFIG: '',
-        KAFKA_BROKERS: '',
-        ...NO_PROVIDER_KEYS,
-      };
-      const run = await runCli(['all'], { ...env, [variable]: String(port) }, 180_000);
+      const run = await runCli(['all'], allEnv(data, { [variable]: String(port) }), 180_000);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, new RegExp(`switchyard: port ${port} on 127\\.0\\.0\\.1 is already in use; choose another with ${variable}\\n`));
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
@@ -46,24 +49,36 @@ for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OP
   });
 }
 
+// Found: a second `switchyard all` was told of one taken port per start: 8080, then (changed)
+// 9464, then 4000 only after the storage process had started chDB.
+test('two taken ports: one line naming both with their variables, before anything starts', async () => {
+  const [collector, api] = await Promise.all([occupy(), occupy()]);
+  const [collectorPort, apiPort] = [collector, api].map((s) => (s.address() as AddressInfo).port);
+  const data = mkdtempSync(join(tmpdir(), 'switchyard-ports-'));
+  try {
+    const run = await runCli(['all'], allEnv(data, { SWITCHYARD_PORT: String(collectorPort), SWITCHYARD_API_PORT: String(apiPort) }), 180_000);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^\\S+ switchyard: port ${collectorPort} \\(SWITCHYARD_PORT\\) and port ${apiPort} \\(SWITCHYARD_API_PORT\\) on 127\\.0\\.0\\.1 are already in use; choose others with those settings\\n$`,
+      ),
+      'that one line and nothing else: no simulator, no storage process',
+    );
+    // No lock left, no chDB opened, no spool: nothing ran.
+    assert.deepEqual(readdirSync(data), []);
+  } finally {
+    collector.close();
+    api.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
 for (const host of ['not a host', '192.0.2.1'])
   test(`SWITCHYARD_HOST=${host}, not an address of this machine: exit 2 and one line naming SWITCHYARD_HOST`, async () => {
     const data = mkdtempSync(join(tmpdir(), 'switchyard-host-'));
     try {
-      const run = await runCli(
-        ['all'],
-        {
-          SWITCHYARD_DATA: data,
-          SWITCHYARD_HOST: host,
-          SWITCHYARD_PORT: '0',
-          SWITCHYARD_API_PORT: '0',
-          SWITCHYARD_OPS_PORT: '0',
-          SWITCHYARD_CONFIG: '',
-          KAFKA_BROKERS: '',
-          ...NO_PROVIDER_KEYS,
-        },
-        180_000,
-      );
+      const run = await runCli(['all'], allEnv(data, { SWITCHYARD_HOST: host }), 180_000);
       assert.equal(run.code, 2, run.stderr);
       assert.match(
         run.stderr,
