@@ -31,6 +31,39 @@ test('a live holder: the error names the directory, the pid and what to do', () 
   );
 });
 
+test('a holder that advertised its API: a command that can ask it names the request; one that cannot keeps the general advice', () => {
+  const dir = fresh();
+  const holder = lockDataDir(dir);
+  holder.advertiseApi('http://127.0.0.1:4123');
+  // Held by another live process (this one would count as its own holder).
+  writeFileSync(join(dir, 'switchyard.pid'), '4242\n');
+  const ask = (api: string) => `GET ${api}/exports/focus`;
+  assert.throws(
+    () => lockDataDir(dir, (pid) => pid === 4242, ask),
+    (err: unknown) => err instanceof DataDirBusyError && err.message.endsWith('or ask the running service: GET http://127.0.0.1:4123/exports/focus'),
+  );
+  assert.throws(
+    () => lockDataDir(dir, (pid) => pid === 4242),
+    (err: unknown) => err instanceof DataDirBusyError && /use the running service instead \(its GraphQL API/.test(err.message),
+  );
+  writeFileSync(join(dir, 'switchyard.pid'), `${process.pid}\n`);
+  holder.release();
+  assert.equal(existsSync(join(dir, 'switchyard.api')), false, 'the advertisement goes with the lock');
+});
+
+test("a dead holder's advertised API is not named: the lock is taken over and the stale address removed", () => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'switchyard.pid'), '4242\n');
+  writeFileSync(join(dir, 'switchyard.api'), 'http://127.0.0.1:4123\n');
+  const lock = lockDataDir(
+    dir,
+    () => false,
+    (api) => `GET ${api}`,
+  );
+  assert.equal(existsSync(join(dir, 'switchyard.api')), false);
+  lock.release();
+});
+
 test('a dead holder (kill -9) is stale: the lock is taken over', () => {
   const dir = fresh();
   writeFileSync(join(dir, 'switchyard.pid'), '4242\n');

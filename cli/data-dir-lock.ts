@@ -1,66 +1,102 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Another live process holds the embedded data directory; the message says what to do. */
+/**
+ * Another live process holds the embedded data directory; the message says what to do.
+ * `instead`: how this command's answer is had from the holder's API (e.g. the HTTP FOCUS export),
+ * when the holder serves one and the command has such a way; else the GraphQL API in general.
+ */
 export class DataDirBusyError extends Error {
   override readonly name = 'DataDirBusyError';
   constructor(
     readonly dataDir: string,
     readonly pid: number | null,
+    instead?: string,
   ) {
     super(
       `another Switchyard process${pid ? ` (pid ${pid})` : ''} holds the data directory ${dataDir}. ` +
         `Stop it${pid ? ` (kill ${pid})` : ''}, give this command its own directory with SWITCHYARD_DATA=…, ` +
-        'or use the running service instead (its GraphQL API, or CLICKHOUSE_URL for a ClickHouse server).',
+        (instead
+          ? `or ask the running service: ${instead}`
+          : 'or use the running service instead (its GraphQL API, or CLICKHOUSE_URL for a ClickHouse server).'),
     );
   }
 }
 
+/**
+ * What a command run against a busy data directory can ask the holder's API instead, given the
+ * API's base URL (`http://host:port`, no path): a sentence naming the request.
+ */
+export type AskTheHolder = (apiBase: string) => string;
+
 /** Held lock: call `release` at the end of the command (also safe to call twice). */
 export interface DataDirLock {
   readonly file: string;
+  /**
+   * Records where this process serves its API (`http://host:port`), so a command refused the
+   * directory meanwhile can name the request that gets its answer from us. Removed on release.
+   */
+  advertiseApi(apiBase: string): void;
   release(): void;
 }
 
 const LOCK_FILE = 'switchyard.pid';
+const API_FILE = 'switchyard.api';
 
 /**
  * Takes `<dataDir>/switchyard.pid` with an exclusive create. chDB allows one process per data
  * path and fails deep inside ClickHouse otherwise; this turns that into a clear, early error.
  * A lock whose pid is no longer alive (kill -9, power loss) is stale and taken over.
- * `isAlive` is injectable for tests. Throws DataDirBusyError when a live process holds it.
+ * `isAlive` is injectable for tests. Throws DataDirBusyError when a live process holds it; with
+ * `askTheHolder`, and a holder that advertised its API, the message names that request.
  */
-export function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean = processAlive): DataDirLock {
+export function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean = processAlive, askTheHolder?: AskTheHolder): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
+  const apiFile = join(dataDir, API_FILE);
+  const busy = (pid: number | null) => {
+    const api = askTheHolder ? readText(apiFile) : null;
+    return new DataDirBusyError(dataDir, pid, api && askTheHolder ? askTheHolder(api) : undefined);
+  };
   for (let tries = 0; tries < 3; tries++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
+      // A file left by a holder killed before its release would name a dead API.
+      rmSync(apiFile, { force: true });
       let held = true;
       const release = () => {
         if (!held) return;
         held = false;
+        rmSync(apiFile, { force: true });
         if (readPid(file) === process.pid) rmSync(file, { force: true });
       };
       process.once('exit', release);
-      return { file, release };
+      const advertiseApi = (apiBase: string) => {
+        if (held) writeFileSync(apiFile, `${apiBase}\n`);
+      };
+      return { file, release, advertiseApi };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = readPid(file);
-      if (pid !== null && pid !== process.pid && isAlive(pid)) throw new DataDirBusyError(dataDir, pid);
+      if (pid !== null && pid !== process.pid && isAlive(pid)) throw busy(pid);
       // Stale (dead pid, or unreadable): remove and retry the exclusive create.
       rmSync(file, { force: true });
     }
   }
-  throw new DataDirBusyError(dataDir, readPid(file));
+  throw busy(readPid(file));
 }
 
 function readPid(file: string): number | null {
+  const pid = Number(readText(file));
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** The file's trimmed text; null when it is missing, unreadable or empty. */
+function readText(file: string): string | null {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+    return readFileSync(file, 'utf8').trim() || null;
   } catch {
     return null;
   }

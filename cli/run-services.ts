@@ -70,6 +70,7 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
     if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
     if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
 
+    if (pipeline.apiUrl) lock?.advertiseApi(new URL(pipeline.apiUrl).origin);
     await signalled;
     await pipeline.stop();
     const stored = pipeline.ingest?.stats.stored ?? ('stored' in pipeline ? pipeline.stored : null);

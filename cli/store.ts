@@ -2,22 +2,33 @@ import { join } from 'node:path';
 import type { ClickHouseClient, ClickHouseTarget } from '../core/clickhouse/client.ts';
 import type { SwitchyardEnv } from '../core/config/env.ts';
 import { ConfigError } from '../core/errors.ts';
-import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { lockDataDir, type AskTheHolder, type DataDirLock } from './data-dir-lock.ts';
 
 /** The ClickHouse server from CLICKHOUSE_URL, else embedded chDB under `<SWITCHYARD_DATA>/clickhouse`. */
 export function clickhouseTarget(env: SwitchyardEnv): ClickHouseTarget {
   return env.CLICKHOUSE_URL ? { kind: 'server', url: env.CLICKHOUSE_URL } : { kind: 'embedded', path: join(env.dataDir, 'clickhouse') };
 }
 
-/** Locks the data directory when the target is embedded (one process per chDB path); null for a server. */
-export function lockIfEmbedded(env: SwitchyardEnv, target: ClickHouseTarget | undefined): DataDirLock | null {
-  return target?.kind === 'embedded' ? lockDataDir(env.dataDir) : null;
+/**
+ * Locks the data directory when the target is embedded (one process per chDB path); null for a
+ * server. `askTheHolder`: the request that gets this command's answer from a running service
+ * holding the directory, for the busy error (lockDataDir).
+ */
+export function lockIfEmbedded(env: SwitchyardEnv, target: ClickHouseTarget | undefined, askTheHolder?: AskTheHolder): DataDirLock | null {
+  return target?.kind === 'embedded' ? lockDataDir(env.dataDir, undefined, askTheHolder) : null;
 }
 
-/** Runs `work` with a client on the configured store, holding the data-directory lock if embedded. */
-export async function withStore<T>(env: SwitchyardEnv, work: (client: ClickHouseClient, target: ClickHouseTarget) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a client on the configured store, holding the data-directory lock if embedded.
+ * `askTheHolder`: as for lockIfEmbedded.
+ */
+export async function withStore<T>(
+  env: SwitchyardEnv,
+  work: (client: ClickHouseClient, target: ClickHouseTarget) => Promise<T>,
+  askTheHolder?: AskTheHolder,
+): Promise<T> {
   const target = clickhouseTarget(env);
-  const lock = lockIfEmbedded(env, target);
+  const lock = lockIfEmbedded(env, target, askTheHolder);
   try {
     // Loaded here, not at the top: run-services imports this module, and a collector process never opens a store.
     const { createClickHouse } = await import('../core/clickhouse/client.ts');

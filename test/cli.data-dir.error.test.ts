@@ -23,6 +23,19 @@ test('a second process on the same embedded data directory gets one line: who ho
       assert.doesNotMatch(second.stderr, /Cannot lock file|\n\s+at /, 'no ClickHouse stack');
       assert.equal(second.stderr.trim().split('\n').length, 1, second.stderr);
     }
+    // The finance exports name the request that gets the same answer from the running service, at its real port.
+    const api = /GraphQL:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(first.output())![1]!;
+    const out = join(data, 'focus.csv');
+    const focus = await runCli(['export', 'focus', '--from', '2026-11-01', '--to', '2026-12-01', '--out', out], env, 30_000);
+    assert.equal(focus.code, 2, focus.stderr);
+    const curl = `curl -fo "${out}" "${api}/exports/focus?from=2026-11-01&to=2026-12-01&format=csv&period=day"`;
+    assert.ok(focus.stderr.includes(`or ask the running service: ${curl}`), focus.stderr);
+    const answer = await fetch(`${api}/exports/focus?from=2026-11-01&to=2026-12-01&format=csv&period=day`);
+    assert.equal(answer.status, 200, 'the named request works');
+    assert.match((await answer.text()).split('\n')[0]!, /BilledCost/);
+    const showback = await runCli(['export', 'showback', '--month', '2026-11'], env, 30_000);
+    assert.equal(showback.code, 2, showback.stderr);
+    assert.ok(showback.stderr.includes(`the GraphQL query showback(month: "2026-11") at ${api}/graphql`), showback.stderr);
   } finally {
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0);

@@ -24,10 +24,20 @@ export const exportCommand: RegisterCommand = (program) => {
         import('../store.ts'),
         import('../../finance/export-commands.ts'),
       ]);
-      const written = await withStore(parseEnv(), async (client, target) => {
-        await requireSchema(client, target);
-        return runFocusExport(client, target, { ...o, teams: o.team, nowMs: Date.now() });
-      });
+      const env = parseEnv();
+      const written = await withStore(
+        env,
+        async (client, target) => {
+          await requireSchema(client, target);
+          return runFocusExport(client, target, { ...o, teams: o.team, nowMs: Date.now() });
+        },
+        // The service holding the store serves the same dataset over HTTP (its token's teams: no team filter there).
+        (api) => {
+          const query = new URLSearchParams({ from: o.from, to: o.to, format: o.format, period: o.period });
+          const token = env.SWITCHYARD_API_TOKENS ? ' -H "authorization: Bearer <a finance token>"' : '';
+          return `curl -fo ${JSON.stringify(o.out)}${token} "${api}/exports/focus?${query}"`;
+        },
+      );
       console.log(JSON.stringify(written));
     });
   exp
@@ -43,10 +53,14 @@ export const exportCommand: RegisterCommand = (program) => {
         import('../store.ts'),
         import('../../finance/export-commands.ts'),
       ]);
-      const text = await withStore(parseEnv(), async (client, target) => {
-        await requireSchema(client, target);
-        return runShowbackExport(client, o);
-      });
+      const text = await withStore(
+        parseEnv(),
+        async (client, target) => {
+          await requireSchema(client, target);
+          return runShowbackExport(client, o);
+        },
+        (api) => `the GraphQL query showback(month: "${o.month}") at ${api}/graphql`,
+      );
       if (o.out) writeFileSync(o.out, text);
       else process.stdout.write(text);
     });
