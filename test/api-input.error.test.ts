@@ -40,6 +40,16 @@ test('DateTime arguments, enum values, cursors and page sizes name their argumen
   await expectBadInput('{ costReport(from: "2026-11-01") { total { costUsd } } }', {}, 'to');
 });
 
+test('a latency or goodput report without a range names window as the missing argument, and its values', async () => {
+  for (const field of ['latencyReport', 'goodputReport']) {
+    const answer = await api.gql(`{ ${field}(groupBy: [deployment]) { rows { attempts: __typename } } }`, {}, 'fin');
+    const error = answer.errors?.[0];
+    assert.equal(error?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(answer));
+    assert.equal(error?.extensions?.argument, 'window');
+    assert.equal(error?.message, 'window: is required, or from and to instead: one of LAST_5M, LAST_1H, LAST_24H, or an ISO-8601 UTC range');
+  }
+});
+
 test('a body that is not JSON is a 400 naming the parser reason, never quoting the body (it may hold a token)', async () => {
   for (const [body, reason] of [
     ['not json tok-root-pasted', "unexpected 'o'"],

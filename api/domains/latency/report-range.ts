@@ -35,6 +35,8 @@ export function readReportRange(
   nowMs: number,
 ): ReportRange {
   if (args.window && (args.from || args.to)) throw badInput('window', 'give either window or from/to, not both');
+  if (!args.window && args.from == null && args.to == null)
+    throw badInput('window', `is required, or from and to instead: one of ${Object.keys(reportWindows).join(', ')}, or an ISO-8601 UTC range`);
   const raw = args.window ? { fromMs: nowMs - reportWindows[args.window], toMs: nowMs } : readTimeRange({ from: args.from, to: args.to }, MAX_REPORT_DAYS);
   const range = { fromMs: Math.floor(raw.fromMs / MINUTE_MS) * MINUTE_MS, toMs: Math.ceil(raw.toMs / MINUTE_MS) * MINUTE_MS };
   const bucketS = args.bucketSeconds ?? null;
