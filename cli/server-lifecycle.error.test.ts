@@ -31,16 +31,30 @@ test('every taken port is named with its variable in one ConfigError; free ports
         err.message ===
           `port ${portOf(collector)} (SWITCHYARD_PORT) and port ${portOf(api)} (SWITCHYARD_API_PORT) on 127.0.0.1 are already in use; choose others with those settings`,
     );
-    // The check leaves the free port free, and two variables on one port do not trip over each other.
+    // The check leaves the free port free; port 0 is never checked, nor counted twice.
+    await assertPortsFree('127.0.0.1', [{ port: freePort, variable: 'SWITCHYARD_OPS_PORT' }]);
     await assertPortsFree('127.0.0.1', [
-      { port: freePort, variable: 'SWITCHYARD_OPS_PORT' },
-      { port: freePort, variable: 'SWITCHYARD_SIMULATOR_PORT' },
+      { port: 0, variable: 'SWITCHYARD_PORT' },
+      { port: 0, variable: 'SWITCHYARD_API_PORT' },
     ]);
-    await assertPortsFree('127.0.0.1', [{ port: 0, variable: 'SWITCHYARD_PORT' }]);
   } finally {
     collector.close();
     api.close();
   }
+});
+
+test('two settings on one port are named together, not reported later as a port another program holds', async () => {
+  const free = await occupy();
+  const port = portOf(free);
+  await new Promise((r) => free.close(r));
+  await assert.rejects(
+    assertPortsFree('127.0.0.1', [
+      { port, variable: 'SWITCHYARD_PORT' },
+      { port: 0, variable: 'SWITCHYARD_SIMULATOR_PORT' },
+      { port, variable: 'SWITCHYARD_API_PORT' },
+    ]),
+    { name: 'ConfigError', message: `SWITCHYARD_PORT and SWITCHYARD_API_PORT both choose port ${port}; give each its own` },
+  );
 });
 
 test('one taken port: the same one-line message as a failed listen', async () => {

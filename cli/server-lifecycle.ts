@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { ConfigError } from '../core/errors.ts';
 import { listenError, portsInUseError } from '../core/listen-error.ts';
 
 /** The environment variables that choose a port a service's server listens on (`listen`). */
@@ -15,12 +16,20 @@ export interface PlannedPort {
  * Checks, before anything starts, that every port of `ports` is free on `host`, so that a second
  * copy names all its taken ports in one error instead of one per start (a late one only after
  * the storage process has opened chDB). Port 0 (any free port) is not checked. Each port is tried
- * with a throwaway listen, one at a time: two settings may choose the same port. `listen` still
- * maps its own error, for a port taken between this check and the bind.
- * @throws ConfigError naming each taken port with its variable; a host that is not an address of
- *   this machine as `listenError` says it
+ * with a throwaway listen, one at a time. `listen` still maps its own error, for a port taken
+ * between this check and the bind.
+ * @throws ConfigError when two settings choose the same port (the second server would find it
+ *   taken by the first, and be told another program holds it); naming each taken port with its
+ *   variable; a host that is not an address of this machine as `listenError` says it
  */
 export async function assertPortsFree(host: string, ports: readonly PlannedPort[]): Promise<void> {
+  const chosenBy = new Map<number, string>();
+  for (const { port, variable } of ports) {
+    if (port === 0) continue;
+    const earlier = chosenBy.get(port);
+    if (earlier) throw new ConfigError(`${earlier} and ${variable} both choose port ${port}; give each its own`);
+    chosenBy.set(port, variable);
+  }
   const taken: Array<{ port: number; setting: string }> = [];
   for (const { port, variable } of ports) {
     if (port === 0) continue;

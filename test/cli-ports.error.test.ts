@@ -51,6 +51,21 @@ for (const variable of ['SWITCHYARD_PORT', 'SWITCHYARD_API_PORT', 'SWITCHYARD_OP
 
 // Found: a second `switchyard all` was told of one taken port per start: 8080, then (changed)
 // 9464, then 4000 only after the storage process had started chDB.
+test('two settings on one port: one line naming both, before anything starts (not "in use" by another program)', async () => {
+  const free = await occupy();
+  const port = (free.address() as AddressInfo).port;
+  await new Promise((r) => free.close(r));
+  const data = mkdtempSync(join(tmpdir(), 'switchyard-ports-'));
+  try {
+    const run = await runCli(['all'], allEnv(data, { SWITCHYARD_PORT: String(port), SWITCHYARD_OPS_PORT: String(port) }), 180_000);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`^\\S+ switchyard: SWITCHYARD_PORT and SWITCHYARD_OPS_PORT both choose port ${port}; give each its own\\n$`));
+    assert.deepEqual(readdirSync(data), []);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
 test('two taken ports: one line naming both with their variables, before anything starts', async () => {
   const [collector, api] = await Promise.all([occupy(), occupy()]);
   const [collectorPort, apiPort] = [collector, api].map((s) => (s.address() as AddressInfo).port);
