@@ -62,19 +62,21 @@ export async function runServices(env: SwitchyardEnv, services: ReadonlySet<Serv
       log,
     });
 
-    console.log(
-      `switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : split ? 'to a storage process' : 'in-process'})`,
-    );
-    if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
-    if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
-    if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
-    if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
-
-    if (pipeline.apiUrl) lock?.advertiseApi(new URL(pipeline.apiUrl).origin);
-    await signalled;
+    // Told to stop while starting: no banner inviting requests we are about to refuse.
+    if (!signalled.received()) {
+      console.log(
+        `switchyard running: ${[...services].join(', ')} (events: ${env.KAFKA_BROKERS ? `Kafka ${env.KAFKA_BROKERS.join(',')}` : split ? 'to a storage process' : 'in-process'})`,
+      );
+      if (pipeline.collectorUrl) console.log(`  OpenAI base URL: ${pipeline.collectorUrl}   (models: ${routes!.routes.map((r) => r.name).join(', ')})`);
+      if (pipeline.apiUrl) console.log(`  GraphQL:         ${pipeline.apiUrl}`);
+      if (pipeline.apiUrl) console.log(`  Console:         ${pipeline.apiUrl.replace(/\/graphql$/, '/console/')}`);
+      if (pipeline.opsUrl) console.log(`  Ops:             ${pipeline.opsUrl}/metrics  ${pipeline.opsUrl}/healthz`);
+      if (pipeline.apiUrl) lock?.advertiseApi(new URL(pipeline.apiUrl).origin);
+    }
+    await signalled.promise;
     await pipeline.stop();
     const stored = pipeline.ingest?.stats.stored ?? ('stored' in pipeline ? pipeline.stored : null);
-    log(`stopped cleanly${stored === null ? '' : ` (${stored} attempts stored this run)`}`);
+    log(`stopped cleanly${stored === null ? '' : ` (${stored} ${stored === 1 ? 'attempt' : 'attempts'} stored this run)`}`);
     return 0;
   } finally {
     await closeSimulator?.();
@@ -94,13 +96,14 @@ function plannedPorts(env: SwitchyardEnv, services: ReadonlySet<ServiceName>, si
 }
 
 /**
- * Resolves on the first SIGINT/SIGTERM; a second one exits at once. A terminal's Ctrl-C reaches the
- * whole process group and `npm start` forwards its own copy to us, so a repeat within
- * REPEAT_GRACE_MS of the first is that same Ctrl-C, not a user asking to skip the orderly stop.
+ * `promise` resolves on the first SIGINT/SIGTERM (`received()` then says true); a second one exits
+ * at once. A terminal's Ctrl-C reaches the whole process group and `npm start` forwards its own
+ * copy to us, so a repeat within REPEAT_GRACE_MS of the first is that same Ctrl-C, not a user
+ * asking to skip the orderly stop.
  */
-function untilSignal(log: (m: string) => void): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let first = 0;
+function untilSignal(log: (m: string) => void): { promise: Promise<void>; received: () => boolean } {
+  let first = 0;
+  const promise = new Promise<void>((resolve) => {
     const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
       if (first === 0) {
         first = Date.now();
@@ -115,6 +118,7 @@ function untilSignal(log: (m: string) => void): Promise<void> {
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
+  return { promise, received: () => first !== 0 };
 }
 
 /** How long after the first signal a second one still counts as the same Ctrl-C (ms). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function startNpm(dir: string): Promise<Started> {
+/** Starts `npm start`; resolves once `/readyz` answers 200, or, with `untilLog`, once the log matches it. */
+async function startNpm(dir: string, untilLog?: RegExp): Promise<Started> {
   const ports = await freeStartPorts();
   // Its own process group, as a terminal gives it, so the whole group can be signalled.
   const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: readmeStartEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -35,7 +36,13 @@ async function startNpm(dir: string): Promise<Started> {
   npm.stdout!.on('data', (d: Buffer) => (log += d));
   npm.stderr!.on('data', (d: Buffer) => (log += d));
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  await until('npm start to be ready', async () => (await fetch(`http://127.0.0.1:${ports.opsPort}/readyz`).catch(() => null))?.status === 200 || null, 90_000);
+  if (untilLog) await until(`the log to match ${untilLog}`, async () => untilLog.test(log) || null, 90_000);
+  else
+    await until(
+      'npm start to be ready',
+      async () => (await fetch(`http://127.0.0.1:${ports.opsPort}/readyz`).catch(() => null))?.status === 200 || null,
+      90_000,
+    );
   return { npm, ports, log: () => log, exited };
 }
 
@@ -62,16 +69,42 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-async function stoppedInOrder(s: Started, signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+/** Every process below `pid` now (the storage process runs in a process group of its own). */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const out: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0;) {
+    frontier = rows.filter(([, ppid]) => frontier.includes(ppid)).map(([p]) => p);
+    out.push(...frontier);
+  }
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function stoppedInOrder(s: Started, signal: 'SIGINT' | 'SIGTERM', stored: number, tree: number[]): Promise<void> {
   const code = await s.exited;
   await until('the collector and API ports to be released', async () => ((await bindable(s.ports.port)) && (await bindable(s.ports.apiPort))) || null, 30_000);
   // The storage process leaves with the collector; nothing of the group stays behind.
   await until('every process of the group to exit', async () => !groupAlive(s.npm.pid!) || null, 30_000);
+  await until('the storage process to exit too', async () => !tree.some(alive) || null, 30_000);
   const log = s.log();
   assert.equal(code, 0, log);
   assert.equal(log.match(new RegExp(`${signal}: shutting down`, 'g'))?.length, 1, log);
-  assert.match(log, /stopped cleanly \(12 attempts stored this run\)/, log);
-  assert.doesNotMatch(log, /ERR_IPC|Error:|again: exiting/, log);
+  assert.match(log, new RegExp(`stopped cleanly \\(${stored} attempts? stored this run\\)`), log);
+  assert.doesNotMatch(log, /ERR_IPC|Error:|\n\s+at |again: exiting/, log);
+  // Nothing invites requests once shutting down.
+  assert.doesNotMatch(log.slice(log.indexOf(`${signal}: shutting down`)), /switchyard running|OpenAI base URL/, log);
 }
 
 test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, every attempt is stored, its ports are free', { timeout: 150_000 }, async () => {
@@ -80,8 +113,9 @@ test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, every attempt 
   try {
     s = await startNpm(dir);
     await chat(s.ports, 12);
+    const tree = descendants(s.npm.pid!);
     s.npm.kill('SIGTERM');
-    await stoppedInOrder(s, 'SIGTERM');
+    await stoppedInOrder(s, 'SIGTERM', 12, tree);
   } finally {
     if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -94,10 +128,36 @@ test('Ctrl-C (SIGINT to the process group) stops `npm start` cleanly: one shutdo
   try {
     s = await startNpm(dir);
     await chat(s.ports, 12);
+    const tree = descendants(s.npm.pid!);
     process.kill(-s.npm.pid!, 'SIGINT');
-    await stoppedInOrder(s, 'SIGINT');
+    await stoppedInOrder(s, 'SIGINT', 12, tree);
   } finally {
     if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Found by a fresh-user trial: Ctrl-C while the storage process was still loading killed it, and
+// the start failed with StorageUnavailableError's stack trace (exit 1); a SIGTERM then printed the
+// "running" banner after "shutting down".
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(
+    `${signal} during start-up (the storage process still loading): an orderly stop, exit 0, no stack trace, no banner after it`,
+    { timeout: 150_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
+      let s: Started | undefined;
+      try {
+        // The simulator is up (this line) some seconds before the storage process is ready.
+        s = await startNpm(dir, /using simulated providers/);
+        const tree = descendants(s.npm.pid!);
+        if (signal === 'SIGINT') process.kill(-s.npm.pid!, 'SIGINT');
+        else s.npm.kill('SIGTERM');
+        await stoppedInOrder(s, signal, 0, tree);
+      } finally {
+        if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+}

@@ -154,7 +154,7 @@ test(
       assert.equal(await get(`${base}/readyz`), 503, 'the storage process was still starting');
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out);
-      assert.match(out, /stopped cleanly \(1 attempts stored this run\)/);
+      assert.match(out, /stopped cleanly \(1 attempt stored this run\)/);
     } finally {
       child.kill('SIGKILL');
       child.stdout.destroy();

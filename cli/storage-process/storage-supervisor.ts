@@ -239,6 +239,12 @@ export class StorageSupervisor {
       // every quote in it again and the child unescapes them: 6-9 µs of the collector's main thread
       // per event against 3-4 (bench/overhead-embedded-ipc.ts). Every message here is plain data.
       serialization: 'advanced',
+      // Its own process group: a terminal's Ctrl-C goes to the collector's group only. The child
+      // ignores SIGINT once running, but one arriving while it still loads (before that handler
+      // exists) killed it mid-start, and the collector's start failed with a stack trace (found
+      // by a fresh-user trial). The collector stops it over IPC; if the collector dies, the IPC
+      // channel closes and the child stops itself.
+      detached: true,
     });
     this.child = child;
     // Storage work waits well (events queue, then spool); a request does not. Best effort: some systems refuse it.
