@@ -19,17 +19,19 @@ export const exportCommand: RegisterCommand = (program) => {
     .requiredOption('--out <file>', 'dataset path; the metadata goes to <file>.metadata.json')
     .addHelpText('after', '\nExample: switchyard export focus --from 2026-11-01 --to 2026-12-01 --format parquet --out focus-2026-11.parquet')
     .action(async (o: { from: string; to: string; format: string; period: string; team?: string[]; out: string }) => {
-      const [{ parseEnv }, { withStore, requireSchema }, { runFocusExport }] = await Promise.all([
+      const [{ parseEnv }, { withStore, requireSchema }, { runFocusExport }, { checkOutFile, writingOutFile }] = await Promise.all([
         import('../../core/config/env.ts'),
         import('../store.ts'),
         import('../../finance/export-commands.ts'),
+        import('../out-file.ts'),
       ]);
       const env = parseEnv();
+      checkOutFile('--out', o.out, { engineWrites: true, regularOnly: true });
       const written = await withStore(
         env,
         async (client, target) => {
           await requireSchema(client, target);
-          return runFocusExport(client, target, { ...o, teams: o.team, nowMs: Date.now() });
+          return writingOutFile('--out', o.out, () => runFocusExport(client, target, { ...o, teams: o.team, nowMs: Date.now() }));
         },
         // The service holding the store serves the same dataset over HTTP (its token's teams: no team filter there).
         (api) => {
@@ -47,12 +49,14 @@ export const exportCommand: RegisterCommand = (program) => {
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .option('--out <file>', 'write here instead of stdout')
     .action(async (o: { month: string; format: string; out?: string }) => {
-      const [{ writeFileSync }, { parseEnv }, { withStore, requireSchema }, { runShowbackExport }] = await Promise.all([
-        import('node:fs'),
+      const [{ writeFile }, { parseEnv }, { withStore, requireSchema }, { runShowbackExport }, { checkOutFile, writingOutFile }] = await Promise.all([
+        import('node:fs/promises'),
         import('../../core/config/env.ts'),
         import('../store.ts'),
         import('../../finance/export-commands.ts'),
+        import('../out-file.ts'),
       ]);
+      if (o.out) checkOutFile('--out', o.out);
       const text = await withStore(
         parseEnv(),
         async (client, target) => {
@@ -61,7 +65,8 @@ export const exportCommand: RegisterCommand = (program) => {
         },
         (api) => `the GraphQL query showback(month: "${o.month}") at ${api}/graphql`,
       );
-      if (o.out) writeFileSync(o.out, text);
+      const out = o.out;
+      if (out) await writingOutFile('--out', out, () => writeFile(out, text));
       else process.stdout.write(text);
     });
 };
