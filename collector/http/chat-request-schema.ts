@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ThinkingBlock } from '../providers/provider.ts';
 import { isPlainChatBody } from './plain-chat-body.ts';
-import { isMissingField } from './missing-field.ts';
+import { openaiInvalidRequest } from './missing-field.ts';
 
 /** An Anthropic cache breakpoint on the OpenAI format (LiteLLM's convention), with its TTL. */
 const cacheControl = z.looseObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).optional();
@@ -156,15 +156,7 @@ export function parseChatBody(body: unknown): ChatBodyResult {
 /** The same through the schema alone: what parseChatBody answers for every body (chat-request-fast-path.accuracy). */
 export function parseChatBodyBySchema(body: unknown): ChatBodyResult {
   const result = chatRequestSchema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const param = issue.path.map(String).join('.') || null;
-    return {
-      ok: false,
-      message: `Invalid request: ${param ?? 'body'}: ${isMissingField(issue) ? 'required, but missing from the body' : issue.message}`,
-      param,
-    };
-  }
+  if (!result.success) return { ok: false, ...openaiInvalidRequest(result.error) };
   return { ok: true, value: toParsed(result.data) };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DispatchError } from '../dispatch/dispatch-error.ts';
 import { openaiErrorBody, type Endpoint } from './endpoints.ts';
-import { firstIssue } from './anthropic-messages.ts';
+import { openaiInvalidRequest } from './missing-field.ts';
 
 // OpenAI's POST /v1/embeddings (platform.openai.com/docs/api-reference/embeddings) as a face
 // over the shared dispatch path: the texts travel as user messages of a canonical request with
@@ -37,14 +37,10 @@ export const openaiEmbeddingsEndpoint: Endpoint = {
       );
     }
     const r = embeddingsSchema.safeParse(body);
-    if (!r.success)
-      return new DispatchError(
-        400,
-        'invalid_request_error',
-        `Invalid request: ${firstIssue(r.error)}`,
-        null,
-        r.error.issues[0]!.path.map(String).join('.') || null,
-      );
+    if (!r.success) {
+      const { message, param } = openaiInvalidRequest(r.error);
+      return new DispatchError(400, 'invalid_request_error', message, null, param);
+    }
     const b = r.data;
     const input = typeof b.input === 'string' ? [b.input] : b.input;
     return {
