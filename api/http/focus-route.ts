@@ -35,7 +35,8 @@ export function focusRoute(o: FocusRouteOptions): (req: IncomingMessage, res: Se
 
 async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
+    // HTTP requires a 405 to say which methods the resource takes (RFC 9110, 15.5.6); the body is the route's JSON error.
+    if (req.method !== 'GET') return answerError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `use GET ${url.pathname}` }, { allow: 'GET' });
     const grant = authorize(o.authenticate(req), { roles: ['finance'] }, `GET ${url.pathname}`);
     const q = Object.fromEntries(url.searchParams);
     if (url.pathname.endsWith('/metadata')) {
@@ -52,10 +53,18 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
     const known = findApiError(err);
     if (!known) o.log(`api: focus export failed: ${(err as Error).message}`);
     if (res.headersSent) return void res.destroy();
-    const status = known?.httpStatus ?? 500;
-    const body = known
-      ? { error: { code: known.code, message: known.message, ...(known.argument ? { argument: known.argument } : {}) } }
-      : { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' } };
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const error = known
+      ? { code: known.code, message: known.message, ...(known.argument ? { argument: known.argument } : {}) }
+      : { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' };
+    answerError(res, known?.httpStatus ?? 500, error);
   }
+}
+
+function answerError(
+  res: ServerResponse,
+  status: number,
+  error: { code: string; message: string; argument?: string },
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ error }));
 }
