@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bindable } from './support/ports.ts';
+import { alive } from './support/processes.ts';
 import { freeStartPorts, readmeStartEnv, type StartPorts } from './support/readme-start.ts';
 import { until } from './support/wait.ts';
 
@@ -60,14 +61,7 @@ async function chat(ports: StartPorts, n: number): Promise<void> {
 }
 
 /** True while any process of group `pgid` is alive (zombies included: not yet reaped means not gone). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const groupAlive = (pgid: number) => alive(-pgid);
 
 /** Every process below `pid` now (the storage process runs in a process group of its own). */
 function descendants(pid: number): number[] {
@@ -82,15 +76,6 @@ function descendants(pid: number): number[] {
   }
   return out;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function stoppedInOrder(s: Started, signal: 'SIGINT' | 'SIGTERM', stored: number, tree: number[]): Promise<void> {
   const code = await s.exited;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN } from './support/cli-process.ts';
+import { alive } from './support/processes.ts';
 import { freeStartPorts, readmeStartEnv } from './support/readme-start.ts';
 import { until } from './support/wait.ts';
 
@@ -12,15 +13,6 @@ import { until } from './support/wait.ts';
 // collector, which stops it in order). A signal to the collector's group therefore no longer takes
 // it down too: when the collector is killed outright, the storage process must notice (its IPC
 // channel closes), store what it holds and exit, so the data directory can be opened again.
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Attempts the API lists for the last hour (the README's start has no API tokens: admin). */
 async function storedAttempts(apiPort: number): Promise<number> {

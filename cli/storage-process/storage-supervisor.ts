@@ -95,6 +95,8 @@ export class StorageSupervisor {
   private pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   private routes: RoutesConfig | undefined;
   private restarts = 0;
+  /** Starts begun again because a signal killed the child while it loaded (see spawn). */
+  private startRetries = 0;
   private stopping = false;
   private restartDelayMs: number;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -276,6 +278,15 @@ export class StorageSupervisor {
         const wasReady = this.ready;
         this.ready = false;
         for (const id of [...this.pending.keys()]) this.settle(id, new StorageUnavailableError('the storage process exited with the batch in flight'));
+        // Killed by a signal while loading, with no error of its own: most likely a terminal's Ctrl-C
+        // sent to the collector's group in the instant between fork and the child leaving that
+        // group (a signal pending then survives exec). Started again once; a second death is an error.
+        if (!wasReady && signal && !startFailure && !this.stopping && this.startRetries < 1) {
+          this.startRetries++;
+          this.o.log(`storage process killed by ${signal} while starting; starting it again`);
+          this.spawn().then(resolve, reject);
+          return;
+        }
         if (!wasReady)
           reject(
             startFailure?.config
