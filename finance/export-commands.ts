@@ -45,7 +45,8 @@ export async function runFocusExport(
 export async function runShowbackExport(client: ClickHouseClient, o: { month: string; format?: string }): Promise<string> {
   return asCli(async () => {
     const showback = await monthlyShowback(readStore(client), o.month, { ...FINANCE, teams: 'all' });
-    if (o.format === 'json') return `${JSON.stringify(showback, null, 2)}\n`;
+    // A finance file: the team-less row is named as in the CSV, FOCUS (SubAccountId) and the console.
+    if (o.format === 'json') return `${JSON.stringify({ ...showback, teams: showback.teams.map((t) => ({ ...t, team: groupName(t.team) })) }, null, 2)}\n`;
     if (o.format !== undefined && o.format !== 'csv') throw new ConfigError(`--format: csv or json, got "${o.format}"`);
     const header =
       'month,team,cost_usd,list_cost_usd,savings_usd,share_percent,requests,requests_served,attempts,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens';

@@ -14,6 +14,11 @@ before(async () => {
   const client = createClickHouse({ kind: 'embedded', path: join(data, 'clickhouse') });
   await migrate(client);
   await storeEvents(client, pricedTraffic('2026-11-02', 10));
+  // Requests sent without a team header: the showback's team-less row.
+  await storeEvents(
+    client,
+    pricedTraffic('2026-11-03', 1).map((e) => ({ ...e, tags: { ...e.tags, team: '' } })),
+  );
   await client.close();
 });
 after(() => rmSync(data, { recursive: true, force: true }));
@@ -31,7 +36,7 @@ test('switchyard export focus writes the dataset and its metadata; a bad bound e
   assert.match(bad.stderr, /--from: .*2026-02-30/);
 });
 
-test('switchyard export showback prints the month per team as CSV', async () => {
+test('switchyard export showback prints the month per team as CSV, the team-less row named unattributed', async () => {
   const run = await runCli(['export', 'showback', '--month', '2026-11'], { SWITCHYARD_DATA: data });
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
@@ -41,6 +46,14 @@ test('switchyard export showback prints the month per team as CSV', async () => 
       .slice(1)
       .map((l) => l.split(',')[1])
       .sort(),
-    ['ads', 'search'],
+    ['ads', 'search', 'unattributed'],
   );
+});
+
+// Found by a fresh-user trial: the JSON named the team-less row "" where the CSV, FOCUS and the console say unattributed.
+test('switchyard export showback --format json names the team-less row as the CSV does', async () => {
+  const run = await runCli(['export', 'showback', '--month', '2026-11', '--format', 'json'], { SWITCHYARD_DATA: data });
+  assert.equal(run.code, 0, run.stderr);
+  const teams = (JSON.parse(run.stdout) as { teams: Array<{ team: string }> }).teams.map((t) => t.team).sort();
+  assert.deepEqual(teams, ['ads', 'search', 'unattributed']);
 });

@@ -28,11 +28,13 @@ test('a second process on the same embedded data directory gets one line: who ho
     const out = join(data, 'focus.csv');
     const focus = await runCli(['export', 'focus', '--from', '2026-11-01', '--to', '2026-12-01', '--out', out], env, 30_000);
     assert.equal(focus.code, 2, focus.stderr);
-    const curl = `curl -fo "${out}" "${api}/exports/focus?from=2026-11-01&to=2026-12-01&format=csv&period=day"`;
+    const curl = `curl -fo "${out}" "${api}/exports/focus?from=2026-11-01&to=2026-12-01&format=csv&period=day" && curl -fo "${out}.metadata.json" "${api}/exports/focus/metadata?format=csv"`;
     assert.ok(focus.stderr.includes(`or ask the running service: ${curl}`), focus.stderr);
     const answer = await fetch(`${api}/exports/focus?from=2026-11-01&to=2026-12-01&format=csv&period=day`);
     assert.equal(answer.status, 200, 'the named request works');
     assert.match((await answer.text()).split('\n')[0]!, /BilledCost/);
+    const metadata = await fetch(`${api}/exports/focus/metadata?format=csv`);
+    assert.equal(((await metadata.json()) as { Schemas: Array<{ FocusVersion: string }> }).Schemas[0]!.FocusVersion, '1.2', 'and so does the metadata one');
     const showback = await runCli(['export', 'showback', '--month', '2026-11'], env, 30_000);
     assert.equal(showback.code, 2, showback.stderr);
     assert.ok(showback.stderr.includes(`the GraphQL query showback(month: "2026-11") at ${api}/graphql`), showback.stderr);

@@ -37,7 +37,8 @@ export const exportCommand: RegisterCommand = (program) => {
         (api) => {
           const query = new URLSearchParams({ from: o.from, to: o.to, format: o.format, period: o.period });
           const token = env.SWITCHYARD_API_TOKENS ? ' -H "authorization: Bearer <a finance token>"' : '';
-          return `curl -fo ${JSON.stringify(o.out)}${token} "${api}/exports/focus?${query}"`;
+          const metadata = `${api}/exports/focus/metadata?format=${o.format}`;
+          return `curl -fo ${JSON.stringify(o.out)}${token} "${api}/exports/focus?${query}" && curl -fo ${JSON.stringify(`${o.out}.metadata.json`)}${token} "${metadata}"`;
         },
       );
       console.log(JSON.stringify(written));
