@@ -26,6 +26,10 @@ test('a number variable set to text names what was set, not NaN', () => {
     () => parseEnv({ SWITCHYARD_PORT: 'abc' }),
     (err: Error) => err instanceof ConfigError && err.message.includes('SWITCHYARD_PORT: expected a number, got "abc"') && !err.message.includes('NaN'),
   );
+  // Found by a fresh-user trial: two lines where the README promises one; every bad variable on it.
+  assert.throws(() => parseEnv({ SWITCHYARD_PORT: 'abc', SWITCHYARD_API_PORT: '-1' }), {
+    message: 'environment is invalid: SWITCHYARD_PORT: expected a number, got "abc"; SWITCHYARD_API_PORT: Too small: expected number to be >=0',
+  });
   // Out of range stays zod's own wording, which already gives the bound.
   assert.throws(
     () => parseEnv({ SWITCHYARD_PORT: '70000' }),

@@ -92,7 +92,14 @@ export type SwitchyardEnv = z.infer<typeof envSchema> & { dataDir: string };
 export function parseEnv(env: Record<string, string | undefined> = process.env): SwitchyardEnv {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = envSchema.safeParse(set);
-  if (!result.success) throw new ConfigError(`environment is invalid:\n${describeIssues(result.error.issues.map((i) => withNumberInput(i, env)))}`);
+  // One line, as every configuration error at the command line (README, "Exit status"): a few variables at most.
+  if (!result.success)
+    throw new ConfigError(
+      `environment is invalid: ${describeIssues(result.error.issues.map((i) => withNumberInput(i, env)))
+        .split('\n')
+        .map((l) => l.trim())
+        .join('; ')}`,
+    );
   return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
 }
 
