@@ -40,6 +40,10 @@ test('DateTime arguments, enum values, cursors and page sizes name their argumen
   await expectBadInput('{ costReport(from: "2026-11-01") { total { costUsd } } }', {}, 'to');
 });
 
+test('a cursor on a report that has no pages (no groupBy, no bucket) is refused naming after, not ignored', async () => {
+  await expectBadInput('{ costs(from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z", after: "garbage") { total { costUsd } } }', {}, 'after');
+});
+
 test('a latency or goodput report without a range names window as the missing argument, and its values', async () => {
   for (const field of ['latencyReport', 'goodputReport']) {
     const answer = await api.gql(`{ ${field}(groupBy: [deployment]) { rows { attempts: __typename } } }`, {}, 'fin');

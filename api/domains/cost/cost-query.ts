@@ -40,6 +40,8 @@ export async function queryCostPage(store: ReadStore, q: CostQuery): Promise<{ l
     limit: q.first + 1,
   };
   const having = ['sum(attempts) > 0'];
+  // Without groups or buckets the report is one row: no cursor of ours belongs to it (a trial's garbage `after` was taken silently).
+  if (q.after && !keyExprs.length) throw badInput('after', 'a report without groupBy or bucket is a single page; leave after out');
   if (q.after && keyExprs.length) {
     const shape = ['string', 'string', ...(q.source.bucketSql ? (['number'] as const) : []), ...q.groups.map(() => 'string' as const)] as const;
     const [order, cost, ...key] = decodeCursor(q.after, shape);
