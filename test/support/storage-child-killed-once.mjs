@@ -3,6 +3,7 @@
 // gone when told to stop.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import process from 'node:process';
 
 const dir = process.env.KILLED_DIR;
 const times = Number(process.env.KILLED_TIMES);
