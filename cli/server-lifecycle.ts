@@ -23,16 +23,15 @@ export interface PlannedPort {
  *   variable; a host that is not an address of this machine as `listenError` says it
  */
 export async function assertPortsFree(host: string, ports: readonly PlannedPort[]): Promise<void> {
+  const fixed = ports.filter((p) => p.port !== 0);
   const chosenBy = new Map<number, string>();
-  for (const { port, variable } of ports) {
-    if (port === 0) continue;
+  for (const { port, variable } of fixed) {
     const earlier = chosenBy.get(port);
     if (earlier) throw new ConfigError(`${earlier} and ${variable} both choose port ${port}; give each its own`);
     chosenBy.set(port, variable);
   }
   const taken: Array<{ port: number; setting: string }> = [];
-  for (const { port, variable } of ports) {
-    if (port === 0) continue;
+  for (const { port, variable } of fixed) {
     const err = await tryListen(host, port);
     if (err?.code === 'EADDRINUSE') taken.push({ port, setting: variable });
     else if (err) throw listenError(err, host, port, { port: variable, host: 'SWITCHYARD_HOST' });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { bindable } from './support/ports.ts';
 import { alive } from './support/processes.ts';
-import { freeStartPorts, readmeStartEnv, type StartPorts } from './support/readme-start.ts';
+import { freeStartPorts, readmeStartEnv, sendChats, type StartPorts } from './support/readme-start.ts';
 import { until } from './support/wait.ts';
 
 // The README's main command stopped the two ways users stop it.
@@ -47,19 +47,6 @@ async function startNpm(dir: string, untilLog?: RegExp): Promise<Started> {
   return { npm, ports, log: () => log, exited };
 }
 
-/** Sends chat requests through the collector; every one must be answered 200. */
-async function chat(ports: StartPorts, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`http://127.0.0.1:${ports.port}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `hello ${i}` }] }),
-    });
-    assert.equal(res.status, 200, await res.text());
-    await res.arrayBuffer().catch(() => undefined);
-  }
-}
-
 /** True while any process of group `pgid` is alive (zombies included: not yet reaped means not gone). */
 const groupAlive = (pgid: number) => alive(-pgid);
 
@@ -92,57 +79,42 @@ async function stoppedInOrder(s: Started, signal: 'SIGINT' | 'SIGTERM', stored: 
   assert.doesNotMatch(log.slice(log.indexOf(`${signal}: shutting down`)), /switchyard running|OpenAI base URL/, log);
 }
 
-test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, every attempt is stored, its ports are free', { timeout: 150_000 }, async () => {
+/**
+ * Starts `npm start`, stops it with `signal` the way users send it (SIGINT: a terminal's Ctrl-C to
+ * the whole group; SIGTERM: a process manager, to npm's pid) once ready with 12 requests served,
+ * or while the storage process still loads, and checks the stop was orderly.
+ */
+async function stopsInOrder(signal: 'SIGINT' | 'SIGTERM', when: 'ready' | 'starting'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
   let s: Started | undefined;
   try {
-    s = await startNpm(dir);
-    await chat(s.ports, 12);
+    // While starting: the simulator is up (this line) some seconds before the storage process is ready.
+    s = await startNpm(dir, when === 'starting' ? /using simulated providers/ : undefined);
+    const requests = when === 'ready' ? 12 : 0;
+    await sendChats(s.ports, requests);
     const tree = descendants(s.npm.pid!);
-    s.npm.kill('SIGTERM');
-    await stoppedInOrder(s, 'SIGTERM', 12, tree);
+    if (signal === 'SIGINT') process.kill(-s.npm.pid!, 'SIGINT');
+    else s.npm.kill('SIGTERM');
+    await stoppedInOrder(s, signal, requests, tree);
   } finally {
     if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
-test('Ctrl-C (SIGINT to the process group) stops `npm start` cleanly: one shutdown, every attempt stored, no IPC errors', { timeout: 150_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
-  let s: Started | undefined;
-  try {
-    s = await startNpm(dir);
-    await chat(s.ports, 12);
-    const tree = descendants(s.npm.pid!);
-    process.kill(-s.npm.pid!, 'SIGINT');
-    await stoppedInOrder(s, 'SIGINT', 12, tree);
-  } finally {
-    if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('SIGTERM to `npm start` stops Switchyard cleanly: npm exits, every attempt is stored, its ports are free', { timeout: 150_000 }, () =>
+  stopsInOrder('SIGTERM', 'ready'),
+);
+
+test('Ctrl-C (SIGINT to the process group) stops `npm start` cleanly: one shutdown, every attempt stored, no IPC errors', { timeout: 150_000 }, () =>
+  stopsInOrder('SIGINT', 'ready'),
+);
 
 // Found by a fresh-user trial: Ctrl-C while the storage process was still loading killed it, and
 // the start failed with StorageUnavailableError's stack trace (exit 1); a SIGTERM then printed the
 // "running" banner after "shutting down".
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(
-    `${signal} during start-up (the storage process still loading): an orderly stop, exit 0, no stack trace, no banner after it`,
-    { timeout: 150_000 },
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'switchyard-npm-start-'));
-      let s: Started | undefined;
-      try {
-        // The simulator is up (this line) some seconds before the storage process is ready.
-        s = await startNpm(dir, /using simulated providers/);
-        const tree = descendants(s.npm.pid!);
-        if (signal === 'SIGINT') process.kill(-s.npm.pid!, 'SIGINT');
-        else s.npm.kill('SIGTERM');
-        await stoppedInOrder(s, signal, 0, tree);
-      } finally {
-        if (s && groupAlive(s.npm.pid!)) process.kill(-s.npm.pid!, 'SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+  test(`${signal} during start-up (the storage process still loading): an orderly stop, exit 0, no stack trace, no banner after it`, { timeout: 150_000 }, () =>
+    stopsInOrder(signal, 'starting'),
   );
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN } from './support/cli-process.ts';
 import { alive } from './support/processes.ts';
-import { freeStartPorts, readmeStartEnv } from './support/readme-start.ts';
+import { freeStartPorts, readmeStartEnv, sendChats } from './support/readme-start.ts';
 import { until } from './support/wait.ts';
 
 // The storage process runs in a process group of its own (so a terminal's Ctrl-C reaches only the
@@ -59,15 +59,7 @@ test(
     const first = await start();
     let storagePid = 0;
     try {
-      for (let i = 0; i < 5; i++) {
-        const r = await fetch(`http://127.0.0.1:${first.ports.port}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `before the kill ${i}` }] }),
-        });
-        assert.equal(r.status, 200);
-        await r.arrayBuffer();
-      }
+      await sendChats(first.ports, 5);
       await until('the five attempts to be stored', async () => (await storedAttempts(first.ports.apiPort)) === 5 || null, 60_000);
       storagePid = storageProcessOf(first.child.pid!);
       first.child.kill('SIGKILL');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -39,4 +40,17 @@ export function readmeStartEnv(dir: string, ports: StartPorts, extra: Record<str
   };
   for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY']) delete env[k];
   return env;
+}
+
+/** Sends `n` chat requests to the collector of a start on `ports` (the default `chat` route); each must be answered 200. */
+export async function sendChats(ports: StartPorts, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://127.0.0.1:${ports.port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: `hello ${i}` }] }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+  }
 }
