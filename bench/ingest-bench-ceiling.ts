@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
-import { toAttemptRow } from '../ingest/attempt-row.ts';
+import { ATTEMPT_COLUMNS, toAttemptValues } from '../ingest/attempt-row.ts';
 import { insertSettings } from '../ingest/attempt-writer.ts';
 import { benchEvent } from './ingest-bench-events.ts';
 
@@ -13,7 +13,7 @@ import { benchEvent } from './ingest-bench-events.ts';
 
 /** Pre-encoded inserts: `bodies[i]` is one JSONCompactEachRow insert of `rows` rows or fewer. */
 export interface CeilingBatches {
-  columns: string[];
+  columns: readonly string[];
   bodies: string[];
   rows: number;
 }
@@ -22,24 +22,14 @@ export interface CeilingBatches {
 export function ceilingBatches(events: number, batchRows: number, rate: number): CeilingBatches {
   const now = Date.now();
   const bodies: string[] = [];
-  let columns: string[] = [];
   for (let first = 0; first < events; first += batchRows) {
     const last = Math.min(events, first + batchRows) - 1;
     const lines: string[] = [];
-    for (let i = first; i <= last; i++) {
-      const row = {
-        ...toAttemptRow(benchEvent(i, now - ((events - i) * 1000) / rate)),
-        source: 'ceiling',
-        source_partition: 0,
-        batch_first_offset: first,
-        batch_last_offset: last,
-      };
-      if (columns.length === 0) columns = Object.keys(row);
-      lines.push(JSON.stringify(columns.map((c) => row[c as keyof typeof row])));
-    }
+    const source = { source: 'ceiling', source_partition: 0, batch_first_offset: first, batch_last_offset: last };
+    for (let i = first; i <= last; i++) lines.push(JSON.stringify(toAttemptValues(benchEvent(i, now - ((events - i) * 1000) / rate), source)));
     bodies.push(lines.join('\n'));
   }
-  return { columns, bodies, rows: events };
+  return { columns: ATTEMPT_COLUMNS, bodies, rows: events };
 }
 
 /** The engine's rate, and its CPU per row (all threads of this process, chDB's included). */

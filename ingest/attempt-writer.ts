@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '../core/clickhouse/client.ts';
 import type { AttemptEvent } from '../core/events/attempt-event.ts';
 import type { AttemptBatchHandler, DeadLetter, DeadLetterSink, RawAttemptMessage } from '../core/transport/event-bus.ts';
-import { dropDuplicates, type BatchIdentity } from './attempt-dedupe.ts';
+import { dropDuplicates } from './attempt-dedupe.ts';
 import { cutBatches, type StoredRange } from './batch-ranges.ts';
 import { isDataError } from './clickhouse-errors.ts';
 import { createAttemptParser } from './attempt-fast-parser.ts';
-import { toAttemptRow, type AttemptRow } from './attempt-row.ts';
+import { ATTEMPT_COLUMNS, toAttemptValues, type AttemptValues, type SourceColumns } from './attempt-row.ts';
 import { noIngestMetrics, type IngestMetrics } from './ingest-metrics.ts';
 
 export interface AttemptWriterOptions {
@@ -66,7 +66,12 @@ const PARSE_SLICE = 1000;
 /** Resolves on the event loop's next check phase, after pending I/O callbacks have run. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-type SourcedRow = AttemptRow & { source: string; source_partition: number; batch_first_offset: number; batch_last_offset: number };
+/** A valid event on its way to `attempts`: its message (to name it if refused) and its row's values. */
+interface PendingRow {
+  event: AttemptEvent;
+  message: RawAttemptMessage;
+  values: AttemptValues;
+}
 
 /**
  * Validates and stores batches: good events into `attempts`, poison ones into `rejected_events`
@@ -122,7 +127,7 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
     const startedMs = performance.now();
     const first = batch[0]!;
     const last = batch[batch.length - 1]!;
-    const range = {
+    const range: SourceColumns = {
       source: options.source,
       source_partition: first.partition,
       batch_first_offset: Number(first.offset),
@@ -141,10 +146,10 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
       else rejected.push({ message, error: parsed.error, stage: 'validation' });
     }
     let t = lap(startedMs, 'validate');
-    const rows = valid.map(({ event, message }) => ({ row: sourced(toAttemptRow(event), range), message }));
+    const rows: PendingRow[] = valid.map(({ event, message }) => ({ event, message, values: toAttemptValues(event, range) }));
     t = lap(t, 'serialize');
     const { unique, duplicates } =
-      options.dedupe === false ? { unique: rows, duplicates: 0 } : await dropDuplicates(options.clickhouse, rows, (r) => r.row, range);
+      options.dedupe === false ? { unique: rows, duplicates: 0 } : await dropDuplicates(options.clickhouse, rows, (r) => r.event, range);
     t = lap(t, 'dedupe');
     rejected.push(...(await insertBisecting(unique, token)));
     t = lap(t, 'insert');
@@ -156,7 +161,7 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
     metrics.batchStored(
       stored.length,
       performance.now() - startedMs,
-      stored.map((r) => nowMs - Date.parse(r.row.ended_at)),
+      stored.map((r) => nowMs - Date.parse(r.event.ended_at)),
     );
     for (const stage of ['validation', 'insert'] as const) {
       const n = rejected.filter((r) => r.stage === stage).length;
@@ -177,12 +182,12 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
   }
 
   /** Inserts; if ClickHouse refuses the content, halves the batch until the refused rows are alone. */
-  async function insertBisecting(rows: Array<{ row: SourcedRow; message: RawAttemptMessage }>, token: string): Promise<DeadLetter[]> {
+  async function insertBisecting(rows: PendingRow[], token: string): Promise<DeadLetter[]> {
     if (rows.length === 0) return [];
     try {
       await insertAttempts(
         options.clickhouse,
-        rows.map((r) => r.row),
+        rows.map((r) => r.values),
         token,
       );
       return [];
@@ -196,7 +201,7 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
     }
   }
 
-  async function reject(rejected: DeadLetter[], range: Pick<SourcedRow, 'batch_first_offset' | 'batch_last_offset'>): Promise<void> {
+  async function reject(rejected: DeadLetter[], range: SourceColumns): Promise<void> {
     await options.deadLetters?.send(rejected);
     const values = rejected.map((r) => ({
       source: options.source,
@@ -219,16 +224,6 @@ export function createAttemptWriter(options: AttemptWriterOptions): { handle: At
   return { handle, stats };
 }
 
-/** The row with its batch's offset range, added in place (the row is fresh, and a literal-built shape stays fast). */
-function sourced(row: AttemptRow, range: BatchIdentity): SourcedRow {
-  const r = row as SourcedRow;
-  r.source = range.source;
-  r.source_partition = range.source_partition;
-  r.batch_first_offset = range.batch_first_offset;
-  r.batch_last_offset = range.batch_last_offset;
-  return r;
-}
-
 /** Offset ranges of this partition that earlier runs stored at or after `fromOffset`. */
 async function storedRanges(client: ClickHouseClient, source: string, partition: number, fromOffset: string): Promise<StoredRange[]> {
   const result = await client.query({
@@ -246,19 +241,11 @@ async function storedRanges(client: ClickHouseClient, source: string, partition:
 }
 
 /**
- * Attempts go as JSONCompactEachRow (arrays in a fixed column order): half the bytes of
+ * Attempts go as JSONCompactEachRow (arrays in `ATTEMPT_COLUMNS` order): half the bytes of
  * JSONEachRow, which measured twice as fast into the embedded engine.
  */
-async function insertAttempts(client: ClickHouseClient, rows: SourcedRow[], token: string): Promise<void> {
-  const columns = Object.keys(rows[0]!) as Array<keyof SourcedRow>;
-  await insertRows(
-    client,
-    'attempts',
-    rows.map((r) => columns.map((c) => r[c])),
-    token,
-    'JSONCompactEachRow',
-    columns,
-  );
+async function insertAttempts(client: ClickHouseClient, rows: AttemptValues[], token: string): Promise<void> {
+  await insertRows(client, 'attempts', rows, token, 'JSONCompactEachRow', ATTEMPT_COLUMNS);
 }
 
 async function insertRows(
@@ -267,7 +254,7 @@ async function insertRows(
   values: unknown[],
   token: string,
   format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow',
-  columns?: string[],
+  columns?: readonly string[],
 ): Promise<void> {
   await client.insert({
     table,
