@@ -36,6 +36,8 @@ const { values } = parseArgs({
     'fetch-max-wait-ms': { type: 'string' },
     /** The batch byte bound per partition (a fetch carries up to three such batches). */
     'fetch-max-bytes-per-partition': { type: 'string' },
+    /** Rows per insert at most (the writer's `maxRows`; its default when absent). */
+    'max-rows': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -52,6 +54,7 @@ const fetchOptions = {
   ...(values['fetch-max-wait-ms'] ? { fetchMaxWaitMs: Number(values['fetch-max-wait-ms']) } : {}),
   ...(values['fetch-max-bytes-per-partition'] ? { fetchMaxBytesPerPartition: Number(values['fetch-max-bytes-per-partition']) } : {}),
 };
+const maxRows = values['max-rows'] ? { maxRows: Number(values['max-rows']) } : {};
 const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
 const run = crypto.randomUUID().slice(0, 8);
 const topicFor = (name: string) => `llm.attempts.v1.bench-${run}-${name}`;
@@ -84,7 +87,7 @@ async function produceBacklog(topic: string): Promise<{ messages: number; second
 /** Drains a backlog topic into the store and counts, from ClickHouse, what the copies did to raw and to every rollup. */
 async function drain(client: ClickHouseClient, topic: string, messages: number, dedupe: boolean, validation: 'compiled' | 'zod' = 'compiled') {
   const engine = inFlightClock();
-  const writer = createAttemptWriter({ clickhouse: timedEngine(client, engine), source: topic, dedupe, validation });
+  const writer = createAttemptWriter({ clickhouse: timedEngine(client, engine), source: topic, dedupe, validation, ...maxRows });
   const subscriber = createKafkaAttemptSubscriber({
     brokers: brokers!,
     clientId: `bench-ingest-${dedupe}`,
@@ -175,7 +178,7 @@ async function truncateData(client: ClickHouseClient): Promise<void> {
 /** Steady load through the collector's publisher, ended_at = publish time: delay = ingested_at − ended_at. */
 async function steady(client: ClickHouseClient) {
   const topic = topicFor('steady');
-  const writer = createAttemptWriter({ clickhouse: client, source: topic });
+  const writer = createAttemptWriter({ clickhouse: client, source: topic, ...maxRows });
   const subscriber = createKafkaAttemptSubscriber({ brokers: brokers!, clientId: 'bench-ingest-steady', topic, groupId: `g-${topic}`, ...fetchOptions });
   await subscriber.start(writer.handle);
   const publisher = createKafkaAttemptPublisher({ brokers: brokers!, clientId: 'bench-pub', topic });
@@ -281,6 +284,7 @@ async function main(): Promise<void> {
       steady_dropped_by_publisher: s.dropped,
       steady_avg_batch_rows: s.avgBatchRows,
       ...(Object.keys(fetchOptions).length > 0 ? { fetch_options: fetchOptions } : {}),
+      ...(values['max-rows'] ? { max_rows: Number(values['max-rows']) } : {}),
       delay_p50_ms: s.delays[0] ?? null,
       delay_p99_ms: s.delays[1] ?? null,
       delay_p50_p99_ms_first_5s: s.delaysFirst5s,
