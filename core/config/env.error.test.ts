@@ -28,11 +28,31 @@ test('a number variable set to text names what was set, not NaN', () => {
   );
   // Found by a fresh-user trial: two lines where the README promises one; every bad variable on it.
   assert.throws(() => parseEnv({ SWITCHYARD_PORT: 'abc', SWITCHYARD_API_PORT: '-1' }), {
-    message: 'environment is invalid: SWITCHYARD_PORT: expected a number, got "abc"; SWITCHYARD_API_PORT: Too small: expected number to be >=0',
+    message: 'environment is invalid: SWITCHYARD_PORT: expected a number, got "abc"; SWITCHYARD_API_PORT: must be at least 0, got "-1"',
   });
-  // Out of range stays zod's own wording, which already gives the bound.
+});
+
+// Found by a fresh-user trial: zod's own wording ("Too small: expected number to be >=0",
+// "Invalid input: expected int, received number" for 1.5) neither quoted what was set nor read as a rule.
+test('a number variable out of range or not whole names the rule in words and what was set', () => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ SWITCHYARD_PORT: '70000' }, 'SWITCHYARD_PORT: must be at most 65535, got "70000"'],
+    [{ SWITCHYARD_PORT: '1.5' }, 'SWITCHYARD_PORT: must be a whole number, got "1.5"'],
+    [{ SWITCHYARD_INGEST_STALL_MS: '0' }, 'SWITCHYARD_INGEST_STALL_MS: must be greater than 0, got "0"'],
+    [{ SWITCHYARD_INGEST_MAX_ROWS: '2000000' }, 'SWITCHYARD_INGEST_MAX_ROWS: must be at most 1000000, got "2000000"'],
+    // A bound the schema words itself keeps its words.
+    [{ SWITCHYARD_SPOOL_MAX_BYTES: '5' }, 'SWITCHYARD_SPOOL_MAX_BYTES: at least 1 MiB (1048576), got "5"'],
+  ];
+  for (const [env, expected] of cases) assert.throws(() => parseEnv(env), { message: `environment is invalid: ${expected}` });
+});
+
+test('a variable that is not a number is never quoted back, whatever is wrong with it', () => {
   assert.throws(
-    () => parseEnv({ SWITCHYARD_PORT: '70000' }),
-    (err: Error) => err instanceof ConfigError && /SWITCHYARD_PORT: .*65535/.test(err.message),
+    () => parseEnv({ CLICKHOUSE_URL: 's3cret password' }),
+    (err: Error) => err instanceof ConfigError && err.message.startsWith('environment is invalid: CLICKHOUSE_URL') && !err.message.includes('s3cret'),
+  );
+  assert.throws(
+    () => parseEnv({ SWITCHYARD_COLLECTOR_ID: 'has spaces s3cret' }),
+    (err: Error) => err instanceof ConfigError && err.message.includes('SWITCHYARD_COLLECTOR_ID') && !err.message.includes('s3cret'),
   );
 });

@@ -103,16 +103,44 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
   return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
 }
 
+/** The parts of a zod issue about a number that the wording below reads. */
+interface NumberIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  expected?: unknown;
+  origin?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  inclusive?: unknown;
+}
+
 /**
- * zod words a number variable set to text as "expected number, received NaN"; naming what was
- * set tells the user which typo to fix. Only for number-typed variables: a key or a URL's
- * credentials are never quoted back.
+ * zod words number problems for a developer ("expected number, received NaN", "Too small:
+ * expected number to be >=0", "expected int, received number"); a user setting a variable needs
+ * the rule in words and what they set, to see the typo: `must be a whole number, got "1.5"`.
+ * A message the schema wrote itself (e.g. "at least 1 MiB (1048576)") is kept. Only number-typed
+ * variables are quoted back: a key or a URL's credentials never are. The value is cut at 40
+ * characters.
  */
-function withNumberInput<I extends { path: ReadonlyArray<PropertyKey>; message: string; code?: string; expected?: unknown }>(
-  issue: I,
-  env: Record<string, string | undefined>,
-): I {
+function withNumberInput<I extends NumberIssue>(issue: I, env: Record<string, string | undefined>): I {
   const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-  if (issue.code !== 'invalid_type' || issue.expected !== 'number' || value === undefined) return issue;
-  return { ...issue, message: `expected a number, got ${JSON.stringify(value.slice(0, 40))}` };
+  if (value === undefined) return issue;
+  const got = `got ${JSON.stringify(value.slice(0, 40))}`;
+  const rule = numberRule(issue);
+  if (rule === undefined) return issue;
+  return { ...issue, message: `${rule}, ${got}` };
+}
+
+/** The rule a number issue broke, in words; undefined for an issue that is not about a number. */
+function numberRule(issue: NumberIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'expected a number';
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  if (issue.origin !== 'number') return undefined;
+  const custom = !/^Too (small|big)\b/.test(issue.message);
+  if (issue.code === 'too_small')
+    return custom ? issue.message : issue.inclusive === false ? `must be greater than ${String(issue.minimum)}` : `must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big')
+    return custom ? issue.message : issue.inclusive === false ? `must be less than ${String(issue.maximum)}` : `must be at most ${String(issue.maximum)}`;
+  return undefined;
 }
