@@ -25,7 +25,14 @@ const assets: Record<string, { file: string; type: string }> = {
  */
 export function consoleRoute(req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? '/').split('?')[0]!;
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (path !== '/console' && !path.startsWith('/console/')) return false;
+    // HTTP requires a 405 to name the methods the resource takes (RFC 9110, 15.5.6); the body is
+    // JSON like the API's other errors on this port.
+    const error = { code: 'METHOD_NOT_ALLOWED', message: `use GET ${path}: the console's pages are static, its data comes from POST /graphql` };
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+    return true;
+  }
   if (path === '/' || path === '/console') {
     res.writeHead(302, { location: '/console/' }).end();
     return true;
