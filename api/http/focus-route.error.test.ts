@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient } from '../../core/clickhouse/client.ts';
 import { focusRoute } from './focus-route.ts';
 
-// Found by a fresh-user trial: POST /exports/focus answered 405 with an empty body, where every
-// other 405 of the project names the method to use in a JSON error and an Allow header.
-test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a JSON error naming the request to make', async () => {
+/** The FOCUS routes alone on a loopback port, for a finance principal of every team. */
+async function serveRoute(clickhouse: ClickHouseClient): Promise<{ origin: string; server: Server }> {
   const route = focusRoute({
-    clickhouse: {} as ClickHouseClient,
+    clickhouse,
     embedded: true,
     clock: { now: () => 0 },
     authenticate: () => ({ id: 'finance', role: 'finance', teams: 'all' }),
@@ -17,8 +16,14 @@ test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a
   });
   const server = createServer((req, res) => void (route(req, res) || res.writeHead(404).end())).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+// Found by a fresh-user trial: POST /exports/focus answered 405 with an empty body, where every
+// other 405 of the project names the method to use in a JSON error and an Allow header.
+test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a JSON error naming the request to make', async () => {
+  const { origin, server } = await serveRoute({} as ClickHouseClient);
   try {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     for (const [method, path] of [
       ['POST', '/exports/focus'],
       ['PUT', '/exports/focus/metadata'],
@@ -30,6 +35,43 @@ test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
       assert.deepEqual(await res.json(), { error: { code: 'METHOD_NOT_ALLOWED', message: `use GET ${path.split('?')[0]}` } });
     }
+  } finally {
+    server.close();
+  }
+});
+
+// Found by a fresh-user trial: an unknown parameter (a typo such as `?form=parquet`) was ignored and
+// the export made with the defaults, so the file was not what was asked for.
+test('an unknown or repeated query parameter, or a bad metadata format, is a 400 naming it, before anything is exported', async () => {
+  let queried = 0;
+  const { origin, server } = await serveRoute(
+    new Proxy({} as ClickHouseClient, {
+      get: () => () => {
+        queried++;
+        throw new Error('the export must not start');
+      },
+    }),
+  );
+  try {
+    for (const [path, argument, message] of [
+      [
+        '/exports/focus?from=2026-11-01&to=2026-12-01&form=parquet',
+        'form',
+        'form: not a parameter of GET /exports/focus, which takes from, to, format, period',
+      ],
+      ['/exports/focus?from=2026-11-01&to=2026-12-01&team=search', 'team', 'team: not a parameter of GET /exports/focus, which takes from, to, format, period'],
+      ['/exports/focus?from=2026-11-01&to=2026-12-01&from=2026-10-01', 'from', 'from: given more than once'],
+      ['/exports/focus/metadata?period=hour', 'period', 'period: not a parameter of GET /exports/focus/metadata, which takes format'],
+      ['/exports/focus/metadata?format=json', 'format', 'format: csv or parquet, got "json"'],
+    ] as const) {
+      const res = await fetch(`${origin}${path}`);
+      assert.equal(res.status, 400, path);
+      assert.deepEqual(await res.json(), { error: { code: 'BAD_USER_INPUT', message, argument } }, path);
+    }
+    assert.equal(queried, 0);
+    // The metadata's own parameter still works.
+    const metadata = await fetch(`${origin}/exports/focus/metadata?format=parquet`);
+    assert.equal(metadata.status, 200);
   } finally {
     server.close();
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { findApiError } from '../api-errors.ts';
+import { badInput, findApiError } from '../api-errors.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Principal } from '../auth/roles.ts';
 import { exportFocusToStream } from '../../finance/focus/focus-export.ts';
@@ -38,9 +38,10 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
     // HTTP requires a 405 to say which methods the resource takes (RFC 9110, 15.5.6); the body is the route's JSON error.
     if (req.method !== 'GET') return answerError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `use GET ${url.pathname}` }, { allow: 'GET' });
     const grant = authorize(o.authenticate(req), { roles: ['finance'] }, `GET ${url.pathname}`);
-    const q = Object.fromEntries(url.searchParams);
+    const q = readParameters(url);
     if (url.pathname.endsWith('/metadata')) {
-      const format = q.format === 'parquet' ? 'parquet' : 'csv';
+      const format = q.format ?? 'csv';
+      if (format !== 'csv' && format !== 'parquet') throw badInput('format', `csv or parquet, got ${JSON.stringify(q.format)}`);
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(focusMetadata({ createdAtMs: o.clock.now(), format }), null, 2));
@@ -58,6 +59,29 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
       : { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' };
     answerError(res, known?.httpStatus ?? 500, error);
   }
+}
+
+/** The query parameters each path takes. */
+const PARAMETERS: Record<string, readonly string[]> = {
+  '/exports/focus': ['from', 'to', 'format', 'period'],
+  '/exports/focus/metadata': ['format'],
+};
+
+/**
+ * The request's query parameters, each given once and each one its path takes. A typo (`?form=`,
+ * `?period=` on metadata) was ignored and the export made with defaults instead of what was
+ * asked; a repeated one silently took its last value.
+ * @throws ApiError BAD_USER_INPUT naming the parameter
+ */
+function readParameters(url: URL): Record<string, string | undefined> {
+  const takes = PARAMETERS[url.pathname]!;
+  const q: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    if (!takes.includes(name)) throw badInput(name, `not a parameter of GET ${url.pathname}, which takes ${takes.join(', ')}`);
+    if (name in q) throw badInput(name, 'given more than once');
+    q[name] = value;
+  }
+  return q;
 }
 
 function answerError(
