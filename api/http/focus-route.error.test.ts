@@ -40,7 +40,7 @@ test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a
   }
 });
 
-// Found by a fresh-user trial: an unknown parameter (a typo such as `?form=parquet`) was ignored and
+// Noticed in an earlier review: an unknown parameter (a typo such as `?form=parquet`) was ignored and
 // the export made with the defaults, so the file was not what was asked for.
 test('an unknown or repeated query parameter, or a bad metadata format, is a 400 naming it, before anything is exported', async () => {
   let queried = 0;

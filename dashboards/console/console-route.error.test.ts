@@ -13,7 +13,7 @@ async function serve(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-// Found by a fresh-user trial: POST /console/ answered the API's 404 "not found", as if the page did not exist.
+// Noticed in an earlier review: POST /console/ answered the API's 404 "not found", as if the page did not exist.
 test('a method other than GET or HEAD on a console page is a 405 with Allow and a JSON error naming the request to make', async () => {
   const { url, server } = await serve();
   try {
