@@ -77,3 +77,23 @@ test('a garbled lock file is stale too', () => {
   writeFileSync(join(dir, 'switchyard.pid'), 'not a pid');
   lockDataDir(dir, () => true).release();
 });
+
+// Found by a fresh-user trial: a start that failed on its configuration left an empty
+// SWITCHYARD_DATA directory behind.
+test('release removes the directories the lock created while they are empty, and nothing else', () => {
+  const root = fresh();
+  const nested = join(root, 'a', 'b');
+  lockDataDir(nested).release();
+  assert.equal(existsSync(join(root, 'a')), false, 'created and unused: removed up to the first one created');
+  assert.equal(existsSync(root), true, 'there before: kept');
+
+  const used = join(root, 'used');
+  const lock = lockDataDir(used);
+  writeFileSync(join(used, 'store.bin'), 'data');
+  lock.release();
+  assert.equal(readFileSync(join(used, 'store.bin'), 'utf8'), 'data', 'holds data: kept as it is');
+
+  const existing = fresh();
+  lockDataDir(existing).release();
+  assert.equal(existsSync(existing), true, 'existed before the lock, empty or not: kept');
+});

@@ -1,5 +1,5 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Another live process holds the embedded data directory; the message says what to do.
@@ -51,7 +51,8 @@ const API_FILE = 'switchyard.api';
  * `askTheHolder`, and a holder that advertised its API, the message names that request.
  */
 export function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean = processAlive, askTheHolder?: AskTheHolder): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  // The first directory this call created, if any: what release may take away again when unused.
+  const created = mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   const apiFile = join(dataDir, API_FILE);
   const busy = (pid: number | null) => {
@@ -71,6 +72,7 @@ export function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean =
         held = false;
         rmSync(apiFile, { force: true });
         if (readPid(file) === process.pid) rmSync(file, { force: true });
+        if (created) removeEmptyUpTo(dataDir, created);
       };
       process.once('exit', release);
       const advertiseApi = (apiBase: string) => {
@@ -86,6 +88,23 @@ export function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean =
     }
   }
   throw busy(readPid(file));
+}
+
+/**
+ * Removes `dir` and its parents up to `top`, each only while empty: a run that failed before
+ * storing anything (a bad routes file, a taken port) leaves no empty data directory behind,
+ * and a directory that was there before, or holds anything, is never touched.
+ */
+function removeEmptyUpTo(dir: string, top: string): void {
+  const stop = resolve(top);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone, or not ours to remove): stop here
+    }
+    if (d === stop || dirname(d) === d) return;
+  }
 }
 
 function readPid(file: string): number | null {
