@@ -48,10 +48,12 @@ export async function startWithStorageProcess(
     maxBuffered: o.emission?.memoryEvents,
     spoolLimits: o.emission?.spool,
     log: o.log,
-    // Fuller batches: the child's cost per insert (chDB, every rollup view) dwarfs its cost per
-    // event at the ~200 events a batch gathered during the previous insert. At most 0.5 s more
-    // before an event is queryable.
-    batchIntervalMs: 500,
+    // Fuller batches: the child's cost per insert (chDB, every rollup view: ~110–130 ms of CPU
+    // whatever the rows) dwarfs its cost per event. 500 ms took the child from 665–720 to 355–406
+    // µs of CPU per event stored at 1,000 req/s, 1,000 ms to 246–322 against 331–404 for 500 in
+    // two side-by-side runs (docs/performance.md, "The storage process's inserts"). At most 1 s
+    // more before an event is queryable.
+    batchIntervalMs: 1000,
   });
   await bus.subscriber.start(supervisor.deliver);
   const stopStorage = async () => {
