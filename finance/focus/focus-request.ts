@@ -26,7 +26,7 @@ export function readFocusRequest(args: { from: unknown; to: unknown; format?: un
     if (ms % PERIOD_MS[period] !== 0)
       throw badInput(
         name,
-        `charge periods are whole UTC ${period}s: give a ${period} boundary${period === 'day' ? ' like 2026-11-01' : ' like 2026-11-01T10:00:00Z'}`,
+        `charge periods are whole UTC ${period}s: give ${period === 'hour' ? 'an' : 'a'} ${period} boundary${period === 'day' ? ' like 2026-11-01' : ' like 2026-11-01T10:00:00Z'}`,
       );
   }
   return { range, period, format };
