@@ -4,7 +4,7 @@ import { authorize } from '../auth/authorize.ts';
 import type { Principal } from '../auth/roles.ts';
 import { exportFocusToStream } from '../../finance/focus/focus-export.ts';
 import { focusMetadata } from '../../finance/focus/focus-metadata.ts';
-import { readFocusRequest } from '../../finance/focus/focus-request.ts';
+import { readFocusFormat, readFocusRequest } from '../../finance/focus/focus-request.ts';
 import type { ClickHouseClient } from '../../core/clickhouse/client.ts';
 import type { Clock } from '../../core/clock.ts';
 
@@ -40,8 +40,7 @@ async function serve(o: FocusRouteOptions, url: URL, req: IncomingMessage, res: 
     const grant = authorize(o.authenticate(req), { roles: ['finance'] }, `GET ${url.pathname}`);
     const q = readParameters(url);
     if (url.pathname.endsWith('/metadata')) {
-      const format = q.format ?? 'csv';
-      if (format !== 'csv' && format !== 'parquet') throw badInput('format', `csv or parquet, got ${JSON.stringify(q.format)}`);
+      const format = readFocusFormat(q.format);
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(focusMetadata({ createdAtMs: o.clock.now(), format }), null, 2));

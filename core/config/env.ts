@@ -116,7 +116,7 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
   return { ...result.data, dataDir: resolve(result.data.SWITCHYARD_DATA) };
 }
 
-/** The parts of a zod issue about a number that the wording below reads. */
+/** The parts of a zod issue about a number or an enum that the wording below reads. */
 interface ValueIssue {
   path: ReadonlyArray<PropertyKey>;
   message: string;
@@ -126,6 +126,8 @@ interface ValueIssue {
   minimum?: unknown;
   maximum?: unknown;
   inclusive?: unknown;
+  /** An enum's choices. */
+  values?: unknown;
 }
 
 /**
@@ -147,7 +149,7 @@ function quotingValue<I extends ValueIssue>(issue: I, env: Record<string, string
 }
 
 /** A variable with a fixed set of values (an enum: never a secret), its choices in words. */
-function choiceRule(issue: ValueIssue & { values?: unknown }): string | undefined {
+function choiceRule(issue: ValueIssue): string | undefined {
   if (issue.code !== 'invalid_value' || !Array.isArray(issue.values)) return undefined;
   return `one of ${issue.values.map(String).join(', ')}`;
 }

@@ -9,14 +9,23 @@ export const MAX_EXPORT_DAYS = 366;
 const PERIOD_MS: Record<ChargePeriod, number> = { hour: 3_600_000, day: 86_400_000 };
 
 /**
+ * The file format of an export or its metadata: csv (the default when absent) or parquet.
+ * @throws ApiError BAD_USER_INPUT naming `format`
+ */
+export function readFocusFormat(value: unknown): FocusFormat {
+  const format = value ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw badInput('format', `csv or parquet, got ${JSON.stringify(value)}`);
+  return format;
+}
+
+/**
  * Validates an export request from the CLI or HTTP: strict ISO-8601 UTC bounds on whole charge
  * periods, a known format and period. Team scope is added by the caller from its grant.
  * @throws ApiError BAD_USER_INPUT naming the argument (from, to, format, period)
  */
 export function readFocusRequest(args: { from: unknown; to: unknown; format?: unknown; period?: unknown }): Omit<FocusExportRequest, 'teams'> {
   const range = readTimeRange(args, MAX_EXPORT_DAYS);
-  const format = (args.format ?? 'csv') as FocusFormat;
-  if (format !== 'csv' && format !== 'parquet') throw badInput('format', `csv or parquet, got ${JSON.stringify(args.format)}`);
+  const format = readFocusFormat(args.format);
   const period = (args.period ?? 'day') as ChargePeriod;
   if (period !== 'day' && period !== 'hour') throw badInput('period', `day or hour, got ${JSON.stringify(args.period)}`);
   for (const [name, ms] of [
