@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badInput, findApiError } from '../api-errors.ts';
+import { answerError } from './answer-error.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Principal } from '../auth/roles.ts';
 import { exportFocusToStream } from '../../finance/focus/focus-export.ts';
@@ -81,13 +82,4 @@ function readParameters(url: URL): Record<string, string | undefined> {
     q[name] = value;
   }
   return q;
-}
-
-function answerError(
-  res: ServerResponse,
-  status: number,
-  error: { code: string; message: string; argument?: string },
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ error }));
 }

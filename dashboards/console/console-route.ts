@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerError } from '../../api/http/answer-error.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -29,8 +30,8 @@ export function consoleRoute(req: IncomingMessage, res: ServerResponse): boolean
     if (path !== '/console' && !path.startsWith('/console/')) return false;
     // HTTP requires a 405 to name the methods the resource takes (RFC 9110, 15.5.6); the body is
     // JSON like the API's other errors on this port.
-    const error = { code: 'METHOD_NOT_ALLOWED', message: `use GET ${path}: the console's pages are static, its data comes from POST /graphql` };
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+    const message = `use GET ${path}: the console's pages are static, its data comes from POST /graphql`;
+    answerError(res, 405, { code: 'METHOD_NOT_ALLOWED', message }, { allow: 'GET, HEAD' });
     return true;
   }
   if (path === '/' || path === '/console') {
