@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient } from '../../core/clickhouse/client.ts';
+import { serveRoute } from '../../test/support/route-server.ts';
 import { focusRoute } from './focus-route.ts';
 
 /** The FOCUS routes alone on a loopback port, for a finance principal of every team. */
-async function serveRoute(clickhouse: ClickHouseClient): Promise<{ origin: string; server: Server }> {
+function serveFocus(clickhouse: ClickHouseClient): ReturnType<typeof serveRoute> {
   const route = focusRoute({
     clickhouse,
     embedded: true,
@@ -14,15 +13,13 @@ async function serveRoute(clickhouse: ClickHouseClient): Promise<{ origin: strin
     authenticate: () => ({ id: 'finance', role: 'finance', teams: 'all' }),
     log: () => {},
   });
-  const server = createServer((req, res) => void (route(req, res) || res.writeHead(404).end())).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  return serveRoute(route);
 }
 
 // Found by a fresh-user trial: POST /exports/focus answered 405 with an empty body, where every
 // other 405 of the project names the method to use in a JSON error and an Allow header.
 test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a JSON error naming the request to make', async () => {
-  const { origin, server } = await serveRoute({} as ClickHouseClient);
+  const { origin, server } = await serveFocus({} as ClickHouseClient);
   try {
     for (const [method, path] of [
       ['POST', '/exports/focus'],
@@ -44,7 +41,7 @@ test('a method other than GET on the FOCUS routes is a 405 with Allow: GET and a
 // the export made with the defaults, so the file was not what was asked for.
 test('an unknown or repeated query parameter, or a bad metadata format, is a 400 naming it, before anything is exported', async () => {
   let queried = 0;
-  const { origin, server } = await serveRoute(
+  const { origin, server } = await serveFocus(
     new Proxy({} as ClickHouseClient, {
       get: () => () => {
         queried++;

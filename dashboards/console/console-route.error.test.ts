@@ -1,21 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveRoute } from '../../test/support/route-server.ts';
 import { consoleRoute } from './console-route.ts';
-
-/** The console route alone on a loopback port; anything it does not answer is a 404 marked as not its own. */
-async function serve(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    if (!consoleRoute(req, res)) res.writeHead(404, { 'x-not-console': '1' }).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 // Noticed in an earlier review: POST /console/ answered the API's 404 "not found", as if the page did not exist.
 test('a method other than GET or HEAD on a console page is a 405 with Allow and a JSON error naming the request to make', async () => {
-  const { url, server } = await serve();
+  const { origin: url, server } = await serveRoute(consoleRoute);
   try {
     for (const [method, path] of [
       ['POST', '/console/'],
@@ -31,7 +21,7 @@ test('a method other than GET or HEAD on a console page is a 405 with Allow and 
     }
     // Not the console's: left to the API (its /graphql takes POST).
     const other = await fetch(`${url}/graphql`, { method: 'POST' });
-    assert.equal(other.headers.get('x-not-console'), '1');
+    assert.equal(other.headers.get('x-not-route'), '1');
     // The pages themselves still load.
     const page = await fetch(`${url}/console/`);
     assert.equal(page.status, 200);
